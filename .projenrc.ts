@@ -1,0 +1,125 @@
+// The legacy-mlops repository is itself a projen project: this file is the
+// single source of truth for package.json, tsconfig*.json, jest config and tasks.
+import { JsonFile, javascript, typescript } from 'projen';
+
+const NODE_MIN = '22.18.0';
+
+const project = new typescript.TypeScriptProject({
+  name: 'generator-legacy-mlops',
+  description:
+    'Scaffold legacy ML Python code into a SageMaker + Step Functions repository (projen project type, Yeoman generators, local runner).',
+  keywords: ['yeoman-generator', 'projen', 'sagemaker', 'step-functions', 'mlops', 'legacy'],
+  license: 'Apache-2.0',
+  authorName: 'legacy-mlops maintainers',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  projenrcTsOptions: { runner: typescript.TypeScriptRunner.tsx() },
+  typescriptVersion: '~6.0',
+  minNodeVersion: NODE_MIN,
+  github: false,
+  release: false,
+  eslint: false,
+  prettier: false,
+  jest: false, // configured below: ts-jest in ESM mode under --experimental-vm-modules
+  sampleCode: false,
+  srcdir: 'src',
+  libdir: 'lib',
+  testdir: 'test',
+  entrypoint: 'lib/src/index.js',
+  entrypointTypes: 'lib/src/index.d.ts',
+  disableTsconfigDev: false,
+  tsconfig: {
+    include: ['src/**/*.ts', 'generators/**/*.ts'],
+    compilerOptions: {
+      rootDir: '.',
+      outDir: 'lib',
+      module: 'NodeNext',
+      moduleResolution: javascript.TypeScriptModuleResolution.NODE_NEXT,
+      target: 'ES2023',
+      lib: ['ES2023'],
+      types: ['node'],
+      esModuleInterop: true,
+      skipLibCheck: true,
+      resolveJsonModule: true,
+      isolatedModules: true,
+      inlineSourceMap: true,
+      inlineSources: true,
+      experimentalDecorators: false,
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+      noImplicitReturns: true,
+      strict: true,
+    },
+  },
+  tsconfigDev: { compilerOptions: { types: ['node', 'jest'] } },
+  deps: [
+    'projen@0.103.25',
+    'constructs@^10.5.0',
+    'aws-cdk-lib@2.276.0',
+    'yeoman-generator@^10.2.1',
+    'yeoman-environment@^7.1.0',
+    'inquirer@^14.2.5',
+    'ejs@^7.0.2',
+    'execa@^10.2.1',
+    '@aws-sdk/client-sagemaker@^3.1142.0',
+    '@aws-sdk/client-sfn@^3.1162.0',
+    '@aws-sdk/client-sts@^3.1169.0',
+    'asl-validator@^4.0.0',
+    'aws-local-stepfunctions@^3.0.0',
+    'ajv@^8.20.0',
+    'tsx@^4.23.15',
+  ],
+  devDeps: [
+    'jest@^30.5.2',
+    'ts-jest@^29.4.15',
+    '@types/jest@^30.0.0',
+    '@types/ejs@^3.1.5',
+    'fast-check@^4.10.2',
+    'yeoman-test@^11.8.2',
+    'yo@^7.0.1',
+    '@cloud-copilot/iam-policy',
+    '@cloud-copilot/iam-simulate',
+    'cdk-nag@^3.0.2',
+    'aws-cdk@2.1148.1',
+    'aws-sdk-client-mock@^4.1.0',
+    'yaml@^2.9.1',
+  ],
+  bin: {
+    'create-legacy-mlops': 'lib/src/cli/create.js',
+    'legacy-mlops': 'lib/src/cli/legacy-mlops.js',
+  },
+  npmignoreEnabled: true,
+  gitignore: ['.local/', '*.tgz', '__pycache__/'],
+});
+
+// ESM-only dependencies (yeoman, execa, aws-local-stepfunctions) make this an ESM package.
+project.package.addField('type', 'module');
+project.package.addField('exports', {
+  '.': { types: './lib/src/index.d.ts', default: './lib/src/index.js' },
+  './package.json': './package.json',
+});
+project.package.addField('files', ['lib/src', 'lib/generators', 'templates', 'README.md']);
+// npm 11 blocks install scripts: only esbuild (under tsx) needs one.
+project.package.addField('allowScripts', { esbuild: true, yo: false, '@parcel/watcher': false });
+
+new JsonFile(project, 'jest.config.json', {
+  obj: {
+    testEnvironment: 'node',
+    extensionsToTreatAsEsm: ['.ts'],
+    moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+    transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'test/tsconfig.json' }] },
+    testMatch: ['<rootDir>/test/**/*.test.ts'],
+    testTimeout: 120000,
+    maxWorkers: 2,
+  },
+});
+
+const jest = 'node --experimental-vm-modules node_modules/jest/bin/jest.js';
+project.testTask.reset();
+project.testTask.exec('tsc --noEmit -p test/tsconfig.json', { name: 'typecheck' });
+project.testTask.exec(`${jest} --passWithNoTests`, { receiveArgs: true });
+project.addTask('test:fast', { description: 'Unit tests only (no npm pack / install)', exec: `${jest} --testPathIgnorePatterns e2e`, receiveArgs: true });
+project.addTask('bench', { description: 'Print synthesis and runner timings', exec: 'tsx test/bench/run.ts', receiveArgs: true });
+
+project.synth();

@@ -1,0 +1,6 @@
+export * from './types.js';
+export * from './errors.js';
+export * from './defaults.js';
+export * from './rules.js';
+export * from './framework-images.js';
+export * from './resolve.js';

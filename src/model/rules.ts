@@ -1,0 +1,57 @@
+/**
+ * Naming and range rules of S3, IAM and SageMaker that the model enforces,
+ * taken from the SageMaker API request shapes and the S3/IAM documentation.
+ */
+import { ProcessingInstanceType } from '@aws-sdk/client-sagemaker';
+
+/** Valid processing instance types, straight from the SDK's enum (never hand-maintained). */
+export const PROCESSING_INSTANCE_TYPES: readonly string[] = Object.values(ProcessingInstanceType);
+
+export const PROJECT_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+export const PROJECT_NAME_MAX = 32;
+export const STAGE_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+export const STAGE_NAME_MAX = 20;
+/** SageMaker job names: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`; ours are `<prefix>-<uuid>`. */
+export const JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+export const JOB_NAME_MAX = 63;
+export const UUID_LENGTH = 36;
+/** 63 - '-' - UUID. */
+export const JOB_NAME_PREFIX_MAX = JOB_NAME_MAX - 1 - UUID_LENGTH;
+export const CHANNEL_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/;
+export const ENTRY_SCRIPT_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*\.py$/;
+export const ENV_KEY_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+export const ENV_MAX_ENTRIES = 100;
+export const ENV_VALUE_MAX = 256;
+export const ACCOUNT_PATTERN = /^\d{12}$/;
+export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+export const ROLE_ARN_PATTERN = /^arn:aws(-cn|-us-gov)?:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+/** ECR image URI: `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag|@sha256:digest]`. */
+export const ECR_IMAGE_PATTERN =
+  /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([a-z0-9]+(?:[._/-][a-z0-9]+)*)(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})?$/;
+export const PROCESSING_LOCAL_PATH_PREFIX = '/opt/ml/processing/';
+export const PROCESSING_LOCAL_PATH_MAX = 256;
+export const MAX_PROCESSING_INPUTS = 10;
+export const MAX_PROCESSING_OUTPUTS = 10;
+export const INSTANCE_COUNT_RANGE = [1, 100] as const;
+export const VOLUME_SIZE_RANGE = [1, 16384] as const;
+export const MAX_RUNTIME_RANGE = [1, 604800] as const;
+/** Step Functions standard workflows run for at most one year. */
+export const PIPELINE_TIMEOUT_MAX = 31_536_000;
+export const MAX_STAGES = 100;
+/** Names a stage may not take: they mean something else in `from`. */
+export const RESERVED_STAGE_NAMES = ['raw', 'code', 'runs', 'data'];
+
+/** S3 bucket naming rules (general purpose buckets). Returns the broken rule, or undefined. */
+export function bucketNameProblem(bucket: string): string | undefined {
+  if (bucket.length < 3 || bucket.length > 63) return 'must be 3 to 63 characters long';
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(bucket)) {
+    return 'may contain only lowercase letters, digits, dots and hyphens, and must begin and end with a letter or digit';
+  }
+  if (bucket.includes('..')) return 'must not contain two adjacent dots';
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(bucket)) return 'must not look like an IP address';
+  if (bucket.startsWith('xn--') || bucket.startsWith('sthree-')) return "must not begin with 'xn--' or 'sthree-'";
+  if (bucket.endsWith('-s3alias') || bucket.endsWith('--ol-s3') || bucket.endsWith('--x-s3')) {
+    return "must not end with '-s3alias', '--ol-s3' or '--x-s3'";
+  }
+  return undefined;
+}

@@ -1,0 +1,181 @@
+/**
+ * The typed pipeline model: what a generated repo's `.projenrc.ts` declares.
+ *
+ * `*Options` interfaces are what users write (most fields optional);
+ * `Resolved*` interfaces are the fully-defaulted, validated form every
+ * derivation function (ASL, IAM, input, docs, stubs) consumes.
+ */
+
+/** Stage kinds. Only `processing` today; the lifecycle issue adds training, evaluation, model, transform, endpoint. */
+export type StageKind = 'processing';
+
+/** How a stage's code gets into its container. */
+export type StageMode = 'script' | 'container';
+
+/** Prebuilt SageMaker framework images usable in script mode. */
+export type FrameworkName = 'sklearn' | 'xgboost' | 'pytorch';
+
+export interface FrameworkOptions {
+  /** Framework of the prebuilt image. */
+  readonly name: FrameworkName;
+  /** Framework version as SageMaker names it, e.g. `1.2-1` for scikit-learn. Defaults to the newest known. */
+  readonly version?: string;
+}
+
+/** A named input channel of a stage, copied by SageMaker from S3 to `localPath` before the job starts. */
+export interface StageInputOptions {
+  /** Channel name (`[A-Za-z0-9_-]`, unique within the stage). */
+  readonly name: string;
+  /**
+   * Where the data comes from: `raw` (the project's raw data prefix) or `<stage>/<output>`
+   * (an earlier stage's output). Defaults to the previous stage's first output, or `raw` for the first stage.
+   */
+  readonly from?: string;
+  /** Absolute path under `/opt/ml/processing/`. Defaults to `/opt/ml/processing/input/<name>`. */
+  readonly localPath?: string;
+}
+
+/** A named output of a stage, uploaded by SageMaker from `localPath` to S3 when the job ends. */
+export interface StageOutputOptions {
+  /** Output name (`[A-Za-z0-9_-]`, unique within the stage). */
+  readonly name: string;
+  /** Absolute path under `/opt/ml/processing/`. Defaults to `/opt/ml/processing/output/<name>`. */
+  readonly localPath?: string;
+}
+
+export interface StageOptions {
+  /** Stage name: lowercase letters, digits and single hyphens, starting with a letter, at most 20 characters. */
+  readonly name: string;
+  /** What a short sentence says this stage does (shown in the README). */
+  readonly description?: string;
+  /** @default 'processing' */
+  readonly kind?: StageKind;
+  /** @default 'script' */
+  readonly mode?: StageMode;
+  /** Script mode: the prebuilt framework image. @default { name: 'sklearn' } */
+  readonly framework?: FrameworkOptions;
+  /**
+   * Container mode: an existing image URI. When absent, the image is built from
+   * `stages/<name>/Dockerfile`.
+   */
+  readonly imageUri?: string;
+  /** Entry script inside `stages/<name>/`. @default '<name>.py' (hyphens become underscores) */
+  readonly entryScript?: string;
+  /** Validated against the SageMaker SDK's `ProcessingInstanceType` enum. @default 'ml.m5.large' */
+  readonly instanceType?: string;
+  /** @default 1 */
+  readonly instanceCount?: number;
+  /** @default 30 */
+  readonly volumeSizeGb?: number;
+  /** @default 3600 */
+  readonly maxRuntimeSeconds?: number;
+  /** Environment variables for the job container. */
+  readonly environment?: Record<string, string>;
+  /** Input channels. @default one channel `input` from the previous stage's output (or `raw`) */
+  readonly inputs?: StageInputOptions[];
+  /** Outputs. @default one output `output` */
+  readonly outputs?: StageOutputOptions[];
+}
+
+export interface PipelineOptions {
+  /** Project name: lowercase letters, digits and hyphens (it prefixes job names, roles and the bucket). */
+  readonly name: string;
+  /** AWS region, e.g. `eu-west-1`. */
+  readonly region: string;
+  /** 12-digit AWS account id. */
+  readonly account: string;
+  /** S3 bucket. @default '<name>-<account>-<region>' */
+  readonly bucket?: string;
+  /** Stages in order. @default the classic preprocess → predict → postprocess pipeline */
+  readonly stages?: StageOptions[];
+  /**
+   * Bring your own role: existing role ARNs. When given, no role is created,
+   * and the policies under `pipeline/iam/` are for an administrator to attach.
+   */
+  readonly existingRoles?: {
+    readonly stateMachineRoleArn?: string;
+    readonly sageMakerExecutionRoleArn?: string;
+  };
+  /** Timeout of the whole state machine. @default the sum of the stage task timeouts plus 10 minutes */
+  readonly pipelineTimeoutSeconds?: number;
+  /** CDK bootstrap qualifier (images built from Dockerfiles are pushed to its asset repository). @default 'hnb659fds' */
+  readonly cdkQualifier?: string;
+}
+
+/** S3 layout of a project, all prefixes ending in `/`. */
+export interface ResolvedS3Layout {
+  readonly bucket: string;
+  /** `s3://<bucket>/data/raw/`: the raw input data the first stage reads. */
+  readonly rawDataUri: string;
+  /** `s3://<bucket>/code/`: stage code, one folder per stage. */
+  readonly codeUri: string;
+  /** `s3://<bucket>/runs/`: every execution writes under `<runsUri><execution name>/<stage>/<output>/`. */
+  readonly runsUri: string;
+}
+
+export interface ResolvedFramework {
+  readonly name: FrameworkName;
+  readonly version: string;
+  /** Image URI for the project's region. */
+  readonly imageUri: string;
+  /** ECR repository ARN the image lives in (for the execution role's pull permissions). */
+  readonly repositoryArn: string;
+}
+
+/** Where a resolved stage's image comes from. */
+export type ResolvedImage =
+  | { readonly source: 'framework'; readonly framework: ResolvedFramework }
+  | { readonly source: 'dockerfile'; readonly dockerfile: string; readonly imageUri: string; readonly repositoryArn: string }
+  | { readonly source: 'uri'; readonly imageUri: string; readonly repositoryArn: string };
+
+export interface ResolvedStageInput {
+  readonly name: string;
+  /** `raw` or `<stage>/<output>`. */
+  readonly from: string;
+  readonly localPath: string;
+}
+
+export interface ResolvedStageOutput {
+  readonly name: string;
+  readonly localPath: string;
+}
+
+export interface ResolvedStage {
+  readonly name: string;
+  readonly description: string;
+  readonly kind: StageKind;
+  readonly mode: StageMode;
+  readonly image: ResolvedImage;
+  /** Folder of the stage's code in the generated repo: `stages/<name>`. */
+  readonly codeDir: string;
+  readonly entryScript: string;
+  /** Job-name prefix; job names are `<prefix>-<uuid>` (at most 63 characters). */
+  readonly jobNamePrefix: string;
+  readonly instanceType: string;
+  readonly instanceCount: number;
+  readonly volumeSizeGb: number;
+  readonly maxRuntimeSeconds: number;
+  /** Task timeout: the job's max runtime plus a margin for queueing and start-up. */
+  readonly taskTimeoutSeconds: number;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly inputs: readonly ResolvedStageInput[];
+  readonly outputs: readonly ResolvedStageOutput[];
+}
+
+export interface ResolvedPipeline {
+  readonly name: string;
+  readonly region: string;
+  readonly account: string;
+  /** `aws`, `aws-cn` or `aws-us-gov`. */
+  readonly partition: string;
+  readonly s3: ResolvedS3Layout;
+  readonly stages: readonly ResolvedStage[];
+  readonly roles: {
+    /** True when the user brings existing roles: nothing creates roles. */
+    readonly bringYourOwn: boolean;
+    readonly stateMachineRoleArn: string;
+    readonly sageMakerExecutionRoleArn: string;
+  };
+  readonly pipelineTimeoutSeconds: number;
+  readonly cdkQualifier: string;
+}
