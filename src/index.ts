@@ -1,1 +1,3 @@
 export * from './model/index.js';
+export * from './asl/index.js';
+export * from './input/index.js';
