@@ -93,7 +93,8 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[]): 
 
   const bucket = o.bucket ?? defaultBucket(name, account, region);
   const bucketProblem = bucketNameProblem(bucket);
-  if (bucketProblem) {
+  // A derived bucket name is only worth reporting when its parts are valid; otherwise they are the problem.
+  if (bucketProblem && (o.bucket !== undefined || problems.length === 0)) {
     report('bucket', `'${bucket}' is not a valid S3 bucket name: it ${bucketProblem}${o.bucket === undefined ? ' (derived from name, account and region; set `bucket` explicitly)' : ''}`);
   }
   const partition = partitionOf(region);
@@ -208,7 +209,8 @@ function resolveStage(
     report(at(field), message);
   };
 
-  if (!STAGE_NAME_PATTERN.test(name) || name.length > STAGE_NAME_MAX) {
+  const nameValid = STAGE_NAME_PATTERN.test(name) && name.length <= STAGE_NAME_MAX;
+  if (!nameValid) {
     fail('name', `'${name}' is not a valid stage name: use lowercase letters, digits and single hyphens, starting with a letter, at most ${STAGE_NAME_MAX} characters (e.g. 'preprocess')`);
   } else if (RESERVED_STAGE_NAMES.includes(name)) {
     fail('name', `'${name}' is reserved (${RESERVED_STAGE_NAMES.join(', ')}); choose another stage name`);
@@ -231,7 +233,7 @@ function resolveStage(
   }
 
   const jobNamePrefix = jobPrefix(project.name, name);
-  if (project.valid && !JOB_NAME_PATTERN.test(jobNamePrefix) || jobNamePrefix.length > JOB_NAME_PREFIX_MAX) {
+  if (project.valid && nameValid && !JOB_NAME_PATTERN.test(jobNamePrefix) || jobNamePrefix.length > JOB_NAME_PREFIX_MAX) {
     fail('name', `job-name prefix '${jobNamePrefix}' is not valid for SageMaker job names`);
   }
 
