@@ -95,6 +95,7 @@ const project = new typescript.TypeScriptProject({
 
 // ESM-only dependencies (yeoman, execa, aws-local-stepfunctions) make this an ESM package.
 project.package.addField('type', 'module');
+project.package.addVersion('0.1.0');
 project.package.addField('exports', {
   '.': { types: './lib/src/index.d.ts', default: './lib/src/index.js' },
   './package.json': './package.json',
