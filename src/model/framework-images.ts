@@ -45,11 +45,15 @@ const SKLEARN_XGBOOST_ACCOUNTS: Readonly<Record<string, string>> = {
   'us-gov-east-1': '237065988967',
 };
 
-/** Region → account hosting the AWS Deep Learning Containers (PyTorch); 763104351884 unless listed. */
+/**
+ * Region → account hosting the AWS Deep Learning Containers (PyTorch); 763104351884 unless listed.
+ * us-gov-east-1 is left out: its DLC account could not be confirmed from the SDK tables.
+ */
 const DLC_ACCOUNT_DEFAULT = '763104351884';
 const DLC_ACCOUNT_EXCEPTIONS: Readonly<Record<string, string>> = {
   'af-south-1': '626614931356',
   'ap-east-1': '871362719292',
+  'ap-northeast-3': '364406365360',
   'ap-south-2': '772153158452',
   'ap-southeast-3': '907027046896',
   'ap-southeast-4': '457447274322',
@@ -62,9 +66,9 @@ const DLC_ACCOUNT_EXCEPTIONS: Readonly<Record<string, string>> = {
   'me-south-1': '217643126080',
   'cn-north-1': '727897471807',
   'cn-northwest-1': '727897471807',
-  'us-gov-east-1': '446045086412',
   'us-gov-west-1': '442386744353',
 };
+const DLC_UNCONFIRMED_REGIONS = ['us-gov-east-1'];
 
 export interface FrameworkVersionInfo {
   readonly version: string;
@@ -84,7 +88,9 @@ export interface FrameworkTable {
 
 const sklearnAccount = (region: string) => SKLEARN_XGBOOST_ACCOUNTS[region];
 const dlcAccount = (region: string) =>
-  region in SKLEARN_XGBOOST_ACCOUNTS ? (DLC_ACCOUNT_EXCEPTIONS[region] ?? DLC_ACCOUNT_DEFAULT) : undefined;
+  region in SKLEARN_XGBOOST_ACCOUNTS && !DLC_UNCONFIRMED_REGIONS.includes(region)
+    ? (DLC_ACCOUNT_EXCEPTIONS[region] ?? DLC_ACCOUNT_DEFAULT)
+    : undefined;
 
 export const FRAMEWORKS: Readonly<Record<FrameworkName, FrameworkTable>> = {
   sklearn: {
