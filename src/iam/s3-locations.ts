@@ -1,0 +1,77 @@
+/**
+ * Turns the S3 URI expressions of a Task's parameters into IAM patterns. The ASL builds URIs from
+ * the execution input (`$.rawDataUri`, `$.codeUri`, `$.runsUri`) and `$$.Execution.Name`; the input
+ * values are the pipeline's S3 layout, the execution name is any name (`*`) in a pattern and a
+ * sample name in a concrete call.
+ *
+ * Hand-written: a tiny evaluator for the two forms the ASL uses (a path, and `States.Format` over
+ * paths). No library evaluates intrinsics to IAM patterns; anything else is rejected, not guessed.
+ */
+import { INPUT } from '../asl/input-paths.js';
+import type { ResolvedPipeline } from '../model/types.js';
+import { literal } from './arns.js';
+
+const EXECUTION_NAME_PATH = '$$.Execution.Name';
+const PATH = /^\$\$?(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
+const FORMAT = /^States\.Format\('([^'\\]*)'((?:\s*,\s*[^,()\s]+)*)\s*\)$/;
+
+/** A key prefix in one bucket, as a pattern (execution name = `*`) and as a sample. */
+export interface S3Prefix {
+  readonly bucket: string;
+  readonly keyPattern: string;
+  readonly sampleKey: string;
+}
+
+/**
+ * Reads the S3 URI of a parameter object (`{ 'S3Uri.$': expr }` or `{ S3Uri: 's3://…' }`).
+ * `where` names the Task and field for error messages.
+ */
+export function s3PrefixOf(parameters: unknown, field: string, pipeline: ResolvedPipeline, executionName: string, where: string): S3Prefix {
+  const p = (parameters ?? {}) as Record<string, unknown>;
+  const expression = p[`${field}.$`];
+  const literalUri = p[field];
+  let patternUri: string;
+  let sampleUri: string;
+  if (typeof expression === 'string') {
+    patternUri = evaluate(expression, bindings(pipeline, '*'), where);
+    sampleUri = evaluate(expression, bindings(pipeline, executionName), where);
+  } else if (typeof literalUri === 'string') {
+    patternUri = sampleUri = literal(literalUri, `${where}: ${field}`);
+  } else {
+    throw new Error(`${where}: no ${field} or ${field}.$ to derive S3 permissions from`);
+  }
+  const pattern = splitS3Uri(patternUri, where);
+  const sample = splitS3Uri(sampleUri, where);
+  return { bucket: pattern.bucket, keyPattern: pattern.key, sampleKey: sample.key };
+}
+
+function bindings(pipeline: ResolvedPipeline, executionName: string): Record<string, string> {
+  const { rawDataUri, codeUri, runsUri } = pipeline.s3;
+  return {
+    [INPUT.rawDataUri]: literal(rawDataUri, 'raw data URI'),
+    [INPUT.codeUri]: literal(codeUri, 'code URI'),
+    [INPUT.runsUri]: literal(runsUri, 'runs URI'),
+    [EXECUTION_NAME_PATH]: executionName,
+  };
+}
+
+function evaluate(expression: string, values: Record<string, string>, where: string): string {
+  const resolve = (path: string) => {
+    if (!(path in values)) throw new Error(`${where}: the S3 URI reads '${path}', which the IAM builder cannot map to the pipeline's S3 layout`);
+    return values[path];
+  };
+  if (PATH.test(expression)) return resolve(expression);
+  const format = FORMAT.exec(expression);
+  if (!format) throw new Error(`${where}: unsupported S3 URI expression ${JSON.stringify(expression)} (expected a path or States.Format over paths)`);
+  const template = literal(format[1], `${where}: States.Format template`);
+  const args = format[2].split(',').map((a) => a.trim()).filter((a) => a.length > 0);
+  const holes = template.split('{}');
+  if (holes.length - 1 !== args.length) throw new Error(`${where}: States.Format has ${holes.length - 1} placeholders but ${args.length} arguments`);
+  return holes.reduce((out, text, i) => out + text + (i < args.length ? resolve(args[i]) : ''), '');
+}
+
+function splitS3Uri(uri: string, where: string): { bucket: string; key: string } {
+  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
+  if (!match) throw new Error(`${where}: '${uri}' is not an s3://<bucket>/<prefix> URI`);
+  return { bucket: match[1], key: match[2] };
+}
