@@ -1,0 +1,100 @@
+/**
+ * Resolves every Task's Parameters against an execution input with an independent engine
+ * (aws-local-stepfunctions), so the requests we check are what Step Functions would send,
+ * not what our own builder believes it wrote.
+ */
+import { StateMachine } from 'aws-local-stepfunctions';
+import { taskStates } from './asl-walk.js';
+import { parseSageMakerResource } from './sagemaker-integrations.js';
+import { isObject } from './types.js';
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+export interface CapturedTaskRequest {
+  readonly stateName: string;
+  readonly resource: string;
+  /** The Task's effective input: its Parameters resolved against the state data and context. */
+  readonly request: Json;
+}
+
+/** The execution failed part-way; `requests` holds what was captured before it did. */
+export class TaskCaptureError extends Error {
+  constructor(
+    message: string,
+    readonly requests: readonly CapturedTaskRequest[],
+  ) {
+    super(message);
+    this.name = 'TaskCaptureError';
+  }
+}
+
+export async function captureTaskRequests(definition: unknown, input: unknown, executionName: string): Promise<CapturedTaskRequest[]> {
+  const requests: CapturedTaskRequest[] = [];
+  const handlers: Record<string, (request: Json) => Json> = {};
+  // Every Task is overridden: an override-less Task would call real AWS Lambda.
+  for (const { name, state } of taskStates(definition)) {
+    const resource = String(state.Resource);
+    handlers[name] = (request) => {
+      requests.push({ stateName: name, resource, request: cloneJson(request) });
+      return fakeResponse(resource, request);
+    };
+  }
+  const runnable = cloneJson(definition);
+  // No plausible response is known for a resource outside the table (asl-rules reports it):
+  // drop its result so the run still reaches, and captures, the states after it.
+  for (const { state } of taskStates(runnable)) {
+    if (parseSageMakerResource(state.Resource)) continue;
+    delete state.ResultSelector;
+    delete state.OutputPath;
+    state.ResultPath = null;
+  }
+  let machine: StateMachine;
+  try {
+    machine = new StateMachine(runnable as unknown as ConstructorParameters<typeof StateMachine>[0]);
+  } catch (error) {
+    throw new TaskCaptureError(`the local engine rejected the definition: ${messageOf(error)}`, requests);
+  }
+  const execution = machine.run(cloneJson(input), {
+    overrides: { taskResourceLocalHandlers: handlers },
+    context: { Execution: { Name: executionName, Input: cloneJson(input) } },
+  });
+  try {
+    await execution.result;
+  } catch (error) {
+    throw new TaskCaptureError(`the sample execution failed after ${requests.length} task(s): ${messageOf(error)}`, requests);
+  }
+  return requests;
+}
+
+/** A plausible service response, so ResultSelector/ResultPath and later states see the fields they read. */
+function fakeResponse(resource: string, request: Json): Json {
+  const parsed = parseSageMakerResource(resource);
+  if (!parsed || !isObject(request)) return {}; // discarded: see the ResultPath override above
+  const body = request as JsonObject;
+  const account = /^arn:[\w-]+:iam::(\d{12}):/.exec(String(body.RoleArn ?? ''))?.[1] ?? '000000000000';
+  const partition = /^arn:([\w-]+):/.exec(resource)?.[1] ?? 'aws';
+  const region = regionOf(body) ?? 'us-east-1';
+  const arnOf = (kind: string, name: string) => `arn:${partition}:sagemaker:${region}:${account}:${kind}/${name.toLowerCase()}`;
+  return parsed.integration.response(body, parsed.sync, arnOf);
+}
+
+/** The region of the request's image, when there is one (there is no other region in a request). */
+function regionOf(request: JsonObject): string | undefined {
+  const text = JSON.stringify(request);
+  return /\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/.exec(text)?.[1];
+}
+
+/**
+ * A JSON round trip, not structuredClone: the engine recognises objects by their prototype, and a
+ * structured clone made in another realm (as under jest's VM modules) would be passed through unresolved.
+ */
+function cloneJson(value: unknown): Json {
+  return JSON.parse(JSON.stringify(value ?? null)) as Json;
+}
+
+function messageOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${error.message}${cause}`;
+}
