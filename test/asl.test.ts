@@ -65,10 +65,13 @@ describe('state machine of the default pipeline', () => {
     const pre = def.States.preprocess as TaskState;
     const params = pre.Parameters as any;
     expect(params.ProcessingInputs[0]).toMatchObject({ InputName: 'code', S3Input: { LocalPath: '/opt/ml/processing/input/code' } });
-    const [shell, flag, command] = params.AppSpecification.ContainerEntrypoint;
+    const entrypoint: string[] = params.AppSpecification.ContainerEntrypoint;
+    const [shell, flag, command, , requirements, script] = entrypoint;
     expect([shell, flag]).toEqual(['/bin/sh', '-c']);
     expect(command).toContain('pip install');
-    expect(command).toMatch(/exec python3 \/opt\/ml\/processing\/input\/code\/preprocess\.py$/);
+    expect([requirements, script]).toEqual(['/opt/ml/processing/input/code/requirements.txt', '/opt/ml/processing/input/code/preprocess.py']);
+    // SageMaker's limit per ContainerEntrypoint item.
+    for (const item of entrypoint) expect(item.length).toBeLessThanOrEqual(256);
     const predict = (def.States.predict as TaskState).Parameters as any;
     expect(predict.AppSpecification.ContainerEntrypoint).toBeUndefined();
     expect(predict.ProcessingInputs.map((i: any) => i.InputName)).toEqual(['data']);
@@ -160,5 +163,13 @@ describe('properties over random valid models', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('partitions', () => {
+  test('China and GovCloud tasks use their partition in the integration ARN', () => {
+    const cn = buildStateMachine(resolvePipeline({ ...base, region: 'cn-north-1' }));
+    expect((cn.States.preprocess as TaskState).Resource).toBe('arn:aws-cn:states:::sagemaker:createProcessingJob.sync');
+    expect(aslErrors(cn)).toEqual([]);
   });
 });

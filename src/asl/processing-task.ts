@@ -5,7 +5,18 @@ import { ERROR_PATH, INPUT, stageResultPath, stageSettingPath } from './input-pa
 import { inputSourceUri, runOutputUri, stageCodeUri } from './s3-locations.js';
 import type { JsonObject, RetryRule, TaskState } from './types.js';
 
+/** Integration ARNs are keyed in the `aws` partition; tasks carry their own partition (aws-cn, aws-us-gov). */
 export const PROCESSING_JOB_RESOURCE = 'arn:aws:states:::sagemaker:createProcessingJob.sync';
+
+/** The integration ARN in a given partition. */
+export function integrationArn(canonical: string, partition: string): string {
+  return canonical.replace(/^arn:aws:/, `arn:${partition}:`);
+}
+
+/** A Task resource mapped back to the `aws` partition, for lookups in tables keyed by the canonical ARN. */
+export function canonicalTaskResource(resource: string): string {
+  return resource.replace(/^arn:aws(-cn|-us-gov)?:states:::/, 'arn:aws:states:::');
+}
 
 /**
  * Only SageMaker's transient errors are retried: throttling/internal errors and capacity limits.
@@ -28,19 +39,24 @@ export function failStateName(stage: ResolvedStage): string {
 /**
  * Shell entrypoint of a script-mode stage: installs requirements.txt when it lists any
  * requirement (the original sample never did), then execs the script so it receives stop signals.
+ * SageMaker caps each entrypoint item at 256 characters, so the paths and the failure message
+ * travel as positional arguments ($1 requirements, $2 script, $3 message) instead of inside the command.
  * `LEGACY_MLOPS_SKIP_REQUIREMENTS` lets the local runner skip pip when it provides its own environment.
  */
 export function scriptEntrypoint(stage: ResolvedStage): string[] {
-  const code = CODE_LOCAL_PATH;
-  const requirements = `${code}/requirements.txt`;
-  const command = [
-    `if [ -z "$LEGACY_MLOPS_SKIP_REQUIREMENTS" ] && grep -q '^[[:space:]]*[^#[:space:]]' ${requirements} 2>/dev/null; then`,
-    `python3 -m pip install --quiet --disable-pip-version-check -r ${requirements}`,
-    `|| { mkdir -p /opt/ml/output; echo 'pip install -r requirements.txt failed' > /opt/ml/output/message; exit 1; };`,
-    'fi;',
-    `exec python3 ${code}/${stage.entryScript}`,
-  ].join(' ');
-  return ['/bin/sh', '-c', command];
+  const command =
+    `[ -z "$LEGACY_MLOPS_SKIP_REQUIREMENTS" ]&&grep -qs '^[[:space:]]*[^#[:space:]]' "$1"` +
+    `&&{ python3 -m pip install -q -r "$1"||{ mkdir -p /opt/ml/output;echo "$3">/opt/ml/output/message;exit 1;};};` +
+    'exec python3 "$2"';
+  return [
+    '/bin/sh',
+    '-c',
+    command,
+    'sh',
+    `${CODE_LOCAL_PATH}/requirements.txt`,
+    `${CODE_LOCAL_PATH}/${stage.entryScript}`,
+    `pip install -r ${stage.codeDir}/requirements.txt failed`,
+  ];
 }
 
 /** The job-name expression: unique per attempt (computed inside the state, so a retry gets a fresh name). */
@@ -96,7 +112,7 @@ export function processingTaskState(stage: ResolvedStage, pipeline: ResolvedPipe
   return {
     Type: 'Task',
     Comment: `${stage.description} (${stage.mode === 'script' ? `script ${stage.codeDir}/${stage.entryScript}` : `container ${describeImage(stage)}`})`,
-    Resource: PROCESSING_JOB_RESOURCE,
+    Resource: integrationArn(PROCESSING_JOB_RESOURCE, pipeline.partition),
     Parameters: parameters,
     // The full DescribeProcessingJob response is large; keep what a person or the next state needs.
     ResultSelector: {

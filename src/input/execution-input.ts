@@ -54,9 +54,9 @@ const ECR_IMAGE_PATTERN = '^\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\
 
 /** JSON Schema (draft-07) for the execution input; the sample must validate against it. */
 export function buildExecutionInputSchema(pipeline: ResolvedPipeline): Record<string, unknown> {
-  const stageSchema = (stage: ResolvedStage) => ({
+  // One shared definition per stage kind keeps the schema small however many stages there are.
+  const processingStage = {
     type: 'object',
-    description: `Run settings of the ${stage.name} stage.`,
     additionalProperties: false,
     required: [...STAGE_SETTINGS],
     properties: {
@@ -66,6 +66,10 @@ export function buildExecutionInputSchema(pipeline: ResolvedPipeline): Record<st
       volumeSizeInGB: { type: 'integer', minimum: VOLUME_SIZE_RANGE[0], maximum: VOLUME_SIZE_RANGE[1] },
       maxRuntimeInSeconds: { type: 'integer', minimum: MAX_RUNTIME_RANGE[0], maximum: MAX_RUNTIME_RANGE[1] },
     },
+  };
+  const stageSchema = (stage: ResolvedStage) => ({
+    description: `Run settings of the ${stage.name} stage.`,
+    $ref: '#/definitions/processingStage',
   });
   const stageKeys = pipeline.stages.map((s) => stageInputKey(s.name));
   return {
@@ -74,6 +78,7 @@ export function buildExecutionInputSchema(pipeline: ResolvedPipeline): Record<st
     title: `${pipeline.name} execution input`,
     description: 'Input of one execution of the state machine in pipeline/state-machine.asl.json (generated; do not edit).',
     type: 'object',
+    definitions: { processingStage },
     additionalProperties: false,
     required: ['roleArn', 'rawDataUri', 'codeUri', 'runsUri', 'stages'],
     properties: {

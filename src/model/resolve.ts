@@ -24,6 +24,7 @@ import {
   ACCOUNT_PATTERN,
   CHANNEL_NAME_PATTERN,
   ECR_IMAGE_PATTERN,
+  ENTRY_SCRIPT_MAX,
   ENTRY_SCRIPT_PATTERN,
   ENV_KEY_PATTERN,
   ENV_MAX_ENTRIES,
@@ -51,6 +52,7 @@ import {
 } from './rules.js';
 import type {
   PipelineOptions,
+  ResolvedEnvironment,
   ResolvedImage,
   ResolvedPipeline,
   ResolvedStage,
@@ -138,6 +140,11 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[]): 
     report('pipelineTimeoutSeconds', `${pipelineTimeoutSeconds} must be a whole number of seconds from 1 to ${PIPELINE_TIMEOUT_MAX}`);
   }
 
+  const deployment = resolveDeployment(o, name, account, region, report);
+  // Each environment resolves the same model in its own account and region (framework images differ
+  // per region); only checked when the model itself is valid, so no problem is reported twice.
+  if (problems.length === 0 && o.environments) checkEnvironmentModels(o, deployment.environments, report);
+
   if (problems.length > 0) return undefined;
   return {
     name,
@@ -154,10 +161,90 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[]): 
     roles,
     pipelineTimeoutSeconds,
     cdkQualifier,
+    ...deployment,
   };
 }
 
 type Report = (path: string, message: string) => void;
+
+const ENVIRONMENT_NAME_MAX = 20;
+const RATE_EXPRESSION = /^rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)$/;
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Schedule, notifications and environments: what `cdk deploy` needs beyond the pipeline itself. */
+function resolveDeployment(o: Partial<PipelineOptions>, name: string, account: string, region: string, report: Report) {
+  let schedule: ResolvedPipeline['schedule'];
+  if (o.schedule !== undefined) {
+    const expression = String(o.schedule?.expression ?? '');
+    const problem = scheduleExpressionProblem(expression);
+    if (problem) report('schedule.expression', `'${expression}' ${problem}`);
+    const enabled = o.schedule?.enabled ?? true;
+    if (typeof enabled !== 'boolean') report('schedule.enabled', `${JSON.stringify(enabled)} must be true or false`);
+    schedule = { expression, enabled };
+  }
+
+  let notifications: ResolvedPipeline['notifications'];
+  if (o.notifications !== undefined) {
+    const email = o.notifications?.email;
+    if (email !== undefined && !EMAIL_PATTERN.test(String(email))) report('notifications.email', `'${email}' is not an e-mail address (e.g. 'ml-team@example.com')`);
+    notifications = email === undefined ? {} : { email };
+  }
+
+  const options = o.environments ?? [{ name: 'default', account, region }];
+  if (!Array.isArray(options) || options.length === 0) {
+    report('environments', 'list at least one environment, or leave `environments` out to deploy to the project\'s account and region');
+  }
+  const environments = (Array.isArray(options) ? options : []).map((env, index) => {
+    const envName = String(env?.name ?? '');
+    const at = (field: string) => `environments[${index}] (${envName || '?'}).${field}`;
+    if (!PROJECT_NAME_PATTERN.test(envName) || envName.length > ENVIRONMENT_NAME_MAX) {
+      report(at('name'), `'${envName}' is not a valid environment name: use lowercase letters, digits and single hyphens, starting with a letter, at most ${ENVIRONMENT_NAME_MAX} characters (e.g. 'prod')`);
+    }
+    const envAccount = String(env?.account ?? '');
+    if (!ACCOUNT_PATTERN.test(envAccount)) report(at('account'), `'${envAccount}' is not an AWS account id: 12 digits (e.g. '111122223333')`);
+    const envRegion = String(env?.region ?? '');
+    if (!REGION_PATTERN.test(envRegion)) report(at('region'), `'${envRegion}' is not an AWS region code (e.g. 'us-east-1', 'eu-west-1')`);
+    return { name: envName, account: envAccount, region: envRegion, stackName: `${name}-${envName}` };
+  });
+  environments.forEach((env, index) => {
+    const at = (field: string) => `environments[${index}] (${env.name}).${field}`;
+    const earlier = environments.slice(0, index);
+    if (earlier.some((e) => e.name === env.name)) report(at('name'), `environment name '${env.name}' is used twice; environment names must be unique`);
+    const sameAccount = earlier.find((e) => e.account === env.account);
+    if (sameAccount && ACCOUNT_PATTERN.test(env.account)) {
+      report(at('account'), `account ${env.account} is already environment '${sameAccount.name}': the roles '${name}-state-machine' and '${name}-sagemaker-execution' are named per account, so each environment needs its own account`);
+    }
+    if (o.existingRoles && ACCOUNT_PATTERN.test(env.account) && env.account !== account) {
+      report(at('account'), `bring-your-own-role mode uses roles of account ${account}, but this environment is in account ${env.account}`);
+    }
+  });
+  if (o.bucket !== undefined && environments.length > 1) {
+    report('bucket', `one bucket name cannot serve ${environments.length} environments (S3 bucket names are global); remove \`bucket\` to derive one per environment`);
+  }
+  return { ...(schedule ? { schedule } : {}), ...(notifications ? { notifications } : {}), environments };
+}
+
+/** EventBridge schedule expressions: `rate(1 day)`/`rate(5 minutes)`, or a 6-field cron with `?` in day-of-month or day-of-week. */
+function scheduleExpressionProblem(expression: string): string | undefined {
+  if (expression.startsWith('rate(')) {
+    return RATE_EXPRESSION.test(expression) ? undefined : "is not a rate expression: 'rate(1 day)', 'rate(6 hours)', 'rate(30 minutes)' (singular unit for 1, plural otherwise)";
+  }
+  const cron = /^cron\((.*)\)$/.exec(expression);
+  if (!cron) return "is not a schedule expression: use 'cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>)' or 'rate(<n> <unit>)'";
+  const fields = cron[1].trim().split(/\s+/);
+  if (fields.length !== 6) return `has ${fields.length} cron fields; EventBridge needs 6: minutes hours day-of-month month day-of-week year (e.g. 'cron(0 6 * * ? *)')`;
+  if ((fields[2] === '?') === (fields[4] === '?')) return "needs '?' in exactly one of day-of-month and day-of-week (e.g. 'cron(0 6 * * ? *)')";
+  return undefined;
+}
+
+/** Every environment must resolve on its own: e.g. a script stage's framework image must exist in its region. */
+function checkEnvironmentModels(o: Partial<PipelineOptions>, environments: readonly ResolvedEnvironment[], report: Report) {
+  environments.forEach((env, index) => {
+    if (env.account === o.account && env.region === o.region) return;
+    const nested = validatePipeline({ ...(o as PipelineOptions), account: env.account, region: env.region, environments: undefined });
+    for (const problem of nested) report(`environments[${index}] (${env.name}): ${problem.path}`, problem.message);
+  });
+}
 
 interface ProjectContext {
   readonly name: string;
@@ -228,8 +315,8 @@ function resolveStage(
   const image = resolveImage(s, mode, name, project, fail);
 
   const entryScript = s.entryScript ?? defaultEntryScript(name);
-  if (!ENTRY_SCRIPT_PATTERN.test(entryScript)) {
-    fail('entryScript', `'${entryScript}' must be a Python file path relative to ${codeDir}/ (letters, digits, underscores; ending in .py)`);
+  if (!ENTRY_SCRIPT_PATTERN.test(entryScript) || entryScript.length > ENTRY_SCRIPT_MAX) {
+    fail('entryScript', `'${entryScript}' must be a Python file path relative to ${codeDir}/ (letters, digits, underscores; ending in .py; at most ${ENTRY_SCRIPT_MAX} characters)`);
   }
 
   const jobNamePrefix = jobPrefix(project.name, name);

@@ -18,6 +18,8 @@ export const UUID_LENGTH = 36;
 /** 63 - '-' - UUID. */
 export const JOB_NAME_PREFIX_MAX = JOB_NAME_MAX - 1 - UUID_LENGTH;
 export const CHANNEL_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/;
+/** A relative Python path; at most 200 characters so the entrypoint item stays within SageMaker's 256. */
+export const ENTRY_SCRIPT_MAX = 200;
 export const ENTRY_SCRIPT_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*\.py$/;
 export const ENV_KEY_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export const ENV_MAX_ENTRIES = 100;

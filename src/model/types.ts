@@ -100,6 +100,37 @@ export interface PipelineOptions {
   readonly pipelineTimeoutSeconds?: number;
   /** CDK bootstrap qualifier (images built from Dockerfiles are pushed to its asset repository). @default 'hnb659fds' */
   readonly cdkQualifier?: string;
+  /** Run the deployed pipeline on a schedule (an EventBridge rule starting an execution). @default no schedule */
+  readonly schedule?: ScheduleOptions;
+  /** Notify on failed, timed-out or aborted executions (EventBridge rule → encrypted SNS topic). @default no notifications */
+  readonly notifications?: NotificationOptions;
+  /**
+   * Where the pipeline is deployed, in promotion order (e.g. preprod, then prod): one stack per environment.
+   * Each environment has its own account, since the roles are named after the project.
+   * @default one environment 'default' with the project's account and region
+   */
+  readonly environments?: EnvironmentOptions[];
+}
+
+export interface ScheduleOptions {
+  /** EventBridge schedule expression: `cron(<min> <hour> <day-of-month> <month> <day-of-week> <year>)` or `rate(<n> <unit>)`. */
+  readonly expression: string;
+  /** False deploys the rule disabled (switch it on later without a redeploy of anything else). @default true */
+  readonly enabled?: boolean;
+}
+
+export interface NotificationOptions {
+  /** E-mail address subscribed to the failure topic (AWS sends it a confirmation link first). @default no subscription */
+  readonly email?: string;
+}
+
+export interface EnvironmentOptions {
+  /** Lowercase letters, digits and single hyphens (e.g. 'prod'): names the stack and the GitHub Environment of its deploy job. */
+  readonly name: string;
+  /** 12-digit AWS account id. */
+  readonly account: string;
+  /** AWS region, e.g. `eu-west-1`. */
+  readonly region: string;
 }
 
 /** S3 layout of a project, all prefixes ending in `/`. */
@@ -178,4 +209,18 @@ export interface ResolvedPipeline {
   };
   readonly pipelineTimeoutSeconds: number;
   readonly cdkQualifier: string;
+  /** Absent when the model has no schedule. */
+  readonly schedule?: { readonly expression: string; readonly enabled: boolean };
+  /** Absent when the model asks for no failure notifications. */
+  readonly notifications?: { readonly email?: string };
+  /** At least one; the first is deployed first, each next one after an approval. */
+  readonly environments: readonly ResolvedEnvironment[];
+}
+
+export interface ResolvedEnvironment {
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+  /** CloudFormation stack name: `<project>-<environment>`. */
+  readonly stackName: string;
 }

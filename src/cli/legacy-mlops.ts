@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+/**
+ * `legacy-mlops <command>`: the commands behind a generated repo's projen tasks.
+ * Commands are loaded lazily so the Node version check runs before any ESM-only dependency loads.
+ */
+import { nodeVersionProblem } from './node-version.js';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: string[], cwd: string) => Promise<number>> }> = {
+  validate: { summary: 'check the generated pipeline offline', load: async () => (await import('./validate.js')).runValidate },
+  local: { summary: 'run the state machine locally, no AWS account', load: async () => (await import('./local.js')).runLocal },
+};
+
+function usage(): string {
+  return ['Usage: legacy-mlops <command> [options]', '', ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const tooOld = nodeVersionProblem();
+  if (tooOld) {
+    console.error(tooOld);
+    return 1;
+  }
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name ? 0 : 1;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`legacy-mlops: unknown command '${name}' (allowed: ${Object.keys(COMMANDS).join(', ')})`);
+    return 1;
+  }
+  const run = await command.load();
+  return run(rest, process.cwd());
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`legacy-mlops: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,37 @@
+/** Mermaid flowchart of a pipeline (GitHub renders it in the README). */
+import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
+
+/** Mermaid node ids must be plain identifiers. */
+const nodeId = (name: string) => `stage_${name.replace(/-/g, '_')}`;
+
+function stageLabel(stage: ResolvedStage): string {
+  const runs =
+    stage.image.source === 'framework'
+      ? `${stage.image.framework.name} ${stage.image.framework.version} · ${stage.entryScript}`
+      : stage.image.source === 'dockerfile'
+        ? `container · ${stage.image.dockerfile}`
+        : 'container · existing image';
+  return `${stage.name}<br/><small>${runs}<br/>${stage.instanceCount}× ${stage.instanceType}</small>`;
+}
+
+export function pipelineMermaid(pipeline: ResolvedPipeline): string {
+  const lines = ['flowchart LR', '  raw[("raw data<br/><small>data/raw/</small>")]'];
+  for (const stage of pipeline.stages) {
+    lines.push(`  ${nodeId(stage.name)}["${stageLabel(stage)}"]`);
+    lines.push(`  ${nodeId(stage.name)}_failed(["${stage.name} failed"])`);
+  }
+  lines.push('  done(["succeeded"])');
+  for (const stage of pipeline.stages) {
+    for (const input of stage.inputs) {
+      const source = input.from === 'raw' ? 'raw' : nodeId(input.from.split('/')[0]);
+      const label = input.from === 'raw' ? input.name : `${input.from.split('/')[1]} → ${input.name}`;
+      lines.push(`  ${source} -- "${label}" --> ${nodeId(stage.name)}`);
+    }
+    lines.push(`  ${nodeId(stage.name)} -. error .-> ${nodeId(stage.name)}_failed`);
+  }
+  const last = pipeline.stages[pipeline.stages.length - 1];
+  lines.push(`  ${nodeId(last.name)} --> done`);
+  lines.push('  classDef fail fill:#fde2e1,stroke:#c0392b;');
+  lines.push(`  class ${pipeline.stages.map((s) => `${nodeId(s.name)}_failed`).join(',')} fail;`);
+  return lines.join('\n');
+}

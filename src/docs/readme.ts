@@ -1,0 +1,104 @@
+/** The generated repo's README: what the pipeline does, its diagram and stage table, how to run and deploy it. Pure. */
+import { stageInputKey } from '../asl/input-paths.js';
+import { stageImageUri } from '../input/execution-input.js';
+import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
+import { PIPELINE_FILES } from '../project/paths.js';
+import { pipelineMermaid } from './mermaid.js';
+
+/** Account id the scaffolder writes when it could not ask STS; the README tells how to replace it. */
+export const PLACEHOLDER_ACCOUNT = '000000000000';
+
+function imageCell(stage: ResolvedStage): string {
+  switch (stage.image.source) {
+    case 'framework':
+      return `prebuilt ${stage.image.framework.name} ${stage.image.framework.version} (script mode)`;
+    case 'dockerfile':
+      return `built from \`${stage.image.dockerfile}\``;
+    case 'uri':
+      return `\`${stage.image.imageUri}\``;
+  }
+}
+
+function stageTable(pipeline: ResolvedPipeline): string {
+  const rows = pipeline.stages.map((s) => {
+    const inputs = s.inputs.map((i) => `\`${i.name}\` ← ${i.from === 'raw' ? 'raw data' : `\`${i.from}\``} at \`${i.localPath}\``).join('<br/>');
+    const outputs = s.outputs.map((o) => `\`${o.name}\` from \`${o.localPath}\``).join('<br/>');
+    const code = s.mode === 'script' || s.image.source === 'dockerfile' ? `\`${s.codeDir}/${s.entryScript}\`` : '(in the image)';
+    return `| \`${s.name}\` | ${s.description} | ${imageCell(s)} | ${code} | ${s.instanceCount} × \`${s.instanceType}\`, ${s.volumeSizeGb} GB, max ${s.maxRuntimeSeconds} s | ${inputs} | ${outputs} |`;
+  });
+  return [
+    '| Stage | What it does | Image | Code | Resources | Inputs | Outputs |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+export function buildReadme(pipeline: ResolvedPipeline): string {
+  const placeholder = pipeline.account === PLACEHOLDER_ACCOUNT;
+  const userFiles = pipeline.stages.map((s) => `\`${s.codeDir}/\``).join(', ');
+  const sections = [
+    `# ${pipeline.name}`,
+    '',
+    `A legacy ML pipeline lifted onto **Amazon SageMaker** processing jobs, orchestrated by **AWS Step Functions** (region \`${pipeline.region}\`, account \`${pipeline.account}\`, bucket \`${pipeline.s3.bucket}\`). ` +
+      'It was scaffolded by [legacy-mlops](https://www.npmjs.com/package/generator-legacy-mlops); `.projenrc.ts` is the single source of truth.',
+    '',
+    ...(placeholder
+      ? [
+          `> **Account id not set.** \`${PLACEHOLDER_ACCOUNT}\` is a placeholder: put your 12-digit AWS account id in \`.projenrc.ts\` (\`account: '…'\`) and run \`npx projen\`. ` +
+            '`aws sts get-caller-identity --query Account --output text` prints it.',
+          '',
+        ]
+      : []),
+    '## Pipeline',
+    '',
+    '```mermaid',
+    pipelineMermaid(pipeline),
+    '```',
+    '',
+    stageTable(pipeline),
+    '',
+    `Every execution writes under \`${pipeline.s3.runsUri}<execution name>/<stage>/<output>/\`; raw data is read from \`${pipeline.s3.rawDataUri}\`. ` +
+      'Job names are `<prefix>-<uuid>`, so runs and retries never collide. Only transient SageMaker errors are retried; a failed job ends the execution in `<stage> failed` with SageMaker\'s reason.',
+    '',
+    '## Run it',
+    '',
+    '| Command | What it does |',
+    '| --- | --- |',
+    '| `npx projen local` | Runs the whole state machine on this machine, no AWS account needed: S3 is a folder under `.local/s3/`, each job runs in a sandbox with `/opt/ml/...` mounted. |',
+    '| `npx projen validate` | Checks the generated artifacts offline: the ASL (asl-validator), every SageMaker request against the API shapes, the sample input against its schema, the Python sources. |',
+    '| `npx projen` | Re-synthesizes every managed file from `.projenrc.ts`. |',
+    '| `npx projen upgrade` | Upgrades dependencies, legacy-mlops included. |',
+    '',
+    'Run settings (bucket, role, images, instance sizes) are not baked into the state machine: they come from the execution input, ' +
+      `a sample of which is \`${PIPELINE_FILES.executionInput}\` (schema: \`${PIPELINE_FILES.executionInputSchema}\`).`,
+    '',
+    '## Change the pipeline',
+    '',
+    'Edit the `stages` literal in `.projenrc.ts` and run `npx projen`: add, remove or reorder stages, change an instance type, a framework version or an input path. ' +
+      'Managed files follow; your stage code stays. A removed stage\'s managed entries disappear, its `stages/<name>/` folder is kept for you to delete. ' +
+      '`yo legacy-mlops:stage` adds a stage interactively.',
+    '',
+    '## Who owns which file',
+    '',
+    '| Files | Owner |',
+    '| --- | --- |',
+    `| \`${PIPELINE_FILES.stateMachine}\`, \`${PIPELINE_FILES.executionInput}\`, \`${PIPELINE_FILES.executionInputSchema}\`, \`pipeline/iam/*.json\`, \`README.md\`, \`package.json\`, \`tsconfig*.json\` | projen (read-only; edit \`.projenrc.ts\` instead) |`,
+    `| \`.projenrc.ts\`, ${userFiles}, \`data/\` | you (written once, never overwritten) |`,
+    '',
+    '## IAM',
+    '',
+    (pipeline.roles.bringYourOwn
+      ? `This project uses existing roles (\`${pipeline.roles.stateMachineRoleArn}\`, \`${pipeline.roles.sageMakerExecutionRoleArn}\`); nothing creates roles. An administrator attaches the policies below to them.`
+      : `The state machine role and the SageMaker execution role (\`${pipeline.roles.sageMakerExecutionRoleArn}\`) get exactly the policies below.`) +
+      ' They are derived from the state machine: job-name prefixes, the bucket prefixes, the image repositories and the one execution role, with `iam:PassRole` limited to SageMaker.',
+    '',
+    `- \`${PIPELINE_FILES.stateMachineRolePolicy}\` and \`${PIPELINE_FILES.stateMachineRoleTrust}\``,
+    `- \`${PIPELINE_FILES.sageMakerExecutionRolePolicy}\` and \`${PIPELINE_FILES.sageMakerExecutionRoleTrust}\``,
+    '',
+    '## Stage inputs in the execution input',
+    '',
+    ...pipeline.stages.map((s) => `- \`$.stages.${stageInputKey(s.name)}\` (${s.name}): image \`${stageImageUri(s)}\``),
+    '',
+  ];
+  return sections.join('\n');
+}

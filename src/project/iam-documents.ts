@@ -1,0 +1,18 @@
+/** Writes the least-privilege IAM documents derived from the ASL: managed, read-only, regenerated. */
+import { Component, JsonFile, type Project } from 'projen';
+import type { StateMachineDefinition } from '../asl/types.js';
+import { buildIamDocuments } from '../iam/index.js';
+import type { ResolvedPipeline } from '../model/types.js';
+import { PIPELINE_FILES } from './paths.js';
+
+export class IamDocuments extends Component {
+  constructor(project: Project, definition: StateMachineDefinition, pipeline: ResolvedPipeline) {
+    super(project);
+    const docs = buildIamDocuments(definition, pipeline);
+    const managed = { marker: false, readonly: true, newline: true } as const;
+    new JsonFile(project, PIPELINE_FILES.stateMachineRolePolicy, { ...managed, obj: docs.stateMachineRolePolicy });
+    new JsonFile(project, PIPELINE_FILES.stateMachineRoleTrust, { ...managed, obj: docs.stateMachineRoleTrust });
+    new JsonFile(project, PIPELINE_FILES.sageMakerExecutionRolePolicy, { ...managed, obj: docs.sageMakerExecutionRolePolicy });
+    new JsonFile(project, PIPELINE_FILES.sageMakerExecutionRoleTrust, { ...managed, obj: docs.sageMakerExecutionRoleTrust });
+  }
+}

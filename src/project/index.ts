@@ -1,0 +1,3 @@
+export * from './paths.js';
+export * from './legacy-mlops-project.js';
+export * from './synthesize.js';

@@ -1,0 +1,82 @@
+/**
+ * `LegacyMlopsProject`: the projen project type of a generated repo. It only wires components:
+ * every file's content comes from a pure function of the resolved pipeline model.
+ */
+import { awscdk, javascript, typescript } from 'projen';
+import { buildStateMachine } from '../asl/state-machine.js';
+import { resolvePipeline } from '../model/resolve.js';
+import { packageInfo } from '../package-info.js';
+import type { PipelineOptions, ResolvedPipeline } from '../model/types.js';
+import { CdkApp, CDK_APP_COMMAND } from './cdk-app.js';
+import { DeployWorkflow } from './deploy-workflow.js';
+import { IamDocuments } from './iam-documents.js';
+import { PipelineDefinition } from './pipeline-definition.js';
+import { PipelineReadme } from './pipeline-readme.js';
+import { PipelineTasks } from './pipeline-tasks.js';
+import { StageCode } from './stage-code.js';
+
+
+/** aws-cdk-lib the generated app builds against, and a CLI that reads its cloud assembly (REFERENCE §5). */
+export const CDK_VERSION = '2.276.0';
+export const CDK_CLI_VERSION = '2.1148.1';
+export const MIN_NODE_VERSION = '22.18.0';
+
+export interface LegacyMlopsProjectOptions
+  extends PipelineOptions,
+    Omit<awscdk.AwsCdkTypeScriptAppOptions, 'name' | 'cdkVersion' | 'defaultReleaseBranch'> {
+  /** @default '2.276.0' */
+  readonly cdkVersion?: string;
+  /** @default 'main' */
+  readonly defaultReleaseBranch?: string;
+  /**
+   * npm spec of `generator-legacy-mlops` the repo depends on (for this project type and the `legacy-mlops` command).
+   * @default '^<version that created the repo>'; tests use 'file:/path/to/generator-legacy-mlops-x.y.z.tgz'
+   */
+  readonly legacyMlopsVersion?: string;
+}
+
+export class LegacyMlopsProject extends awscdk.AwsCdkTypeScriptApp {
+  /** The validated pipeline model every file derives from. */
+  public readonly pipeline: ResolvedPipeline;
+
+  constructor(options: LegacyMlopsProjectOptions) {
+    // Validate before projen does anything: an invalid model must not write a single file.
+    const pipeline = resolvePipeline(options);
+    const { legacyMlopsVersion, stages: _stages, region: _region, account: _account, bucket: _bucket, existingRoles: _roles, pipelineTimeoutSeconds: _timeout, cdkQualifier: _qualifier, schedule: _schedule, notifications: _notifications, environments: _environments, ...projenOptions } = options;
+    const ownPackage = packageInfo();
+    const runner = typescript.TypeScriptRunner.tsx();
+    super({
+      defaultReleaseBranch: 'main',
+      cdkVersion: CDK_VERSION,
+      cdkCliVersion: CDK_CLI_VERSION,
+      packageManager: javascript.NodePackageManager.NPM,
+      minNodeVersion: MIN_NODE_VERSION,
+      projenrcTs: true,
+      projenrcTsOptions: { runner },
+      runner,
+      typescriptVersion: '~6.0',
+      github: false,
+      release: false,
+      eslint: false,
+      prettier: false,
+      jest: false,
+      sampleCode: false,
+      licensed: false,
+      app: CDK_APP_COMMAND,
+      ...projenOptions,
+      name: options.name,
+      deps: [`${ownPackage.name}@${legacyMlopsVersion ?? `^${ownPackage.version}`}`, ...(projenOptions.deps ?? [])],
+      gitignore: ['.local/', '__pycache__/', '*.pyc', ...(projenOptions.gitignore ?? [])],
+    });
+    this.pipeline = pipeline;
+
+    const definition = buildStateMachine(pipeline);
+    new PipelineDefinition(this, pipeline);
+    new IamDocuments(this, definition, pipeline);
+    new StageCode(this, pipeline);
+    new PipelineReadme(this, pipeline);
+    new PipelineTasks(this);
+    new CdkApp(this, options);
+    new DeployWorkflow(this, options, { branch: options.defaultReleaseBranch ?? 'main' });
+  }
+}

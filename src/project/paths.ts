@@ -1,0 +1,11 @@
+/** Paths in a generated repo that other tools read: the contract of the managed files. */
+export const PIPELINE_FILES = {
+  stateMachine: 'pipeline/state-machine.asl.json',
+  executionInput: 'pipeline/execution-input.json',
+  executionInputSchema: 'pipeline/execution-input.schema.json',
+  stateMachineRolePolicy: 'pipeline/iam/state-machine-role-policy.json',
+  stateMachineRoleTrust: 'pipeline/iam/state-machine-role-trust.json',
+  sageMakerExecutionRolePolicy: 'pipeline/iam/sagemaker-execution-role-policy.json',
+  sageMakerExecutionRoleTrust: 'pipeline/iam/sagemaker-execution-role-trust.json',
+  readme: 'README.md',
+} as const;

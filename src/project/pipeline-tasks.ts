@@ -1,0 +1,18 @@
+/** The generated repo's pipeline tasks, each backed by the `legacy-mlops` command of this package. */
+import { Component, type Project } from 'projen';
+
+export class PipelineTasks extends Component {
+  constructor(project: Project) {
+    super(project);
+    project.addTask('validate', {
+      description: 'Check the generated pipeline offline (ASL, SageMaker request shapes, input schema, Python sources)',
+      exec: 'legacy-mlops validate',
+      receiveArgs: true,
+    });
+    project.addTask('local', {
+      description: 'Run the state machine locally on .local/s3 (no AWS account): --backend bwrap|direct|docker, --input <file>, --python <path>',
+      exec: 'legacy-mlops local',
+      receiveArgs: true,
+    });
+  }
+}

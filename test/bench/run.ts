@@ -1,0 +1,13 @@
+/** `npm run bench`: prints timings. Targets are aims for people to read, not test assertions. */
+import { benchSynth } from './synth.js';
+
+const only = process.argv.slice(2);
+const suites: Record<string, () => Promise<void>> = {
+  synth: () => benchSynth(),
+};
+
+for (const [name, suite] of Object.entries(suites)) {
+  if (only.length && !only.includes(name)) continue;
+  await suite();
+  console.log('');
+}
