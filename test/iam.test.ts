@@ -332,8 +332,19 @@ describe('large pipelines stay within IAM size quotas', () => {
     expect(await assume(`other-project-${randomUUID()}`)).toBe('ImplicitlyDenied');
   });
 
-  test('a pipeline whose job grants alone exceed the quota is refused with a clear error', () => {
-    expect(() => build(many(60, 'customer-churn-model'))).toThrow(/state machine role policy is \d+ characters, over IAM's 6144/);
+  test('past the quota, job grants narrow to one project-wide job pattern, and still hold (60 and 100 stages)', async () => {
+    for (const count of [60, 100]) {
+      const { pipeline: p, definition, docs } = build(many(count, 'customer-churn-model'));
+      expectValidDocuments(docs);
+      const jobs = docs.stateMachineRolePolicy.Statement.flatMap((s) => s.Resource).filter((r) => r.includes(':processing-job/'));
+      // The common text of every stage's prefix (the project part, shortened where long stage names need room).
+      expect(jobs).toHaveLength(1);
+      expect(jobs[0]).toMatch(new RegExp(`^arn:aws:sagemaker:eu-west-1:${ACCOUNT}:processing-job/customer-c[a-z-]*\\*$`));
+      const calls = requiredCalls(definition, p, { jobId: randomUUID(), executionName: 'big-run' });
+      expectAll(await decisions(docs, p, 'stateMachine', calls.filter((c) => c.role === 'stateMachine')), 'Allowed');
+      const otherProject = { action: 'sagemaker:StopProcessingJob', resource: jobArn(`other-model-stage-${randomUUID()}`) };
+      expectAll(await decisions(docs, p, 'stateMachine', [otherProject]), 'ImplicitlyDenied');
+    }
   });
 });
 

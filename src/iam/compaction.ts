@@ -37,3 +37,18 @@ export function commonPattern(patterns: readonly string[]): string {
   for (const l of literals) while (!l.startsWith(common)) common = common.slice(0, -1);
   return `${common}*`;
 }
+
+/**
+ * Replaces per-stage job patterns (`…:processing-job/<prefix>-????????-…`) with one pattern per job type
+ * made of their common text (`…:processing-job/<project>-*`): still this project's jobs only.
+ */
+export function coarsenJobResources(resources: readonly string[]): string[] {
+  const isJob = (r: string) => /:sagemaker:[^:]*:[^:]*:[a-z-]+-job\//.test(r);
+  const byType = new Map<string, string[]>();
+  for (const arn of resources.filter(isJob)) {
+    const type = arn.slice(0, arn.indexOf('/') + 1);
+    byType.set(type, [...(byType.get(type) ?? []), arn]);
+  }
+  const coarse = [...byType.values()].map((group) => (group.length > 1 ? commonPattern(group) : group[0]));
+  return [...resources.filter((r) => !isJob(r)), ...coarse];
+}

@@ -1,7 +1,7 @@
 /** `buildIamDocuments`: the ASL and its pipeline → the four IAM documents under `pipeline/iam/`. Pure. */
 import type { StateMachineDefinition } from '../asl/types.js';
 import type { ResolvedPipeline } from '../model/types.js';
-import { coarsenS3, commonPattern } from './compaction.js';
+import { coarsenJobResources, coarsenS3, commonPattern } from './compaction.js';
 import { policyDocument } from './policy-document.js';
 import { DEFAULT_SAMPLES } from './required-calls.js';
 import { POLICY_SIZE_MAX, TRUST_POLICY_SIZE_MAX, checkSize, policySize } from './size-limits.js';
@@ -16,10 +16,9 @@ import type { IamDocuments, Permission, PolicyDocument } from './types.js';
  */
 export function buildIamDocuments(definition: StateMachineDefinition, pipeline: ResolvedPipeline): IamDocuments {
   const tasks = taskPermissions(definition, pipeline, DEFAULT_SAMPLES);
-  const stateMachinePolicy = policyDocument([...tasks.flatMap((t) => t.stateMachineRole), ...stateMachineFeaturePermissions()], 'state machine role policy');
   const sourceArns = [...new Set(tasks.flatMap((t) => t.executionRoleSourceArns))];
   return {
-    stateMachineRolePolicy: checkSize(stateMachinePolicy, POLICY_SIZE_MAX, 'The state machine role policy'),
+    stateMachineRolePolicy: stateMachineRolePolicy([...tasks.flatMap((t) => t.stateMachineRole), ...stateMachineFeaturePermissions()]),
     stateMachineRoleTrust: stateMachineRoleTrust(pipeline),
     sageMakerExecutionRolePolicy: executionRolePolicy(
       tasks.flatMap((t) => t.sageMakerExecutionRole),
@@ -27,6 +26,15 @@ export function buildIamDocuments(definition: StateMachineDefinition, pipeline: 
     ),
     sageMakerExecutionRoleTrust: executionRoleTrust(pipeline, sourceArns),
   };
+}
+
+/** Exact per-stage job patterns; one project-wide job pattern only if the exact policy is over IAM's size quota. */
+function stateMachineRolePolicy(permissions: Permission[]): PolicyDocument {
+  const what = 'The state machine role policy';
+  const exact = policyDocument(permissions, what);
+  if (policySize(exact) <= POLICY_SIZE_MAX) return exact;
+  const coarse = { ...exact, Statement: exact.Statement.map((st) => ({ ...st, Resource: coarsenJobResources(st.Resource) })) };
+  return checkSize(coarse, POLICY_SIZE_MAX, what);
 }
 
 /** Exact per-input and per-output S3 scopes; layout-level scopes only if the exact policy is over IAM's size quota. */

@@ -9,7 +9,7 @@
  * Reference (ListTags and AddTags accept a processing-job ARN, so they are scoped like the job).
  */
 import { INPUT } from '../asl/input-paths.js';
-import { PROCESSING_JOB_RESOURCE } from '../asl/processing-task.js';
+import { PROCESSING_JOB_RESOURCE, canonicalTaskResource } from '../asl/processing-task.js';
 import type { ResolvedPipeline } from '../model/types.js';
 import { eventsRuleArn, literal, logGroupArn, logStreamArn, s3BucketArn, s3ObjectArn, sageMakerArn } from './arns.js';
 import { imageRepositoryArnOf } from './image-repository.js';
@@ -96,7 +96,7 @@ export const TASK_INTEGRATIONS: Readonly<Record<string, TaskIntegration>> = {
 
 /** Looks a Task resource up in any partition (`arn:aws-cn:states:::…` uses the same row). */
 export function integrationFor(resource: string): TaskIntegration | undefined {
-  const key = resource.replace(/^arn:aws(-cn|-us-gov)?:states:::/, 'arn:aws:states:::');
+  const key = canonicalTaskResource(resource);
   return Object.hasOwn(TASK_INTEGRATIONS, key) ? TASK_INTEGRATIONS[key] : undefined;
 }
 
