@@ -1,0 +1,233 @@
+/**
+ * `arn:aws:states:::sagemaker:createProcessingJob.sync` on the local disk, honouring the job contract:
+ * a fresh sandbox per job, inputs copied from local S3 to their /opt/ml/processing paths, the config
+ * files SageMaker writes, the container command run by the stage's backend, exit code 0 = success,
+ * /opt/ml/output/message as ExitMessage, outputs copied back to local S3, MaxRuntimeInSeconds enforced.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BackendChoice } from '../backends/select.js';
+import type { ContainerJob } from '../backends/types.js';
+import { LocalRunRefused, TaskError, messageOf } from '../errors.js';
+import { runJobProcess } from '../job-process.js';
+import { ensureStageVenv, type PythonInterpreter } from '../python-env.js';
+import type { JobOutputRecord, JobRecord } from '../report.js';
+import type { LocalRunContext } from '../run-context.js';
+import { stageCodeOf, stageCodeProblems, type StageCode } from '../stage-code.js';
+import { createJobSandbox, hostPathOf, readExitMessage, writeJobConfig, type JobSandbox } from './job-sandbox.js';
+import {
+  DEFAULT_MAX_RUNTIME_SECONDS,
+  describeProcessingJob,
+  processingJobArn,
+  processingRequestProblems,
+  type JobOutcome,
+  type ProcessingRequest,
+} from './processing-request.js';
+import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
+
+/** Variables every local job gets: the runner provides the environment, and logs must not lag. */
+const RUNNER_ENV = { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
+/**
+ * The generated script entrypoint skips `pip install -r requirements.txt` when this is set (see src/asl):
+ * without --install the interpreter's own packages stand in for the image's. With --install the
+ * entrypoint's pip runs as in the cloud, against the stage's venv (a no-op once it is built).
+ */
+const SKIP_REQUIREMENTS = { LEGACY_MLOPS_SKIP_REQUIREMENTS: '1' };
+
+export const processingJobEmulator: TaskEmulator = {
+  emulates: 'SageMaker processing job',
+  async prepare(state: TaskStateRef, run: LocalRunContext): Promise<PreparedTask> {
+    const stage = stageCodeOf(run.repoRoot, state.name, state.definition.Parameters);
+    const problems = stageCodeProblems(run.repoRoot, stage);
+    if (problems.length > 0) throw new LocalRunRefused(problems);
+    const choice = await run.backends.choose(stage, staticImageUri(state.definition.Parameters, run.input));
+    let python: PythonInterpreter | undefined;
+    if (choice.backend.usesLocalPython) {
+      python = await run.python();
+      if (run.install) {
+        const venv = await ensureStageVenv(join(stage.stageDir, 'requirements.txt'), python, run.venvsDir);
+        run.log(`  ${stage.stageName}: ${venv.reused ? 'reusing' : 'built'} virtual environment ${venv.dir}`);
+        python = venv.interpreter;
+      }
+    }
+    await choice.backend.prepareStage?.(stage, run.log);
+    const codeUri = stage.script ? stageCodeUriOf(run.input, stage.stageName) : undefined;
+    return {
+      handler: (request) => runProcessingJob(request, { state, stage, choice, python, run }),
+      // Stands in for the deploy's code upload: the job downloads what is in stages/<name>/ now.
+      beforeRun: codeUri ? () => run.s3.replace(stage.stageDir, codeUri, isLocalClutter) : undefined,
+      backend: { name: choice.backend.name, reason: choice.reason },
+      stageName: stage.stageName,
+    };
+  },
+};
+
+interface JobSetting {
+  readonly state: TaskStateRef;
+  readonly stage: StageCode;
+  readonly choice: BackendChoice;
+  readonly python: PythonInterpreter | undefined;
+  readonly run: LocalRunContext;
+}
+
+async function runProcessingJob(value: unknown, setting: JobSetting): Promise<unknown> {
+  const { run, stage, choice } = setting;
+  const problems = processingRequestProblems(value);
+  // Locally a rejected request is never transient, so it is not named like SageMaker's retried service errors.
+  if (problems.length > 0) throw new TaskError('SageMaker.ValidationException', problems.join('; '));
+  if (run.signal.aborted) throw new TaskError('States.TaskFailed', 'the local execution was stopped');
+  const request = value as ProcessingRequest;
+  const arn = processingJobArn(request);
+  const createdAt = Date.now();
+  const started = performance.now();
+  let sandbox: JobSandbox;
+  try {
+    sandbox = createJobSandbox(run.runDir, request.ProcessingJobName);
+  } catch (error) {
+    throw new TaskError('SageMaker.ResourceInUse', messageOf(error));
+  }
+  run.jobs.jobStarted({ stateName: setting.state.name, jobName: request.ProcessingJobName, backend: choice.backend.name });
+
+  const finish = (outcome: Omit<JobOutcome, 'createdAt' | 'endedAt'>, extra: { exitCode?: number; scriptMs: number; outputs?: JobOutputRecord[] }) => {
+    const full: JobOutcome = { ...outcome, createdAt, endedAt: Date.now() };
+    const record: JobRecord = {
+      stateName: setting.state.name,
+      stageName: stage.stageName,
+      jobName: request.ProcessingJobName,
+      jobArn: arn,
+      backend: choice.backend.name,
+      status: full.status,
+      exitCode: extra.exitCode,
+      exitMessage: full.exitMessage,
+      failureReason: full.failureReason,
+      startedAt: new Date(createdAt).toISOString(),
+      durationMs: performance.now() - started,
+      scriptMs: extra.scriptMs,
+      dir: sandbox.dir,
+      stdoutLog: sandbox.stdoutLog,
+      stderrLog: sandbox.stderrLog,
+      outputs: extra.outputs ?? [],
+    };
+    // Like a container's, the job's /tmp does not outlive it.
+    rmSync(join(sandbox.dir, 'tmp'), { recursive: true, force: true });
+    run.jobs.jobEnded(record);
+    const described = describeProcessingJob(request, arn, full);
+    // A failed `.sync` job surfaces as States.TaskFailed whose cause is the Describe response.
+    if (full.status !== 'Completed') throw new TaskError('States.TaskFailed', JSON.stringify(described));
+    return described;
+  };
+
+  // SageMaker downloads every input before the container starts; an empty prefix fails the job.
+  for (const input of request.ProcessingInputs ?? []) {
+    const s3 = input.S3Input!;
+    if (run.s3.download(s3.S3Uri, hostPathOf(sandbox, s3.LocalPath)) === 0) {
+      return finish(
+        { status: 'Failed', startedAt: Date.now(), failureReason: `ClientError: No S3 objects found under S3 URL "${s3.S3Uri}" given in input data source '${input.InputName}' (local S3: ${run.s3.pathOf(s3.S3Uri)})` },
+        { scriptMs: 0 },
+      );
+    }
+  }
+  // Output folders exist when the container starts, as on SageMaker.
+  for (const output of request.ProcessingOutputConfig?.Outputs ?? []) {
+    mkdirSync(hostPathOf(sandbox, output.S3Output!.LocalPath), { recursive: true });
+  }
+  const { Tags: _tags, ...jobConfig } = request;
+  writeJobConfig(sandbox, { ...jobConfig, ProcessingJobArn: arn }, request.ProcessingResources?.ClusterConfig?.InstanceType);
+  const count = request.ProcessingResources?.ClusterConfig?.InstanceCount ?? 1;
+  if (count > 1) run.log(`  ${stage.stageName}: InstanceCount ${count} runs as one local host (algo-1)`);
+
+  const job = containerJob(request, sandbox, setting);
+  let launch;
+  try {
+    launch = await choice.backend.launch(job);
+  } catch (error) {
+    return finish({ status: 'Failed', startedAt: Date.now(), failureReason: `ClientError: ${messageOf(error)}` }, { scriptMs: 0 });
+  }
+  const maxRuntime = request.StoppingCondition?.MaxRuntimeInSeconds ?? DEFAULT_MAX_RUNTIME_SECONDS;
+  const startedAt = Date.now();
+  const result = await runJobProcess({
+    ...launch,
+    stdoutLog: sandbox.stdoutLog,
+    stderrLog: sandbox.stderrLog,
+    maxRuntimeMs: maxRuntime * 1000,
+    signal: run.signal,
+    onOutput: run.follow ? lineLogger(run, stage.stageName) : undefined,
+  });
+  const exitMessage = readExitMessage(sandbox);
+  const extra = { exitCode: result.exitCode, scriptMs: result.elapsedMs };
+  if (result.timedOut) {
+    return finish({ status: 'Stopped', startedAt, exitMessage, failureReason: `MaxRuntimeExceeded: the job ran longer than MaxRuntimeInSeconds (${maxRuntime} s) and was stopped` }, extra);
+  }
+  if (result.aborted) return finish({ status: 'Stopped', startedAt, exitMessage, failureReason: 'Stopped: the local execution was interrupted' }, extra);
+  if (result.spawnError) return finish({ status: 'Failed', startedAt, failureReason: `ClientError: cannot start ${launch.argv[0]}: ${result.spawnError}` }, extra);
+  if (result.exitCode !== 0) {
+    return finish({ status: 'Failed', startedAt, exitMessage, failureReason: `AlgorithmError: ${exitMessage || 'See job logs for more information'}, exit code: ${result.exitCode}` }, extra);
+  }
+  // EndOfJob upload: only a completed job's outputs reach S3.
+  const outputs: JobOutputRecord[] = [];
+  for (const output of request.ProcessingOutputConfig?.Outputs ?? []) {
+    const { S3Uri, LocalPath } = output.S3Output!;
+    run.s3.upload(hostPathOf(sandbox, LocalPath), S3Uri);
+    outputs.push({ name: output.OutputName, s3Uri: S3Uri, localPath: run.s3.pathOf(S3Uri) });
+  }
+  return finish({ status: 'Completed', startedAt, exitMessage }, { ...extra, outputs });
+}
+
+/** The job in container terms, applying SageMaker's entrypoint rules to what the stage's image would run. */
+function containerJob(request: ProcessingRequest, sandbox: JobSandbox, setting: JobSetting): ContainerJob {
+  const { stage, python } = setting;
+  const app = request.AppSpecification;
+  // The stage's own image is the one built from its Dockerfile; a script stage runs on a framework image instead.
+  const image = stage.script ? undefined : stage.dockerfile?.info;
+  let command: string[] | undefined;
+  if (app.ContainerEntrypoint) command = [...app.ContainerEntrypoint, ...(app.ContainerArguments ?? [])];
+  else if (image && (image.entrypoint || image.cmd)) command = [...(image.entrypoint ?? []), ...(app.ContainerArguments ?? image.cmd ?? [])];
+  return {
+    jobName: request.ProcessingJobName,
+    stage,
+    sandboxDir: sandbox.dir,
+    optMlDir: sandbox.optMl,
+    imageUri: app.ImageUri,
+    containerEntrypoint: app.ContainerEntrypoint,
+    containerArguments: app.ContainerArguments,
+    command,
+    workdir: image?.workdir,
+    env: { ...RUNNER_ENV, ...(image?.env ?? {}), ...(request.Environment ?? {}), ...(setting.run.install ? {} : SKIP_REQUIREMENTS) },
+    python,
+  };
+}
+
+/** `<codeUri><stage>/`, where the generated ASL's code channel reads a script stage's code (src/asl/s3-locations.ts). */
+function stageCodeUriOf(input: unknown, stageName: string): string | undefined {
+  const codeUri = (input as { codeUri?: unknown } | undefined)?.codeUri;
+  return typeof codeUri === 'string' ? `${codeUri}${stageName}/` : undefined;
+}
+
+/** Files a stage folder may hold that are not code to ship. */
+function isLocalClutter(name: string): boolean {
+  return name === '__pycache__' || name === '.venv' || name === '.pytest_cache' || name.endsWith('.pyc');
+}
+
+/**
+ * The image URI when the state reads it from the execution input with a plain `$.a.b` path
+ * (what the generated ASL does); undefined for anything richer, which only the run resolves.
+ */
+function staticImageUri(parameters: unknown, input: unknown): string | undefined {
+  const app = (parameters as { AppSpecification?: Record<string, unknown> } | undefined)?.AppSpecification ?? {};
+  if (typeof app.ImageUri === 'string') return app.ImageUri;
+  const path = app['ImageUri.$'];
+  if (typeof path !== 'string' || !/^\$(\.\w+)+$/.test(path)) return undefined;
+  let value: unknown = input;
+  for (const key of path.slice(2).split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** `--follow`: the job's output as it comes, one prefixed line at a time. */
+function lineLogger(run: LocalRunContext, stageName: string): (stream: 'stdout' | 'stderr', chunk: Buffer) => void {
+  const pending = { stdout: '', stderr: '' };
+  return (stream, chunk) => {
+    const lines = (pending[stream] + chunk.toString('utf8')).split('\n');
+    pending[stream] = lines.pop() ?? '';
+    for (const line of lines) run.log(`    ${stageName} | ${line}`);
+  };
+}

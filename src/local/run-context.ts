@@ -1,0 +1,32 @@
+/** What every Task emulator of one local execution shares. */
+import type { BackendSelector } from './backends/select.js';
+import type { LocalS3 } from './local-s3.js';
+import type { PythonInterpreter } from './python-env.js';
+import type { JobRecord } from './report.js';
+
+export interface JobObserver {
+  jobStarted(job: { stateName: string; jobName: string; backend: string }): void;
+  jobEnded(record: JobRecord): void;
+}
+
+export interface LocalRunContext {
+  readonly repoRoot: string;
+  readonly executionName: string;
+  /** `.local/runs/<execution>`: report.json and one folder per job under `jobs/`. */
+  readonly runDir: string;
+  readonly s3: LocalS3;
+  /** The validated execution input. */
+  readonly input: unknown;
+  readonly backends: BackendSelector;
+  /** The interpreter jobs on this machine run (resolved once, only when a stage needs it). */
+  readonly python: () => Promise<PythonInterpreter>;
+  /** `--install`: a virtual environment per stage from its requirements.txt, cached under `venvsDir`. */
+  readonly install: boolean;
+  readonly venvsDir: string;
+  /** Aborted on Ctrl-C or when the execution ends: running jobs stop. */
+  readonly signal: AbortSignal;
+  /** Stream job output live (`--follow`). */
+  readonly follow: boolean;
+  readonly log: (line: string) => void;
+  readonly jobs: JobObserver;
+}

@@ -1,0 +1,298 @@
+/**
+ * `runPipelineLocally`: executes the generated repo's state machine (the very file that is deployed)
+ * with aws-local-stepfunctions, every Task state answered by a local emulator, and returns the report.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import { PIPELINE_FILES } from '../project/paths.js';
+import { BackendSelector } from './backends/select.js';
+import type { BackendName } from './backends/types.js';
+import { assignEmulators } from './emulators/registry.js';
+import type { PreparedTask } from './emulators/types.js';
+import { LocalRunRefused, messageOf } from './errors.js';
+import { ExecutionRecorder } from './execution-record.js';
+import { localExecutionName } from './execution-name.js';
+import { validateExecutionInput } from './input-validation.js';
+import { LocalS3 } from './local-s3.js';
+import { ProgressPrinter } from './progress.js';
+import { resolvePython, type PythonInterpreter } from './python-env.js';
+import { readJsonFile } from './repo-files.js';
+import { writeReport, type ExecutionStatus, type LocalRunReport } from './report.js';
+import type { LocalRunContext } from './run-context.js';
+import { ValidationCache } from './validation-cache.js';
+
+export interface LocalRunOptions {
+  /** The generated repo. */
+  readonly repoRoot: string;
+  /** Execution input file (default `pipeline/execution-input.json`). */
+  readonly inputPath?: string;
+  /** `auto` (default): docker, else bwrap, else direct. */
+  readonly backend?: BackendName | 'auto';
+  /** Interpreter for jobs on this machine (default `LEGACY_MLOPS_PYTHON`, else `python3`). */
+  readonly python?: string;
+  /** Build a virtual environment per stage from its requirements.txt. */
+  readonly install?: boolean;
+  /** Local S3 folder (default `.local/s3`). */
+  readonly s3Root?: string;
+  /** Print job output as it comes. */
+  readonly follow?: boolean;
+  /** Stops the running job and the execution (Ctrl-C). */
+  readonly signal?: AbortSignal;
+  /** Progress output, one line per call (default: standard output). */
+  readonly log?: (line: string) => void;
+  readonly executionName?: string;
+}
+
+/** Raw data is seeded from here into the input's `rawDataUri` on the first run. */
+const RAW_DATA_DIR = join('data', 'raw');
+const LOCAL_DIR = '.local';
+
+/**
+ * Runs the pipeline locally. Throws {@link LocalRunRefused} when a check fails before any job starts;
+ * otherwise resolves with the report (also written to `.local/runs/<execution>/report.json`).
+ */
+export async function runPipelineLocally(options: LocalRunOptions): Promise<LocalRunReport> {
+  const started = performance.now();
+  const startedAt = new Date();
+  const repoRoot = resolve(options.repoRoot);
+  const localDir = join(repoRoot, LOCAL_DIR);
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const show = (path: string) => relative(repoRoot, path) || '.';
+
+  const stateMachinePath = join(repoRoot, PIPELINE_FILES.stateMachine);
+  const inputPath = resolve(repoRoot, options.inputPath ?? PIPELINE_FILES.executionInput);
+  const definition = readJsonFile(repoRoot, stateMachinePath, 'state machine');
+  const input = readJsonFile(repoRoot, inputPath, 'execution input');
+  const schema = readJsonFile(repoRoot, join(repoRoot, PIPELINE_FILES.executionInputSchema), 'execution input schema');
+
+  // Probes (docker info, bwrap, the interpreter) are processes: start them now, they finish while we validate.
+  const backends = new BackendSelector(options.backend ?? 'auto');
+  backends.warmUp();
+  const python = resolvePython(options.python);
+  python.catch(() => undefined); // awaited (and reported) only if a stage needs it
+
+  // 1. A valid input and definition, or one line per problem.
+  const cache = new ValidationCache(join(localDir, 'cache'));
+  cache.check('input', [schema.text, input.text], () => validateExecutionInput(input.value, schema.value as object, show(inputPath)));
+  const machine = loadStateMachine(definition, cache, show(stateMachinePath));
+  // 2. Every Task state has an emulator: none may fall through to a real AWS call.
+  const assigned = assignEmulators(definition.value);
+
+  const executionName = options.executionName ?? localExecutionName(startedAt);
+  const runDir = join(localDir, 'runs', executionName);
+  const s3 = new LocalS3(options.s3Root ? resolve(repoRoot, options.s3Root) : join(localDir, 's3'));
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort();
+  if (options.signal?.aborted) stop.abort();
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const printer = new ProgressPrinter(log, repoRoot);
+  const recorder = new ExecutionRecorder();
+  let announcedPython: Promise<PythonInterpreter> | undefined;
+  const context: LocalRunContext = {
+    repoRoot,
+    executionName,
+    runDir,
+    s3,
+    input: input.value,
+    backends,
+    python: (): Promise<PythonInterpreter> =>
+      (announcedPython ??= python.then((interpreter) => {
+        log(`  python3 in jobs: ${interpreter.executable} (Python ${interpreter.version})`);
+        return interpreter;
+      })),
+    install: options.install ?? false,
+    venvsDir: join(localDir, 'venvs'),
+    signal: stop.signal,
+    follow: options.follow ?? false,
+    log,
+    jobs: {
+      jobStarted: (job) => printer.onJobStarted(job),
+      jobEnded: (record) => {
+        recorder.onJobEnded(record);
+        printer.onJobEnded(record);
+      },
+    },
+  };
+
+  try {
+    log(`legacy-mlops local: execution ${executionName} of ${show(stateMachinePath)} with ${show(inputPath)}`);
+    // 3. Prepare every Task (backend, interpreter, files) and the local S3; every problem at once.
+    const prepared = await prepareTasks(assigned, context);
+    const seedProblem = seedRawData(repoRoot, s3, (input.value as { rawDataUri?: unknown }).rawDataUri, log);
+    if (prepared.problems.length > 0 || seedProblem) throw new LocalRunRefused([...prepared.problems, ...(seedProblem ? [seedProblem] : [])]);
+    for (const task of prepared.tasks.values()) task.beforeRun?.();
+    if (stop.signal.aborted) throw new LocalRunRefused('interrupted before the execution started');
+
+    // 4. Run the definition.
+    mkdirSync(runDir, { recursive: true });
+    const outcome = await execute(machine, input.value, prepared.tasks, executionName, stop, recorder, printer);
+    const states = recorder.finish();
+    const wallMs = performance.now() - started;
+    const scriptMs = states.reduce((sum, s) => sum + s.jobs.reduce((t, j) => t + j.scriptMs, 0), 0);
+    const report: LocalRunReport = {
+      executionName,
+      status: outcome.status,
+      startedAt: startedAt.toISOString(),
+      wallMs,
+      scriptMs,
+      overheadMs: wallMs - scriptMs,
+      stateMachine: stateMachinePath,
+      input: inputPath,
+      s3Root: s3.root,
+      runDir,
+      backends: Object.fromEntries(
+        [...prepared.tasks.values()].flatMap((t) => (t.backend ? [[t.stageName ?? '', { backend: t.backend.name, reason: t.backend.reason }]] : [])),
+      ),
+      states,
+      ...(outcome.output !== undefined ? { output: outcome.output } : {}),
+      ...(outcome.error ? { error: outcome.error } : {}),
+    };
+    const reportPath = writeReport(report);
+    printer.summary(report, reportPath);
+    return report;
+  } finally {
+    options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+/** The definition, checked by asl-validator (inside aws-local-stepfunctions) unless this exact file passed before. */
+function loadStateMachine(definition: { value: unknown; text: string }, cache: ValidationCache, shown: string): StateMachine {
+  type Definition = ConstructorParameters<typeof StateMachine>[0];
+  const validationOptions = { checkPaths: true, checkArn: true };
+  let machine: StateMachine | undefined;
+  try {
+    cache.check('asl', [checkerVersion(), JSON.stringify(validationOptions), definition.text], () => {
+      machine = new StateMachine(definition.value as Definition, { validationOptions });
+    });
+  } catch (error) {
+    throw new LocalRunRefused(`${shown} is not a valid state machine: ${messageOf(error)}`);
+  }
+  return machine ?? new StateMachine(definition.value as Definition, { validationOptions: { noValidate: true } });
+}
+
+/** The aws-local-stepfunctions version: a new validator must check again. */
+function checkerVersion(): string {
+  try {
+    const entry = createRequire(import.meta.url).resolve('aws-local-stepfunctions');
+    for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
+      const manifest = join(dir, 'package.json');
+      if (existsSync(manifest)) {
+        const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
+        if (pkg.name === 'aws-local-stepfunctions') return `aws-local-stepfunctions@${pkg.version}`;
+      }
+    }
+  } catch {
+    // Unknown version: the cache key still holds the definition itself.
+  }
+  return 'aws-local-stepfunctions@unknown';
+}
+
+async function prepareTasks(
+  assigned: ReturnType<typeof assignEmulators>,
+  context: LocalRunContext,
+): Promise<{ tasks: Map<string, PreparedTask>; problems: string[] }> {
+  const tasks = new Map<string, PreparedTask>();
+  const problems: string[] = [];
+  for (const { state, emulator } of assigned) {
+    try {
+      const task = await emulator.prepare(state, context);
+      tasks.set(state.name, task);
+      if (task.backend) context.log(`  ${task.stageName ?? state.name} runs on ${task.backend.name}: ${task.backend.reason}`);
+    } catch (error) {
+      problems.push(...(error instanceof LocalRunRefused ? error.problems : [`state '${state.name}': ${messageOf(error)}`]));
+    }
+  }
+  return { tasks, problems: [...new Set(problems)] };
+}
+
+/** Copies data/raw/ into the raw-data prefix the first time (while that prefix is empty). */
+function seedRawData(repoRoot: string, s3: LocalS3, rawDataUri: unknown, log: (line: string) => void): string | undefined {
+  if (typeof rawDataUri !== 'string' || s3.hasObjects(rawDataUri)) return undefined;
+  const source = join(repoRoot, RAW_DATA_DIR);
+  if (!existsSync(source) || readdirSync(source).length === 0) {
+    return `no raw data: put the input files in ${RAW_DATA_DIR}/ (copied to the local S3 prefix ${rawDataUri} on the first run)`;
+  }
+  s3.upload(source, rawDataUri);
+  log(`  local S3: seeded ${rawDataUri} from ${RAW_DATA_DIR}/ (${relative(repoRoot, s3.pathOf(rawDataUri))})`);
+  return undefined;
+}
+
+interface Outcome {
+  readonly status: ExecutionStatus;
+  readonly output?: unknown;
+  readonly error?: LocalRunReport['error'];
+}
+
+async function execute(
+  machine: StateMachine,
+  input: unknown,
+  tasks: ReadonlyMap<string, PreparedTask>,
+  executionName: string,
+  stop: AbortController,
+  recorder: ExecutionRecorder,
+  printer: ProgressPrinter,
+): Promise<Outcome> {
+  // Handlers are tracked so that no job outlives the run.
+  const running = new Set<Promise<unknown>>();
+  const handlers = Object.fromEntries(
+    [...tasks].map(([name, task]) => [
+      name,
+      async (request: unknown) => {
+        // Let the event log report the state's entry before the job prints its own lines.
+        await new Promise((done) => setImmediate(done));
+        const job = task.handler(request);
+        running.add(job);
+        try {
+          return (await job) as never;
+        } finally {
+          running.delete(job);
+        }
+      },
+    ]),
+  );
+  const execution = machine.run(input as never, {
+    overrides: {
+      taskResourceLocalHandlers: handlers,
+      // Retry waits are for cloud throttling; locally they would only slow the run down.
+      retryIntervalOverrides: Object.fromEntries([...tasks.keys()].map((name) => [name, 0])),
+    },
+    context: { Execution: { Name: executionName, Id: `arn:aws:states:local:000000000000:execution:local:${executionName}` } },
+  });
+  const onStop = () => execution.abort();
+  if (stop.signal.aborted) onStop();
+  else stop.signal.addEventListener('abort', onStop, { once: true });
+  const events = (async () => {
+    for await (const event of execution.eventLogs) {
+      recorder.onEvent(event);
+      printer.onEvent(event);
+    }
+  })();
+
+  let output: unknown;
+  let failure: unknown;
+  let failed = false;
+  try {
+    output = await execution.result;
+  } catch (caught) {
+    failed = true;
+    failure = caught;
+  } finally {
+    stop.signal.removeEventListener('abort', onStop);
+    // A job still running (its task timed out, or the execution stopped) is stopped now.
+    if (running.size > 0) stop.abort();
+    await Promise.allSettled([...running]);
+    await events;
+  }
+  if (!failed) return { status: 'SUCCEEDED', output };
+  const status: ExecutionStatus =
+    failure instanceof ExecutionAbortedError ? 'ABORTED' : failure instanceof ExecutionTimeoutError ? 'TIMED_OUT' : 'FAILED';
+  const cause = failure instanceof ExecutionError && failure.cause instanceof Error ? failure.cause : undefined;
+  if (!cause) {
+    return { status, error: { error: status === 'ABORTED' ? 'Aborted' : status === 'TIMED_OUT' ? 'States.Timeout' : 'Error', cause: messageOf(failure) } };
+  }
+  // The state that ended the execution: the last one that failed (for a caught error, its Fail state).
+  const state = [...recorder.states].reverse().find((s) => s.status === 'FAILED')?.name;
+  return { status, error: { error: cause.name, cause: cause.message, state } };
+}
