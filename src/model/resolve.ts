@@ -194,9 +194,12 @@ function resolveDeployment(o: Partial<PipelineOptions>, name: string, account: s
   if (!Array.isArray(options) || options.length === 0) {
     report('environments', 'list at least one environment, or leave `environments` out to deploy to the project\'s account and region');
   }
+  // The implicit environment is the model's own account and region, whose problems are reported already.
+  const explicit = o.environments !== undefined;
   const environments = (Array.isArray(options) ? options : []).map((env, index) => {
     const envName = String(env?.name ?? '');
     const at = (field: string) => `environments[${index}] (${envName || '?'}).${field}`;
+    if (!explicit) return { name: envName, account, region, stackName: `${name}-${envName}` };
     if (!PROJECT_NAME_PATTERN.test(envName) || envName.length > ENVIRONMENT_NAME_MAX) {
       report(at('name'), `'${envName}' is not a valid environment name: use lowercase letters, digits and single hyphens, starting with a letter, at most ${ENVIRONMENT_NAME_MAX} characters (e.g. 'prod')`);
     }

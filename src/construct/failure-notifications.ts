@@ -1,0 +1,126 @@
+/**
+ * Failed, timed-out and aborted executions → an EventBridge rule → an SNS topic encrypted with a
+ * customer managed key (EventBridge cannot use the AWS managed SNS key) and reachable over TLS only.
+ * The topic and key policies are written here, not granted by CDK helpers, so every action is
+ * named (CDK's grant would add `kms:GenerateDataKey*`) and the topic only accepts this rule.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { ResolvedPipeline } from '../model/types.js';
+import { consoleHost } from './deployed-input.js';
+
+/** Execution statuses that notify. */
+export const FAILURE_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'];
+
+/** What the account may do with the key: administration only, each action by name. */
+const KEY_ADMIN_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:CreateAlias',
+  'kms:CreateGrant',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListAliases',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListKeyRotations',
+  'kms:ListResourceTags',
+  'kms:PutKeyPolicy',
+  'kms:RetireGrant',
+  'kms:RevokeGrant',
+  'kms:RotateKeyOnDemand',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
+];
+
+export interface FailureNotificationsProps {
+  readonly pipeline: ResolvedPipeline;
+  readonly stateMachine: sfn.IStateMachine;
+  /** Subscribed to the topic when given. */
+  readonly email?: string;
+}
+
+export class FailureNotifications extends Construct {
+  public readonly topic: sns.Topic;
+  public readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: FailureNotificationsProps) {
+    super(scope, id);
+    const { pipeline } = props;
+    const account = Stack.of(this).account;
+    const eventBridge = new iam.ServicePrincipal('events.amazonaws.com');
+
+    const key = new kms.Key(this, 'Key', {
+      description: `legacy-mlops: encrypts the failure notifications of ${pipeline.name}`,
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(30),
+      policy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({ sid: 'AccountAdministersKey', principals: [new iam.AccountRootPrincipal()], actions: KEY_ADMIN_ACTIONS, resources: ['*'] }),
+          // EventBridge encrypts what it publishes to the topic with this key.
+          new iam.PolicyStatement({
+            sid: 'EventBridgePublishesEncrypted',
+            principals: [eventBridge],
+            actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            resources: ['*'],
+            conditions: { StringEquals: { 'aws:SourceAccount': account } },
+          }),
+        ],
+      }),
+    });
+
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: `${pipeline.name} pipeline failures`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
+
+    const detail = (path: string) => events.EventField.fromPath(`$.detail.${path}`);
+    const host = consoleHost(pipeline.partition, pipeline.region);
+    this.rule = new events.Rule(this, 'Rule', {
+      description: `legacy-mlops: ${pipeline.name} executions that end ${FAILURE_STATUSES.join(', ')}`,
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { status: FAILURE_STATUSES, stateMachineArn: [props.stateMachine.stateMachineArn] },
+      },
+      targets: [
+        {
+          // The SNS target of aws-events-targets grants through CDK's wildcard KMS grant; this one relies on the policies above.
+          bind: () => ({
+            arn: this.topic.topicArn,
+            targetResource: this.topic,
+            input: events.RuleTargetInput.fromText(
+              `Pipeline ${pipeline.name}: execution ${detail('name')} ended ${detail('status')}. ` +
+                `Details: https://${host}/states/home?region=${pipeline.region}#/v2/executions/details/${detail('executionArn')}`,
+            ),
+          }),
+        },
+      ],
+    });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'FailureRulePublishes',
+        principals: [eventBridge],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': this.rule.ruleArn } },
+      }),
+    );
+  }
+}
