@@ -69,6 +69,9 @@ const project = new typescript.TypeScriptProject({
     'aws-local-stepfunctions@^3.0.0',
     'ajv@^8.20.0',
     'tsx@^4.23.15',
+    // The construct acknowledges cdk-nag findings with reasons; the add-stage editor walks .projenrc.ts with the TS compiler API.
+    'cdk-nag@^3.0.2',
+    'typescript@~6.0',
   ],
   devDeps: [
     'jest@^30.5.2',
@@ -80,7 +83,6 @@ const project = new typescript.TypeScriptProject({
     'yo@^7.0.1',
     '@cloud-copilot/iam-policy',
     '@cloud-copilot/iam-simulate',
-    'cdk-nag@^3.0.2',
     'aws-cdk@2.1148.1',
     'aws-sdk-client-mock@^4.1.0',
     'yaml@^2.9.1',
