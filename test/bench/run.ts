@@ -1,9 +1,11 @@
 /** `npm run bench`: prints timings. Targets are aims for people to read, not test assertions. */
+import { benchLocalRun } from './local-run.js';
 import { benchSynth } from './synth.js';
 
 const only = process.argv.slice(2);
 const suites: Record<string, () => Promise<void>> = {
   synth: () => benchSynth(),
+  local: () => benchLocalRun(),
 };
 
 for (const [name, suite] of Object.entries(suites)) {
