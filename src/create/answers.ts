@@ -1,0 +1,160 @@
+/**
+ * The answers given up front, from flags and from an `--answers` JSON file
+ * (flags win), each checked against the model at once and remembered with
+ * where it came from, so an error names the flag or file entry to fix.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { validatePipeline } from '../model/resolve.js';
+import { REGION_PATTERN } from '../model/rules.js';
+import type { StageOptions } from '../model/types.js';
+import { CreateError, describeOrigin, invalidAnswer, type AnswerOrigin } from './errors.js';
+import { projectFieldProblem, stageFieldOf, stageFieldProblem, type ProjectField } from './field-checks.js';
+import type { CreateFlags } from './flags.js';
+import { checkReadable, parseFromSpec, type FromItem } from './legacy-import.js';
+import { parseStageSpecs } from './stage-spec.js';
+import { newStage } from './stage-catalog.js';
+
+export interface Given<T> {
+  readonly value: T;
+  readonly origin: AnswerOrigin;
+}
+
+export interface GivenAnswers {
+  name?: Given<string>;
+  region?: Given<string>;
+  account?: Given<string>;
+  bucket?: Given<string>;
+  stages?: Given<StageOptions[]>;
+  /** Applied to every stage that does not set its own. */
+  instanceType?: Given<string>;
+  volumeSizeGb?: Given<number>;
+  maxRuntimeSeconds?: Given<number>;
+  from?: Given<FromItem[]>;
+}
+
+/** Keys an answers file may hold (its stage objects are StageOptions). */
+export const ANSWER_FILE_KEYS = ['name', 'region', 'account', 'bucket', 'stages', 'instanceType', 'volumeSizeGb', 'maxRuntimeSeconds', 'from'] as const;
+const STAGE_KEYS = ['name', 'description', 'kind', 'mode', 'framework', 'imageUri', 'entryScript', 'instanceType', 'instanceCount', 'volumeSizeGb', 'maxRuntimeSeconds', 'environment', 'inputs', 'outputs'];
+
+/** Reads and checks everything given before any question is asked. `cwd` resolves relative paths of flags. */
+export function collectGiven(flags: CreateFlags, cwd: string): GivenAnswers {
+  const given: GivenAnswers = flags.answers ? readAnswersFile(path.resolve(cwd, flags.answers)) : {};
+  const flag = <T>(value: T | undefined, name: string): Given<T> | undefined => (value === undefined ? undefined : { value, origin: { kind: 'flag', flag: `--${name}` } });
+  const fromFlags: GivenAnswers = {
+    name: flag(flags.name, 'name'),
+    region: flag(flags.region, 'region'),
+    account: flag(flags.account, 'account'),
+    bucket: flag(flags.bucket, 'bucket'),
+    stages: flags.stages === undefined ? undefined : flag(parseStageSpecs(flags.stages, '--stages'), 'stages'),
+    instanceType: flag(flags.instanceType, 'instance-type'),
+    volumeSizeGb: flags.volumeSize === undefined ? undefined : flag(parseWholeNumber(flags.volumeSize, '--volume-size'), 'volume-size'),
+    maxRuntimeSeconds: flags.maxRuntime === undefined ? undefined : flag(parseWholeNumber(flags.maxRuntime, '--max-runtime'), 'max-runtime'),
+    from: flags.from === undefined ? undefined : flag(parseFromSpec(flags.from, cwd, '--from'), 'from'),
+  };
+  for (const [key, value] of Object.entries(fromFlags)) if (value !== undefined) (given as Record<string, unknown>)[key] = value;
+  checkGiven(given);
+  return given;
+}
+
+/** Each given answer against the model, before anything else happens. */
+export function checkGiven(given: GivenAnswers): void {
+  for (const field of ['name', 'region', 'account', 'bucket'] as ProjectField[]) {
+    const answer = given[field];
+    const problem = answer && projectFieldProblem(field, answer.value);
+    if (problem) throw invalidAnswer(answer.origin, problem);
+  }
+  const probe = { name: 'probe', mode: 'container' } as const;
+  if (given.instanceType) {
+    const problem = stageFieldProblem({ ...probe, instanceType: given.instanceType.value }, 'instanceType');
+    if (problem) throw invalidAnswer(given.instanceType.origin, problem);
+  }
+  if (given.volumeSizeGb) {
+    const problem = stageFieldProblem({ ...probe, volumeSizeGb: given.volumeSizeGb.value }, 'volumeSizeGb');
+    if (problem) throw invalidAnswer(given.volumeSizeGb.origin, problem);
+  }
+  if (given.maxRuntimeSeconds) {
+    const problem = stageFieldProblem({ ...probe, maxRuntimeSeconds: given.maxRuntimeSeconds.value }, 'maxRuntimeSeconds');
+    if (problem) throw invalidAnswer(given.maxRuntimeSeconds.origin, problem);
+  }
+  if (given.from) checkReadable(given.from.value, describeOrigin(given.from.origin));
+  if (given.stages) {
+    const region = given.region?.value ?? 'us-east-1';
+    const problems = validatePipeline({ name: 'probe', account: '111122223333', region: REGION_PATTERN.test(region) ? region : 'us-east-1', stages: given.stages.value }).filter((p) => stageFieldOf(p));
+    if (problems.length > 0) throw invalidAnswer(given.stages.origin, `${problems[0].path}: ${problems[0].message}`);
+  }
+}
+
+export function parseWholeNumber(text: string, origin: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value)) throw new CreateError(`Invalid ${origin}: '${text}' is not a whole number`);
+  return value;
+}
+
+/** An answers file: a JSON object with the keys of {@link ANSWER_FILE_KEYS}; `from` paths are relative to the file. */
+export function readAnswersFile(file: string): GivenAnswers {
+  const label = path.basename(file);
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'it does not exist' : e.code ? e.code : `it is not valid JSON (${e.message})`;
+    throw new CreateError(`Invalid --answers: cannot read ${file}: ${why}`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new CreateError(`Invalid --answers: ${file} must hold a JSON object`);
+  const record = data as Record<string, unknown>;
+  const unknown = Object.keys(record).filter((k) => !(ANSWER_FILE_KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new CreateError(`Invalid --answers: ${label} has unknown key(s) ${unknown.join(', ')} (allowed: ${ANSWER_FILE_KEYS.join(', ')})`);
+  const origin = (key: string): AnswerOrigin => ({ kind: 'file', file: label, key });
+  const entry = <T>(key: string, value: T): Given<T> => ({ value, origin: origin(key) });
+  const text = (key: string): Given<string> | undefined => {
+    const v = record[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') throw new CreateError(`Invalid ${describeOrigin(origin(key))}: must be a string`);
+    return entry(key, v);
+  };
+  const number = (key: string): Given<number> | undefined => {
+    const v = record[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number') throw new CreateError(`Invalid ${describeOrigin(origin(key))}: must be a number`);
+    return entry(key, v);
+  };
+  const from = record.from;
+  if (from !== undefined && typeof from !== 'string' && !(Array.isArray(from) && from.every((f) => typeof f === 'string'))) {
+    throw new CreateError(`Invalid ${describeOrigin(origin('from'))}: must be a string or a list of strings`);
+  }
+  return {
+    name: text('name'),
+    region: text('region'),
+    account: text('account'),
+    bucket: text('bucket'),
+    stages: record.stages === undefined ? undefined : entry('stages', fileStages(record.stages, describeOrigin(origin('stages')))),
+    instanceType: text('instanceType'),
+    volumeSizeGb: number('volumeSizeGb'),
+    maxRuntimeSeconds: number('maxRuntimeSeconds'),
+    from: from === undefined ? undefined : entry('from', parseFromSpec([from].flat().join(','), path.dirname(file), describeOrigin(origin('from')))),
+  };
+}
+
+/** `stages` in a file: a `--stages` string, or a list of such strings and StageOptions objects. */
+function fileStages(value: unknown, origin: string): StageOptions[] {
+  if (typeof value === 'string') return parseStageSpecs(value, origin);
+  if (!Array.isArray(value)) throw new CreateError(`Invalid ${origin}: must be a list of stages or a '--stages' string`);
+  const stages = value.map((item, i): StageOptions => {
+    if (typeof item === 'string') return parseStageSpecs(item, origin)[0];
+    if (typeof item !== 'object' || item === null || typeof (item as StageOptions).name !== 'string') {
+      throw new CreateError(`Invalid ${origin}: item ${i + 1} must be a stage object with a name, or a 'name:mode' string`);
+    }
+    const unknown = Object.keys(item).filter((k) => !STAGE_KEYS.includes(k));
+    if (unknown.length > 0) throw new CreateError(`Invalid ${origin}: stage '${(item as StageOptions).name}' has unknown key(s) ${unknown.join(', ')} (allowed: ${STAGE_KEYS.join(', ')})`);
+    const stage = item as StageOptions;
+    // A framework or an image URI says the mode; otherwise a known stage takes its usual one.
+    const mode = stage.mode ?? (stage.imageUri ? 'container' : stage.framework ? 'script' : undefined);
+    return { ...newStage(stage.name, mode), ...stage };
+  });
+  const names = stages.map((s) => s.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new CreateError(`Invalid ${origin}: stage '${twice}' is listed twice; stage names must be unique`);
+  return stages;
+}

@@ -1,0 +1,105 @@
+/**
+ * Every flag of `create-legacy-mlops` / `yo legacy-mlops`, as data: the
+ * generator declares its options from this table and the bin prints its help
+ * from it.
+ */
+
+export interface FlagSpec {
+  readonly name: string;
+  readonly type: 'string' | 'boolean';
+  readonly value?: string;
+  readonly description: string;
+  readonly alias?: string;
+  readonly default?: boolean;
+  /** Left out of the help: for tests and tooling. */
+  readonly hide?: boolean;
+}
+
+export const CREATE_FLAGS: readonly FlagSpec[] = [
+  { name: 'name', type: 'string', value: '<name>', description: 'project name (default: the directory name)' },
+  { name: 'region', type: 'string', value: '<region>', description: 'AWS region (default: $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1)' },
+  { name: 'account', type: 'string', value: '<12 digits>', description: 'AWS account id (default: the one your AWS credentials belong to)' },
+  { name: 'bucket', type: 'string', value: '<bucket>', description: 'S3 bucket (default: <name>-<account>-<region>)' },
+  {
+    name: 'stages',
+    type: 'string',
+    value: '<list>',
+    description: 'stages in order, name[:script[:framework@version]] or name[:container[:<ECR image URI>]], comma-separated (default: preprocess:script,predict:container,postprocess:script)',
+  },
+  { name: 'instance-type', type: 'string', value: '<type>', description: 'processing instance type of every stage (default: ml.m5.large)' },
+  { name: 'volume-size', type: 'string', value: '<GB>', description: 'storage volume of every stage in GB (default: 30)' },
+  { name: 'max-runtime', type: 'string', value: '<seconds>', description: 'maximum runtime of every stage job (default: 3600)' },
+  { name: 'from', type: 'string', value: '<paths>', description: 'import legacy scripts: a folder, .py files, or stage=path items, comma-separated' },
+  { name: 'answers', type: 'string', value: '<file.json>', description: 'read answers from a JSON file (flags win over it)' },
+  { name: 'yes', type: 'boolean', alias: 'y', description: 'ask nothing: take the defaults for every answer not given' },
+  { name: 'skip-install', type: 'boolean', default: false, description: 'do not run npm install' },
+  { name: 'git', type: 'boolean', default: true, description: 'create a git repository with a first commit (--no-git to skip)' },
+  { name: 'force', type: 'boolean', default: false, description: 'write into a directory that is not empty (files with the same names are replaced)' },
+  { name: 'package-spec', type: 'string', hide: true, description: 'npm spec of generator-legacy-mlops for the new repo (e.g. file:/path/to.tgz)' },
+  { name: 'interactive', type: 'boolean', hide: true, description: 'force prompting on (or off) regardless of the terminal' },
+];
+
+/** Options as the generator reads them: programmatic camelCase wins over parsed kebab-case. */
+export interface CreateFlags {
+  readonly directory?: string;
+  readonly name?: string;
+  readonly region?: string;
+  readonly account?: string;
+  readonly bucket?: string;
+  readonly stages?: string;
+  readonly instanceType?: string;
+  readonly volumeSize?: string;
+  readonly maxRuntime?: string;
+  readonly from?: string;
+  readonly answers?: string;
+  readonly yes: boolean;
+  readonly skipInstall: boolean;
+  readonly git: boolean;
+  readonly force: boolean;
+  readonly packageSpec?: string;
+  readonly interactive?: boolean;
+}
+
+const camel = (kebab: string) => kebab.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+export function readFlags(options: Record<string, unknown>): CreateFlags {
+  const get = (name: string) => options[camel(name)] ?? options[name];
+  const text = (name: string) => {
+    const v = get(name);
+    return v === undefined || v === null || v === '' ? undefined : String(v);
+  };
+  const bool = (name: string, fallback: boolean) => {
+    const v = get(name);
+    return v === undefined ? fallback : v === true || v === 'true';
+  };
+  const interactive = get('interactive');
+  return {
+    directory: text('directory'),
+    name: text('name'),
+    region: text('region'),
+    account: text('account'),
+    bucket: text('bucket'),
+    stages: text('stages'),
+    instanceType: text('instance-type'),
+    volumeSize: text('volume-size'),
+    maxRuntime: text('max-runtime'),
+    from: text('from'),
+    answers: text('answers'),
+    yes: bool('yes', false),
+    skipInstall: bool('skip-install', false),
+    git: bool('git', true),
+    force: bool('force', false),
+    packageSpec: text('package-spec'),
+    interactive: interactive === undefined ? undefined : interactive === true || interactive === 'true',
+  };
+}
+
+/** Usage text for the bin. */
+export function flagsHelp(): string {
+  return CREATE_FLAGS.filter((f) => !f.hide)
+    .map((f) => {
+      const names = `${f.alias ? `-${f.alias}, ` : '    '}--${f.name === 'git' ? 'no-git' : f.name}${f.value ? ` ${f.value}` : ''}`;
+      return `  ${names.padEnd(32)} ${f.name === 'git' ? 'do not create a git repository' : f.description}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,70 @@
+/**
+ * The generated repo's `.projenrc.ts`: the pipeline as an editable literal,
+ * with only the fields that differ from the model's defaults.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ejs from 'ejs';
+import { PLACEHOLDER_ACCOUNT } from '../docs/readme.js';
+import {
+  DEFAULT_INSTANCE_COUNT,
+  DEFAULT_INSTANCE_TYPE,
+  DEFAULT_MAX_RUNTIME_SECONDS,
+  DEFAULT_VOLUME_SIZE_GB,
+  defaultEntryScript,
+} from '../model/defaults.js';
+import { defaultFrameworkVersion } from '../model/framework-images.js';
+import type { PipelineOptions, StageOptions } from '../model/types.js';
+import { templatesDir } from '../package-info.js';
+import { tsLiteral, tsString, type LiteralValue } from './ts-literal.js';
+
+export const PROJENRC_FILE = '.projenrc.ts';
+const TEMPLATE = 'projenrc.ts.ejs';
+
+/** Everything `.projenrc.ts` declares; the same object is synthesized in-process. */
+export interface ProjectDefinition {
+  readonly pipeline: PipelineOptions;
+  /** npm spec of generator-legacy-mlops, written only when not the default (tests point it at a tarball). */
+  readonly legacyMlopsVersion?: string;
+}
+
+export function renderProjenrc(definition: ProjectDefinition, template = readFileSync(join(templatesDir(), TEMPLATE), 'utf8')): string {
+  const { pipeline } = definition;
+  return ejs.render(template, {
+    name: tsString(pipeline.name),
+    region: tsString(pipeline.region),
+    account: tsString(pipeline.account),
+    accountIsPlaceholder: pipeline.account === PLACEHOLDER_ACCOUNT,
+    bucket: pipeline.bucket === undefined ? undefined : tsString(pipeline.bucket),
+    stages: tsLiteral((pipeline.stages ?? []).map(compactStage) as LiteralValue, '  ', { expandDepth: 2 }),
+    legacyMlopsVersion: definition.legacyMlopsVersion === undefined ? undefined : tsString(definition.legacyMlopsVersion),
+    defaults: { instanceType: DEFAULT_INSTANCE_TYPE, volumeSizeGb: DEFAULT_VOLUME_SIZE_GB, maxRuntimeSeconds: DEFAULT_MAX_RUNTIME_SECONDS },
+  });
+}
+
+/**
+ * A stage with its default-valued fields left out, keys in reading order.
+ * `mode` stays: it is the one choice every reader of a stage wants to see.
+ */
+export function compactStage(stage: StageOptions): Record<string, LiteralValue> {
+  const mode = stage.mode ?? (stage.imageUri ? 'container' : 'script');
+  const framework = stage.framework;
+  const frameworkIsDefault = framework !== undefined && framework.name === 'sklearn' && (framework.version ?? defaultFrameworkVersion('sklearn')) === defaultFrameworkVersion('sklearn');
+  const keep = <T>(value: T | undefined, fallback: T) => (value === undefined || value === fallback ? undefined : value);
+  return {
+    name: stage.name,
+    description: stage.description,
+    kind: keep(stage.kind, 'processing'),
+    mode,
+    framework: mode === 'script' && framework && !frameworkIsDefault ? { name: framework.name, version: framework.version } : undefined,
+    imageUri: stage.imageUri,
+    entryScript: keep(stage.entryScript, defaultEntryScript(stage.name)),
+    instanceType: keep(stage.instanceType, DEFAULT_INSTANCE_TYPE),
+    instanceCount: keep(stage.instanceCount, DEFAULT_INSTANCE_COUNT),
+    volumeSizeGb: keep(stage.volumeSizeGb, DEFAULT_VOLUME_SIZE_GB),
+    maxRuntimeSeconds: keep(stage.maxRuntimeSeconds, DEFAULT_MAX_RUNTIME_SECONDS),
+    environment: stage.environment && Object.keys(stage.environment).length > 0 ? stage.environment : undefined,
+    inputs: stage.inputs?.map((i) => ({ name: i.name, from: i.from, localPath: i.localPath })) as LiteralValue,
+    outputs: stage.outputs?.map((o) => ({ name: o.name, localPath: o.localPath })) as LiteralValue,
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Writes a new project: everything happens in a staging folder beside the
+ * target (legacy scripts copied, `.projenrc.ts` rendered, the projen project
+ * synthesized in-process, dependencies installed, first commit), and the
+ * result is moved into place last. Any failure removes the staging folder and
+ * leaves the target untouched.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PipelineValidationError } from '../model/errors.js';
+import type { PipelineOptions } from '../model/types.js';
+import { CreateError } from './errors.js';
+import { gitInit } from './git-init.js';
+import type { ImportPlan } from './legacy-import.js';
+import { npmInstall } from './npm-install.js';
+import type { ProgressStream } from './progress.js';
+import { PROJENRC_FILE, renderProjenrc, type ProjectDefinition } from './projenrc.js';
+import { checkTarget, makeStagingDir, moveIntoPlace, removeStaging } from './target-dir.js';
+
+export type Synthesizer = (options: PipelineOptions & { legacyMlopsVersion?: string }, outdir: string) => unknown;
+
+export interface ScaffoldRequest {
+  readonly target: string;
+  readonly force: boolean;
+  readonly definition: ProjectDefinition;
+  readonly imports?: ImportPlan;
+  readonly install: boolean;
+  readonly git: boolean;
+  /** Defaults to the project type's in-process synthesis. */
+  readonly synthesize?: Synthesizer;
+  /** Where the install progress indicator goes. */
+  readonly progress?: ProgressStream;
+}
+
+export interface ScaffoldResult {
+  /** From the start of writing to every file on disk (before install). */
+  readonly filesMs: number;
+  readonly installMs?: number;
+  readonly notes: readonly string[];
+}
+
+export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult> {
+  const start = Date.now();
+  const notes: string[] = [];
+  // Checked again here: the folder may have changed while the questions were answered.
+  checkTarget(request.target, request.force);
+  let staging: string | undefined;
+  try {
+    staging = makeStagingDir(request.target);
+    // The user's scripts first: projen writes stage stubs only where no file exists.
+    for (const stage of request.imports?.stages ?? []) {
+      for (const file of stage.files) {
+        const destination = path.join(staging, 'stages', stage.stage, file.target);
+        fs.mkdirSync(path.dirname(destination), { recursive: true });
+        fs.copyFileSync(file.source, destination);
+      }
+    }
+    fs.writeFileSync(path.join(staging, PROJENRC_FILE), renderProjenrc(request.definition));
+    const synthesize = request.synthesize ?? (await loadSynthesizer());
+    try {
+      synthesize({ ...request.definition.pipeline, legacyMlopsVersion: request.definition.legacyMlopsVersion }, staging);
+    } catch (error) {
+      if (error instanceof PipelineValidationError) throw new CreateError(error.message);
+      throw error;
+    }
+    const filesMs = Date.now() - start;
+    const installMs = request.install ? await npmInstall(staging, request.progress) : undefined;
+    if (request.git) {
+      const outcome = await gitInit(staging, request.target);
+      if (outcome.note) notes.push(outcome.note);
+    }
+    moveIntoPlace(staging, request.target);
+    return { filesMs, installMs, notes };
+  } catch (error) {
+    removeStaging(staging);
+    throw error;
+  }
+}
+
+async function loadSynthesizer(): Promise<Synthesizer> {
+  const { synthesizeProject } = await import('../project/synthesize.js');
+  return synthesizeProject as Synthesizer;
+}
