@@ -3,7 +3,7 @@
  * create-legacy-mlops wrapper, installed into a temporary prefix, then the published bins run.
  * The slow part (installing the generated repo's own dependencies) runs only with LEGACY_MLOPS_SLOW=1.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -20,6 +20,7 @@ beforeAll(async () => {
   // The published layout: compiled lib/ plus templates/, exactly what `files` ships.
   await execa('npx', ['tsc', '--build'], { cwd: repo });
   const packs = join(work, 'packs');
+  mkdirSync(packs, { recursive: true });
   await execa('npm', ['pack', '--pack-destination', packs], { cwd: repo });
   await execa('npm', ['pack', '--pack-destination', packs], { cwd: join(repo, 'src/create-package') });
   const files = readdirSync(packs).map((f) => join(packs, f));
@@ -39,7 +40,8 @@ describe('packed packages', () => {
     const cwd = mkdtempSync(join(work, 'user-'));
     const created = await execa(bin('create-legacy-mlops'), ['demo', '--yes', '--skip-install', '--no-git', '--region', 'eu-west-1', '--account', '111122223333'], { cwd, env: { ...process.env, CI: 'true' }, stdin: 'ignore' });
     expect(created.exitCode).toBe(0);
-    expect(created.stdout).toMatch(/npx projen local/);
+    // Yeoman logs to stderr; the summary ends with the next three commands.
+    expect(`${created.stdout}${created.stderr}`).toMatch(/npx projen local[\s\S]*npx projen validate[\s\S]*npx projen deploy/);
     const demo = join(cwd, 'demo');
     for (const f of ['.projenrc.ts', 'pipeline/state-machine.asl.json', 'pipeline/iam/state-machine-role-policy.json', 'stages/predict/Dockerfile', 'data/raw/pre_processing_input.csv']) {
       expect(existsSync(join(demo, f))).toBe(true);
