@@ -1,10 +1,12 @@
 /** `validateProject` on a generated repo's files, and the `validate` command's output and exit codes. */
-import { mkdirSync, mkdtempSync as makeTempDir, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync as makeTempDir, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildStateMachine } from '../src/asl/index.js';
 import { validateProject, type ModelLookup, type ValidationReport } from '../src/checks/index.js';
 import { runValidate } from '../src/cli/validate.js';
+import { buildPipelineModel } from '../src/construct/pipeline-model.js';
+import { buildIamDocuments } from '../src/iam/index.js';
 import { buildExecutionInput, buildExecutionInputSchema } from '../src/input/index.js';
 import { resolvePipeline, type PipelineOptions } from '../src/model/index.js';
 
@@ -53,6 +55,13 @@ function writeProject(options: PipelineOptions, edit: (files: Files) => void = (
   writeFileSync(join(dir, 'pipeline/state-machine.asl.json'), JSON.stringify(files.definition, null, 2));
   writeFileSync(join(dir, 'pipeline/execution-input.json'), JSON.stringify(files.input, null, 2));
   writeFileSync(join(dir, 'pipeline/execution-input.schema.json'), JSON.stringify(files.schema, null, 2));
+  mkdirSync(join(dir, 'pipeline/iam'));
+  const iam = buildIamDocuments(buildStateMachine(pipeline), pipeline);
+  writeFileSync(join(dir, 'pipeline/iam/state-machine-role-policy.json'), JSON.stringify(iam.stateMachineRolePolicy, null, 2));
+  writeFileSync(join(dir, 'pipeline/iam/state-machine-role-trust.json'), JSON.stringify(iam.stateMachineRoleTrust, null, 2));
+  writeFileSync(join(dir, 'pipeline/iam/sagemaker-execution-role-policy.json'), JSON.stringify(iam.sageMakerExecutionRolePolicy, null, 2));
+  writeFileSync(join(dir, 'pipeline/iam/sagemaker-execution-role-trust.json'), JSON.stringify(iam.sageMakerExecutionRoleTrust, null, 2));
+  writeFileSync(join(dir, 'pipeline/pipeline-model.json'), JSON.stringify(buildPipelineModel(options), null, 2));
   for (const [path, text] of Object.entries(files.python)) {
     mkdirSync(join(dir, path, '..'), { recursive: true });
     writeFileSync(join(dir, path), text);
@@ -64,7 +73,7 @@ const statusOf = (report: ValidationReport) => Object.fromEntries(report.checks.
 const noModel = async (): Promise<ModelLookup> => ({ found: false, hint: 'apt-get install python3-botocore or pip install botocore', tried: [] });
 
 describe('validateProject', () => {
-  test('a generated container-only repo passes every check; IAM is a named, skipped hook', async () => {
+  test('a generated container-only repo passes every check', async () => {
     const report = await validateProject(writeProject(CONTAINER_ONLY));
     expect(statusOf(report)).toEqual({
       artifacts: 'passed',
@@ -75,9 +84,9 @@ describe('validateProject', () => {
       'request-shape': 'passed',
       'sagemaker-rules': 'passed',
       'python-syntax': 'passed',
-      'iam-policies': 'skipped',
+      'iam-policies': 'passed',
     });
-    expect(report).toMatchObject({ passed: 8, failed: 0, skipped: 1 });
+    expect(report).toMatchObject({ passed: 9, failed: 0, skipped: 0 });
     expect(report.checks.find((c) => c.check === 'task-requests')!.subject).toMatch(/2 task requests/);
     expect(report.checks.find((c) => c.check === 'python-syntax')!.subject).toMatch(/2 Python files/);
   });
@@ -121,10 +130,32 @@ describe('validateProject', () => {
     const shape = report.checks.find((c) => c.check === 'request-shape')!;
     expect(shape.status).toBe('skipped');
     expect(shape.hint).toMatch(/pip install botocore/);
-    expect(report).toMatchObject({ passed: 7, failed: 0, skipped: 2 });
+    expect(report).toMatchObject({ passed: 8, failed: 0, skipped: 1 });
   });
 
-  test('the IAM hook reports under iam-policies', async () => {
+  test('iam-policies catches a hand-edited policy: wildcard action, a removed grant, PassRole without its condition', async () => {
+    const dir = writeProject(CONTAINER_ONLY);
+    const file = join(dir, 'pipeline/iam/state-machine-role-policy.json');
+    const policy = JSON.parse(readFileSync(file, 'utf8'));
+    policy.Statement[0].Action = policy.Statement[0].Action.filter((a: string) => a !== 'sagemaker:StopProcessingJob');
+    const passRole = policy.Statement.find((s: Json) => s.Action.includes('iam:PassRole'));
+    delete passRole.Condition;
+    policy.Statement.push({ Sid: 'Extra', Effect: 'Allow', Action: ['s3:*'], Resource: ['*'] });
+    writeFileSync(file, JSON.stringify(policy));
+    const report = await validateProject(dir);
+    const messages = report.checks.find((c) => c.check === 'iam-policies')!.findings.map((f) => f.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/action 's3:\*' is a wildcard/),
+        expect.stringMatching(/iam:PassRole without a StringEquals iam:PassedToService condition/),
+        expect.stringMatching(/differs from what the state machine needs/),
+        expect.stringMatching(/does not allow sagemaker:StopProcessingJob on arn:aws:sagemaker:us-east-1:123456789012:processing-job\/churn-prepare-/),
+      ]),
+    );
+    expect(statusOf(report)['iam-policies']).toBe('failed');
+  });
+
+  test('an injected iamCheck replaces the built-in one', async () => {
     const report = await validateProject(writeProject(CONTAINER_ONLY), {
       iamCheck: async (projectDir) => [{ check: 'iam-policies', location: join(projectDir, 'pipeline/iam/x.json'), message: 'wildcard action' }],
     });
@@ -154,9 +185,9 @@ describe('runValidate', () => {
     const dir = writeProject(CONTAINER_ONLY);
     const { io, out } = capture();
     expect(await runValidate([], dir, io)).toBe(0);
-    expect(out.at(-1)).toBe('8 checks passed, 0 failed, 1 skipped');
-    expect(out.filter((l) => /^\s+PASS /.test(l))).toHaveLength(8);
-    expect(out.some((l) => /SKIP iam-policies/.test(l))).toBe(true);
+    expect(out.at(-1)).toBe('9 checks passed, 0 failed');
+    expect(out.filter((l) => /^\s+PASS /.test(l))).toHaveLength(9);
+    expect(out.some((l) => /PASS iam-policies/.test(l))).toBe(true);
   });
 
   test('exit 1 and one line per finding when something fails', async () => {
@@ -169,7 +200,7 @@ describe('runValidate', () => {
     expect(await runValidate(['.'], dir, io)).toBe(1);
     const findings = out.filter((l) => l.trimStart().startsWith('✗'));
     expect(findings).toEqual([expect.stringMatching(/States\.score\.Catch: the Task has no Catch/), expect.stringMatching(/prepare › Bogus: unknown member/)]);
-    expect(out.at(-1)).toBe('6 checks passed, 2 failed, 1 skipped');
+    expect(out.at(-1)).toBe('7 checks passed, 2 failed');
   });
 
   test('--json prints the report; unknown options exit 2', async () => {

@@ -13,6 +13,7 @@ import { parseSageMakerResource } from './sagemaker-integrations.js';
 import { checkSageMakerRules, SAGEMAKER_RULES_CHECK } from './sagemaker-rules.js';
 import { loadSageMakerModel, type ModelLookup } from './service-model.js';
 import { captureTaskRequests, TaskCaptureError, type CapturedTaskRequest } from './task-requests.js';
+import { checkIamDocuments } from './iam-documents.js';
 import { isFailure, type Finding } from './types.js';
 
 /** The managed files checked (the same paths the project type writes). */
@@ -63,7 +64,7 @@ export interface ValidateProjectOptions {
   readonly python?: string;
   /** Where the SageMaker API model comes from. @default {@link loadSageMakerModel} */
   readonly loadModel?: () => Promise<ModelLookup>;
-  /** Hook: the IAM check. Until one is given, the report lists `iam-policies` as skipped. */
+  /** The IAM check. @default checkIamDocuments (drift, wildcards, PassRole condition, coverage of every Task call) */
   readonly iamCheck?: IamCheck;
 }
 
@@ -112,9 +113,7 @@ export async function validateProject(projectDir: string, options: ValidateProje
   checks.push(pythonSkip ? skippedResult(PYTHON_SYNTAX_CHECK, pythonSkip.message) : result(PYTHON_SYNTAX_CHECK, `${count(pythonFiles.length, 'Python file')} under stages/`, pythonFindings));
 
   checks.push(
-    options.iamCheck
-      ? result(IAM_POLICIES_CHECK, 'pipeline/iam/*.json', await options.iamCheck(projectDir))
-      : skippedResult(IAM_POLICIES_CHECK, 'no IAM document checker is wired into validate yet'),
+    result(IAM_POLICIES_CHECK, 'pipeline/iam/*.json', await (options.iamCheck ?? checkIamDocuments)(projectDir)),
   );
 
   return {
