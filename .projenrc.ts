@@ -123,6 +123,10 @@ project.testTask.reset();
 project.testTask.exec('tsc --noEmit -p test/tsconfig.json', { name: 'typecheck' });
 project.testTask.exec(`${jest} --passWithNoTests`, { receiveArgs: true });
 project.addTask('test:fast', { description: 'Unit tests only (no npm pack / install)', exec: `${jest} --testPathIgnorePatterns e2e`, receiveArgs: true });
+project.addTask('demo', {
+  description: 'The main job end to end: scaffold the sample project into .local/demo and run its pipeline locally',
+  steps: [{ exec: 'rm -rf .local/demo' }, { exec: 'tsx src/cli/legacy-mlops.ts demo .local/demo', receiveArgs: true }],
+});
 project.addTask('bench', { description: 'Print synthesis and runner timings', exec: 'tsx test/bench/run.ts', receiveArgs: true });
 
 project.synth();

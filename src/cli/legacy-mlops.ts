@@ -8,6 +8,7 @@ import { nodeVersionProblem } from './node-version.js';
 const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: string[], cwd: string) => Promise<number>> }> = {
   validate: { summary: 'check the generated pipeline offline', load: async () => (await import('./validate.js')).runValidate },
   local: { summary: 'run the state machine locally, no AWS account', load: async () => (await import('./local.js')).runLocal },
+  demo: { summary: 'scaffold the sample pipeline and run it locally (no AWS account)', load: async () => (await import('./demo.js')).runDemo },
   start: { summary: 'start an execution of the deployed pipeline and follow it', load: async () => (await import('./start.js')).runStart },
 };
 
