@@ -3,6 +3,7 @@
 import { JsonFile, javascript, typescript } from 'projen';
 
 const NODE_MIN = '22.18.0';
+const VERSION = '0.1.0';
 
 const project = new typescript.TypeScriptProject({
   name: 'generator-legacy-mlops',
@@ -97,7 +98,7 @@ const project = new typescript.TypeScriptProject({
 
 // ESM-only dependencies (yeoman, execa, aws-local-stepfunctions) make this an ESM package.
 project.package.addField('type', 'module');
-project.package.addVersion('0.1.0');
+project.package.addVersion(VERSION);
 project.package.addField('exports', {
   '.': { types: './lib/src/index.d.ts', default: './lib/src/index.js' },
   './package.json': './package.json',
@@ -105,6 +106,22 @@ project.package.addField('exports', {
 project.package.addField('files', ['lib/src', 'lib/generators', 'templates', 'README.md']);
 // npm 11 blocks install scripts: only esbuild (under tsx) needs one.
 project.package.addField('allowScripts', { esbuild: true, yo: false, '@parcel/watcher': false });
+
+// The thin `create-legacy-mlops` package (npx create-legacy-mlops, npm init legacy-mlops) moves in lockstep with this one.
+new JsonFile(project, 'src/create-package/package.json', {
+  obj: {
+    name: 'create-legacy-mlops',
+    version: VERSION,
+    description: 'npx create-legacy-mlops / npm init legacy-mlops: turn legacy ML Python scripts into a SageMaker Processing + Step Functions repository',
+    keywords: ['create', 'legacy', 'mlops', 'sagemaker', 'step-functions', 'projen'],
+    license: 'Apache-2.0',
+    type: 'module',
+    bin: { 'create-legacy-mlops': 'bin/index.js' },
+    files: ['bin'],
+    engines: { node: `>= ${NODE_MIN}` },
+    dependencies: { 'generator-legacy-mlops': VERSION },
+  },
+});
 
 new JsonFile(project, 'jest.config.json', {
   obj: {
