@@ -1,4 +1,5 @@
 /** `npm run bench`: prints timings. Targets are aims for people to read, not test assertions. */
+import { benchCreate } from './create.js';
 import { benchLocalRun } from './local-run.js';
 import { benchSynth } from './synth.js';
 
@@ -6,6 +7,7 @@ const only = process.argv.slice(2);
 const suites: Record<string, () => Promise<void>> = {
   synth: () => benchSynth(),
   local: () => benchLocalRun(),
+  create: () => benchCreate(),
 };
 
 for (const [name, suite] of Object.entries(suites)) {
