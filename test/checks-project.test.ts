@@ -80,13 +80,14 @@ describe('validateProject', () => {
       'asl-validator': 'passed',
       'asl-rules': 'passed',
       'execution-input': 'passed',
+      'stage-switches': 'passed',
       'task-requests': 'passed',
       'request-shape': 'passed',
       'sagemaker-rules': 'passed',
       'python-syntax': 'passed',
       'iam-policies': 'passed',
     });
-    expect(report).toMatchObject({ passed: 9, failed: 0, skipped: 0 });
+    expect(report).toMatchObject({ passed: 10, failed: 0, skipped: 0 });
     expect(report.checks.find((c) => c.check === 'task-requests')!.subject).toMatch(/2 task requests/);
     expect(report.checks.find((c) => c.check === 'python-syntax')!.subject).toMatch(/2 Python files/);
   });
@@ -130,7 +131,7 @@ describe('validateProject', () => {
     const shape = report.checks.find((c) => c.check === 'request-shape')!;
     expect(shape.status).toBe('skipped');
     expect(shape.hint).toMatch(/pip install botocore/);
-    expect(report).toMatchObject({ passed: 8, failed: 0, skipped: 1 });
+    expect(report).toMatchObject({ passed: 9, failed: 0, skipped: 1 });
   });
 
   test('iam-policies catches a hand-edited policy: wildcard action, a removed grant, PassRole without its condition', async () => {
@@ -185,8 +186,8 @@ describe('runValidate', () => {
     const dir = writeProject(CONTAINER_ONLY);
     const { io, out } = capture();
     expect(await runValidate([], dir, io)).toBe(0);
-    expect(out.at(-1)).toBe('9 checks passed, 0 failed');
-    expect(out.filter((l) => /^\s+PASS /.test(l))).toHaveLength(9);
+    expect(out.at(-1)).toBe('10 checks passed, 0 failed');
+    expect(out.filter((l) => /^\s+PASS /.test(l))).toHaveLength(10);
     expect(out.some((l) => /PASS iam-policies/.test(l))).toBe(true);
   });
 
@@ -200,7 +201,7 @@ describe('runValidate', () => {
     expect(await runValidate(['.'], dir, io)).toBe(1);
     const findings = out.filter((l) => l.trimStart().startsWith('✗'));
     expect(findings).toEqual([expect.stringMatching(/States\.score\.Catch: the Task has no Catch/), expect.stringMatching(/prepare › Bogus: unknown member/)]);
-    expect(out.at(-1)).toBe('7 checks passed, 2 failed');
+    expect(out.at(-1)).toBe('8 checks passed, 2 failed');
   });
 
   test('--json prints the report; unknown options exit 2', async () => {

@@ -1,3 +1,5 @@
+import type { StageKind } from '../model/types.js';
+
 /**
  * Where each run-specific value lives in the execution input: the one contract
  * shared by the ASL (which reads it), the sample input and its schema (which write it),
@@ -8,6 +10,12 @@ export const INPUT = {
   rawDataUri: '$.rawDataUri',
   codeUri: '$.codeUri',
   runsUri: '$.runsUri',
+  /**
+   * `runsUri` split into bucket and key prefix, present when a metric gate reads a report: the S3
+   * GetObject call takes Bucket and Key, and no intrinsic function can cut a URI into them.
+   */
+  runsBucket: '$.runsBucket',
+  runsKeyPrefix: '$.runsKeyPrefix',
 } as const;
 
 /** Key of a stage under `stages` in the execution input (stage names never contain `_`, so this is reversible). */
@@ -15,9 +23,19 @@ export function stageInputKey(stageName: string): string {
   return stageName.replace(/-/g, '_');
 }
 
-/** Per-stage settings read from `$.stages.<key>`. */
+/** Per-stage settings read from `$.stages.<key>` by processing and training jobs. */
 export const STAGE_SETTINGS = ['imageUri', 'instanceType', 'instanceCount', 'volumeSizeInGB', 'maxRuntimeInSeconds'] as const;
-export type StageSetting = (typeof STAGE_SETTINGS)[number];
+
+/** The settings each kind reads from `$.stages.<key>` (besides `enabled` on skippable stages). */
+export const KIND_SETTINGS: Readonly<Record<StageKind, readonly StageSetting[]>> = {
+  processing: STAGE_SETTINGS,
+  training: STAGE_SETTINGS,
+  evaluation: [...STAGE_SETTINGS, 'threshold'],
+  model: ['imageUri'],
+  transform: ['instanceType', 'instanceCount'],
+  endpoint: ['instanceType', 'instanceCount'],
+};
+export type StageSetting = (typeof STAGE_SETTINGS)[number] | 'threshold' | 'enabled';
 
 export function stageSettingPath(stageName: string, setting: StageSetting): string {
   return `$.stages.${stageInputKey(stageName)}.${setting}`;
@@ -26,6 +44,16 @@ export function stageSettingPath(stageName: string, setting: StageSetting): stri
 /** Where a task's trimmed result lands in the state data. */
 export function stageResultPath(stageName: string): string {
   return `$.results.${stageInputKey(stageName)}`;
+}
+
+/** A training stage's model artifact, `s3://…/<job name>/output/model.tar.gz`, as its Task's result names it. */
+export function modelArtifactsPath(trainingStage: string): string {
+  return `${stageResultPath(trainingStage)}.modelArtifacts`;
+}
+
+/** The SageMaker model name a model stage created (read back from CreateModel's ModelArn). */
+export function modelNamePath(modelStage: string): string {
+  return `${stageResultPath(modelStage)}.modelName`;
 }
 
 /** Where a caught error lands before the Fail state reads it. */

@@ -3,7 +3,7 @@ import { CODE_CHANNEL, CODE_LOCAL_PATH } from '../model/defaults.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { ERROR_PATH, INPUT, stageResultPath, stageSettingPath } from './input-paths.js';
 import { inputSourceUri, runOutputUri, stageCodeUri } from './s3-locations.js';
-import type { JsonObject, RetryRule, TaskState } from './types.js';
+import type { CatchRule, JsonObject, RetryRule, TaskState } from './types.js';
 
 /** Integration ARNs are keyed in the `aws` partition; tasks carry their own partition (aws-cn, aws-us-gov). */
 export const PROCESSING_JOB_RESOURCE = 'arn:aws:states:::sagemaker:createProcessingJob.sync';
@@ -37,26 +37,38 @@ export function failStateName(stage: ResolvedStage): string {
 }
 
 /**
+ * Where SageMaker reads a failed job's reason: processing jobs report /opt/ml/output/message as
+ * ExitMessage, training jobs /opt/ml/output/failure as FailureReason.
+ */
+export const FAILURE_FILES = { processing: '/opt/ml/output/message', training: '/opt/ml/output/failure' } as const;
+
+/**
  * Shell entrypoint of a script-mode stage: installs requirements.txt when it lists any
  * requirement (the original sample never did), then execs the script so it receives stop signals.
  * SageMaker caps each entrypoint item at 256 characters, so the paths and the failure message
  * travel as positional arguments ($1 requirements, $2 script, $3 message) instead of inside the command.
  * `LEGACY_MLOPS_SKIP_REQUIREMENTS` lets the local runner skip pip when it provides its own environment.
  */
-export function scriptEntrypoint(stage: ResolvedStage): string[] {
+export function scriptEntrypoint(stage: ResolvedStage, codePath: string = CODE_LOCAL_PATH, failureFile: string = FAILURE_FILES.processing): string[] {
   const command =
     `[ -z "$LEGACY_MLOPS_SKIP_REQUIREMENTS" ]&&grep -qs '^[[:space:]]*[^#[:space:]]' "$1"` +
-    `&&{ python3 -m pip install -q -r "$1"||{ mkdir -p /opt/ml/output;echo "$3">/opt/ml/output/message;exit 1;};};` +
+    `&&{ python3 -m pip install -q -r "$1"||{ mkdir -p /opt/ml/output;echo "$3">${failureFile};exit 1;};};` +
     'exec python3 "$2"';
+  return ['/bin/sh', '-c', command, 'sh', `${codePath}/requirements.txt`, `${codePath}/${stage.entryScript}`, `pip install -r ${stage.codeDir}/requirements.txt failed`];
+}
+
+/** Tags every resource legacy-mlops starts carries: the local runner finds a Task's stage by the stage tag. */
+export function stageTags(stage: ResolvedStage, pipeline: ResolvedPipeline): JsonObject[] {
   return [
-    '/bin/sh',
-    '-c',
-    command,
-    'sh',
-    `${CODE_LOCAL_PATH}/requirements.txt`,
-    `${CODE_LOCAL_PATH}/${stage.entryScript}`,
-    `pip install -r ${stage.codeDir}/requirements.txt failed`,
+    { Key: 'legacy-mlops:project', Value: pipeline.name },
+    { Key: 'legacy-mlops:stage', Value: stage.name },
+    { Key: 'legacy-mlops:execution', 'Value.$': '$$.Execution.Name' },
   ];
+}
+
+/** Any error of the stage's calls ends in the stage's Fail state, which carries the cause. */
+export function catchIntoFailState(stage: ResolvedStage): CatchRule[] {
+  return [{ ErrorEquals: ['States.ALL'], ResultPath: ERROR_PATH, Next: failStateName(stage) }];
 }
 
 /** The job-name expression: unique per attempt (computed inside the state, so a retry gets a fresh name). */
@@ -74,7 +86,7 @@ export function processingTaskState(stage: ResolvedStage, pipeline: ResolvedPipe
   });
   const inputs: JsonObject[] = stage.inputs.map((input) => ({
     InputName: input.name,
-    S3Input: s3Input(input.localPath, inputSourceUri(input.from)),
+    S3Input: s3Input(input.localPath, inputSourceUri(input.from, pipeline)),
   }));
   const appSpecification: JsonObject = { 'ImageUri.$': stageSettingPath(stage.name, 'imageUri') };
   if (stage.mode === 'script') {
@@ -101,17 +113,13 @@ export function processingTaskState(stage: ResolvedStage, pipeline: ResolvedPipe
         S3Output: { 'S3Uri.$': runOutputUri(stage.name, output.name), LocalPath: output.localPath, S3UploadMode: 'EndOfJob' },
       })),
     },
-    Tags: [
-      { Key: 'legacy-mlops:project', Value: pipeline.name },
-      { Key: 'legacy-mlops:stage', Value: stage.name },
-      { Key: 'legacy-mlops:execution', 'Value.$': '$$.Execution.Name' },
-    ],
+    Tags: stageTags(stage, pipeline),
   };
   if (Object.keys(stage.environment).length > 0) parameters.Environment = { ...stage.environment };
 
   return {
     Type: 'Task',
-    Comment: `${stage.description} (${stage.mode === 'script' ? `script ${stage.codeDir}/${stage.entryScript}` : `container ${describeImage(stage)}`})`,
+    Comment: `${stage.description} (${describeCode(stage)})`,
     Resource: integrationArn(PROCESSING_JOB_RESOURCE, pipeline.partition),
     Parameters: parameters,
     // The full DescribeProcessingJob response is large; keep what a person or the next state needs.
@@ -123,11 +131,13 @@ export function processingTaskState(stage: ResolvedStage, pipeline: ResolvedPipe
     ResultPath: stageResultPath(stage.name),
     TimeoutSeconds: stage.taskTimeoutSeconds,
     Retry: [TRANSIENT_SAGEMAKER_RETRY],
-    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: ERROR_PATH, Next: failStateName(stage) }],
+    Catch: catchIntoFailState(stage),
     ...(next ? { Next: next } : { End: true as const }),
   };
 }
 
-function describeImage(stage: ResolvedStage): string {
-  return stage.image.source === 'dockerfile' ? `built from ${stage.image.dockerfile}` : 'existing image';
+/** What a Task's comment says the stage runs. */
+export function describeCode(stage: ResolvedStage): string {
+  if (stage.mode === 'script') return `script ${stage.codeDir}/${stage.entryScript}`;
+  return `container ${stage.image.source === 'dockerfile' ? `built from ${stage.image.dockerfile}` : 'existing image'}`;
 }

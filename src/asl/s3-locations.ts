@@ -3,7 +3,8 @@
  * so runs never overwrite each other and a stage's input is the very expression
  * its source stage wrote to (the stage graph is baked in, the bucket is not).
  */
-import { INPUT } from './input-paths.js';
+import type { ResolvedPipeline } from '../model/types.js';
+import { INPUT, modelArtifactsPath } from './input-paths.js';
 
 /** `<runsUri><execution name>/<stage>/<output>/` */
 export function runOutputUri(stageName: string, outputName: string): string {
@@ -15,9 +16,23 @@ export function stageCodeUri(stageName: string): string {
   return `States.Format('{}${stageName}/', ${INPUT.codeUri})`;
 }
 
-/** The S3 URI expression of an input's source: `raw` or `<stage>/<output>`. */
-export function inputSourceUri(from: string): { key: string; value: string } {
+/**
+ * The S3 URI expression of an input's source: `raw`, `<stage>/<output>`, or a training stage's
+ * model, whose location is read from the training Task's result (SageMaker names the artifact
+ * after the job, `<output path><job name>/output/model.tar.gz`; it is never guessed).
+ */
+export function inputSourceUri(from: string, pipeline: Pick<ResolvedPipeline, 'stages'>): { key: string; value: string } {
   if (from === 'raw') return { key: 'S3Uri.$', value: INPUT.rawDataUri };
   const [stageName, outputName] = from.split('/');
+  const source = pipeline.stages.find((s) => s.name === stageName);
+  if (source?.kind === 'training') return { key: 'S3Uri.$', value: modelArtifactsPath(stageName) };
   return { key: 'S3Uri.$', value: runOutputUri(stageName, outputName) };
+}
+
+/** Bucket and key of a file in a stage's run output, for `aws-sdk:s3:getObject` (which takes them apart). */
+export function runOutputObject(stageName: string, outputName: string, file: string): { 'Bucket.$': string; 'Key.$': string } {
+  return {
+    'Bucket.$': INPUT.runsBucket,
+    'Key.$': `States.Format('{}{}/${stageName}/${outputName}/${file}', ${INPUT.runsKeyPrefix}, $$.Execution.Name)`,
+  };
 }

@@ -28,6 +28,7 @@ export interface TaskState {
   readonly ResultSelector?: JsonObject;
   readonly ResultPath: string | null;
   readonly TimeoutSeconds: number;
+  /** Transient-only retries; absent for calls whose failures are not worth a retry (a missing report). */
   readonly Retry?: RetryRule[];
   readonly Catch?: CatchRule[];
   readonly Next?: string;
@@ -48,7 +49,48 @@ export interface SucceedState {
   readonly Comment?: string;
 }
 
-export type State = TaskState | FailState | SucceedState;
+/** A Choice rule: one comparison, or And/Or/Not over rules. Only the operators legacy-mlops emits. */
+export type ChoiceRule = {
+  readonly Variable?: string;
+  readonly IsPresent?: boolean;
+  readonly IsNumeric?: boolean;
+  readonly BooleanEquals?: boolean;
+  readonly StringEquals?: string;
+  readonly StringMatches?: string;
+  readonly NumericLessThan?: number;
+  readonly NumericGreaterThanEqualsPath?: string;
+  readonly NumericLessThanEqualsPath?: string;
+  readonly And?: ChoiceRule[];
+  readonly Or?: ChoiceRule[];
+  readonly Not?: ChoiceRule;
+};
+
+export type TopChoiceRule = ChoiceRule & { readonly Next: string; readonly Comment?: string };
+
+export interface ChoiceState {
+  readonly Type: 'Choice';
+  readonly Comment?: string;
+  readonly Choices: TopChoiceRule[];
+  readonly Default: string;
+}
+
+export interface PassState {
+  readonly Type: 'Pass';
+  readonly Comment?: string;
+  readonly Parameters?: JsonObject;
+  readonly Result?: JsonValue;
+  readonly ResultPath: string | null;
+  readonly Next: string;
+}
+
+export interface WaitState {
+  readonly Type: 'Wait';
+  readonly Comment?: string;
+  readonly Seconds: number;
+  readonly Next: string;
+}
+
+export type State = TaskState | FailState | SucceedState | ChoiceState | PassState | WaitState;
 
 export interface StateMachineDefinition {
   readonly Comment: string;

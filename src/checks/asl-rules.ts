@@ -40,14 +40,14 @@ export function checkAslRules(definition: unknown): Finding[] {
 
     const parsed = parseSageMakerResource(state.Resource);
     if (!parsed) {
-      report(`${location}.Resource`, `'${String(state.Resource)}' is not a SageMaker optimized integration legacy-mlops knows (known: ${knownResourceExamples().join(', ')})`);
+      report(`${location}.Resource`, `'${String(state.Resource)}' is not a SageMaker optimized integration or AWS SDK call legacy-mlops knows (known: ${knownResourceExamples().join(', ')})`);
       continue;
     }
     if (parsed.suffixProblem) report(`${location}.Resource`, parsed.suffixProblem);
     else if (parsed.integration.runsJob && !parsed.sync) {
       report(`${location}.Resource`, `${parsed.integration.action} without .sync returns as soon as the job is created: the next state would not wait for it`);
     }
-    checkUniqueName(state, parsed.integration.nameMember, location, report);
+    if (parsed.integration.nameMember) checkUniqueName(state, parsed.integration.nameMember, location, report);
   }
   return findings;
 }

@@ -10,5 +10,6 @@ export * from './service-model.js';
 export * from './request-shape.js';
 export * from './sagemaker-rules.js';
 export * from './execution-input.js';
+export * from './stage-switches.js';
 export * from './python-sources.js';
 export * from './project.js';

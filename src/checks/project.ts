@@ -11,6 +11,7 @@ import { checkPythonSources, defaultPython, PYTHON_SYNTAX_CHECK } from './python
 import { checkRequestShape, REQUEST_SHAPE_CHECK } from './request-shape.js';
 import { parseSageMakerResource } from './sagemaker-integrations.js';
 import { checkSageMakerRules, SAGEMAKER_RULES_CHECK } from './sagemaker-rules.js';
+import { checkStageSwitches, STAGE_SWITCHES_CHECK } from './stage-switches.js';
 import { loadSageMakerModel, type ModelLookup } from './service-model.js';
 import { captureTaskRequests, TaskCaptureError, type CapturedTaskRequest } from './task-requests.js';
 import { checkIamDocuments } from './iam-documents.js';
@@ -96,6 +97,11 @@ export async function validateProject(projectDir: string, options: ValidateProje
       result(EXECUTION_INPUT_CHECK, `${CHECKED_ARTIFACTS.executionInput} against ${CHECKED_ARTIFACTS.executionInputSchema}`, checkExecutionInput(input, schema)),
   );
 
+  checks.push(
+    needs(STAGE_SWITCHES_CHECK, 'the state machine and its sample input', definition, input) ??
+      result(STAGE_SWITCHES_CHECK, `stage switches of ${CHECKED_ARTIFACTS.executionInput}`, checkStageSwitches(definition, input)),
+  );
+
   let requests: readonly CapturedTaskRequest[] | undefined;
   const captureSkip = needs(TASK_REQUESTS_CHECK, 'the state machine and its sample input', definition, input);
   if (captureSkip) checks.push(captureSkip);
@@ -142,6 +148,8 @@ async function requestShapes(requests: readonly CapturedTaskRequest[], loadModel
     if (!parsed) {
       return [{ check: REQUEST_SHAPE_CHECK, location: stateName, message: `no SageMaker operation is known for resource '${resource}', so its request cannot be checked` }];
     }
+    // Not a SageMaker request (S3 GetObject of a report): no SageMaker shape to check it against.
+    if (!parsed.integration.operation) return [];
     return checkRequestShape(parsed.integration.operation, request, lookup.model, stateName);
   });
   return result(REQUEST_SHAPE_CHECK, `${count(requests.length, 'task request')} against ${lookup.path}`, findings);
@@ -150,7 +158,7 @@ async function requestShapes(requests: readonly CapturedTaskRequest[], loadModel
 function sageMakerRules({ stateName, resource, request }: CapturedTaskRequest): Finding[] {
   const parsed = parseSageMakerResource(resource);
   // An unknown resource is already reported by asl-rules and request-shape.
-  return parsed ? checkSageMakerRules(parsed.integration.operation, request, stateName) : [];
+  return parsed?.integration.operation ? checkSageMakerRules(parsed.integration.operation, request, stateName) : [];
 }
 
 function count(n: number, noun: string): string {

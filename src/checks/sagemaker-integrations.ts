@@ -1,8 +1,9 @@
 /**
- * The Step Functions optimized integrations for SageMaker that legacy-mlops knows, as a table:
- * the Task resource action, the SageMaker API operation its Parameters are sent to, and a
- * plausible response for local runs. Add a row to support training, transform, model, ...
- * (see the Step Functions "Create and manage SageMaker jobs" integration page).
+ * The Task resources legacy-mlops knows, as a table: the Step Functions optimized integrations for
+ * SageMaker (see its "Create and manage SageMaker jobs" page) and the few AWS SDK integrations the
+ * lifecycle stages call (S3 GetObject for a metric report, SageMaker ListEndpoints/DescribeEndpoint
+ * while an endpoint comes up). Each row: the resource, the SageMaker API operation its Parameters
+ * are sent to (none for S3: its request is not a SageMaker shape), and a plausible response.
  */
 import { isObject } from './types.js';
 
@@ -10,12 +11,18 @@ type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 export interface SageMakerIntegration {
-  /** The action after `arn:<partition>:states:::sagemaker:`, e.g. `createProcessingJob`. */
+  /** `sagemaker` for `arn:<partition>:states:::sagemaker:<action>`; `aws-sdk:<service>` for AWS SDK integrations. */
+  readonly style: 'sagemaker' | 'aws-sdk:sagemaker' | 'aws-sdk:s3';
+  /** The action after the style, e.g. `createProcessingJob`, `getObject`. */
   readonly action: string;
-  /** The SageMaker API operation (service-model name) the resolved Parameters are sent to. */
-  readonly operation: string;
-  /** The request member naming what the call creates; names are unique per account forever. */
-  readonly nameMember: string;
+  /** The SageMaker API operation (service-model name) the resolved Parameters are sent to; absent for other services. */
+  readonly operation?: string;
+  /**
+   * The request member naming what the call creates, when names must be unique per account forever
+   * (computed with States.UUID() in the state). Absent for calls that create nothing, and for
+   * CreateEndpoint, whose endpoint keeps one name across executions on purpose (create, then update).
+   */
+  readonly nameMember?: string;
   /** True for jobs: `.sync` waits for the job to end, and is what a pipeline needs. */
   readonly runsJob: boolean;
   /** What Step Functions hands back: the Describe* response for `.sync`, the Create* response otherwise. */
@@ -24,6 +31,7 @@ export interface SageMakerIntegration {
 
 export const SAGEMAKER_INTEGRATIONS: readonly SageMakerIntegration[] = [
   {
+    style: 'sagemaker',
     action: 'createProcessingJob',
     operation: 'CreateProcessingJob',
     nameMember: 'ProcessingJobName',
@@ -35,6 +43,7 @@ export const SAGEMAKER_INTEGRATIONS: readonly SageMakerIntegration[] = [
     },
   },
   {
+    style: 'sagemaker',
     action: 'createTrainingJob',
     operation: 'CreateTrainingJob',
     nameMember: 'TrainingJobName',
@@ -54,6 +63,7 @@ export const SAGEMAKER_INTEGRATIONS: readonly SageMakerIntegration[] = [
     },
   },
   {
+    style: 'sagemaker',
     action: 'createTransformJob',
     operation: 'CreateTransformJob',
     nameMember: 'TransformJobName',
@@ -64,15 +74,63 @@ export const SAGEMAKER_INTEGRATIONS: readonly SageMakerIntegration[] = [
     },
   },
   {
+    style: 'sagemaker',
     action: 'createModel',
     operation: 'CreateModel',
     nameMember: 'ModelName',
     runsJob: false,
     response: (request, _sync, arnOf) => ({ ModelArn: arnOf('model', String(request.ModelName)) }),
   },
+  {
+    style: 'sagemaker',
+    action: 'createEndpointConfig',
+    operation: 'CreateEndpointConfig',
+    nameMember: 'EndpointConfigName',
+    runsJob: false,
+    response: (request, _sync, arnOf) => ({ EndpointConfigArn: arnOf('endpoint-config', String(request.EndpointConfigName)) }),
+  },
+  {
+    style: 'sagemaker',
+    action: 'createEndpoint',
+    operation: 'CreateEndpoint',
+    runsJob: false,
+    response: (request, _sync, arnOf) => ({ EndpointArn: arnOf('endpoint', String(request.EndpointName)) }),
+  },
+  {
+    style: 'sagemaker',
+    action: 'updateEndpoint',
+    operation: 'UpdateEndpoint',
+    runsJob: false,
+    response: (request, _sync, arnOf) => ({ EndpointArn: arnOf('endpoint', String(request.EndpointName)) }),
+  },
+  {
+    style: 'aws-sdk:sagemaker',
+    action: 'listEndpoints',
+    operation: 'ListEndpoints',
+    runsJob: false,
+    response: () => ({ Endpoints: [] }),
+  },
+  {
+    style: 'aws-sdk:sagemaker',
+    action: 'describeEndpoint',
+    operation: 'DescribeEndpoint',
+    runsJob: false,
+    response: (request, _sync, arnOf) => ({
+      EndpointName: String(request.EndpointName),
+      EndpointArn: arnOf('endpoint', String(request.EndpointName)),
+      EndpointStatus: 'InService',
+    }),
+  },
+  {
+    style: 'aws-sdk:s3',
+    action: 'getObject',
+    runsJob: false,
+    // An empty JSON object; request capture puts a report that passes the gate here (see task-requests.ts).
+    response: () => ({ Body: '{}', ContentType: 'application/json' }),
+  },
 ];
 
-const RESOURCE_PATTERN = /^arn:(aws|aws-cn|aws-us-gov):states:::sagemaker:([A-Za-z]+)(\.sync|\.waitForTaskToken)?$/;
+const RESOURCE_PATTERN = /^arn:(aws|aws-cn|aws-us-gov):states:::(sagemaker|aws-sdk:sagemaker|aws-sdk:s3):([A-Za-z]+)(\.sync|\.waitForTaskToken)?$/;
 
 export interface ParsedResource {
   readonly integration: SageMakerIntegration;
@@ -85,11 +143,11 @@ export interface ParsedResource {
 export function parseSageMakerResource(resource: unknown): ParsedResource | undefined {
   const match = typeof resource === 'string' ? RESOURCE_PATTERN.exec(resource) : null;
   if (!match) return undefined;
-  const integration = SAGEMAKER_INTEGRATIONS.find((row) => row.action === match[2]);
+  const integration = SAGEMAKER_INTEGRATIONS.find((row) => row.style === match[2] && row.action === match[3]);
   if (!integration) return undefined;
-  const suffix = match[3];
+  const suffix = match[4];
   if (suffix === '.waitForTaskToken') {
-    return { integration, sync: false, suffixProblem: 'SageMaker integrations do not support .waitForTaskToken' };
+    return { integration, sync: false, suffixProblem: `${integration.style} integrations do not support .waitForTaskToken` };
   }
   if (suffix === '.sync' && !integration.runsJob) {
     return { integration, sync: false, suffixProblem: `${integration.action} is request/response only; it has no .sync variant` };
@@ -103,5 +161,5 @@ export function operationForResource(resource: unknown): string | undefined {
 }
 
 export function knownResourceExamples(): string[] {
-  return SAGEMAKER_INTEGRATIONS.map((row) => `arn:aws:states:::sagemaker:${row.action}${row.runsJob ? '.sync' : ''}`);
+  return SAGEMAKER_INTEGRATIONS.map((row) => `arn:aws:states:::${row.style}:${row.action}${row.runsJob ? '.sync' : ''}`);
 }

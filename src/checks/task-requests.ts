@@ -35,9 +35,10 @@ export async function captureTaskRequests(definition: unknown, input: unknown, e
   // Every Task is overridden: an override-less Task would call real AWS Lambda.
   for (const { name, state } of taskStates(definition)) {
     const resource = String(state.Resource);
+    const report = passingReport(definition, state, input);
     handlers[name] = (request) => {
       requests.push({ stateName: name, resource, request: cloneJson(request) });
-      return fakeResponse(resource, request);
+      return report ?? fakeResponse(resource, request);
     };
   }
   const runnable = cloneJson(definition);
@@ -77,6 +78,51 @@ function fakeResponse(resource: string, request: Json): Json {
   const region = regionOf(body) ?? 'us-east-1';
   const arnOf = (kind: string, name: string) => `arn:${partition}:sagemaker:${region}:${account}:${kind}/${name.toLowerCase()}`;
   return parsed.integration.response(body, parsed.sync, arnOf);
+}
+
+/**
+ * A metric gate (Choice) after a report read would stop the sample execution before the later
+ * stages, and their requests would go unchecked. So the S3 GetObject of a report answers with a
+ * report that passes: every metric a Choice compares with a threshold path gets the threshold's
+ * value from the input (equal passes both `>=` and `<=`). Undefined for any other Task.
+ */
+function passingReport(definition: unknown, task: Record<string, unknown>, input: unknown): Json | undefined {
+  if (!/:states:::aws-sdk:s3:getObject$/.test(String(task.Resource)) || typeof task.ResultPath !== 'string') return undefined;
+  const selector = isObject(task.ResultSelector) ? task.ResultSelector : {};
+  // The report lands under ResultPath, at the ResultSelector key that parses the body.
+  const bodyKey = Object.keys(selector).find((k) => String(selector[k]).startsWith('States.StringToJson($.Body)'));
+  const root = bodyKey ? `${task.ResultPath}.${bodyKey.replace(/\.\$$/, '')}.` : `${task.ResultPath}.`;
+  const report: Record<string, Json> = {};
+  const visit = (rule: unknown) => {
+    if (!isObject(rule)) return;
+    const variable = rule.Variable;
+    const thresholdPath = rule.NumericGreaterThanEqualsPath ?? rule.NumericLessThanEqualsPath;
+    if (typeof variable === 'string' && variable.startsWith(root) && typeof thresholdPath === 'string') {
+      setPath(report, variable.slice(root.length).split('.'), readPath(input, thresholdPath) as Json);
+    }
+    for (const nested of [...(Array.isArray(rule.And) ? rule.And : []), ...(Array.isArray(rule.Or) ? rule.Or : []), rule.Not]) visit(nested);
+  };
+  const states = isObject(definition) && isObject(definition.States) ? definition.States : {};
+  for (const state of Object.values(states)) if (isObject(state) && Array.isArray(state.Choices)) state.Choices.forEach(visit);
+  return { Body: JSON.stringify(report), ContentType: 'application/json' };
+}
+
+/** `$.a.b` in a JSON value (the plain paths the generated ASL uses). */
+function readPath(value: unknown, path: string): unknown {
+  return path
+    .replace(/^\$\.?/, '')
+    .split('.')
+    .filter(Boolean)
+    .reduce<unknown>((v, key) => (isObject(v) ? v[key] : undefined), value);
+}
+
+function setPath(target: Record<string, Json>, keys: string[], value: Json): void {
+  let node = target;
+  keys.slice(0, -1).forEach((key) => {
+    if (!isObject(node[key])) node[key] = {};
+    node = node[key] as Record<string, Json>;
+  });
+  node[keys[keys.length - 1]] = value;
 }
 
 /** The region of the request's image, when there is one (there is no other region in a request). */

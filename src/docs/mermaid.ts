@@ -6,12 +6,15 @@ const nodeId = (name: string) => `stage_${name.replace(/-/g, '_')}`;
 
 function stageLabel(stage: ResolvedStage): string {
   const runs =
-    stage.image.source === 'framework'
-      ? `${stage.image.framework.name} ${stage.image.framework.version} · ${stage.entryScript}`
-      : stage.image.source === 'dockerfile'
-        ? `container · ${stage.image.dockerfile}`
-        : 'container · existing image';
-  return `${stage.name}<br/><small>${runs}<br/>${stage.instanceCount}× ${stage.instanceType}</small>`;
+    stage.image.source === 'model'
+      ? `${stage.kind} · model of ${stage.image.modelStage}`
+      : stage.image.source === 'framework'
+        ? `${stage.kind === 'processing' ? '' : `${stage.kind} · `}${stage.image.framework.name} ${stage.image.framework.version} · ${stage.entryScript}`
+        : stage.image.source === 'dockerfile'
+          ? `container · ${stage.image.dockerfile}`
+          : 'container · existing image';
+  const instances = stage.kind === 'model' ? '' : `<br/>${stage.instanceCount}× ${stage.instanceType}`;
+  return `${stage.name}<br/><small>${runs}${instances}</small>`;
 }
 
 export function pipelineMermaid(pipeline: ResolvedPipeline): string {
@@ -27,7 +30,9 @@ export function pipelineMermaid(pipeline: ResolvedPipeline): string {
       const label = input.from === 'raw' ? input.name : `${input.from.split('/')[1]} → ${input.name}`;
       lines.push(`  ${source} -- "${label}" --> ${nodeId(stage.name)}`);
     }
+    if (stage.modelStage) lines.push(`  ${nodeId(stage.modelStage)} -- "model" --> ${nodeId(stage.name)}`);
     lines.push(`  ${nodeId(stage.name)} -. error .-> ${nodeId(stage.name)}_failed`);
+    if (stage.gate) lines.push(`  ${nodeId(stage.name)} -. "${stage.gate.metric} ${stage.gate.greaterIsBetter ? '<' : '>'} threshold" .-> ${nodeId(stage.name)}_failed`);
   }
   const last = pipeline.stages[pipeline.stages.length - 1];
   lines.push(`  ${nodeId(last.name)} --> done`);

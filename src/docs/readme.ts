@@ -4,6 +4,7 @@ import { stageImageUri } from '../input/execution-input.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { PIPELINE_FILES } from '../project/paths.js';
 import { pipelineMermaid } from './mermaid.js';
+import { KIND_FACTS } from '../model/resolve-stage.js';
 
 /** Account id the scaffolder writes when it could not ask STS; the README tells how to replace it. */
 export const PLACEHOLDER_ACCOUNT = '000000000000';
@@ -16,15 +17,38 @@ function imageCell(stage: ResolvedStage): string {
       return `built from \`${stage.image.dockerfile}\``;
     case 'uri':
       return `\`${stage.image.imageUri}\``;
+    case 'model':
+      return `the model of \`${stage.image.modelStage}\``;
   }
+}
+
+/** What a stage runs on, per kind. */
+function resourcesCell(s: ResolvedStage): string {
+  switch (s.kind) {
+    case 'model':
+      return '(serving image only)';
+    case 'transform':
+      return `${s.instanceCount} × \`${s.instanceType}\`, task timeout ${s.taskTimeoutSeconds} s`;
+    case 'endpoint':
+      return `${s.instanceCount} × \`${s.instanceType}\`, endpoint \`${s.endpoint?.name}\``;
+    default:
+      return `${s.instanceCount} × \`${s.instanceType}\`, ${s.volumeSizeGb} GB, max ${s.maxRuntimeSeconds} s`;
+  }
+}
+
+function codeCell(s: ResolvedStage): string {
+  if (s.kind === 'model') return s.mode === 'script' ? `\`code/${s.entryScript}\` inside the model artifact` : '(in the image)';
+  if (s.kind === 'transform' || s.kind === 'endpoint') return "(the model's inference code)";
+  return s.mode === 'script' || s.image.source === 'dockerfile' ? `\`${s.codeDir}/${s.entryScript}\`` : '(in the image)';
 }
 
 function stageTable(pipeline: ResolvedPipeline): string {
   const rows = pipeline.stages.map((s) => {
-    const inputs = s.inputs.map((i) => `\`${i.name}\` ← ${i.from === 'raw' ? 'raw data' : `\`${i.from}\``} at \`${i.localPath}\``).join('<br/>');
-    const outputs = s.outputs.map((o) => `\`${o.name}\` from \`${o.localPath}\``).join('<br/>');
-    const code = s.mode === 'script' || s.image.source === 'dockerfile' ? `\`${s.codeDir}/${s.entryScript}\`` : '(in the image)';
-    return `| \`${s.name}\` | ${s.description} | ${imageCell(s)} | ${code} | ${s.instanceCount} × \`${s.instanceType}\`, ${s.volumeSizeGb} GB, max ${s.maxRuntimeSeconds} s | ${inputs} | ${outputs} |`;
+    const at = (path: string) => (path ? ` at \`${path}\`` : '');
+    const inputs = s.inputs.map((i) => `\`${i.name}\` ← ${i.from === 'raw' ? 'raw data' : `\`${i.from}\``}${at(i.localPath)}`).join('<br/>');
+    const outputs = s.outputs.map((o) => `\`${o.name}\`${o.localPath ? ` from \`${o.localPath}\`` : ''}`).join('<br/>');
+    const gate = s.gate ? `<br/>gate: \`${s.gate.metric}\` ${s.gate.greaterIsBetter ? '≥' : '≤'} ${s.gate.threshold}` : '';
+    return `| \`${s.name}\` | ${s.description}${gate} | ${imageCell(s)} | ${codeCell(s)} | ${resourcesCell(s)} | ${inputs} | ${outputs} |`;
   });
   return [
     '| Stage | What it does | Image | Code | Resources | Inputs | Outputs |',
@@ -35,7 +59,9 @@ function stageTable(pipeline: ResolvedPipeline): string {
 
 export function buildReadme(pipeline: ResolvedPipeline): string {
   const placeholder = pipeline.account === PLACEHOLDER_ACCOUNT;
-  const userFiles = pipeline.stages.map((s) => `\`${s.codeDir}/\``).join(', ');
+  const userFiles = pipeline.stages.filter((s) => KIND_FACTS[s.kind].hasCode).map((s) => `\`${s.codeDir}/\``).join(', ');
+  const gates = pipeline.stages.filter((s) => s.gate);
+  const skippable = pipeline.stages.filter((s) => s.skippable);
   const sections = [
     `# ${pipeline.name}`,
     '',
@@ -74,6 +100,18 @@ export function buildReadme(pipeline: ResolvedPipeline): string {
     'Run settings (bucket, role, images, instance sizes) are not baked into the state machine: they come from the execution input, ' +
       `a sample of which is \`${PIPELINE_FILES.executionInput}\` (schema: \`${PIPELINE_FILES.executionInputSchema}\`).`,
     '',
+    ...gates.map(
+      (s) =>
+        `The \`${s.name}\` gate reads \`metrics.${s.gate!.metric}.value\` from \`${s.gate!.reportOutput}/${s.gate!.reportFile}\` and lets the model through when it is ${s.gate!.greaterIsBetter ? 'at least' : 'at most'} ` +
+        `\`$.stages.${stageInputKey(s.name)}.threshold\` (${s.gate!.threshold} in the sample input); otherwise the execution ${s.gate!.onFail === 'fail' ? 'fails, naming the metric, its value and the threshold' : 'ends without running the later stages'}.\n`,
+    ),
+    ...(skippable.length > 0
+      ? [
+          `Stages ${skippable.map((s) => `\`${s.name}\``).join(', ')} can be skipped in one execution with \`"enabled": false\` in their entry of the execution input; ` +
+            '`validate` and `local` refuse an input that skips a stage whose output an enabled stage needs.',
+          '',
+        ]
+      : []),
     '## Change the pipeline',
     '',
     'Edit the `stages` literal in `.projenrc.ts` and run `npx projen`: add, remove or reorder stages, change an instance type, a framework version or an input path. ' +
@@ -99,7 +137,9 @@ export function buildReadme(pipeline: ResolvedPipeline): string {
     '',
     '## Stage inputs in the execution input',
     '',
-    ...pipeline.stages.map((s) => `- \`$.stages.${stageInputKey(s.name)}\` (${s.name}): image \`${stageImageUri(s)}\``),
+    ...pipeline.stages.map((s) =>
+      KIND_FACTS[s.kind].hasImage ? `- \`$.stages.${stageInputKey(s.name)}\` (${s.name}): image \`${stageImageUri(s)}\`` : `- \`$.stages.${stageInputKey(s.name)}\` (${s.name}): instances (runs the model of \`${s.modelStage}\`)`,
+    ),
     '',
   ];
   return sections.join('\n');

@@ -8,13 +8,16 @@
  * Permissions", its CloudWatch guide (job metrics namespaces) and the Service Authorization
  * Reference (ListTags and AddTags accept a processing-job ARN, so they are scoped like the job).
  */
-import { INPUT } from '../asl/input-paths.js';
 import { PROCESSING_JOB_RESOURCE, canonicalTaskResource } from '../asl/processing-task.js';
+import { TRAINING_JOB_RESOURCE } from '../asl/training-task.js';
+import { TRANSFORM_JOB_RESOURCE } from '../asl/transform-task.js';
 import type { ResolvedPipeline } from '../model/types.js';
-import { eventsRuleArn, literal, logGroupArn, logStreamArn, s3BucketArn, s3ObjectArn, sageMakerArn } from './arns.js';
+import { eventsRuleArn, sageMakerArn } from './arns.js';
+import { asArray, asObject, listPrefix, passRole, passedRoleArn, publishMetrics, pullImage, readPrefix, writeLogs, writePrefix } from './grants.js';
 import { imageRepositoryArnOf } from './image-repository.js';
 import { jobNamePattern, jobNamePrefixOf, sampleJobName } from './job-name.js';
-import { s3PrefixOf, type S3Prefix } from './s3-locations.js';
+import { REQUEST_INTEGRATIONS } from './request-integrations.js';
+import { s3PrefixOf } from './s3-locations.js';
 import type { Permission, SampleNames, TaskPermissions } from './types.js';
 
 export interface TaskContext {
@@ -36,8 +39,10 @@ interface JobRequestShape {
   inputs(parameters: Readonly<Record<string, unknown>>, where: string): [unknown, string][];
   /** `[parameter object, field]` of every S3 location the job uploads to. */
   outputs(parameters: Readonly<Record<string, unknown>>, where: string): [unknown, string][];
-  /** `[parameter object, field]` of the image URI. */
-  image(parameters: Readonly<Record<string, unknown>>): [unknown, string];
+  /** `[parameter object, field]` of the image URI; absent when the job runs a model (its image was granted with the model). */
+  image?(parameters: Readonly<Record<string, unknown>>): [unknown, string];
+  /** The request member passing the execution role; absent when the job runs as its model's role (transform). */
+  readonly roleParameter?: string;
 }
 
 /** The facts of one `.sync` SageMaker job kind. */
@@ -56,16 +61,6 @@ interface SageMakerJobKind {
   readonly metricNamespace: string;
   readonly request: JobRequestShape;
 }
-
-const SAGEMAKER_SERVICE = 'sagemaker.amazonaws.com';
-/** Sample object names for concrete calls. */
-const SAMPLE_INPUT_OBJECT = 'part-00000.csv';
-const SAMPLE_OUTPUT_OBJECT = 'result.csv';
-/** SageMaker names log streams `<job name>/algo-<n>-<epoch seconds>`. */
-const SAMPLE_LOG_STREAM_SUFFIX = '/algo-1-1700000000';
-
-const asArray = (value: unknown): Record<string, unknown>[] => (Array.isArray(value) ? (value as Record<string, unknown>[]) : []);
-const asObject = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
 
 export const PROCESSING_JOB: SageMakerJobKind = {
   noun: 'ProcessingJob',
@@ -86,12 +81,51 @@ export const PROCESSING_JOB: SageMakerJobKind = {
         return [output.S3Output, 'S3Uri'];
       }),
     image: (p) => [p.AppSpecification, 'ImageUri'],
+    roleParameter: 'RoleArn',
+  },
+};
+
+export const TRAINING_JOB: SageMakerJobKind = {
+  noun: 'TrainingJob',
+  arnType: 'training-job',
+  nameParameter: 'TrainingJobName',
+  managedRule: 'StepFunctionsGetEventsForSageMakerTrainingJobsRule',
+  logGroup: '/aws/sagemaker/TrainingJobs',
+  metricNamespace: '/aws/sagemaker/TrainingJobs',
+  request: {
+    inputs: (p, where) =>
+      asArray(p.InputDataConfig).map((channel, i) => {
+        const source = asObject(asObject(channel.DataSource).S3DataSource);
+        if (Object.keys(source).length === 0) throw new Error(`${where}: InputDataConfig[${i}] has no S3DataSource; only S3 channels are supported by the IAM builder`);
+        return [source, 'S3Uri'];
+      }),
+    // The model artifact (and output.tar.gz) land under S3OutputPath.
+    outputs: (p) => [[p.OutputDataConfig, 'S3OutputPath']],
+    image: (p) => [p.AlgorithmSpecification, 'TrainingImage'],
+    roleParameter: 'RoleArn',
+  },
+};
+
+/** A transform job runs as its model's execution role, with the model's image: the request names neither. */
+export const TRANSFORM_JOB: SageMakerJobKind = {
+  noun: 'TransformJob',
+  arnType: 'transform-job',
+  nameParameter: 'TransformJobName',
+  managedRule: 'StepFunctionsGetEventsForSageMakerTransformJobsRule',
+  logGroup: '/aws/sagemaker/TransformJobs',
+  metricNamespace: '/aws/sagemaker/TransformJobs',
+  request: {
+    inputs: (p) => [[asObject(asObject(asObject(p.TransformInput).DataSource).S3DataSource), 'S3Uri']],
+    outputs: (p) => [[p.TransformOutput, 'S3OutputPath']],
   },
 };
 
 /** The table: Task `Resource` (in the `aws` partition) → what it needs. */
 export const TASK_INTEGRATIONS: Readonly<Record<string, TaskIntegration>> = {
   [PROCESSING_JOB_RESOURCE]: sageMakerSyncJob(PROCESSING_JOB),
+  [TRAINING_JOB_RESOURCE]: sageMakerSyncJob(TRAINING_JOB),
+  [TRANSFORM_JOB_RESOURCE]: sageMakerSyncJob(TRANSFORM_JOB),
+  ...REQUEST_INTEGRATIONS,
 };
 
 /** Looks a Task resource up in any partition (`arn:aws-cn:states:::…` uses the same row). */
@@ -125,7 +159,8 @@ function sageMakerSyncJob(kind: SageMakerJobKind): TaskIntegration {
 function stateMachineRolePermissions(kind: SageMakerJobKind, task: TaskContext, job: { pattern: string; name: string }, where: string): Permission[] {
   const { pipeline, parameters } = task;
   const jobArn = sageMakerArn(pipeline, kind.arnType, job.name);
-  const executionRole = passedRoleArn(parameters, pipeline, where);
+  const roleParameter = kind.request.roleParameter;
+  const executionRole = roleParameter ? passedRoleArn(parameters, roleParameter, pipeline, where) : undefined;
   const ruleArn = eventsRuleArn(pipeline, kind.managedRule);
   const jobActions = [`Create${kind.noun}`, `Describe${kind.noun}`, `Stop${kind.noun}`, 'AddTags', 'ListTags'].map((a) => `sagemaker:${a}`);
   const ruleActions = ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'];
@@ -137,13 +172,7 @@ function stateMachineRolePermissions(kind: SageMakerJobKind, task: TaskContext, 
       resources: [job.pattern],
       calls: jobActions.map((action) => ({ action, resource: jobArn })),
     },
-    {
-      sid: 'PassExecutionRoleToSageMaker',
-      actions: ['iam:PassRole'],
-      resources: [executionRole],
-      condition: { operator: 'StringEquals', key: 'iam:PassedToService', values: [SAGEMAKER_SERVICE] },
-      calls: [{ action: 'iam:PassRole', resource: executionRole, context: { 'iam:PassedToService': SAGEMAKER_SERVICE } }],
-    },
+    ...(executionRole ? [passRole(executionRole)] : []),
     {
       sid: `ManagedRuleFor${kind.noun}s`,
       actions: ruleActions,
@@ -160,86 +189,13 @@ function executionRolePermissions(kind: SageMakerJobKind, task: TaskContext, job
     entries.map(([object, field], i) => s3PrefixOf(object, field, pipeline, samples.executionName, `${where}: ${what}[${i}]`));
   const inputs = s3(kind.request.inputs(parameters, where), 'input');
   const outputs = s3(kind.request.outputs(parameters, where), 'output');
-  const [imageObject, imageField] = kind.request.image(parameters);
-  const repository = imageRepositoryArnOf(imageObject, imageField, pipeline, where);
+  const image = kind.request.image?.(parameters);
   return [
     ...inputs.map((input) => readPrefix(pipeline.partition, input)),
     ...inputs.map((input) => listPrefix(pipeline.partition, input)),
     ...outputs.map((output) => writePrefix(pipeline.partition, output)),
-    pullImage(repository),
-    {
-      sid: 'EcrAuthorizationToken',
-      actions: ['ecr:GetAuthorizationToken'],
-      resources: ['*'],
-      calls: [{ action: 'ecr:GetAuthorizationToken', resource: '*' }],
-    },
-    jobLogs(kind, pipeline, jobName),
-    {
-      sid: `Publish${kind.noun}Metrics`,
-      actions: ['cloudwatch:PutMetricData'],
-      resources: ['*'],
-      condition: { operator: 'StringEquals', key: 'cloudwatch:namespace', values: [kind.metricNamespace] },
-      calls: [{ action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': kind.metricNamespace } }],
-    },
+    ...(image ? pullImage(imageRepositoryArnOf(image[0], image[1], pipeline, where)) : []),
+    writeLogs(`Write${kind.noun}Logs`, pipeline, kind.logGroup, jobName),
+    publishMetrics(`Publish${kind.noun}Metrics`, kind.metricNamespace),
   ];
-}
-
-/** The role the request passes: `RoleArn.$` must read the execution input's role, which is the pipeline's execution role. */
-function passedRoleArn(parameters: Readonly<Record<string, unknown>>, pipeline: ResolvedPipeline, where: string): string {
-  const path = parameters['RoleArn.$'];
-  if (path === INPUT.roleArn) return literal(pipeline.roles.sageMakerExecutionRoleArn, 'execution role ARN');
-  if (path === undefined && typeof parameters.RoleArn === 'string') return literal(parameters.RoleArn, `${where}: RoleArn`);
-  throw new Error(`${where}: the job's role comes from ${JSON.stringify(path ?? parameters.RoleArn)}, not '${INPUT.roleArn}'; cannot scope iam:PassRole`);
-}
-
-function readPrefix(partition: string, prefix: S3Prefix): Permission {
-  return {
-    sid: 'ReadStageInputs',
-    actions: ['s3:GetObject'],
-    resources: [s3ObjectArn(partition, prefix.bucket, `${prefix.keyPattern}*`)],
-    calls: [{ action: 's3:GetObject', resource: s3ObjectArn(partition, prefix.bucket, `${prefix.sampleKey}${SAMPLE_INPUT_OBJECT}`) }],
-  };
-}
-
-/** SageMaker lists an S3Prefix input before downloading it; the listing is limited to the input prefixes. */
-function listPrefix(partition: string, prefix: S3Prefix): Permission {
-  const bucket = s3BucketArn(partition, prefix.bucket);
-  return {
-    sid: 'ListStageInputs',
-    actions: ['s3:ListBucket'],
-    resources: [bucket],
-    condition: { operator: 'StringLike', key: 's3:prefix', values: [`${prefix.keyPattern}*`] },
-    calls: [{ action: 's3:ListBucket', resource: bucket, context: { 's3:prefix': prefix.sampleKey } }],
-  };
-}
-
-function writePrefix(partition: string, prefix: S3Prefix): Permission {
-  return {
-    sid: 'WriteStageOutputs',
-    actions: ['s3:PutObject'],
-    resources: [s3ObjectArn(partition, prefix.bucket, `${prefix.keyPattern}*`)],
-    calls: [{ action: 's3:PutObject', resource: s3ObjectArn(partition, prefix.bucket, `${prefix.sampleKey}${SAMPLE_OUTPUT_OBJECT}`) }],
-  };
-}
-
-function pullImage(repositoryArn: string): Permission {
-  const actions = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
-  return { sid: 'PullStageImages', actions, resources: [repositoryArn], calls: actions.map((action) => ({ action, resource: repositoryArn })) };
-}
-
-/** The job's log group, and its streams through the `:*` form (which also covers the group ARN CloudWatch Logs checks with a `:*` suffix). */
-function jobLogs(kind: SageMakerJobKind, pipeline: ResolvedPipeline, jobName: string): Permission {
-  const group = logGroupArn(pipeline, kind.logGroup);
-  const stream = logStreamArn(pipeline, kind.logGroup, `${jobName}${SAMPLE_LOG_STREAM_SUFFIX}`);
-  return {
-    sid: `Write${kind.noun}Logs`,
-    actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-    resources: [group, `${group}:*`],
-    calls: [
-      { action: 'logs:CreateLogGroup', resource: group },
-      { action: 'logs:DescribeLogStreams', resource: group },
-      { action: 'logs:CreateLogStream', resource: stream },
-      { action: 'logs:PutLogEvents', resource: stream },
-    ],
-  };
 }

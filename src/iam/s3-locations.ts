@@ -7,7 +7,9 @@
  * Hand-written: a tiny evaluator for the two forms the ASL uses (a path, and `States.Format` over
  * paths). No library evaluates intrinsics to IAM patterns; anything else is rejected, not guessed.
  */
-import { INPUT } from '../asl/input-paths.js';
+import { INPUT, modelArtifactsPath } from '../asl/input-paths.js';
+import { runOutputUri } from '../asl/s3-locations.js';
+import { MODEL_OUTPUT } from '../model/defaults.js';
 import type { ResolvedPipeline } from '../model/types.js';
 import { literal } from './arns.js';
 
@@ -45,14 +47,41 @@ export function s3PrefixOf(parameters: unknown, field: string, pipeline: Resolve
   return { bucket: pattern.bucket, keyPattern: pattern.key, sampleKey: sample.key };
 }
 
+/**
+ * Reads the S3 object of a GetObject request (`Bucket(.$)` and `Key(.$)`), as a key pattern and a sample key.
+ * The ASL builds them from `$.runsBucket`, `$.runsKeyPrefix` and `$$.Execution.Name`.
+ */
+export function s3ObjectOf(parameters: unknown, pipeline: ResolvedPipeline, executionName: string, where: string): S3Prefix {
+  const p = (parameters ?? {}) as Record<string, unknown>;
+  const part = (field: string, names: string) => {
+    const expression = p[`${field}.$`];
+    if (typeof expression === 'string') return evaluate(expression, bindings(pipeline, names), where);
+    if (typeof p[field] === 'string') return literal(p[field] as string, `${where}: ${field}`);
+    throw new Error(`${where}: no ${field} or ${field}.$ to derive S3 permissions from`);
+  };
+  return { bucket: part('Bucket', '*'), keyPattern: part('Key', '*'), sampleKey: part('Key', executionName) };
+}
+
+/**
+ * What each path the ASL reads S3 locations from stands for. A training stage's model artifact,
+ * read from its Task's result, is `<runsUri><execution>/<stage>/model/<job name>/output/model.tar.gz`:
+ * bound to the stage's output prefix, which the grants extend with `*`.
+ */
 function bindings(pipeline: ResolvedPipeline, executionName: string): Record<string, string> {
   const { rawDataUri, codeUri, runsUri } = pipeline.s3;
-  return {
+  const runs = /^s3:\/\/([^/]+)\/(.*)$/.exec(runsUri);
+  const values: Record<string, string> = {
     [INPUT.rawDataUri]: literal(rawDataUri, 'raw data URI'),
     [INPUT.codeUri]: literal(codeUri, 'code URI'),
     [INPUT.runsUri]: literal(runsUri, 'runs URI'),
+    [INPUT.runsBucket]: literal(runs?.[1] ?? '', 'runs bucket'),
+    [INPUT.runsKeyPrefix]: literal(runs?.[2] ?? '', 'runs key prefix'),
     [EXECUTION_NAME_PATH]: executionName,
   };
+  for (const stage of pipeline.stages.filter((s) => s.kind === 'training')) {
+    values[modelArtifactsPath(stage.name)] = evaluate(runOutputUri(stage.name, MODEL_OUTPUT), values, `training stage ${stage.name}`);
+  }
+  return values;
 }
 
 function evaluate(expression: string, values: Record<string, string>, where: string): string {

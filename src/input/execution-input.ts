@@ -3,16 +3,33 @@
  * (`pipeline/execution-input.schema.json`). Run-specific values live here, not in the ASL,
  * so one deployed state machine serves any bucket, role, image or instance size.
  */
-import { STAGE_SETTINGS, stageInputKey } from '../asl/input-paths.js';
-import { PROCESSING_INSTANCE_TYPES, INSTANCE_COUNT_RANGE, MAX_RUNTIME_RANGE, VOLUME_SIZE_RANGE } from '../model/rules.js';
-import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
+import { KIND_SETTINGS, stageInputKey, type StageSetting } from '../asl/input-paths.js';
+import {
+  ENDPOINT_INSTANCE_TYPES,
+  INSTANCE_COUNT_RANGE,
+  MAX_RUNTIME_RANGE,
+  PROCESSING_INSTANCE_TYPES,
+  TRAINING_INSTANCE_TYPES,
+  TRANSFORM_INSTANCE_TYPES,
+  VOLUME_SIZE_RANGE,
+} from '../model/rules.js';
+import type { ResolvedPipeline, ResolvedStage, StageKind } from '../model/types.js';
 
+/**
+ * Run settings of one stage; which ones a stage has depends on its kind (`KIND_SETTINGS`).
+ * `imageUri` is typed as always there for the jobs and models that read it; transform and
+ * endpoint stages have none (they run their model stage's image).
+ */
 export interface StageRunSettings {
   readonly imageUri: string;
-  readonly instanceType: string;
-  readonly instanceCount: number;
-  readonly volumeSizeInGB: number;
-  readonly maxRuntimeInSeconds: number;
+  readonly instanceType?: string;
+  readonly instanceCount?: number;
+  readonly volumeSizeInGB?: number;
+  readonly maxRuntimeInSeconds?: number;
+  /** Evaluation stages: the gate's threshold for this execution. */
+  readonly threshold?: number;
+  /** Skippable stages: false skips the stage in this execution (absent means enabled). */
+  readonly enabled?: boolean;
 }
 
 export interface ExecutionInput {
@@ -20,6 +37,9 @@ export interface ExecutionInput {
   readonly rawDataUri: string;
   readonly codeUri: string;
   readonly runsUri: string;
+  /** With a metric gate: `runsUri`'s bucket and key prefix (S3 GetObject takes them apart). */
+  readonly runsBucket?: string;
+  readonly runsKeyPrefix?: string;
   readonly stages: Record<string, StageRunSettings>;
 }
 
@@ -27,65 +47,141 @@ export function stageImageUri(stage: ResolvedStage): string {
   return stage.image.source === 'framework' ? stage.image.framework.imageUri : stage.image.imageUri;
 }
 
+/** True when the state machine reads `runsBucket` and `runsKeyPrefix` (a metric gate reads a report). */
+export function needsRunsObjectLocation(pipeline: ResolvedPipeline): boolean {
+  return pipeline.stages.some((s) => s.gate);
+}
+
+/** `s3://<bucket>/<key prefix>` → its two parts. */
+export function splitS3Uri(uri: string): { bucket: string; keyPrefix: string } {
+  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
+  if (!match) throw new Error(`'${uri}' is not an s3://<bucket>/<prefix> URI`);
+  return { bucket: match[1], keyPrefix: match[2] };
+}
+
+function settingValue(stage: ResolvedStage, setting: StageSetting): string | number | boolean {
+  switch (setting) {
+    case 'imageUri':
+      return stageImageUri(stage);
+    case 'instanceType':
+      return stage.instanceType;
+    case 'instanceCount':
+      return stage.instanceCount;
+    case 'volumeSizeInGB':
+      return stage.volumeSizeGb;
+    case 'maxRuntimeInSeconds':
+      return stage.maxRuntimeSeconds;
+    case 'threshold':
+      return stage.gate!.threshold;
+    case 'enabled':
+      return true;
+  }
+}
+
+/** The settings a stage's input entry holds, in order. */
+export function stageSettings(stage: ResolvedStage): StageSetting[] {
+  return [...KIND_SETTINGS[stage.kind], ...(stage.skippable ? (['enabled'] as const) : [])];
+}
+
 export function buildExecutionInput(pipeline: ResolvedPipeline): ExecutionInput {
   const stages: Record<string, StageRunSettings> = {};
   for (const stage of pipeline.stages) {
-    stages[stageInputKey(stage.name)] = {
-      imageUri: stageImageUri(stage),
-      instanceType: stage.instanceType,
-      instanceCount: stage.instanceCount,
-      volumeSizeInGB: stage.volumeSizeGb,
-      maxRuntimeInSeconds: stage.maxRuntimeSeconds,
-    };
+    stages[stageInputKey(stage.name)] = Object.fromEntries(stageSettings(stage).map((s) => [s, settingValue(stage, s)])) as unknown as StageRunSettings;
   }
+  const runs = needsRunsObjectLocation(pipeline) ? splitS3Uri(pipeline.s3.runsUri) : undefined;
   return {
     roleArn: pipeline.roles.sageMakerExecutionRoleArn,
     rawDataUri: pipeline.s3.rawDataUri,
     codeUri: pipeline.s3.codeUri,
     runsUri: pipeline.s3.runsUri,
+    ...(runs ? { runsBucket: runs.bucket, runsKeyPrefix: runs.keyPrefix } : {}),
     stages,
   };
 }
 
 /** S3 prefix URI: `s3://<bucket>/<key prefix>/`, always ending in `/`. */
 const S3_PREFIX_PATTERN = '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/([^/]+/)*$';
+const BUCKET_PATTERN = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
+const KEY_PREFIX_PATTERN = '^([^/]+/)*$';
 const ROLE_ARN_PATTERN = '^arn:aws(-cn|-us-gov)?:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$';
 const ECR_IMAGE_PATTERN = '^\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[a-z0-9]+([._/-][a-z0-9]+)*(:[\\w][\\w.-]{0,127}|@sha256:[a-f0-9]{64})?$';
 
+/** Instance types each kind's request accepts (the SDK's enums). */
+const KIND_INSTANCE_TYPES: Readonly<Record<StageKind, readonly string[]>> = {
+  processing: PROCESSING_INSTANCE_TYPES,
+  evaluation: PROCESSING_INSTANCE_TYPES,
+  training: TRAINING_INSTANCE_TYPES,
+  model: [],
+  transform: TRANSFORM_INSTANCE_TYPES,
+  endpoint: ENDPOINT_INSTANCE_TYPES,
+};
+
+/** Schema of one setting for a kind. */
+function settingSchema(kind: StageKind, setting: StageSetting): Record<string, unknown> {
+  switch (setting) {
+    case 'imageUri':
+      return { type: 'string', pattern: ECR_IMAGE_PATTERN, description: kind === 'model' ? 'Amazon ECR image that serves the model.' : 'Amazon ECR image the job runs.' };
+    case 'instanceType':
+      return { type: 'string', enum: [...KIND_INSTANCE_TYPES[kind]], description: `SageMaker ${kind === 'evaluation' ? 'processing' : kind} instance type.` };
+    case 'instanceCount':
+      return { type: 'integer', minimum: INSTANCE_COUNT_RANGE[0], maximum: INSTANCE_COUNT_RANGE[1] };
+    case 'volumeSizeInGB':
+      return { type: 'integer', minimum: VOLUME_SIZE_RANGE[0], maximum: VOLUME_SIZE_RANGE[1] };
+    case 'maxRuntimeInSeconds':
+      return { type: 'integer', minimum: MAX_RUNTIME_RANGE[0], maximum: MAX_RUNTIME_RANGE[1] };
+    case 'threshold':
+      return { type: 'number', description: "The gate's threshold: the least (or, when lower is better, the most) acceptable value of the metric." };
+    case 'enabled':
+      return { type: 'boolean', description: 'false skips this stage in this execution (absent means enabled); no enabled later stage may need its output.' };
+  }
+}
+
+/** Definition name per kind (and skippable variant): `processingStage`, `skippableTrainingStage`, … */
+export function stageDefinitionName(stage: Pick<ResolvedStage, 'kind' | 'skippable'>): string {
+  return stage.skippable ? `skippable${stage.kind[0].toUpperCase()}${stage.kind.slice(1)}Stage` : `${stage.kind}Stage`;
+}
+
 /** JSON Schema (draft-07) for the execution input; the sample must validate against it. */
 export function buildExecutionInputSchema(pipeline: ResolvedPipeline): Record<string, unknown> {
-  // One shared definition per stage kind keeps the schema small however many stages there are.
-  const processingStage = {
-    type: 'object',
-    additionalProperties: false,
-    required: [...STAGE_SETTINGS],
-    properties: {
-      imageUri: { type: 'string', pattern: ECR_IMAGE_PATTERN, description: 'Amazon ECR image the job runs.' },
-      instanceType: { type: 'string', enum: [...PROCESSING_INSTANCE_TYPES], description: 'SageMaker processing instance type.' },
-      instanceCount: { type: 'integer', minimum: INSTANCE_COUNT_RANGE[0], maximum: INSTANCE_COUNT_RANGE[1] },
-      volumeSizeInGB: { type: 'integer', minimum: VOLUME_SIZE_RANGE[0], maximum: VOLUME_SIZE_RANGE[1] },
-      maxRuntimeInSeconds: { type: 'integer', minimum: MAX_RUNTIME_RANGE[0], maximum: MAX_RUNTIME_RANGE[1] },
-    },
-  };
+  // One shared definition per kind keeps the schema small however many stages there are.
+  const definitions: Record<string, unknown> = {};
+  for (const stage of pipeline.stages) {
+    const name = stageDefinitionName(stage);
+    if (definitions[name]) continue;
+    const settings = stageSettings(stage);
+    definitions[name] = {
+      type: 'object',
+      additionalProperties: false,
+      required: settings.filter((s) => s !== 'enabled'),
+      properties: Object.fromEntries(settings.map((s) => [s, settingSchema(stage.kind, s)])),
+    };
+  }
   const stageSchema = (stage: ResolvedStage) => ({
-    description: `Run settings of the ${stage.name} stage.`,
-    $ref: '#/definitions/processingStage',
+    description: `Run settings of the ${stage.name} stage (${stage.kind}).`,
+    $ref: `#/definitions/${stageDefinitionName(stage)}`,
   });
   const stageKeys = pipeline.stages.map((s) => stageInputKey(s.name));
+  const runsObject = needsRunsObjectLocation(pipeline);
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: `urn:legacy-mlops:${pipeline.name}:execution-input`,
     title: `${pipeline.name} execution input`,
     description: 'Input of one execution of the state machine in pipeline/state-machine.asl.json (generated; do not edit).',
     type: 'object',
-    definitions: { processingStage },
+    definitions,
     additionalProperties: false,
-    required: ['roleArn', 'rawDataUri', 'codeUri', 'runsUri', 'stages'],
+    required: ['roleArn', 'rawDataUri', 'codeUri', 'runsUri', ...(runsObject ? ['runsBucket', 'runsKeyPrefix'] : []), 'stages'],
     properties: {
       roleArn: { type: 'string', pattern: ROLE_ARN_PATTERN, description: 'SageMaker execution role the jobs run as.' },
       rawDataUri: { type: 'string', pattern: S3_PREFIX_PATTERN, description: 'S3 prefix of the raw input data.' },
       codeUri: { type: 'string', pattern: S3_PREFIX_PATTERN, description: 'S3 prefix holding one folder of code per script-mode stage.' },
       runsUri: { type: 'string', pattern: S3_PREFIX_PATTERN, description: 'S3 prefix under which each execution writes <execution name>/<stage>/<output>/.' },
+      ...(runsObject
+        ? {
+            runsBucket: { type: 'string', pattern: BUCKET_PATTERN, description: "runsUri's bucket (the metric gate reads its report with S3 GetObject)." },
+            runsKeyPrefix: { type: 'string', pattern: KEY_PREFIX_PATTERN, description: "runsUri's key prefix: runsUri is s3://<runsBucket>/<runsKeyPrefix>." },
+          }
+        : {}),
       stages: {
         type: 'object',
         additionalProperties: false,

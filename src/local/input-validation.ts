@@ -1,5 +1,6 @@
 /** Checks the execution input against `pipeline/execution-input.schema.json` before anything runs. */
 import { Ajv, type ErrorObject } from 'ajv';
+import { checkStageSwitches } from '../checks/stage-switches.js';
 import { LocalRunRefused } from './errors.js';
 
 /** Throws {@link LocalRunRefused} with one line per problem, each naming the field. */
@@ -10,6 +11,15 @@ export function validateExecutionInput(input: unknown, schema: object, inputLabe
   if (validate(input)) return;
   const problems = (validate.errors ?? []).map((error) => `${inputLabel}: ${describeProblem(error)}`);
   throw new LocalRunRefused([...new Set(problems)]);
+}
+
+/**
+ * Throws {@link LocalRunRefused} when the input skips a stage whose output a stage that still runs
+ * reads (the schema cannot express it; the state machine's paths say it).
+ */
+export function validateStageSwitches(definition: unknown, input: unknown, inputLabel: string): void {
+  const findings = checkStageSwitches(definition, input);
+  if (findings.length > 0) throw new LocalRunRefused(findings.map((f) => `${inputLabel}: field '${f.location}': ${f.message}`));
 }
 
 /** `stages.predict.instanceCount must be integer`, `stages: predict is missing`… */

@@ -14,7 +14,7 @@ import type { PreparedTask } from './emulators/types.js';
 import { LocalRunRefused, messageOf } from './errors.js';
 import { ExecutionRecorder } from './execution-record.js';
 import { localExecutionName } from './execution-name.js';
-import { validateExecutionInput } from './input-validation.js';
+import { validateExecutionInput, validateStageSwitches } from './input-validation.js';
 import { LocalS3 } from './local-s3.js';
 import { ProgressPrinter } from './progress.js';
 import { resolvePython, type PythonInterpreter } from './python-env.js';
@@ -76,6 +76,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   // 1. A valid input and definition, or one line per problem.
   const cache = new ValidationCache(join(localDir, 'cache'));
   cache.check('input', [schema.text, input.text], () => validateExecutionInput(input.value, schema.value as object, show(inputPath)));
+  validateStageSwitches(definition.value, input.value, show(inputPath));
   const machine = loadStateMachine(definition, cache, show(stateMachinePath));
   // 2. Every Task state has an emulator: none may fall through to a real AWS call.
   const assigned = assignEmulators(definition.value);

@@ -37,6 +37,84 @@ export const DEFAULT_STAGES: readonly StageOptions[] = [
   },
 ];
 
+/**
+ * The model lifecycle (`--preset lifecycle`): labelled data is cleaned and split, a scikit-learn
+ * model is trained on it, evaluated on the held-out rows behind an accuracy gate, registered as a
+ * SageMaker model and run as a batch transform over the rows to score. Every stage may be switched
+ * off per execution (`stages.<key>.enabled: false`) as long as no enabled stage needs its output.
+ */
+export const LIFECYCLE_STAGES: readonly StageOptions[] = [
+  {
+    name: 'preprocess',
+    description: 'Cleans the labelled customer records and splits them into training, test and scoring sets.',
+    mode: 'script',
+    framework: { name: 'sklearn' },
+    outputs: [{ name: 'train' }, { name: 'test' }, { name: 'score' }],
+    skippable: true,
+  },
+  {
+    name: 'train',
+    kind: 'training',
+    description: 'Trains a scikit-learn churn classifier on the training set.',
+    mode: 'script',
+    framework: { name: 'sklearn' },
+    inputs: [{ name: 'train', from: 'preprocess/train' }],
+    hyperparameters: { C: '1.0', max_iter: '1000' },
+    skippable: true,
+  },
+  {
+    name: 'evaluate',
+    kind: 'evaluation',
+    description: 'Scores the trained model on the held-out test set and stops the pipeline below the accuracy threshold.',
+    mode: 'script',
+    framework: { name: 'sklearn' },
+    inputs: [
+      { name: 'model', from: 'train/model' },
+      { name: 'test', from: 'preprocess/test' },
+    ],
+    outputs: [{ name: 'report' }],
+    gate: { metric: 'accuracy', threshold: 0.7, greaterIsBetter: true },
+    skippable: true,
+  },
+  {
+    name: 'model',
+    kind: 'model',
+    description: 'Registers the trained model with its inference code as a SageMaker model.',
+    mode: 'script',
+    framework: { name: 'sklearn' },
+    inputs: [{ name: 'model', from: 'train/model' }],
+    skippable: true,
+  },
+  {
+    name: 'transform',
+    kind: 'transform',
+    description: 'Scores every customer of the scoring set with a batch transform job.',
+    inputs: [{ name: 'data', from: 'preprocess/score' }],
+    outputs: [{ name: 'predictions' }],
+    modelStage: 'model',
+    skippable: true,
+  },
+];
+
+/** Named stage layouts the scaffolder offers (`--preset <name>`). */
+export const STAGE_PRESETS: Readonly<Record<'classic' | 'lifecycle', readonly StageOptions[]>> = {
+  classic: DEFAULT_STAGES,
+  lifecycle: LIFECYCLE_STAGES,
+};
+
+/** Training stages name their single output, the model artifact, like this (`<stage>/model` in `from`). */
+export const MODEL_OUTPUT = 'model';
+/** Inference code a model stage runs from its artifact's `code/` folder (script mode). */
+export const DEFAULT_INFERENCE_SCRIPT = 'inference.py';
+/** Default output of an evaluation stage (its report) and of a transform stage (its predictions). */
+export const DEFAULT_REPORT_OUTPUT = 'report';
+export const DEFAULT_PREDICTIONS_OUTPUT = 'predictions';
+export const DEFAULT_REPORT_FILE = 'evaluation.json';
+/** CreateModel and the endpoint calls are request/response: their Task states need little time. */
+export const SHORT_TASK_TIMEOUT_SECONDS = 300;
+export const DEFAULT_ENDPOINT_WAIT_INTERVAL_SECONDS = 60;
+export const DEFAULT_ENDPOINT_WAIT_ATTEMPTS = 60;
+
 export function defaultEntryScript(stageName: string): string {
   return `${stageName.replace(/-/g, '_')}.py`;
 }

@@ -81,6 +81,11 @@ export interface FrameworkTable {
   /** Human label for prompts and docs. */
   readonly label: string;
   readonly repository: string;
+  /**
+   * Repository of the serving image, when the framework publishes one apart from its training image
+   * (PyTorch: `pytorch-inference`, same tags; scikit-learn and XGBoost serve from the same image).
+   */
+  readonly inferenceRepository?: string;
   /** Oldest first; the last one is the default. */
   readonly versions: readonly FrameworkVersionInfo[];
   readonly accountFor: (region: string) => string | undefined;
@@ -111,6 +116,7 @@ export const FRAMEWORKS: Readonly<Record<FrameworkName, FrameworkTable>> = {
     name: 'pytorch',
     label: 'PyTorch',
     repository: 'pytorch-training',
+    inferenceRepository: 'pytorch-inference',
     versions: [
       { version: '2.1.0', tag: '2.1.0-cpu-py310' },
       { version: '2.2.0', tag: '2.2.0-cpu-py310' },
@@ -147,11 +153,12 @@ export interface FrameworkImageRef {
   readonly repositoryArn: string;
 }
 
-/** Resolves a framework image for a region, or returns why it cannot. */
+/** Resolves a framework image for a region (the one that runs jobs, or the one that serves models), or returns why it cannot. */
 export function resolveFrameworkImage(
   name: FrameworkName,
   version: string,
   region: string,
+  purpose: 'job' | 'inference' = 'job',
 ): FrameworkImageRef | { readonly error: string } {
   const table = FRAMEWORKS[name];
   if (!table) return { error: `unknown framework '${name}' (allowed: ${FRAMEWORK_NAMES.join(', ')})` };
@@ -161,8 +168,9 @@ export function resolveFrameworkImage(
   }
   const account = table.accountFor(region);
   if (!account) return { error: `${table.label} images are not published in region '${region}'` };
+  const repository = purpose === 'inference' ? (table.inferenceRepository ?? table.repository) : table.repository;
   return {
-    imageUri: `${account}.${ecrDomain(region)}/${table.repository}:${info.tag}`,
-    repositoryArn: `arn:${partitionOf(region)}:ecr:${region}:${account}:repository/${table.repository}`,
+    imageUri: `${account}.${ecrDomain(region)}/${repository}:${info.tag}`,
+    repositoryArn: `arn:${partitionOf(region)}:ecr:${region}:${account}:repository/${repository}`,
   };
 }

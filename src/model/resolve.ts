@@ -3,67 +3,15 @@
  *
  * Collects every problem before throwing so the user sees them all at once.
  */
-import {
-  CODE_CHANNEL,
-  CODE_LOCAL_PATH,
-  DEFAULT_CDK_QUALIFIER,
-  DEFAULT_CHANNEL,
-  DEFAULT_INSTANCE_COUNT,
-  DEFAULT_INSTANCE_TYPE,
-  DEFAULT_MAX_RUNTIME_SECONDS,
-  DEFAULT_STAGES,
-  DEFAULT_VOLUME_SIZE_GB,
-  PIPELINE_TIMEOUT_MARGIN_SECONDS,
-  TASK_TIMEOUT_MARGIN_SECONDS,
-  defaultBucket,
-  defaultEntryScript,
-} from './defaults.js';
+import { DEFAULT_CDK_QUALIFIER, DEFAULT_STAGES, PIPELINE_TIMEOUT_MARGIN_SECONDS, defaultBucket } from './defaults.js';
 import { PipelineValidationError, type ModelProblem } from './errors.js';
-import { FRAMEWORK_NAMES, defaultFrameworkVersion, ecrDomain, partitionOf, resolveFrameworkImage } from './framework-images.js';
-import {
-  ACCOUNT_PATTERN,
-  CHANNEL_NAME_PATTERN,
-  ECR_IMAGE_PATTERN,
-  ENTRY_SCRIPT_MAX,
-  ENTRY_SCRIPT_PATTERN,
-  ENV_KEY_PATTERN,
-  ENV_MAX_ENTRIES,
-  ENV_VALUE_MAX,
-  INSTANCE_COUNT_RANGE,
-  JOB_NAME_PATTERN,
-  JOB_NAME_PREFIX_MAX,
-  MAX_PROCESSING_INPUTS,
-  MAX_PROCESSING_OUTPUTS,
-  MAX_RUNTIME_RANGE,
-  MAX_STAGES,
-  PIPELINE_TIMEOUT_MAX,
-  PROCESSING_INSTANCE_TYPES,
-  PROCESSING_LOCAL_PATH_MAX,
-  PROCESSING_LOCAL_PATH_PREFIX,
-  PROJECT_NAME_MAX,
-  PROJECT_NAME_PATTERN,
-  REGION_PATTERN,
-  RESERVED_STAGE_NAMES,
-  ROLE_ARN_PATTERN,
-  STAGE_NAME_MAX,
-  STAGE_NAME_PATTERN,
-  VOLUME_SIZE_RANGE,
-  bucketNameProblem,
-} from './rules.js';
-import type {
-  PipelineOptions,
-  ResolvedEnvironment,
-  ResolvedImage,
-  ResolvedPipeline,
-  ResolvedStage,
-  ResolvedStageInput,
-  ResolvedStageOutput,
-  StageOptions,
-} from './types.js';
+import { partitionOf } from './framework-images.js';
+import { resolveStage } from './resolve-stage.js';
+import { ACCOUNT_PATTERN, MAX_STAGES, PIPELINE_TIMEOUT_MAX, PROJECT_NAME_MAX, PROJECT_NAME_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN, bucketNameProblem } from './rules.js';
+import type { PipelineOptions, ResolvedEnvironment, ResolvedPipeline, ResolvedStage, StageOptions } from './types.js';
 
-const STAGE_KINDS = ['processing'];
-const STAGE_MODES = ['script', 'container'];
-const PLANNED_KINDS = ['training', 'evaluation', 'model', 'transform', 'endpoint'];
+export { jobPrefix, STAGE_KINDS, KIND_FACTS } from './resolve-stage.js';
+
 
 /** Resolves and validates; throws {@link PipelineValidationError} listing every problem. */
 export function resolvePipeline(options: PipelineOptions): ResolvedPipeline {
@@ -113,6 +61,8 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[]): 
     report('stages', `${stageOptions.length} stages is more than the ${MAX_STAGES} allowed`);
   }
   const stages: ResolvedStage[] = [];
+  // Every stage as far as it resolved, valid or not: what later stages' references are checked against.
+  const known: ResolvedStage[] = [];
   const seen = new Set<string>();
   const prefixes = new Map<string, string>();
   const projectValid = problems.length === 0;
@@ -124,8 +74,11 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[]): 
     }
     seen.add(stageName);
     const context = { name, region, partition, account, cdkQualifier, valid: projectValid };
-    const stage = resolveStage(s ?? ({} as StageOptions), index, stages, context, report);
-    if (!stage) return;
+    const resolved = resolveStage(s ?? ({} as StageOptions), index, known, context, report);
+    if (!resolved) return;
+    known.push(resolved.stage);
+    if (!resolved.ok) return;
+    const { stage } = resolved;
     const other = prefixes.get(stage.jobNamePrefix);
     if (other) {
       report(`stages[${index}] (${stage.name})`, `job-name prefix '${stage.jobNamePrefix}' clashes with stage '${other}'; rename one of them`);
@@ -249,16 +202,6 @@ function checkEnvironmentModels(o: Partial<PipelineOptions>, environments: reado
   });
 }
 
-interface ProjectContext {
-  readonly name: string;
-  readonly region: string;
-  readonly partition: string;
-  readonly account: string;
-  readonly cdkQualifier: string;
-  /** False when project-level fields are invalid: stage checks that derive from them are skipped, not repeated. */
-  readonly valid: boolean;
-}
-
 function resolveRoles(o: Partial<PipelineOptions>, partition: string, account: string, name: string, report: Report) {
   const existing = o.existingRoles;
   const defaults = {
@@ -282,233 +225,6 @@ function resolveRoles(o: Partial<PipelineOptions>, partition: string, account: s
     stateMachineRoleArn: check('stateMachineRoleArn'),
     sageMakerExecutionRoleArn: check('sageMakerExecutionRoleArn'),
   };
-}
-
-function resolveStage(
-  s: StageOptions,
-  index: number,
-  earlier: readonly ResolvedStage[],
-  project: ProjectContext,
-  report: Report,
-): ResolvedStage | undefined {
-  const name = String(s.name ?? '');
-  const at = (field?: string) => `stages[${index}] (${name || '?'})${field ? `.${field}` : ''}`;
-  let ok = true;
-  const fail = (field: string | undefined, message: string) => {
-    ok = false;
-    report(at(field), message);
-  };
-
-  const nameValid = STAGE_NAME_PATTERN.test(name) && name.length <= STAGE_NAME_MAX;
-  if (!nameValid) {
-    fail('name', `'${name}' is not a valid stage name: use lowercase letters, digits and single hyphens, starting with a letter, at most ${STAGE_NAME_MAX} characters (e.g. 'preprocess')`);
-  } else if (RESERVED_STAGE_NAMES.includes(name)) {
-    fail('name', `'${name}' is reserved (${RESERVED_STAGE_NAMES.join(', ')}); choose another stage name`);
-  }
-
-  const kind = s.kind ?? 'processing';
-  if (!STAGE_KINDS.includes(kind)) {
-    const later = PLANNED_KINDS.includes(kind) ? ` ('${kind}' is planned but not supported yet)` : '';
-    fail('kind', `'${kind}' is not a supported stage kind (allowed: ${STAGE_KINDS.join(', ')})${later}`);
-  }
-  const mode = s.mode ?? (s.imageUri ? 'container' : 'script');
-  if (!STAGE_MODES.includes(mode)) fail('mode', `'${mode}' is not a stage mode (allowed: script, container)`);
-
-  const codeDir = `stages/${name}`;
-  const image = resolveImage(s, mode, name, project, fail);
-
-  const entryScript = s.entryScript ?? defaultEntryScript(name);
-  if (!ENTRY_SCRIPT_PATTERN.test(entryScript) || entryScript.length > ENTRY_SCRIPT_MAX) {
-    fail('entryScript', `'${entryScript}' must be a Python file path relative to ${codeDir}/ (letters, digits, underscores; ending in .py; at most ${ENTRY_SCRIPT_MAX} characters)`);
-  }
-
-  const jobNamePrefix = jobPrefix(project.name, name);
-  if (project.valid && nameValid && !JOB_NAME_PATTERN.test(jobNamePrefix) || jobNamePrefix.length > JOB_NAME_PREFIX_MAX) {
-    fail('name', `job-name prefix '${jobNamePrefix}' is not valid for SageMaker job names`);
-  }
-
-  const instanceType = s.instanceType ?? DEFAULT_INSTANCE_TYPE;
-  if (!PROCESSING_INSTANCE_TYPES.includes(instanceType)) {
-    const close = PROCESSING_INSTANCE_TYPES.filter((t) => t.split('.')[1] === String(instanceType).split('.')[1]).slice(0, 6);
-    fail('instanceType', `'${instanceType}' is not a SageMaker processing instance type (e.g. ${(close.length ? close : ['ml.t3.medium', 'ml.m5.large', 'ml.m5.xlarge', 'ml.c5.2xlarge']).join(', ')})`);
-  }
-  const instanceCount = s.instanceCount ?? DEFAULT_INSTANCE_COUNT;
-  if (!isIntIn(instanceCount, ...INSTANCE_COUNT_RANGE)) fail('instanceCount', `${instanceCount} must be a whole number from ${INSTANCE_COUNT_RANGE[0]} to ${INSTANCE_COUNT_RANGE[1]}`);
-  const volumeSizeGb = s.volumeSizeGb ?? DEFAULT_VOLUME_SIZE_GB;
-  if (!isIntIn(volumeSizeGb, ...VOLUME_SIZE_RANGE)) fail('volumeSizeGb', `${volumeSizeGb} must be a whole number of GB from ${VOLUME_SIZE_RANGE[0]} to ${VOLUME_SIZE_RANGE[1]}`);
-  const maxRuntimeSeconds = s.maxRuntimeSeconds ?? DEFAULT_MAX_RUNTIME_SECONDS;
-  if (!isIntIn(maxRuntimeSeconds, ...MAX_RUNTIME_RANGE)) fail('maxRuntimeSeconds', `${maxRuntimeSeconds} must be a whole number of seconds from ${MAX_RUNTIME_RANGE[0]} to ${MAX_RUNTIME_RANGE[1]} (7 days)`);
-
-  const environment = s.environment ?? {};
-  const envEntries = Object.entries(environment);
-  if (envEntries.length > ENV_MAX_ENTRIES) fail('environment', `at most ${ENV_MAX_ENTRIES} variables are allowed`);
-  for (const [key, value] of envEntries) {
-    if (!ENV_KEY_PATTERN.test(key) || key.length > 256) fail(`environment.${key}`, 'variable names use letters, digits and underscores and do not start with a digit');
-    if (typeof value !== 'string' || value.length > ENV_VALUE_MAX) fail(`environment.${key}`, `value must be a string of at most ${ENV_VALUE_MAX} characters`);
-  }
-
-  const outputs = resolveOutputs(s, fail);
-  const inputs = resolveInputs(s, index, earlier, mode, fail);
-  checkLocalPaths(inputs, outputs, mode, fail);
-
-  if (!ok) return undefined;
-  return {
-    name,
-    description: s.description ?? `The ${name} stage.`,
-    kind: kind as ResolvedStage['kind'],
-    mode: mode as ResolvedStage['mode'],
-    image: image!,
-    codeDir,
-    entryScript,
-    jobNamePrefix,
-    instanceType,
-    instanceCount,
-    volumeSizeGb,
-    maxRuntimeSeconds,
-    taskTimeoutSeconds: maxRuntimeSeconds + TASK_TIMEOUT_MARGIN_SECONDS,
-    environment: { ...environment },
-    inputs,
-    outputs,
-  };
-}
-
-/** `<project>-<stage>`, the project part shortened so the prefix fits the job-name budget. */
-export function jobPrefix(project: string, stage: string): string {
-  const room = JOB_NAME_PREFIX_MAX - stage.length - 1;
-  const head = project.slice(0, Math.max(0, room)).replace(/-+$/, '');
-  return head ? `${head}-${stage}` : stage;
-}
-
-function resolveImage(
-  s: StageOptions,
-  mode: string,
-  name: string,
-  project: ProjectContext,
-  fail: (field: string | undefined, message: string) => void,
-): ResolvedImage | undefined {
-  if (mode === 'script') {
-    if (s.imageUri) fail('imageUri', "script mode runs on a prebuilt framework image; set mode: 'container' to use imageUri");
-    const frameworkName = s.framework?.name ?? 'sklearn';
-    if (!FRAMEWORK_NAMES.includes(frameworkName)) {
-      fail('framework.name', `'${frameworkName}' is not a prebuilt framework (allowed: ${FRAMEWORK_NAMES.join(', ')})`);
-      return undefined;
-    }
-    const version = s.framework?.version ?? defaultFrameworkVersion(frameworkName);
-    const ref = resolveFrameworkImage(frameworkName, version, project.region);
-    if ('error' in ref) {
-      // With an invalid region the project-level message already says it all.
-      if (project.valid || !ref.error.includes('region')) fail('framework', ref.error);
-      return undefined;
-    }
-    return { source: 'framework', framework: { name: frameworkName, version, ...ref } };
-  }
-  if (s.framework) fail('framework', "container mode does not use a framework image; remove `framework` or set mode: 'script'");
-  if (s.imageUri !== undefined) {
-    const m = ECR_IMAGE_PATTERN.exec(s.imageUri);
-    if (!m) {
-      fail('imageUri', `'${s.imageUri}' is not an Amazon ECR image URI (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>)`);
-      return undefined;
-    }
-    const [, acct, imageRegion, , repository] = m;
-    return {
-      source: 'uri',
-      imageUri: s.imageUri,
-      repositoryArn: `arn:${partitionOf(imageRegion)}:ecr:${imageRegion}:${acct}:repository/${repository}`,
-    };
-  }
-  // Built from stages/<name>/Dockerfile and published as a CDK image asset to the bootstrap repository.
-  const repository = `cdk-${project.cdkQualifier}-container-assets-${project.account}-${project.region}`;
-  return {
-    source: 'dockerfile',
-    dockerfile: `stages/${name}/Dockerfile`,
-    imageUri: `${project.account}.${ecrDomain(project.region)}/${repository}:${name}`,
-    repositoryArn: `arn:${project.partition}:ecr:${project.region}:${project.account}:repository/${repository}`,
-  };
-}
-
-function resolveOutputs(s: StageOptions, fail: (field: string | undefined, message: string) => void): ResolvedStageOutput[] {
-  const outputs = (s.outputs ?? [{ name: DEFAULT_CHANNEL }]).map((out, i) => ({
-    name: String(out?.name ?? ''),
-    localPath: stripSlash(out?.localPath ?? `/opt/ml/processing/output/${out?.name}`),
-    field: `outputs[${i}]`,
-  }));
-  if (outputs.length > MAX_PROCESSING_OUTPUTS) fail('outputs', `at most ${MAX_PROCESSING_OUTPUTS} outputs are allowed`);
-  checkChannelNames(outputs, fail);
-  return outputs.map(({ name, localPath }) => ({ name, localPath }));
-}
-
-function resolveInputs(
-  s: StageOptions,
-  index: number,
-  earlier: readonly ResolvedStage[],
-  mode: string,
-  fail: (field: string | undefined, message: string) => void,
-): ResolvedStageInput[] {
-  const previous = earlier[earlier.length - 1];
-  const defaultFrom = index === 0 || !previous ? 'raw' : `${previous.name}/${previous.outputs[0].name}`;
-  const inputs = (s.inputs ?? [{ name: DEFAULT_CHANNEL }]).map((inp, i) => ({
-    name: String(inp?.name ?? ''),
-    from: inp?.from ?? defaultFrom,
-    localPath: stripSlash(inp?.localPath ?? `/opt/ml/processing/input/${inp?.name}`),
-    field: `inputs[${i}]`,
-  }));
-  const max = mode === 'script' ? MAX_PROCESSING_INPUTS - 1 : MAX_PROCESSING_INPUTS;
-  if (inputs.length > max) fail('inputs', `at most ${max} inputs are allowed${mode === 'script' ? ' (one of the 10 carries the script)' : ''}`);
-  checkChannelNames(inputs, fail);
-  for (const input of inputs) {
-    if (mode === 'script' && input.name === CODE_CHANNEL) fail(`${input.field}.name`, `'${CODE_CHANNEL}' is reserved for the stage's script in script mode`);
-    if (input.from === 'raw') continue;
-    const [stageName, outputName, ...rest] = input.from.split('/');
-    const source = earlier.find((e) => e.name === stageName);
-    if (rest.length > 0 || !outputName || !source) {
-      const names = earlier.flatMap((e) => e.outputs.map((out) => `${e.name}/${out.name}`));
-      fail(`${input.field}.from`, `'${input.from}' is not 'raw' or an earlier stage's output (allowed: ${['raw', ...names].join(', ')})`);
-    } else if (!source.outputs.some((out) => out.name === outputName)) {
-      fail(`${input.field}.from`, `stage '${stageName}' has no output '${outputName}' (it has: ${source.outputs.map((out) => out.name).join(', ')})`);
-    }
-  }
-  return inputs.map(({ name, from, localPath }) => ({ name, from, localPath }));
-}
-
-function checkChannelNames(channels: { name: string; field: string }[], fail: (field: string | undefined, message: string) => void) {
-  const names = new Set<string>();
-  for (const c of channels) {
-    if (!CHANNEL_NAME_PATTERN.test(c.name)) fail(`${c.field}.name`, `'${c.name}' must be 1 to 64 letters, digits, '_' or '-', starting with a letter or digit`);
-    if (names.has(c.name)) fail(`${c.field}.name`, `'${c.name}' is used twice in this stage`);
-    names.add(c.name);
-  }
-}
-
-function checkLocalPaths(
-  inputs: readonly ResolvedStageInput[],
-  outputs: readonly ResolvedStageOutput[],
-  mode: string,
-  fail: (field: string | undefined, message: string) => void,
-) {
-  const all = [
-    ...inputs.map((c, i) => ({ path: c.localPath, field: `inputs[${i}].localPath` })),
-    ...outputs.map((c, i) => ({ path: c.localPath, field: `outputs[${i}].localPath` })),
-    ...(mode === 'script' ? [{ path: CODE_LOCAL_PATH, field: 'script code input' }] : []),
-  ];
-  for (const c of all) {
-    if (!c.path.startsWith(PROCESSING_LOCAL_PATH_PREFIX) || c.path.length <= PROCESSING_LOCAL_PATH_PREFIX.length) {
-      fail(c.field, `'${c.path}' must be a folder under ${PROCESSING_LOCAL_PATH_PREFIX}`);
-    } else if (c.path.length > PROCESSING_LOCAL_PATH_MAX || /(^|\/)\.\.?(\/|$)|\/\/|\s/.test(c.path)) {
-      fail(c.field, `'${c.path}' must be a plain absolute path (no '.', '..', '//' or spaces; at most ${PROCESSING_LOCAL_PATH_MAX} characters)`);
-    }
-  }
-  for (let i = 0; i < all.length; i++) {
-    for (let j = i + 1; j < all.length; j++) {
-      const [a, b] = [all[i], all[j]];
-      if (a.path === b.path || a.path.startsWith(`${b.path}/`) || b.path.startsWith(`${a.path}/`)) {
-        fail(b.field === 'script code input' ? a.field : b.field, `'${b.path}' overlaps '${a.path}' (${a.field}); each input and output needs its own folder`);
-      }
-    }
-  }
-}
-
-function stripSlash(p: string): string {
-  return p.length > 1 ? p.replace(/\/+$/, '') : p;
 }
 
 function isIntIn(value: unknown, min: number, max: number): boolean {

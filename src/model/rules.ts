@@ -2,10 +2,14 @@
  * Naming and range rules of S3, IAM and SageMaker that the model enforces,
  * taken from the SageMaker API request shapes and the S3/IAM documentation.
  */
-import { ProcessingInstanceType } from '@aws-sdk/client-sagemaker';
+import { ProcessingInstanceType, ProductionVariantInstanceType, TrainingInstanceType, TransformInstanceType } from '@aws-sdk/client-sagemaker';
 
 /** Valid processing instance types, straight from the SDK's enum (never hand-maintained). */
 export const PROCESSING_INSTANCE_TYPES: readonly string[] = Object.values(ProcessingInstanceType);
+export const TRAINING_INSTANCE_TYPES: readonly string[] = Object.values(TrainingInstanceType);
+export const TRANSFORM_INSTANCE_TYPES: readonly string[] = Object.values(TransformInstanceType);
+/** Real-time endpoint instance types (CreateEndpointConfig's ProductionVariant). */
+export const ENDPOINT_INSTANCE_TYPES: readonly string[] = Object.values(ProductionVariantInstanceType);
 
 export const PROJECT_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 export const PROJECT_NAME_MAX = 32;
@@ -33,6 +37,18 @@ export const ECR_IMAGE_PATTERN =
 export const PROCESSING_LOCAL_PATH_PREFIX = '/opt/ml/processing/';
 export const PROCESSING_LOCAL_PATH_MAX = 256;
 export const MAX_PROCESSING_INPUTS = 10;
+/** CreateTrainingJob's InputDataConfig holds at most 20 channels. */
+export const MAX_TRAINING_CHANNELS = 20;
+export const TRAINING_CHANNEL_ROOT = '/opt/ml/input/data/';
+/** What SageMaker packs into model.tar.gz when a training job ends. */
+export const TRAINING_MODEL_DIR = '/opt/ml/model';
+/** Gate metric names become JSONPath segments, so they are plain identifiers. */
+export const METRIC_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+export const REPORT_FILE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.json$/;
+/** SageMaker endpoint (and model, endpoint config) names. */
+export const ENDPOINT_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+export const ENDPOINT_WAIT_INTERVAL_RANGE = [1, 3600] as const;
+export const ENDPOINT_WAIT_ATTEMPTS_RANGE = [1, 1000] as const;
 export const MAX_PROCESSING_OUTPUTS = 10;
 export const INSTANCE_COUNT_RANGE = [1, 100] as const;
 export const VOLUME_SIZE_RANGE = [1, 16384] as const;

@@ -6,8 +6,13 @@
  * derivation function (ASL, IAM, input, docs, stubs) consumes.
  */
 
-/** Stage kinds. Only `processing` today; the lifecycle issue adds training, evaluation, model, transform, endpoint. */
-export type StageKind = 'processing';
+/**
+ * Stage kinds: `processing` (a SageMaker Processing job), `training` (a training job whose model
+ * artifacts later stages read), `evaluation` (a processing job writing a metrics report, plus a
+ * metric gate), `model` (CreateModel from a training stage's artifacts), `transform` (a batch
+ * transform job on a model stage's model) and `endpoint` (a real-time endpoint serving it).
+ */
+export type StageKind = 'processing' | 'training' | 'evaluation' | 'model' | 'transform' | 'endpoint';
 
 /** How a stage's code gets into its container. */
 export type StageMode = 'script' | 'container';
@@ -43,6 +48,31 @@ export interface StageOutputOptions {
   readonly localPath?: string;
 }
 
+/** The metric gate of an evaluation stage: the execution goes on only when the report's metric clears the threshold. */
+export interface MetricGateOptions {
+  /** Metric name in the report (`metrics.<name>.value`): letters, digits and underscores, e.g. `accuracy`. */
+  readonly metric: string;
+  /** Default threshold; each execution may override it with `stages.<key>.threshold` in its input. */
+  readonly threshold: number;
+  /** True when a larger value is better (accuracy, AUC); false for errors (rmse). @default true */
+  readonly greaterIsBetter?: boolean;
+  /**
+   * Below the threshold: `fail` ends the execution in a Fail state naming metric, value and threshold;
+   * `skip` ends it successfully without running the stages after the gate. @default 'fail'
+   */
+  readonly onFail?: 'fail' | 'skip';
+  /** Report file inside the stage's first output. @default 'evaluation.json' */
+  readonly reportFile?: string;
+}
+
+/** How an endpoint stage waits for its endpoint to be InService. */
+export interface EndpointWaitOptions {
+  /** Seconds between two DescribeEndpoint calls. @default 60 */
+  readonly intervalSeconds?: number;
+  /** DescribeEndpoint calls before the stage gives up. @default 60 */
+  readonly maxAttempts?: number;
+}
+
 export interface StageOptions {
   /** Stage name: lowercase letters, digits and single hyphens, starting with a letter, at most 20 characters. */
   readonly name: string;
@@ -75,6 +105,22 @@ export interface StageOptions {
   readonly inputs?: StageInputOptions[];
   /** Outputs. @default one output `output` */
   readonly outputs?: StageOutputOptions[];
+  /**
+   * The stage may be skipped per execution with `stages.<key>.enabled: false` in the input (a Choice
+   * state before it). A skipped stage whose output a later, enabled stage reads is an input error.
+   * @default false
+   */
+  readonly skippable?: boolean;
+  /** Training: hyperparameters, written to /opt/ml/input/config/hyperparameters.json (values are strings). */
+  readonly hyperparameters?: Record<string, string>;
+  /** Evaluation: the metric gate after the job. Required for evaluation stages. */
+  readonly gate?: MetricGateOptions;
+  /** Transform and endpoint: the model stage whose model they run. @default the nearest earlier model stage */
+  readonly modelStage?: string;
+  /** Endpoint: the endpoint's name, stable across executions (created once, then updated). @default '<project>-<stage>' */
+  readonly endpointName?: string;
+  /** Endpoint: how long to wait for InService. */
+  readonly endpointWait?: EndpointWaitOptions;
 }
 
 export interface PipelineOptions {
@@ -157,12 +203,25 @@ export interface ResolvedFramework {
 export type ResolvedImage =
   | { readonly source: 'framework'; readonly framework: ResolvedFramework }
   | { readonly source: 'dockerfile'; readonly dockerfile: string; readonly imageUri: string; readonly repositoryArn: string }
-  | { readonly source: 'uri'; readonly imageUri: string; readonly repositoryArn: string };
+  | { readonly source: 'uri'; readonly imageUri: string; readonly repositoryArn: string }
+  /** Transform and endpoint stages run the image of their model stage (the model names it, not the request). */
+  | { readonly source: 'model'; readonly modelStage: string; readonly imageUri: string; readonly repositoryArn: string };
+
+export interface ResolvedMetricGate {
+  readonly metric: string;
+  readonly threshold: number;
+  readonly greaterIsBetter: boolean;
+  readonly onFail: 'fail' | 'skip';
+  /** The stage output the report is in, and its file name there. */
+  readonly reportOutput: string;
+  readonly reportFile: string;
+}
 
 export interface ResolvedStageInput {
   readonly name: string;
-  /** `raw` or `<stage>/<output>`. */
+  /** `raw` or `<stage>/<output>` (a training stage's `model` output is its model artifact, model.tar.gz). */
   readonly from: string;
+  /** Where the job sees it: below /opt/ml/processing/ (processing, evaluation), /opt/ml/input/data/<name> (training); empty for model and transform inputs. */
   readonly localPath: string;
 }
 
@@ -191,6 +250,16 @@ export interface ResolvedStage {
   readonly environment: Readonly<Record<string, string>>;
   readonly inputs: readonly ResolvedStageInput[];
   readonly outputs: readonly ResolvedStageOutput[];
+  /** The execution input may switch it off (`stages.<key>.enabled: false`). */
+  readonly skippable: boolean;
+  /** Training only (empty otherwise). */
+  readonly hyperparameters: Readonly<Record<string, string>>;
+  /** Evaluation only. */
+  readonly gate?: ResolvedMetricGate;
+  /** Transform and endpoint: the model stage they run. */
+  readonly modelStage?: string;
+  /** Endpoint only. */
+  readonly endpoint?: { readonly name: string; readonly intervalSeconds: number; readonly maxAttempts: number };
 }
 
 export interface ResolvedPipeline {

@@ -7,6 +7,7 @@
  */
 import ejs from 'ejs';
 import type { ResolvedFramework, ResolvedPipeline, ResolvedStage } from '../model/index.js';
+import { KIND_FACTS } from '../model/resolve-stage.js';
 import { CONTAINER_BASE_IMAGE, CONTAINER_PYTHON_VERSION, CONTAINER_REQUIREMENTS } from './container-image.js';
 import { docstringLine, legacyFunctionName, pyString } from './python-text.js';
 import { stageRole, type StageRole } from './stage-role.js';
@@ -38,6 +39,8 @@ const FRAMEWORK_LIBRARY: Record<ResolvedFramework['name'], string> = {
 };
 
 export function renderStageFiles(stage: ResolvedStage, pipeline: ResolvedPipeline): RenderedFile[] {
+  // Model, transform and endpoint stages run the inference code the training stage packs into its model.
+  if (!KIND_FACTS[stage.kind].hasCode) return [];
   const dir = `stages/${stage.name}`;
   const files: RenderedFile[] = [
     { path: `${dir}/${stage.entryScript}`, content: renderStageScript(stage, pipeline) },
@@ -84,6 +87,8 @@ function runsOn(stage: ResolvedStage): string {
       return `an image built from ${stage.image.dockerfile}`;
     case 'uri':
       return `the existing image ${stage.image.imageUri}`;
+    case 'model':
+      return `the image of the model of stage ${stage.image.modelStage}`;
   }
 }
 
@@ -108,6 +113,7 @@ function renderRequirements(stage: ResolvedStage): string {
         pins: CONTAINER_REQUIREMENTS,
       });
     case 'uri':
+    case 'model':
       return ejs.render(REQUIREMENTS_IMAGE, { ...common, imageUri: stage.image.imageUri });
   }
 }

@@ -1,0 +1,108 @@
+/**
+ * The metric gate after an evaluation job: read the report the job wrote (`aws-sdk:s3:getObject`,
+ * parsed with `States.StringToJson`), then a Choice compares the metric with the threshold of the
+ * execution input. Below it, a Pass state words the cause (metric, value, threshold) and the
+ * execution ends in a Fail state, or, when the gate is set to skip, succeeds without the later stages.
+ */
+import type { ResolvedMetricGate, ResolvedPipeline, ResolvedStage } from '../model/types.js';
+import { stageResultPath, stageSettingPath } from './input-paths.js';
+import { catchIntoFailState, integrationArn } from './processing-task.js';
+import { runOutputObject } from './s3-locations.js';
+import type { ChoiceRule, State } from './types.js';
+
+export const S3_GET_OBJECT_RESOURCE = 'arn:aws:states:::aws-sdk:s3:getObject';
+/** GetObject of a small report: a minute is plenty. */
+const READ_REPORT_TIMEOUT_SECONDS = 60;
+/** The report format the gate reads (and the evaluation stub writes): `{"metrics": {"<name>": {"value": <number>}}}`. */
+export const REPORT_METRICS_KEY = 'metrics';
+
+export function gateStateNames(stage: ResolvedStage) {
+  return {
+    read: `${stage.name}: read report`,
+    check: `${stage.name}: gate`,
+    below: `${stage.name}: below threshold`,
+    failed: `${stage.name}: gate failed`,
+    skipped: `${stage.name}: gate skipped the rest`,
+    missing: `${stage.name}: metric missing`,
+  };
+}
+
+/** Where the parsed report lands, and the metric's value in it. */
+export function reportPath(stage: ResolvedStage): string {
+  return `${stageResultPath(stage.name)}.report`;
+}
+
+export function metricValuePath(stage: ResolvedStage, gate: ResolvedMetricGate): string {
+  return `${reportPath(stage)}.body.${REPORT_METRICS_KEY}.${gate.metric}.value`;
+}
+
+/** The gate's states, entered after the job; `next` is where a passing model goes. */
+export function metricGateStates(stage: ResolvedStage, pipeline: ResolvedPipeline, next: string): Record<string, State> {
+  const gate = stage.gate;
+  if (!gate) throw new Error(`stage '${stage.name}' has no gate`);
+  const names = gateStateNames(stage);
+  const value = metricValuePath(stage, gate);
+  const threshold = stageSettingPath(stage.name, 'threshold');
+  const passes: ChoiceRule = gate.greaterIsBetter ? { Variable: value, NumericGreaterThanEqualsPath: threshold } : { Variable: value, NumericLessThanEqualsPath: threshold };
+  const direction = gate.greaterIsBetter ? 'below the threshold {} (higher is better)' : 'above the threshold {} (lower is better)';
+  const where = `${stage.outputs.find((o) => o.name === gate.reportOutput)?.name ?? gate.reportOutput}/${gate.reportFile}`;
+  return {
+    [names.read]: {
+      Type: 'Task',
+      Comment: `Reads the report ${where} the ${stage.name} job wrote.`,
+      Resource: integrationArn(S3_GET_OBJECT_RESOURCE, pipeline.partition),
+      Parameters: runOutputObject(stage.name, gate.reportOutput, gate.reportFile),
+      ResultSelector: { 'body.$': 'States.StringToJson($.Body)' },
+      ResultPath: reportPath(stage),
+      TimeoutSeconds: READ_REPORT_TIMEOUT_SECONDS,
+      // No Retry: a missing or unreadable report is the job's fault, and a retry would not fix it.
+      Catch: catchIntoFailState(stage),
+      Next: names.check,
+    },
+    [names.check]: {
+      Type: 'Choice',
+      Comment: `Passes when ${gate.metric} is ${gate.greaterIsBetter ? 'at least' : 'at most'} stages.<key>.threshold of the execution input.`,
+      // Positive tests only, each guarded by the one before it inside And (evaluated in order): comparing
+      // a missing or non-numeric value is a runtime error, and the negative forms (IsPresent: false) are
+      // not handled alike by every engine.
+      Choices: [
+        { And: [{ Variable: value, IsPresent: true }, { Variable: value, IsNumeric: true }, passes], Next: next },
+        { And: [{ Variable: value, IsPresent: true }, { Variable: value, IsNumeric: true }], Next: names.below },
+      ],
+      Default: names.missing,
+    },
+    [names.missing]: {
+      Type: 'Fail',
+      Comment: `The report has no numeric ${REPORT_METRICS_KEY}.${gate.metric}.value.`,
+      Error: 'MetricMissing',
+      Cause: `${where} of stage ${stage.name} has no numeric "${REPORT_METRICS_KEY}": {"${gate.metric}": {"value": <number>}}: the gate cannot compare it with the threshold`,
+    },
+    [names.below]: {
+      Type: 'Pass',
+      Comment: 'Words the verdict for the Fail state (or the execution output).',
+      Parameters: {
+        metric: gate.metric,
+        'value.$': value,
+        'threshold.$': threshold,
+        'cause.$': `States.Format('${gate.metric} {} is ${direction}: the model did not pass the ${stage.name} gate', ${value}, ${threshold})`,
+      },
+      ResultPath: `${stageResultPath(stage.name)}.gate`,
+      Next: gate.onFail === 'fail' ? names.failed : names.skipped,
+    },
+    ...(gate.onFail === 'fail'
+      ? {
+          [names.failed]: {
+            Type: 'Fail' as const,
+            Comment: 'The model is not good enough; nothing after the gate ran.',
+            Error: 'MetricBelowThreshold',
+            CausePath: `${stageResultPath(stage.name)}.gate.cause`,
+          },
+        }
+      : {
+          [names.skipped]: {
+            Type: 'Succeed' as const,
+            Comment: `Below the threshold: the stages after ${stage.name} are skipped; the output's results.${stage.name.replace(/-/g, '_')}.gate says why.`,
+          },
+        }),
+  };
+}

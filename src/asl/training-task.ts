@@ -1,0 +1,70 @@
+/** `createTrainingJob.sync`: one Task per training stage, its model artifact read from the job's description. */
+import { CODE_CHANNEL, MODEL_OUTPUT } from '../model/defaults.js';
+import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
+import { INPUT, stageResultPath, stageSettingPath } from './input-paths.js';
+import {
+  FAILURE_FILES,
+  TRANSIENT_SAGEMAKER_RETRY,
+  catchIntoFailState,
+  describeCode,
+  integrationArn,
+  jobNameExpression,
+  scriptEntrypoint,
+  stageTags,
+} from './processing-task.js';
+import { inputSourceUri, runOutputUri, stageCodeUri } from './s3-locations.js';
+import type { JsonObject, TaskState } from './types.js';
+
+export const TRAINING_JOB_RESOURCE = 'arn:aws:states:::sagemaker:createTrainingJob.sync';
+/** Script mode: the stage folder arrives as the `code` channel, where every channel lands. */
+export const TRAINING_CODE_PATH = `/opt/ml/input/data/${CODE_CHANNEL}`;
+
+export function trainingTaskState(stage: ResolvedStage, pipeline: ResolvedPipeline, next: string | undefined): TaskState {
+  const channel = (name: string, uri: { key: string; value: string }): JsonObject => ({
+    ChannelName: name,
+    DataSource: { S3DataSource: { S3DataType: 'S3Prefix', [uri.key]: uri.value, S3DataDistributionType: 'FullyReplicated' } },
+    InputMode: 'File',
+  });
+  const channels = stage.inputs.map((input) => channel(input.name, inputSourceUri(input.from, pipeline)));
+  const algorithm: JsonObject = { 'TrainingImage.$': stageSettingPath(stage.name, 'imageUri'), TrainingInputMode: 'File' };
+  if (stage.mode === 'script') {
+    channels.unshift(channel(CODE_CHANNEL, { key: 'S3Uri.$', value: stageCodeUri(stage.name) }));
+    algorithm.ContainerEntrypoint = scriptEntrypoint(stage, TRAINING_CODE_PATH, FAILURE_FILES.training);
+  }
+  const parameters: JsonObject = {
+    'TrainingJobName.$': jobNameExpression(stage),
+    'RoleArn.$': INPUT.roleArn,
+    AlgorithmSpecification: algorithm,
+    InputDataConfig: channels,
+    // SageMaker writes <S3OutputPath><job name>/output/model.tar.gz: unique per job, reported in ModelArtifacts.
+    OutputDataConfig: { 'S3OutputPath.$': runOutputUri(stage.name, MODEL_OUTPUT) },
+    ResourceConfig: {
+      'InstanceCount.$': stageSettingPath(stage.name, 'instanceCount'),
+      'InstanceType.$': stageSettingPath(stage.name, 'instanceType'),
+      'VolumeSizeInGB.$': stageSettingPath(stage.name, 'volumeSizeInGB'),
+    },
+    StoppingCondition: { 'MaxRuntimeInSeconds.$': stageSettingPath(stage.name, 'maxRuntimeInSeconds') },
+    Tags: stageTags(stage, pipeline),
+  };
+  if (Object.keys(stage.hyperparameters).length > 0) parameters.HyperParameters = { ...stage.hyperparameters };
+  if (Object.keys(stage.environment).length > 0) parameters.Environment = { ...stage.environment };
+
+  return {
+    Type: 'Task',
+    Comment: `${stage.description} (training job, ${describeCode(stage)})`,
+    Resource: integrationArn(TRAINING_JOB_RESOURCE, pipeline.partition),
+    Parameters: parameters,
+    ResultSelector: {
+      'jobName.$': '$.TrainingJobName',
+      'jobArn.$': '$.TrainingJobArn',
+      'status.$': '$.TrainingJobStatus',
+      // The one place later stages learn where the model is.
+      'modelArtifacts.$': '$.ModelArtifacts.S3ModelArtifacts',
+    },
+    ResultPath: stageResultPath(stage.name),
+    TimeoutSeconds: stage.taskTimeoutSeconds,
+    Retry: [TRANSIENT_SAGEMAKER_RETRY],
+    Catch: catchIntoFailState(stage),
+    ...(next ? { Next: next } : { End: true as const }),
+  };
+}
