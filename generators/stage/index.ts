@@ -1,0 +1,272 @@
+/**
+ * `yo legacy-mlops:stage [name]`: adds a stage to the generated repo it runs in (or below). Asks what
+ * the stage is, or takes it from options; checks the whole pipeline with the model; edits the
+ * `stages` literal of `.projenrc.ts` through its syntax tree; then runs `npx projen` so the state
+ * machine, policies, input, schema, README and the stage's starter code follow. Every refusal comes
+ * before the first write, so a refused run leaves the repo as it was.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Generator, { type BaseFeatures, type BaseOptions } from 'yeoman-generator';
+import { CreateError, invalidAnswer } from '../../src/create/errors.js';
+import { stageFieldOf } from '../../src/create/field-checks.js';
+import { seconds } from '../../src/create/progress.js';
+import type { ModelProblem } from '../../src/model/errors.js';
+import { defaultEntryScript } from '../../src/model/defaults.js';
+import { validatePipeline } from '../../src/model/resolve.js';
+import type { StageOptions } from '../../src/model/types.js';
+import { readStageNames } from '../../src/edit/projenrc-stages.js';
+import { readDeclaredOptions, type DeclaredOptions } from '../../src/edit/projenrc-options.js';
+import { findGeneratedRepo, type GeneratedRepo } from '../../src/edit/repo-root.js';
+import { projenUnavailable, runProjen } from '../../src/edit/run-projen.js';
+import { declaredStages, insertionIndex, planAddition, withStageAt, type AdditionPlan } from '../../src/edit/stage-addition.js';
+import { conflictingCopies, copyImport, planStageImport, type StageImportPlan } from '../../src/edit/stage-import.js';
+import { Conversation } from '../app/conversation.js';
+import { CONFIRM_PATHS_QUESTION, applyImageAnswers } from '../app/prompts.js';
+import { STAGE_OPTIONS, readGiven, readSwitches, type GivenAnswer, type StageSwitches } from './options.js';
+import { ADD_STAGE_QUESTIONS, draftStage, kindTakes, supportedKinds, type AddStageContext, type AddStageQuestion } from './prompts.js';
+
+/** Which option set a stage field, to name it in the model's messages. */
+const FIELD_OPTIONS: Readonly<Record<string, string>> = {
+  name: 'stage name',
+  description: '--description',
+  kind: '--kind',
+  mode: '--mode',
+  framework: '--framework',
+  imageUri: '--image-uri',
+  entryScript: '--entry-script',
+  instanceType: '--instance-type',
+  instanceCount: '--instance-count',
+  volumeSizeGb: '--volume-size',
+  maxRuntimeSeconds: '--max-runtime',
+  inputs: '--from',
+  outputs: '--from',
+};
+
+export type StageGeneratorOptions = BaseOptions & Record<string, unknown>;
+
+/**
+ * yeoman logs "An error occured while running <task>" before every failure; our refusals already say
+ * what to fix in one line, so that line is dropped (as the app generator does).
+ */
+function withoutTaskFailureLine<L extends ((...args: never[]) => unknown) & { error: (...args: never[]) => unknown }>(log: L): L {
+  const quiet = ((...args: never[]) => log(...args)) as unknown as L;
+  Object.assign(quiet, log, {
+    error: (...args: never[]) => (/^An error occured while running /.test(String(args[0])) ? quiet : log.error(...args)),
+  });
+  return quiet;
+}
+
+export default class StageGenerator extends Generator<Record<string, unknown>, StageGeneratorOptions> {
+  switches!: StageSwitches;
+  given!: Map<string, GivenAnswer>;
+  repo!: GeneratedRepo;
+  current!: DeclaredOptions;
+  conversation!: Conversation;
+  /** The stage as it will be declared, and where. */
+  stage?: StageOptions;
+  after?: string;
+  imported?: StageImportPlan;
+  plan?: AdditionPlan;
+  /** Said during the run; kept so tests can read them. */
+  readonly notes: string[] = [];
+  /** What was written (repo-relative), and how synthesis went. */
+  readonly written: string[] = [];
+  synthesized?: 'npx projen' | 'in-process';
+
+  constructor(args?: string[], options?: StageGeneratorOptions, features?: BaseFeatures) {
+    super(args, options, { ...features, customInstallTask: true });
+    (this as unknown as { log: Generator['log'] }).log = withoutTaskFailureLine(this.log);
+    this.argument('name', { type: String, required: false, description: 'the new stage name (lowercase letters, digits, hyphens)' });
+    for (const option of STAGE_OPTIONS) {
+      this.option(option.name, { type: option.type === 'boolean' ? Boolean : String, description: option.description, hide: option.hide ?? false });
+    }
+  }
+
+  initializing(): void {
+    this.switches = readSwitches(this.options);
+    this.given = readGiven(this.options);
+    const interactive = !this.switches.yes && (this.switches.interactive ?? Boolean(process.stdin.isTTY && process.stdout.isTTY));
+    this.conversation = new Conversation({ interactive, yes: this.switches.yes, prompt: (questions) => this.prompt(questions as never) as Promise<Record<string, unknown>> });
+
+    this.repo = findGeneratedRepo(this.contextRoot);
+    const read = readDeclaredOptions(this.repo.source, this.repo.projenrc);
+    if (!read.ok) throw new CreateError(`cannot read the pipeline of ${this.repo.projenrc}: ${read.reason}`);
+    this.current = read.options;
+    const problems = validatePipeline(this.current);
+    if (problems.length > 0) {
+      throw new CreateError(`.projenrc.ts is not a valid pipeline now (${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}); fix it and run \`npx projen\` first`);
+    }
+    // Known before any question: waiting for a synthesis that cannot run helps nobody.
+    if (!this.switches.skipSynth && !this.switches.synthInProcess) {
+      const why = projenUnavailable(this.repo.root);
+      if (why) throw new CreateError(why);
+    }
+    const shape = readStageNames(this.repo.source);
+    if (!shape.ok && this.conversation.interactive) this._say(`Note: ${shape.reason}; at the end you get the stage to paste into .projenrc.ts yourself.`);
+  }
+
+  async prompting(): Promise<void> {
+    const stageNames = declaredStages(this.current).map((s) => s.name);
+    const region = this.current.region;
+    const kinds = supportedKinds();
+    const draft: Record<string, unknown> = {};
+    const implied: Partial<StageOptions> = this.given.has('imageUri') ? { mode: 'container' } : this.given.has('framework') || this.given.has('frameworkVersion') ? { mode: 'script' } : {};
+    const fromGiven = this.given.get('from');
+    const context = (): AddStageContext => ({
+      stage: draftStage(draft, implied),
+      region,
+      draft,
+      stageNames,
+      kinds,
+      cwd: this.contextRoot,
+      interactive: this.conversation.interactive,
+      given: new Set(this.given.keys()),
+      ...(draft.from !== undefined ? { fromPath: String(draft.from) } : fromGiven ? { fromPath: path.resolve(this.contextRoot, fromGiven.value.replace(/^[^=/]+=/, '')) } : {}),
+    });
+    for (const question of ADD_STAGE_QUESTIONS) draft[question.name] = await this._answer(question, context());
+
+    const name = String(draft.name);
+    let stage = draft.mode === undefined ? draftStage(draft, implied) : applyImageAnswers(draftStage(draft, implied), draft);
+    if (stage.kind === 'processing') {
+      const { kind: _default, ...rest } = stage;
+      stage = rest;
+    }
+    this.after = draft.after as string | undefined;
+    const stages = declaredStages(this.current);
+    const index = insertionIndex(stages, name, this.after);
+
+    if (draft.from !== undefined) {
+      this.imported = planStageImport(String(draft.from), withStageAt(stages, stage, index), index, region);
+      for (const note of this.imported.plan.notes) this._say(`Note: ${note}`);
+      if (this.imported.channels.summary.length > 0) {
+        this.log('Imported script and the folders it uses:');
+        for (const line of this.imported.channels.summary) this.log(`  ${line}`);
+      }
+      for (const warning of this.imported.channels.warnings) this._say(`Warning: ${warning}`);
+      const accepted = await this.conversation.ask({ ...CONFIRM_PATHS_QUESTION, message: () => 'Place the stage folders where the imported script looks (as listed above)?' }, undefined);
+      stage = accepted === false ? this.imported.withEntryScript : this.imported.withChannels;
+    }
+    this.stage = stage;
+
+    this.plan = planAddition({ source: this.repo.source, file: this.repo.projenrc, current: this.current, stage, after: this.after });
+    this._refuseUnlessPlanned(this.plan, stage);
+    if (this.imported) {
+      const conflicts = conflictingCopies(this.repo.root, this.imported.plan);
+      if (conflicts.length > 0) {
+        throw new CreateError(`${conflicts.join(', ')} already exist${conflicts.length === 1 ? 's' : ''} with other contents; stage code is never overwritten: move ${conflicts.length === 1 ? 'it' : 'them'} away or choose another stage name`);
+      }
+    }
+  }
+
+  async writing(): Promise<void> {
+    const plan = this.plan;
+    if (!plan || (plan.kind !== 'edit' && plan.kind !== 'unchanged')) return;
+    const root = this.repo.root;
+    // Re-read right before writing: the file may have changed while the questions were answered.
+    if (fs.readFileSync(this.repo.projenrc, 'utf8') !== this.repo.source) throw new CreateError('.projenrc.ts changed while the questions were answered; nothing was written: run the command again');
+    if (this.imported) this.written.push(...copyImport(root, this.imported.plan));
+    if (plan.kind === 'edit') {
+      fs.writeFileSync(this.repo.projenrc, plan.source);
+      this.written.push('.projenrc.ts');
+    }
+    if (this.switches.skipSynth) return;
+    if (this.switches.synthInProcess) {
+      const { synthesizeProject } = await import('../../src/project/synthesize.js');
+      try {
+        synthesizeProject(plan.options as Parameters<typeof synthesizeProject>[0], root);
+      } catch (error) {
+        throw new CreateError(`${this._doneSoFar(plan)}synthesis failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      this.synthesized = 'in-process';
+      return;
+    }
+    this.log('Running npx projen…');
+    const run = await runProjen(root);
+    if (!run.ok) {
+      throw new CreateError(`${this._doneSoFar(plan)}\`npx projen\` failed (${seconds(run.ms)}); fix what it says and run \`npx projen\` again:\n${run.tail}`);
+    }
+    this.synthesized = 'npx projen';
+    this._say(`npx projen regenerated the state machine, IAM policies, execution input and schema, and README (${seconds(run.ms)}).`);
+  }
+
+  end(): void {
+    const plan = this.plan;
+    const stage = this.stage;
+    if (!plan || !stage) return;
+    const code = `stages/${stage.name}/`;
+    if (plan.kind === 'unchanged') {
+      this._say(`Stage '${stage.name}' is already in .projenrc.ts with these settings: nothing to add.`);
+      return;
+    }
+    if (plan.kind !== 'edit') return;
+    const stages = declaredStages(plan.options).map((s) => s.name);
+    const previous = stages[plan.index - 1];
+    this._say(`Added stage '${stage.name}' after '${previous}' in .projenrc.ts (stages: ${stages.join(' → ')}).`);
+    for (const line of plan.rewired) this._say(`Note: ${line}`);
+    const imported = this.written.filter((f) => f.startsWith(code));
+    if (imported.length > 0) this._say(`Imported into ${code}: ${imported.map((f) => path.relative(code, f)).join(', ')}.`);
+    if (!this.synthesized) {
+      this.log('Next: run `npx projen` to regenerate the pipeline files and the stage\'s starter code.');
+    } else if (kindTakes(stage.kind, 'entryScript')) {
+      this.log(`Next: write the stage's code in ${code}${plan.options.stages?.[plan.index]?.entryScript ?? defaultEntryScript(stage.name)}, then \`npx projen local\`.`);
+    }
+    this.log('To remove or reorder stages, edit `stages` in .projenrc.ts and run `npx projen`: the managed files follow, the code in stages/ stays.');
+  }
+
+  // Helpers start with `_`: yeoman queues every other method as a run-loop task.
+  private _doneSoFar(plan: AdditionPlan): string {
+    return plan.kind === 'edit' ? `stage '${this.stage!.name}' is in .projenrc.ts, but ` : '';
+  }
+
+  private _say(line: string): void {
+    this.notes.push(line);
+    this.log(line);
+  }
+
+  /** A question's answer: the option's (checked like a prompt answer), else the prompt's or the default. */
+  private async _answer(question: AddStageQuestion, ctx: AddStageContext): Promise<unknown> {
+    const given = this.given.get(question.name);
+    if (given !== undefined) {
+      const origin = { kind: 'flag', flag: given.flag } as const;
+      if (question.applies && !question.applies(ctx)) throw invalidAnswer(origin, question.notApplicableTo?.(ctx) ?? question.notApplicable ?? 'it does not apply to this stage');
+      const problem = question.validate?.(given.value, ctx);
+      if (problem) throw invalidAnswer(origin, problem);
+      const choices = question.choices?.(ctx).map((c) => c.value);
+      if (choices && !choices.includes(given.value)) throw invalidAnswer(origin, `'${given.value}' is not one of ${choices.join(', ')}`);
+      return question.parse ? question.parse(given.value, ctx) : given.value;
+    }
+    if (question.applies && !question.applies(ctx)) return undefined;
+    const { promptValidate } = question;
+    const asked = promptValidate && this.conversation.interactive ? { ...question, validate: (answer: unknown, c: AddStageContext) => question.validate?.(answer, c) ?? promptValidate(answer, c) } : question;
+    return this.conversation.ask(asked, ctx);
+  }
+
+  /** Every way the edit cannot be made ends here, before anything is written. */
+  private _refuseUnlessPlanned(plan: AdditionPlan, stage: StageOptions): void {
+    if (plan.kind === 'refused') {
+      throw new CreateError(plan.snippet ? `cannot add stage '${stage.name}' to .projenrc.ts: ${plan.reason}.\n${plan.snippet}` : `cannot add stage '${stage.name}': ${plan.reason}`);
+    }
+    if (plan.kind === 'invalid') {
+      const lines = plan.problems.map((p) => {
+        const origin = this._originOf(p, plan.index);
+        return `${origin ? `${origin}: ` : ''}${p.path}: ${p.message}`;
+      });
+      throw new CreateError(lines.length === 1 ? `Invalid ${/^(--|stage name|\.projenrc)/.test(lines[0]) ? '' : 'answers: '}${lines[0]}` : `Invalid answers (${lines.length} problems):\n  ${lines.join('\n  ')}`);
+    }
+  }
+
+  /**
+   * The option behind a model problem of the new stage (undefined when no single option set it);
+   * .projenrc.ts for a problem of the rest of the pipeline.
+   */
+  private _originOf(problem: ModelProblem, index: number): string | undefined {
+    const at = stageFieldOf(problem);
+    if (!at || at.index !== index) return '.projenrc.ts';
+    const field = at.field.split(/[.[]/)[0];
+    if ((field === 'inputs' || field === 'outputs') && !this.imported) return undefined;
+    const option = FIELD_OPTIONS[field];
+    return option && (this.given.has(field) || option === '--from' || field === 'name') ? option : undefined;
+  }
+}
+

@@ -1,0 +1,92 @@
+/**
+ * The options of `yo legacy-mlops:stage`, as data, and the answers they give. Every question has an
+ * option; values are read as text (kebab-case from the command line, camelCase when set in code).
+ */
+import { CreateError } from '../../src/create/errors.js';
+
+export interface StageOption {
+  readonly name: string;
+  readonly type: 'string' | 'boolean';
+  readonly description: string;
+  /** The question it answers (none for switches like --yes). */
+  readonly question?: string;
+  readonly hide?: boolean;
+}
+
+export const STAGE_OPTIONS: readonly StageOption[] = [
+  { name: 'description', type: 'string', question: 'description', description: 'what the stage does, in one sentence (shown in the README)' },
+  { name: 'kind', type: 'string', question: 'kind', description: 'stage kind (processing: a SageMaker Processing job)' },
+  { name: 'mode', type: 'string', question: 'mode', description: 'script (your script on a framework image) or container (stages/<name>/Dockerfile, or --image-uri)' },
+  { name: 'framework', type: 'string', question: 'framework', description: 'script mode: sklearn, xgboost or pytorch, optionally with @version (sklearn@1.2-1)' },
+  { name: 'framework-version', type: 'string', question: 'frameworkVersion', description: 'script mode: the framework version (default the newest)' },
+  { name: 'image-uri', type: 'string', question: 'imageUri', description: 'container mode: an existing ECR image instead of a Dockerfile' },
+  { name: 'entry-script', type: 'string', question: 'entryScript', description: 'script in stages/<name>/ the job runs (default <name>.py)' },
+  { name: 'instance-type', type: 'string', question: 'instanceType', description: 'instance type (default ml.m5.large)' },
+  { name: 'instance-count', type: 'string', question: 'instanceCount', description: 'number of instances (default 1)' },
+  { name: 'volume-size', type: 'string', question: 'volumeSizeGb', description: 'storage volume in GB (default 30)' },
+  { name: 'max-runtime', type: 'string', question: 'maxRuntimeSeconds', description: 'maximum runtime in seconds (default 3600)' },
+  { name: 'after', type: 'string', question: 'after', description: 'the stage it runs after (default the last one)' },
+  { name: 'from', type: 'string', question: 'from', description: 'an existing legacy script (or its folder) to bring in as the stage code' },
+  { name: 'yes', type: 'boolean', description: 'take the defaults of everything not given, ask nothing' },
+  { name: 'skip-synth', type: 'boolean', description: 'only edit .projenrc.ts (and copy --from); run `npx projen` yourself' },
+  // Tests: force prompts on or off, and synthesize in this process instead of `npx projen`.
+  { name: 'interactive', type: 'boolean', description: 'ask at prompts even without a terminal', hide: true },
+  { name: 'synth-in-process', type: 'boolean', description: 'synthesize in this process instead of running `npx projen`', hide: true },
+];
+
+export interface GivenAnswer {
+  readonly value: string;
+  /** How it was given, for messages: `--mode`. */
+  readonly flag: string;
+}
+
+export interface StageSwitches {
+  readonly yes: boolean;
+  readonly skipSynth: boolean;
+  readonly interactive?: boolean;
+  readonly synthInProcess: boolean;
+}
+
+const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+function read(options: Record<string, unknown>, name: string): unknown {
+  return options[name] ?? options[camel(name)];
+}
+
+export function readSwitches(options: Record<string, unknown>): StageSwitches {
+  const interactive = read(options, 'interactive');
+  return {
+    yes: read(options, 'yes') === true,
+    skipSynth: read(options, 'skip-synth') === true,
+    ...(typeof interactive === 'boolean' ? { interactive } : {}),
+    synthInProcess: read(options, 'synth-in-process') === true,
+  };
+}
+
+/**
+ * The answers given as options, by question name. `--framework name@version` also answers the
+ * version; `--mode container` means the Dockerfile, or the image when `--image-uri` is given.
+ */
+export function readGiven(options: Record<string, unknown>): Map<string, GivenAnswer> {
+  const given = new Map<string, GivenAnswer>();
+  const name = read(options, 'name');
+  if (name !== undefined && name !== '') given.set('name', { value: String(name), flag: 'stage name' });
+  for (const option of STAGE_OPTIONS) {
+    const value = read(options, option.name);
+    if (!option.question || value === undefined) continue;
+    if (typeof value !== 'string' || value.trim() === '') throw new CreateError(`Invalid --${option.name}: it needs a value`);
+    given.set(option.question, { value: value.trim(), flag: `--${option.name}` });
+  }
+
+  const framework = given.get('framework');
+  if (framework?.value.includes('@')) {
+    const [fw, version] = framework.value.split('@', 2);
+    const separate = given.get('frameworkVersion');
+    if (separate && separate.value !== version) throw new CreateError(`Invalid --framework-version: '${separate.value}' contradicts --framework ${framework.value}`);
+    given.set('framework', { value: fw, flag: '--framework' });
+    if (version) given.set('frameworkVersion', { value: version, flag: '--framework' });
+  }
+  const mode = given.get('mode');
+  if (mode?.value === 'container') given.set('mode', { value: given.has('imageUri') ? 'image' : 'dockerfile', flag: '--mode' });
+  return given;
+}

@@ -1,0 +1,74 @@
+/**
+ * `--from <file-or-folder>` for one new stage: the legacy script (or its folder) becomes the stage's
+ * code in `stages/<name>/`, and its hard-coded `/opt/ml/processing/...` paths place the stage's input
+ * and output folders (the scaffolder's import, for a single stage in an existing pipeline).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CreateError } from '../create/errors.js';
+import { parseFromSpec, planImport, type ImportPlan } from '../create/legacy-import.js';
+import { deriveChannels, withEntryScripts, type ChannelPlan } from '../create/stage-channels.js';
+import { STAGE_NAME_MAX } from '../model/rules.js';
+import type { StageOptions } from '../model/types.js';
+
+export interface StageImportPlan {
+  readonly plan: ImportPlan;
+  readonly channels: ChannelPlan;
+  /** The stage with the imported entry script and the folders its script uses. */
+  readonly withChannels: StageOptions;
+  /** The stage with the imported entry script only (when the folders are declined). */
+  readonly withEntryScript: StageOptions;
+}
+
+/** One item (`path` or `<stage>=path`) for the stage `name`. */
+export function parseStageFrom(text: string, cwd: string, name: string, origin = '--from'): string {
+  const items = parseFromSpec(text, cwd, origin);
+  if (items.length !== 1) throw new CreateError(`Invalid ${origin}: give one script or folder for stage '${name}' (got ${items.length})`);
+  const [item] = items;
+  if (item.stage !== undefined && item.stage !== name) throw new CreateError(`Invalid ${origin}: '${item.stage}=' names another stage than the one being added ('${name}')`);
+  return item.path;
+}
+
+/** A stage name suggested by a script's file name: `Score_Customers.py` → `score-customers`. */
+export function stageNameFromFile(file: string): string | undefined {
+  const stem = path.basename(file).replace(/\.py$/, '').toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const name = stem.replace(/^[^a-z]+/, '').slice(0, STAGE_NAME_MAX).replace(/-+$/, '');
+  return name === '' ? undefined : name;
+}
+
+/**
+ * The import of `source` as stage `stages[index]`'s code: what is copied, and the stage wired to the
+ * folders its script reads and writes (inputs from the earlier stage whose output it reads, when known).
+ */
+export function planStageImport(source: string, stages: readonly StageOptions[], index: number, region: string, origin = '--from'): StageImportPlan {
+  const stage = stages[index];
+  const plan = planImport([{ stage: stage.name, path: source }], [stage.name], origin);
+  // Only stages up to the new one matter to its wiring; the ones after it are not imported.
+  const channels = deriveChannels(stages.slice(0, index + 1), plan, region);
+  return { plan, channels, withChannels: channels.stages[index], withEntryScript: withEntryScripts([stage], plan)[0] };
+}
+
+/** Copies that would replace different bytes: write-once code is never overwritten, so these refuse the import. */
+export function conflictingCopies(root: string, plan: ImportPlan): string[] {
+  return plan.stages.flatMap((s) =>
+    s.files
+      .map((f) => ({ ...f, destination: path.join(root, 'stages', s.stage, f.target) }))
+      .filter((f) => fs.existsSync(f.destination) && !fs.readFileSync(f.destination).equals(fs.readFileSync(f.source)))
+      .map((f) => path.relative(root, f.destination)),
+  );
+}
+
+/** Copies the imported files that are not there yet; returns the repo-relative paths written. */
+export function copyImport(root: string, plan: ImportPlan): string[] {
+  const written: string[] = [];
+  for (const s of plan.stages) {
+    for (const f of s.files) {
+      const destination = path.join(root, 'stages', s.stage, f.target);
+      if (fs.existsSync(destination)) continue;
+      fs.mkdirSync(path.dirname(destination), { recursive: true });
+      fs.copyFileSync(f.source, destination, fs.constants.COPYFILE_EXCL);
+      written.push(path.relative(root, destination));
+    }
+  }
+  return written;
+}
