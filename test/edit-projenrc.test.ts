@@ -86,6 +86,6 @@ describe('addStage', () => {
   test('an uneditable shape comes with the exact snippet to add by hand', () => {
     const edit = addStage(rendered.replace(/stages: \[[\s\S]*?\n  \],/, 'stages: [...base],'), { name: 'report', instanceType: 'ml.t3.medium' });
     expect(edit.ok).toBe(false);
-    if (!edit.ok) expect(edit.snippet).toMatch(/\{ name: 'report', mode: 'script', instanceType: 'ml\.t3\.medium' \},$/);
+    if (!edit.ok) expect(edit.snippet).toMatch(/\n    \{ name: 'report', mode: 'script', instanceType: 'ml\.t3\.medium' \},$/);
   });
 });

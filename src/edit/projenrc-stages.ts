@@ -34,7 +34,7 @@ export function readStageNames(source: string): { ok: true; names: string[] } | 
 
 export function addStage(source: string, stage: StageOptions, options: AddStageOptions = {}): StageEdit {
   const found = findStages(source);
-  const manual = `Add this element to the \`stages\` array in .projenrc.ts by hand, then run \`npx projen\`:\n${stageSnippet(stage, '    ')},`;
+  const manual = `Add this element to the \`stages\` array in .projenrc.ts by hand, then run \`npx projen\`:\n    ${stageSnippet(stage, '    ')},`;
   if (!found.ok) return { ok: false, reason: found.reason, snippet: manual };
   const { names } = found;
 
