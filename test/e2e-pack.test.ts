@@ -18,7 +18,8 @@ let tarball = '';
 
 beforeAll(async () => {
   // The published layout: compiled lib/ plus templates/, exactly what `files` ships.
-  await execa('npx', ['tsc', '--build'], { cwd: repo });
+  // The repo's own compiler, by path: npx may resolve `tsc` to an unrelated registry package.
+  await execa(join(repo, 'node_modules/.bin/tsc'), ['--build'], { cwd: repo });
   const packs = join(work, 'packs');
   mkdirSync(packs, { recursive: true });
   await execa('npm', ['pack', '--pack-destination', packs], { cwd: repo });

@@ -173,7 +173,7 @@ describe('refusals: one clear message, and the repo byte-for-byte as it was', ()
     await expect(context).rejects.toThrow(
       "cannot add stage 'report' to .projenrc.ts: `stages` in .projenrc.ts is not an array literal (a variable, a spread or a function call cannot be edited safely).\n" +
         'Add this element to the `stages` array in .projenrc.ts by hand, then run `npx projen`:\n' +
-        "{ name: 'report', mode: 'script', instanceType: 'ml.t3.medium' },",
+        "    { name: 'report', mode: 'script', instanceType: 'ml.t3.medium' },",
     );
     expect(snapshot(odd)).toEqual(before);
   });
@@ -182,7 +182,7 @@ describe('refusals: one clear message, and the repo byte-for-byte as it was', ()
     const odd = makeRepo(DEMO, renderProjenrc(DEMO).replace(/stages: \[[\s\S]*?\n {2}\],/, 'stages: [...STAGES],').replace('const project', "const STAGES = [{ name: 'preprocess' }, { name: 'predict', mode: 'container' as const }, { name: 'postprocess' }];\n\nconst project"));
     const before = snapshot(odd);
     const context = run(odd, undefined, { interactive: true }).withAnswers({ name: 'report', description: '', kind: 'processing', from: '', mode: 'script', framework: 'sklearn', frameworkVersion: '1.2-1', tune: false, after: 'postprocess' });
-    await expect(context).rejects.toThrow(/^cannot add stage 'report' to \.projenrc\.ts: an element of `stages` in \.projenrc\.ts is not an object literal[^\n]*\n.*by hand.*:\n\{ name: 'report', mode: 'script', framework: \{ name: 'sklearn', version: '1\.2-1' \} \},$/);
+    await expect(context).rejects.toThrow(/^cannot add stage 'report' to \.projenrc\.ts: an element of `stages` in \.projenrc\.ts is not an object literal[^\n]*\n.*by hand.*:\n    \{ name: 'report', mode: 'script', framework: \{ name: 'sklearn', version: '1\.2-1' \} \},$/);
     expect((context.generator as unknown as StageGenerator).notes[0]).toMatch(/^Note: an element of `stages` .* cannot be edited safely; at the end you get the stage to paste into \.projenrc\.ts yourself\.$/);
     expect(context.askedQuestions.map((q) => q.name)).toContain('after');
     expect(snapshot(odd)).toEqual(before);

@@ -7,7 +7,7 @@ import { row, timeRuns } from './stats.js';
 
 export async function benchCreate(runs = 5): Promise<void> {
   const repo = process.cwd();
-  await execa('npx', ['tsc', '--build'], { cwd: repo }); // measure the published (compiled) layout
+  await execa(join(repo, 'node_modules/.bin/tsc'), ['--build'], { cwd: repo }); // measure the published (compiled) layout
   const createBin = join(repo, 'lib/src/cli/create.js');
   const projenBin = join(repo, 'node_modules/.bin/projen');
   const inTemp = (fn: (dir: string) => Promise<unknown>) => async () => {
