@@ -7,6 +7,7 @@
  */
 import ejs from 'ejs';
 import type { ResolvedFramework, ResolvedPipeline, ResolvedStage } from '../model/index.js';
+import { DEFAULT_INFERENCE_SCRIPT } from '../model/defaults.js';
 import { KIND_FACTS } from '../model/resolve-stage.js';
 import { CONTAINER_BASE_IMAGE, CONTAINER_PYTHON_VERSION, CONTAINER_REQUIREMENTS } from './container-image.js';
 import { docstringLine, legacyFunctionName, pyString } from './python-text.js';
@@ -20,12 +21,20 @@ export interface RenderedFile {
 }
 
 const STAGE_SCRIPT = readTemplate('stages/python/stage.py.ejs');
+/** Training stages follow the training contract (channels, /opt/ml/model, hyperparameters, failure file). */
+const TRAINING_SCRIPT = readTemplate('stages/python/training.py.ejs');
+const INFERENCE_SCRIPT = readTemplate('stages/python/inference.py.ejs');
 const LEGACY_CODE: Record<StageRole, string> = {
   preprocess: readTemplate('stages/python/legacy/preprocess.py.ejs'),
   predict: readTemplate('stages/python/legacy/predict.py.ejs'),
   postprocess: readTemplate('stages/python/legacy/postprocess.py.ejs'),
+  split: readTemplate('stages/python/legacy/split.py.ejs'),
+  train: readTemplate('stages/python/legacy/train.py.ejs'),
+  evaluate: readTemplate('stages/python/legacy/evaluate.py.ejs'),
   generic: readTemplate('stages/python/legacy/generic.py.ejs'),
 };
+/** What the training and evaluation stubs import beyond pandas and numpy (in images built from a Dockerfile). */
+const MODEL_REQUIREMENTS = ['scikit-learn==1.5.2', 'joblib==1.4.2'];
 const REQUIREMENTS_SCRIPT = readTemplate('stages/requirements-script.txt.ejs');
 const REQUIREMENTS_DOCKERFILE = readTemplate('stages/requirements-dockerfile.txt.ejs');
 const REQUIREMENTS_IMAGE = readTemplate('stages/requirements-image.txt.ejs');
@@ -43,25 +52,86 @@ export function renderStageFiles(stage: ResolvedStage, pipeline: ResolvedPipelin
   if (!KIND_FACTS[stage.kind].hasCode) return [];
   const dir = `stages/${stage.name}`;
   const files: RenderedFile[] = [
-    { path: `${dir}/${stage.entryScript}`, content: renderStageScript(stage, pipeline) },
+    { path: `${dir}/${stage.entryScript}`, content: stage.kind === 'training' ? renderTrainingScript(stage, pipeline) : renderStageScript(stage, pipeline) },
     { path: `${dir}/requirements.txt`, content: renderRequirements(stage) },
   ];
+  if (stage.kind === 'training') {
+    files.push({ path: `${dir}/${inferenceScriptOf(stage, pipeline)}`, content: renderInferenceScript(stage, pipeline) });
+  }
   if (stage.image.source === 'dockerfile') {
     files.push({ path: stage.image.dockerfile, content: renderDockerfile(stage) });
   }
   return files;
 }
 
-function renderStageScript(stage: ResolvedStage, pipeline: ResolvedPipeline): string {
+/**
+ * The role a stage's stub plays, given what its channels allow: the evaluation logic needs a model
+ * input (a training stage's artifact), a data input and the gate's report output.
+ */
+function roleOf(stage: ResolvedStage, pipeline: ResolvedPipeline): StageRole {
   const role = stageRole(stage);
-  const legacyFunction = role === 'generic' ? legacyFunctionName(stage.name) : legacyFunctionName(role);
-  const legacyCode = ejs.render(LEGACY_CODE[role], {
+  if (role === 'evaluate' && !(evaluationInputs(stage, pipeline) && stage.gate)) return 'generic';
+  return role;
+}
+
+function evaluationInputs(stage: ResolvedStage, pipeline: ResolvedPipeline): { model: string; test: string } | undefined {
+  const isModel = (from: string) => pipeline.stages.some((s) => s.kind === 'training' && from.startsWith(`${s.name}/`));
+  const model = stage.inputs.find((i) => isModel(i.from));
+  const test = stage.inputs.find((i) => !isModel(i.from));
+  return model && test ? { model: model.name, test: test.name } : undefined;
+}
+
+/** The inference script a training stage packs: the one the model stage serving its artifact names. */
+export function inferenceScriptOf(training: ResolvedStage, pipeline: ResolvedPipeline): string {
+  const model = pipeline.stages.find((s) => s.kind === 'model' && s.mode === 'script' && s.inputs[0]?.from === `${training.name}/model`);
+  return model?.entryScript ?? DEFAULT_INFERENCE_SCRIPT;
+}
+
+function renderLegacyCode(stage: ResolvedStage, pipeline: ResolvedPipeline, role: StageRole, legacyFunction: string): string {
+  const evaluation = role === 'evaluate' ? evaluationInputs(stage, pipeline) : undefined;
+  return ejs.render(LEGACY_CODE[role], {
     py: pyString,
     stageName: stage.name,
     legacyFunction,
     input: stage.inputs[0]?.name,
     output: stage.outputs[0]?.name,
+    outputs: Object.fromEntries(stage.outputs.map((o) => [o.name, o.name])),
+    channel: stage.inputs[0]?.name,
+    modelInput: evaluation?.model,
+    testInput: evaluation?.test,
+    reportOutput: stage.gate?.reportOutput,
+    reportFile: stage.gate?.reportFile,
+    metric: stage.gate?.metric,
   });
+}
+
+function renderTrainingScript(stage: ResolvedStage, pipeline: ResolvedPipeline): string {
+  const legacyFunction = legacyFunctionName('train');
+  const legacyCode = renderLegacyCode(stage, pipeline, 'train', legacyFunction);
+  return ejs.render(TRAINING_SCRIPT, {
+    py: pyString,
+    docTitle: docstringLine(`${stage.name}: ${stage.description}`),
+    argparseDescription: pyString(`${stage.name}: ${stage.description}`),
+    stageName: stage.name,
+    pipelineName: pipeline.name,
+    runsOn: runsOn(stage),
+    scriptPath: `stages/${stage.name}/${stage.entryScript}`,
+    channels: stage.inputs,
+    inferenceScript: inferenceScriptOf(stage, pipeline),
+    legacyFunction,
+    legacyCode: legacyCode.trimEnd() + '\n\n',
+  });
+}
+
+function renderInferenceScript(stage: ResolvedStage, pipeline: ResolvedPipeline): string {
+  const model = pipeline.stages.find((s) => s.kind === 'model' && s.inputs[0]?.from === `${stage.name}/model`);
+  return ejs.render(INFERENCE_SCRIPT, { stageName: stage.name, pipelineName: pipeline.name, modelStage: model?.name ?? '(none yet)' });
+}
+
+function renderStageScript(stage: ResolvedStage, pipeline: ResolvedPipeline): string {
+  const role = roleOf(stage, pipeline);
+  const legacyFunction = role === 'generic' ? legacyFunctionName(stage.name) : legacyFunctionName(role);
+  const legacyCode = renderLegacyCode(stage, pipeline, role, legacyFunction);
   return ejs.render(STAGE_SCRIPT, {
     py: pyString,
     docTitle: docstringLine(`${stage.name}: ${stage.description}`),
@@ -110,7 +180,7 @@ function renderRequirements(stage: ResolvedStage): string {
         ...common,
         dockerfile: stage.image.dockerfile,
         pythonVersion: CONTAINER_PYTHON_VERSION,
-        pins: CONTAINER_REQUIREMENTS,
+        pins: stage.kind === 'training' || stage.kind === 'evaluation' ? [...CONTAINER_REQUIREMENTS, ...MODEL_REQUIREMENTS] : CONTAINER_REQUIREMENTS,
       });
     case 'uri':
     case 'model':
