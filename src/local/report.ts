@@ -14,10 +14,12 @@ export interface JobOutputRecord {
 export interface JobRecord {
   readonly stateName: string;
   readonly stageName: string;
+  /** Processing, training or transform: which SageMaker job it stands in for. */
+  readonly jobKind?: 'processing' | 'training' | 'transform';
   readonly jobName: string;
   readonly jobArn: string;
   readonly backend: string;
-  /** DescribeProcessingJob's status: Completed, Failed or Stopped. */
+  /** The Describe*Job status: Completed, Failed or Stopped. */
   readonly status: 'Completed' | 'Failed' | 'Stopped';
   readonly exitCode?: number;
   readonly exitMessage?: string;
@@ -64,6 +66,8 @@ export interface LocalRunReport {
   /** Backend per stage and why it was chosen. */
   readonly backends: Record<string, { backend: string; reason: string }>;
   states: StateRecord[];
+  /** What the local run did not emulate (an endpoint stage's calls), one line each. */
+  notices?: string[];
   output?: unknown;
   error?: { readonly error: string; readonly cause: string; readonly state?: string };
 }

@@ -9,6 +9,16 @@ export interface JobObserver {
   jobEnded(record: JobRecord): void;
 }
 
+/** A model CreateModel recorded: what a local transform job runs. */
+export interface LocalModel {
+  readonly name: string;
+  readonly arn: string;
+  readonly stateName: string;
+  readonly image: string;
+  readonly modelDataUrl: string;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
 export interface LocalRunContext {
   readonly repoRoot: string;
   readonly executionName: string;
@@ -29,4 +39,8 @@ export interface LocalRunContext {
   readonly follow: boolean;
   readonly log: (line: string) => void;
   readonly jobs: JobObserver;
+  /** Models created in this execution, by name (CreateModel records them, transform jobs run them). */
+  readonly models: Map<string, LocalModel>;
+  /** Something the run did not do as the cloud would (an endpoint it did not deploy): logged and kept in the report. */
+  readonly notice: (text: string) => void;
 }

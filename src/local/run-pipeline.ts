@@ -90,6 +90,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const printer = new ProgressPrinter(log, repoRoot);
   const recorder = new ExecutionRecorder();
+  const notices: string[] = [];
   let announcedPython: Promise<PythonInterpreter> | undefined;
   const context: LocalRunContext = {
     repoRoot,
@@ -115,6 +116,12 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
         printer.onJobEnded(record);
       },
     },
+    models: new Map(),
+    notice: (text) => {
+      if (notices.includes(text)) return;
+      notices.push(text);
+      log(`  notice: ${text}`);
+    },
   };
 
   try {
@@ -128,7 +135,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
 
     // 4. Run the definition.
     mkdirSync(runDir, { recursive: true });
-    const outcome = await execute(machine, input.value, prepared.tasks, executionName, stop, recorder, printer);
+    const outcome = await execute(machine, input.value, prepared.tasks, waitStates(definition.value), executionName, stop, recorder, printer);
     const states = recorder.finish();
     const wallMs = performance.now() - started;
     const scriptMs = states.reduce((sum, s) => sum + s.jobs.reduce((t, j) => t + j.scriptMs, 0), 0);
@@ -147,6 +154,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
         [...prepared.tasks.values()].flatMap((t) => (t.backend ? [[t.stageName ?? '', { backend: t.backend.name, reason: t.backend.reason }]] : [])),
       ),
       states,
+      ...(notices.length > 0 ? { notices } : {}),
       ...(outcome.output !== undefined ? { output: outcome.output } : {}),
       ...(outcome.error ? { error: outcome.error } : {}),
     };
@@ -226,10 +234,19 @@ interface Outcome {
   readonly error?: LocalRunReport['error'];
 }
 
+/** Wait states of the definition (an endpoint's polling loop): locally there is nothing to wait for. */
+function waitStates(definition: unknown): string[] {
+  const states = (definition as { States?: Record<string, { Type?: unknown }> } | undefined)?.States ?? {};
+  return Object.entries(states)
+    .filter(([, state]) => state.Type === 'Wait')
+    .map(([name]) => name);
+}
+
 async function execute(
   machine: StateMachine,
   input: unknown,
   tasks: ReadonlyMap<string, PreparedTask>,
+  waits: readonly string[],
   executionName: string,
   stop: AbortController,
   recorder: ExecutionRecorder,
@@ -258,6 +275,7 @@ async function execute(
       taskResourceLocalHandlers: handlers,
       // Retry waits are for cloud throttling; locally they would only slow the run down.
       retryIntervalOverrides: Object.fromEntries([...tasks.keys()].map((name) => [name, 0])),
+      waitTimeOverrides: Object.fromEntries(waits.map((name) => [name, 0])),
     },
     context: { Execution: { Name: executionName, Id: `arn:aws:states:local:000000000000:execution:local:${executionName}` } },
   });

@@ -17,8 +17,11 @@ export interface StageCode {
   readonly stageName: string;
   /** Absolute `stages/<name>` folder. */
   readonly stageDir: string;
-  /** Script mode: the code channel's input (synced from the stage folder) and the static ContainerEntrypoint. */
-  readonly script?: { readonly channel: string; readonly localPath: string; readonly entrypoint?: readonly string[] };
+  /**
+   * Script mode: the code channel's input (synced from the stage folder) and the static ContainerEntrypoint.
+   * `inModelArtifact`: the code comes inside a model artifact (a transform's inference code), not from the stage folder.
+   */
+  readonly script?: { readonly channel: string; readonly localPath: string; readonly entrypoint?: readonly string[]; readonly inModelArtifact?: boolean };
   /** The stage's Dockerfile, when it has one. */
   readonly dockerfile?: { readonly path: string; readonly info: DockerfileInfo };
   /** Static ContainerArguments, when the ASL sets them. */
@@ -27,22 +30,34 @@ export interface StageCode {
 
 type Json = unknown;
 
+/** Where a training job's channels land; the code channel is one of them. */
+const TRAINING_CHANNEL_ROOT = '/opt/ml/input/data';
+
+/** Reads a CreateProcessingJob or a CreateTrainingJob request (the latter has an AlgorithmSpecification). */
 export function stageCodeOf(repoRoot: string, stateName: string, parameters: Json): StageCode {
   const params = asObject(parameters);
-  const app = asObject(params.AppSpecification);
+  const training = 'AlgorithmSpecification' in params;
+  const app = asObject(training ? params.AlgorithmSpecification : params.AppSpecification);
   const stageName = stageNameFromTags(params.Tags) ?? stateName;
   const stageDir = join(repoRoot, STAGES_DIR, stageName);
   const entrypoint = stringArray(app.ContainerEntrypoint);
-  const codeInput = (Array.isArray(params.ProcessingInputs) ? params.ProcessingInputs : [])
-    .map(asObject)
-    .find((input) => input.InputName === CODE_CHANNEL);
-  const localPath = codeInput ? asObject(codeInput.S3Input).LocalPath : undefined;
+  const localPath = training ? trainingCodePath(params) : processingCodePath(params);
   const script = typeof localPath === 'string' && ('ContainerEntrypoint' in app || 'ContainerEntrypoint.$' in app)
     ? { channel: CODE_CHANNEL, localPath, entrypoint }
     : undefined;
   const dockerfilePath = join(stageDir, 'Dockerfile');
   const dockerfile = existsSync(dockerfilePath) ? { path: dockerfilePath, info: parseDockerfile(readFileSync(dockerfilePath, 'utf8')) } : undefined;
   return { stateName, stageName, stageDir, script, dockerfile, containerArguments: stringArray(app.ContainerArguments) };
+}
+
+function processingCodePath(params: Record<string, Json>): Json {
+  const codeInput = (Array.isArray(params.ProcessingInputs) ? params.ProcessingInputs : []).map(asObject).find((input) => input.InputName === CODE_CHANNEL);
+  return codeInput ? asObject(codeInput.S3Input).LocalPath : undefined;
+}
+
+function trainingCodePath(params: Record<string, Json>): string | undefined {
+  const channels = (Array.isArray(params.InputDataConfig) ? params.InputDataConfig : []).map(asObject);
+  return channels.some((c) => c.ChannelName === CODE_CHANNEL) ? `${TRAINING_CHANNEL_ROOT}/${CODE_CHANNEL}` : undefined;
 }
 
 /** Where the stage folder appears inside the job: the code channel, or where the Dockerfile copies it. */

@@ -16,12 +16,19 @@ const OPT_ML = '/opt/ml';
 /** SageMaker keeps the first 1 KB of /opt/ml/output/message as the ExitMessage. */
 const EXIT_MESSAGE_BYTES = 1024;
 
+/** The folders below /opt/ml SageMaker creates for each kind of job. */
+export const SANDBOX_FOLDERS = {
+  processing: ['config', 'output', 'processing'],
+  training: ['input/config', 'input/data', 'model', 'output/data'],
+  transform: ['model', 'output', 'transform'],
+} as const;
+
 /** Creates the sandbox; job names are unique, so an existing folder means a reused name. */
-export function createJobSandbox(runDir: string, jobName: string): JobSandbox {
+export function createJobSandbox(runDir: string, jobName: string, folders: readonly string[] = SANDBOX_FOLDERS.processing): JobSandbox {
   const dir = join(runDir, 'jobs', jobName);
   if (existsSync(dir)) throw new Error(`a job named ${jobName} already ran in this execution`);
   const optMl = join(dir, 'opt', 'ml');
-  for (const sub of ['config', 'output', 'processing']) mkdirSync(join(optMl, sub), { recursive: true });
+  for (const sub of folders) mkdirSync(join(optMl, sub), { recursive: true });
   return { dir, optMl, stdoutLog: join(dir, 'stdout.log'), stderrLog: join(dir, 'stderr.log') };
 }
 
@@ -47,9 +54,12 @@ export function writeJobConfig(sandbox: JobSandbox, jobConfig: Record<string, un
   writeFileSync(join(config, 'resourceconfig.json'), JSON.stringify(resourceConfig, null, 2));
 }
 
-/** The first 1 KB of /opt/ml/output/message, without a character cut in half; undefined when absent. */
-export function readExitMessage(sandbox: JobSandbox): string | undefined {
-  const path = join(sandbox.optMl, 'output', 'message');
+/**
+ * The first 1 KB of /opt/ml/output/message (processing: the ExitMessage) or /opt/ml/output/failure
+ * (training: the FailureReason), without a character cut in half; undefined when absent.
+ */
+export function readExitMessage(sandbox: JobSandbox, file: 'message' | 'failure' = 'message'): string | undefined {
+  const path = join(sandbox.optMl, 'output', file);
   if (!existsSync(path)) return undefined;
   const buffer = Buffer.alloc(EXIT_MESSAGE_BYTES + 1);
   const fd = openSync(path, 'r');

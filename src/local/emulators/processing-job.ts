@@ -6,14 +6,13 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BackendChoice } from '../backends/select.js';
 import type { ContainerJob } from '../backends/types.js';
-import { LocalRunRefused, TaskError, messageOf } from '../errors.js';
+import { TaskError, messageOf } from '../errors.js';
 import { runJobProcess } from '../job-process.js';
-import { ensureStageVenv, type PythonInterpreter } from '../python-env.js';
 import type { JobOutputRecord, JobRecord } from '../report.js';
 import type { LocalRunContext } from '../run-context.js';
-import { stageCodeOf, stageCodeProblems, type StageCode } from '../stage-code.js';
+import { stageCodeOf } from '../stage-code.js';
+import { RUNNER_ENV, SKIP_REQUIREMENTS, lineLogger, prepareStageJob, preparedTaskOf, staticImageUri, type JobSetting } from './job-support.js';
 import { createJobSandbox, hostPathOf, readExitMessage, writeJobConfig, type JobSandbox } from './job-sandbox.js';
 import {
   DEFAULT_MAX_RUNTIME_SECONDS,
@@ -25,50 +24,18 @@ import {
 } from './processing-request.js';
 import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
 
-/** Variables every local job gets: the runner provides the environment, and logs must not lag. */
-const RUNNER_ENV = { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
-/**
- * The generated script entrypoint skips `pip install -r requirements.txt` when this is set (see src/asl):
- * without --install the interpreter's own packages stand in for the image's. With --install the
- * entrypoint's pip runs as in the cloud, against the stage's venv (a no-op once it is built).
- */
-const SKIP_REQUIREMENTS = { LEGACY_MLOPS_SKIP_REQUIREMENTS: '1' };
-
 export const processingJobEmulator: TaskEmulator = {
   emulates: 'SageMaker processing job',
   async prepare(state: TaskStateRef, run: LocalRunContext): Promise<PreparedTask> {
     const stage = stageCodeOf(run.repoRoot, state.name, state.definition.Parameters);
-    const problems = stageCodeProblems(run.repoRoot, stage);
-    if (problems.length > 0) throw new LocalRunRefused(problems);
-    const choice = await run.backends.choose(stage, staticImageUri(state.definition.Parameters, run.input));
-    let python: PythonInterpreter | undefined;
-    if (choice.backend.usesLocalPython) {
-      python = await run.python();
-      if (run.install) {
-        const venv = await ensureStageVenv(join(stage.stageDir, 'requirements.txt'), python, run.venvsDir);
-        run.log(`  ${stage.stageName}: ${venv.reused ? 'reusing' : 'built'} virtual environment ${venv.dir}`);
-        python = venv.interpreter;
-      }
-    }
-    await choice.backend.prepareStage?.(stage, run.log);
-    const codeUri = stage.script ? stageCodeUriOf(run.input, stage.stageName) : undefined;
+    const image = staticImageUri((state.definition.Parameters as { AppSpecification?: Record<string, unknown> } | undefined)?.AppSpecification, 'ImageUri', run.input);
+    const setting = await prepareStageJob(state, stage, image, run);
     return {
-      handler: (request) => runProcessingJob(request, { state, stage, choice, python, run }),
-      // Stands in for the deploy's code upload: the job downloads what is in stages/<name>/ now.
-      beforeRun: codeUri ? () => run.s3.replace(stage.stageDir, codeUri, isLocalClutter) : undefined,
-      backend: { name: choice.backend.name, reason: choice.reason },
-      stageName: stage.stageName,
+      handler: (request) => runProcessingJob(request, setting),
+      ...preparedTaskOf(setting),
     };
   },
 };
-
-interface JobSetting {
-  readonly state: TaskStateRef;
-  readonly stage: StageCode;
-  readonly choice: BackendChoice;
-  readonly python: PythonInterpreter | undefined;
-  readonly run: LocalRunContext;
-}
 
 async function runProcessingJob(value: unknown, setting: JobSetting): Promise<unknown> {
   const { run, stage, choice } = setting;
@@ -194,40 +161,5 @@ function containerJob(request: ProcessingRequest, sandbox: JobSandbox, setting: 
     workdir: image?.workdir,
     env: { ...RUNNER_ENV, ...(image?.env ?? {}), ...(request.Environment ?? {}), ...(setting.run.install ? {} : SKIP_REQUIREMENTS) },
     python,
-  };
-}
-
-/** `<codeUri><stage>/`, where the generated ASL's code channel reads a script stage's code (src/asl/s3-locations.ts). */
-function stageCodeUriOf(input: unknown, stageName: string): string | undefined {
-  const codeUri = (input as { codeUri?: unknown } | undefined)?.codeUri;
-  return typeof codeUri === 'string' ? `${codeUri}${stageName}/` : undefined;
-}
-
-/** Files a stage folder may hold that are not code to ship. */
-function isLocalClutter(name: string): boolean {
-  return name === '__pycache__' || name === '.venv' || name === '.pytest_cache' || name.endsWith('.pyc');
-}
-
-/**
- * The image URI when the state reads it from the execution input with a plain `$.a.b` path
- * (what the generated ASL does); undefined for anything richer, which only the run resolves.
- */
-function staticImageUri(parameters: unknown, input: unknown): string | undefined {
-  const app = (parameters as { AppSpecification?: Record<string, unknown> } | undefined)?.AppSpecification ?? {};
-  if (typeof app.ImageUri === 'string') return app.ImageUri;
-  const path = app['ImageUri.$'];
-  if (typeof path !== 'string' || !/^\$(\.\w+)+$/.test(path)) return undefined;
-  let value: unknown = input;
-  for (const key of path.slice(2).split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** `--follow`: the job's output as it comes, one prefixed line at a time. */
-function lineLogger(run: LocalRunContext, stageName: string): (stream: 'stdout' | 'stderr', chunk: Buffer) => void {
-  const pending = { stdout: '', stderr: '' };
-  return (stream, chunk) => {
-    const lines = (pending[stream] + chunk.toString('utf8')).split('\n');
-    pending[stream] = lines.pop() ?? '';
-    for (const line of lines) run.log(`    ${stageName} | ${line}`);
   };
 }

@@ -1,14 +1,38 @@
 /**
  * Task resource ARN → emulator. Every Task state must resolve to one before the run starts:
  * aws-local-stepfunctions would otherwise invoke a real AWS Lambda for it.
- * New integrations (training, transform, createModel, aws-sdk:s3:getObject) are new entries here.
  */
+import {
+  CREATE_ENDPOINT_CONFIG_RESOURCE,
+  CREATE_ENDPOINT_RESOURCE,
+  DESCRIBE_ENDPOINT_RESOURCE,
+  LIST_ENDPOINTS_RESOURCE,
+  UPDATE_ENDPOINT_RESOURCE,
+} from '../../asl/endpoint-states.js';
+import { S3_GET_OBJECT_RESOURCE } from '../../asl/metric-gate.js';
+import { CREATE_MODEL_RESOURCE } from '../../asl/model-task.js';
 import { PROCESSING_JOB_RESOURCE, canonicalTaskResource } from '../../asl/processing-task.js';
+import { TRAINING_JOB_RESOURCE } from '../../asl/training-task.js';
+import { TRANSFORM_JOB_RESOURCE } from '../../asl/transform-task.js';
 import { LocalRunRefused } from '../errors.js';
+import { ENDPOINT_EMULATORS, createModelEmulator, s3GetObjectEmulator } from './model-calls.js';
 import { processingJobEmulator } from './processing-job.js';
+import { trainingJobEmulator } from './training-job.js';
+import { transformJobEmulator } from './transform-job.js';
 import type { TaskEmulator, TaskStateRef } from './types.js';
 
-export const TASK_EMULATORS: ReadonlyMap<string, TaskEmulator> = new Map<string, TaskEmulator>([[PROCESSING_JOB_RESOURCE, processingJobEmulator]]);
+export const TASK_EMULATORS: ReadonlyMap<string, TaskEmulator> = new Map<string, TaskEmulator>([
+  [PROCESSING_JOB_RESOURCE, processingJobEmulator],
+  [TRAINING_JOB_RESOURCE, trainingJobEmulator],
+  [CREATE_MODEL_RESOURCE, createModelEmulator],
+  [TRANSFORM_JOB_RESOURCE, transformJobEmulator],
+  [S3_GET_OBJECT_RESOURCE, s3GetObjectEmulator],
+  [CREATE_ENDPOINT_CONFIG_RESOURCE, ENDPOINT_EMULATORS.createEndpointConfig],
+  [LIST_ENDPOINTS_RESOURCE, ENDPOINT_EMULATORS.listEndpoints],
+  [CREATE_ENDPOINT_RESOURCE, ENDPOINT_EMULATORS.createEndpoint],
+  [UPDATE_ENDPOINT_RESOURCE, ENDPOINT_EMULATORS.updateEndpoint],
+  [DESCRIBE_ENDPOINT_RESOURCE, ENDPOINT_EMULATORS.describeEndpoint],
+]);
 
 /** Every Task state, including those inside Parallel branches and Map iterators (handlers are keyed by state name). */
 export function taskStatesOf(definition: unknown): TaskStateRef[] {
