@@ -10,11 +10,15 @@ import { validateProject } from '../src/checks/index.js';
 import { LIFECYCLE_STAGES, STAGE_PRESETS, resolvePipeline, type PipelineOptions } from '../src/model/index.js';
 import { PIPELINE_FILES, synthesizeProject } from '../src/project/index.js';
 import { renderStageFiles, stageRole } from '../src/stages/index.js';
+import { buildApp, generateRepo, nagFindings, readJson, removeTempDirs, resourcesOfType } from './deploy-fixtures.js';
 import { PYTHON } from './fixtures/local/generated-repo.js';
 
 const options: PipelineOptions = { name: 'churn', region: 'eu-west-1', account: '111122223333', stages: [...LIFECYCLE_STAGES] };
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  removeTempDirs();
+});
 
 describe('a synthesized lifecycle project', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lmo-lifecycle-'));
@@ -96,5 +100,21 @@ describe('lifecycle stubs', () => {
     const files = renderStageFiles(custom.stages[1], custom).map((f) => f.path);
     expect(files).toEqual(['stages/train/train.py', 'stages/train/requirements.txt', 'stages/train/serve_churn.py']);
     expect(renderStageFiles(custom.stages[1], custom)[0].content).toContain('INFERENCE_SCRIPT = "serve_churn.py"');
+  });
+});
+
+describe('the CDK app of a lifecycle project (with an endpoint stage)', () => {
+  test('cdk-nag (AwsSolutions) finds nothing, and the deployed definition and role policies are the managed files', () => {
+    const repo = generateRepo('lifecycle', { stages: [...LIFECYCLE_STAGES, { name: 'serve', kind: 'endpoint' }] });
+    const { stacks, templates } = buildApp(repo);
+    expect(stacks).toHaveLength(1);
+    expect(nagFindings(stacks[0].stack)).toEqual([]);
+    const [[, machine]] = resourcesOfType(templates[0], 'AWS::StepFunctions::StateMachine');
+    const definition = machine.Properties.DefinitionString;
+    expect(JSON.stringify(definition)).toContain('createTrainingJob.sync');
+    const roles = resourcesOfType(templates[0], 'AWS::IAM::Role').map(([, r]) => r.Properties).filter((r) => r.RoleName);
+    const byName = Object.fromEntries(roles.map((r) => [r.RoleName, r]));
+    expect(byName['churn-model-state-machine'].Policies[0].PolicyDocument).toEqual(readJson(repo, PIPELINE_FILES.stateMachineRolePolicy));
+    expect(byName['churn-model-sagemaker-execution'].Policies[0].PolicyDocument).toEqual(readJson(repo, PIPELINE_FILES.sageMakerExecutionRolePolicy));
   });
 });
