@@ -2,9 +2,11 @@
  * Shared by the deploy tests: a generated repo in a fresh folder, its CDK app built in-process
  * from `pipeline/pipeline-model.json` (as `src/main.ts` does), and template helpers.
  */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App, Validations, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -112,4 +114,38 @@ export function acknowledgements(stack: Stack): { path: string; id: string; reas
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason }))),
   );
+}
+
+/*
+ * A real `cdk synth`: the generated repo has no node_modules of its own, so its packages are linked
+ * to this checkout's (generator-legacy-mlops resolves to src/ through a small package.json: tsx runs
+ * the TypeScript sources directly).
+ */
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const MODULES = path.join(REPO_ROOT, 'node_modules');
+
+/** node_modules of the generated repo, pointing at this checkout. */
+export function linkDependencies(repo: string): void {
+  const modules = path.join(repo, 'node_modules');
+  const own = path.join(modules, 'generator-legacy-mlops');
+  fs.mkdirSync(path.join(modules, '.bin'), { recursive: true });
+  fs.mkdirSync(own);
+  fs.writeFileSync(path.join(own, 'package.json'), JSON.stringify({ name: 'generator-legacy-mlops', type: 'module', exports: { '.': './src/index.ts' } }));
+  fs.symlinkSync(path.join(REPO_ROOT, 'src'), path.join(own, 'src'));
+  for (const name of ['aws-cdk-lib', 'constructs', 'cdk-nag', 'projen', 'tsx']) fs.symlinkSync(path.join(MODULES, name), path.join(modules, name));
+  // cdk.json runs `npx projen bundle` (build) and `npx tsx src/main.ts` (app): both must resolve locally.
+  fs.symlinkSync(path.join(MODULES, 'projen/bin/projen'), path.join(modules, '.bin/projen'));
+  fs.symlinkSync(path.join(MODULES, 'tsx/dist/cli.mjs'), path.join(modules, '.bin/tsx'));
+}
+
+/** `cdk synth` (the pinned aws-cdk CLI) of a generated repo into `out`, offline; links its dependencies first. */
+export function cdkSynth(repo: string, out: string): SpawnSyncReturns<string> {
+  linkDependencies(repo);
+  return spawnSync(process.execPath, [path.join(MODULES, 'aws-cdk/bin/cdk'), 'synth', '--quiet', '--output', out], {
+    cwd: repo,
+    encoding: 'utf8',
+    // Offline: npx must find tsx and projen locally, never download; no account lookups; no telemetry.
+    env: { ...process.env, npm_config_offline: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true' },
+    timeout: 180_000,
+  });
 }

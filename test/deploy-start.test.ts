@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { adjustExecutionInput, defaultExecutionName, runStart, summarizeCause } from '../src/cli/start.js';
+import { LIFECYCLE_STAGES } from '../src/model/index.js';
 import { PIPELINE_FILES } from '../src/project/index.js';
 import { generateRepo, readJson, removeTempDirs, tempDir } from './deploy-fixtures.js';
 
@@ -174,6 +175,27 @@ test('--input and --env: another input file keeps its own sizes, only the deploy
   // Framework images follow the environment's region (scikit-learn's us-east-1 account).
   expect(input.stages.preprocess.imageUri).toMatch(/^683313688378\.dkr\.ecr\.us-east-1\.amazonaws\.com\/sagemaker-scikit-learn:/);
   expect(io.out[1]).toContain('https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/');
+});
+
+test('a lifecycle project: the gate reads the deployed runs bucket; threshold and switches are the file\'s; transform and endpoint stages get no image', async () => {
+  const stages = [...LIFECYCLE_STAGES.map((s) => (s.name === 'preprocess' ? { ...s, mode: 'container' as const, framework: undefined } : s)), { name: 'serve', kind: 'endpoint' as const }];
+  const lifecycle = generateRepo('start-lifecycle', { stages });
+  const file = readJson(lifecycle, PIPELINE_FILES.executionInput);
+  expect(file).toMatchObject({ runsBucket: 'churn-model-111122223333-eu-west-1', runsKeyPrefix: 'runs/' });
+  // A hand-edited input: an older file without the gate's object location, a stricter threshold, the transform switched off.
+  const { runsBucket, runsKeyPrefix, ...older } = file;
+  const edited = { ...older, stages: { ...file.stages, evaluate: { ...file.stages.evaluate, threshold: 0.9 }, transform: { ...file.stages.transform, enabled: false } } };
+  fs.writeFileSync(path.join(lifecycle, 'edited-input.json'), JSON.stringify(edited));
+  mockDeployment([{ key: 'legacy-mlops:image:preprocess', value: PREDICT_IMAGE }]);
+  const history = timeline([{ type: 'ExecutionStarted' }, { type: 'ExecutionSucceeded' }]);
+  const io = capture();
+  expect(await runStart(['--input', 'edited-input.json'], lifecycle, { ...io.deps, sleep: history.sleep })).toBe(0);
+
+  const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.input!);
+  expect(input).toEqual({ ...edited, runsBucket, runsKeyPrefix, stages: { ...edited.stages, preprocess: { ...file.stages.preprocess, imageUri: PREDICT_IMAGE } } });
+  expect(input.stages.evaluate.threshold).toBe(0.9);
+  expect(input.stages.transform).toEqual({ instanceType: 'ml.m5.large', instanceCount: 1, enabled: false });
+  expect(input.stages.serve).toEqual({ instanceType: 'ml.m5.large', instanceCount: 1 });
 });
 
 test('helpers: input adjustment, default names, cause summaries', () => {

@@ -1,33 +1,12 @@
 /**
  * The real thing, offline: `cdk synth` (the pinned aws-cdk CLI) runs the generated repo's cdk.json
- * app command (`npx tsx src/main.ts`) with cdk-nag attached as a validation plugin. The repo has no
- * node_modules of its own, so its packages are linked to this checkout's (generator-legacy-mlops
- * resolves to src/ through a small package.json: tsx runs the TypeScript sources directly).
+ * app command (`npx tsx src/main.ts`) with cdk-nag attached as a validation plugin (`cdkSynth`).
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PIPELINE_MODEL_FILE, type PipelineModelFile } from '../src/construct/index.js';
 import { PIPELINE_FILES } from '../src/project/index.js';
-import { generateRepo, readJson, removeTempDirs, tempDir } from './deploy-fixtures.js';
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MODULES = path.join(REPO_ROOT, 'node_modules');
-
-/** node_modules of the generated repo, pointing at this checkout. */
-function linkDependencies(repo: string): void {
-  const modules = path.join(repo, 'node_modules');
-  const own = path.join(modules, 'generator-legacy-mlops');
-  fs.mkdirSync(path.join(modules, '.bin'), { recursive: true });
-  fs.mkdirSync(own);
-  fs.writeFileSync(path.join(own, 'package.json'), JSON.stringify({ name: 'generator-legacy-mlops', type: 'module', exports: { '.': './src/index.ts' } }));
-  fs.symlinkSync(path.join(REPO_ROOT, 'src'), path.join(own, 'src'));
-  for (const name of ['aws-cdk-lib', 'constructs', 'cdk-nag', 'projen', 'tsx']) fs.symlinkSync(path.join(MODULES, name), path.join(modules, name));
-  // cdk.json runs `npx projen bundle` (build) and `npx tsx src/main.ts` (app): both must resolve locally.
-  fs.symlinkSync(path.join(MODULES, 'projen/bin/projen'), path.join(modules, '.bin/projen'));
-  fs.symlinkSync(path.join(MODULES, 'tsx/dist/cli.mjs'), path.join(modules, '.bin/tsx'));
-}
+import { cdkSynth, generateRepo, readJson, removeTempDirs, tempDir } from './deploy-fixtures.js';
 
 afterAll(removeTempDirs);
 
@@ -40,18 +19,11 @@ test('cdk synth of a generated repo with two environments, a schedule and notifi
     schedule: { expression: 'rate(1 day)' },
     notifications: { email: 'ml-team@example.com' },
   });
-  linkDependencies(repo);
   expect(readJson(repo, 'cdk.json').app).toBe('npx tsx src/main.ts');
 
   const out = tempDir('cloud-assembly');
   const started = Date.now();
-  const result = spawnSync(process.execPath, [path.join(MODULES, 'aws-cdk/bin/cdk'), 'synth', '--quiet', '--output', out], {
-    cwd: repo,
-    encoding: 'utf8',
-    // Offline: npx must find tsx and projen locally, never download; no account lookups; no telemetry.
-    env: { ...process.env, npm_config_offline: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true' },
-    timeout: 180_000,
-  });
+  const result = cdkSynth(repo, out);
   const seconds = (Date.now() - started) / 1000;
   expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
   console.log(`cdk synth of 2 stacks: ${seconds.toFixed(1)} s`);

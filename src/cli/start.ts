@@ -90,13 +90,19 @@ export async function runStart(argv: string[], cwd: string, deps: StartDependenc
   }
 }
 
-/** The input file with the deployment's role, bucket locations and images; the rest (instance sizes...) is the file's. */
+/**
+ * The input file with the deployment's role, bucket locations (with a metric gate, also `runsBucket`
+ * and `runsKeyPrefix`) and images; the rest (instance sizes, thresholds, switches...) is the file's,
+ * and a setting the file lacks is the deployment's. Transform and endpoint stages have no image.
+ */
 export function adjustExecutionInput(base: ExecutionInput, deployed: ExecutionInput): ExecutionInput {
   const stages = { ...(base.stages ?? {}) };
   for (const [key, settings] of Object.entries(deployed.stages)) {
-    stages[key] = base.stages?.[key] ? { ...base.stages[key], imageUri: settings.imageUri } : settings;
+    const image = settings.imageUri === undefined ? {} : { imageUri: settings.imageUri };
+    stages[key] = { ...settings, ...base.stages?.[key], ...image };
   }
-  return { ...base, roleArn: deployed.roleArn, rawDataUri: deployed.rawDataUri, codeUri: deployed.codeUri, runsUri: deployed.runsUri, stages };
+  const runsObject = deployed.runsBucket === undefined ? {} : { runsBucket: deployed.runsBucket, runsKeyPrefix: deployed.runsKeyPrefix };
+  return { ...base, roleArn: deployed.roleArn, rawDataUri: deployed.rawDataUri, codeUri: deployed.codeUri, runsUri: deployed.runsUri, ...runsObject, stages };
 }
 
 /** `run-20250102-030405-ab12`: sortable, unique enough for one person starting runs by hand. */

@@ -121,7 +121,9 @@ export class LegacyMlopsPipeline extends Construct {
     output(PIPELINE_OUTPUTS.stateMachineRoleArn, this.roles.stateMachineRole.roleArn, 'Role of the state machine');
     output(PIPELINE_OUTPUTS.sageMakerExecutionRoleArn, this.roles.sageMakerExecutionRoleArn, 'Role of the SageMaker processing jobs');
     for (const stage of pipeline.stages.filter((s) => s.mode === 'container')) {
-      output(imageUriOutputId(stage.name), this.executionInput.stages[stageInputKey(stage.name)].imageUri, `Image of the ${stage.name} stage`);
+      // Transform and endpoint stages run their model stage's image: they have none of their own.
+      const imageUri = this.executionInput.stages[stageInputKey(stage.name)]?.imageUri;
+      if (imageUri !== undefined) output(imageUriOutputId(stage.name), imageUri, `Image of the ${stage.name} stage`);
     }
     output(PIPELINE_OUTPUTS.executionInput, Stack.of(this).toJsonString(this.executionInput), 'Execution input that runs this deployment');
     if (this.notifications) output(PIPELINE_OUTPUTS.failureTopicArn, this.notifications.topic.topicArn, 'Failed, timed-out and aborted executions are published here');

@@ -17,11 +17,11 @@ import type { ResolvedPipeline, ResolvedStage, StageKind } from '../model/types.
 
 /**
  * Run settings of one stage; which ones a stage has depends on its kind (`KIND_SETTINGS`).
- * `imageUri` is typed as always there for the jobs and models that read it; transform and
- * endpoint stages have none (they run their model stage's image).
+ * Processing, training and evaluation jobs and model stages have an `imageUri`; transform and
+ * endpoint stages have none (they run the image of their model stage's model).
  */
 export interface StageRunSettings {
-  readonly imageUri: string;
+  readonly imageUri?: string;
   readonly instanceType?: string;
   readonly instanceCount?: number;
   readonly volumeSizeInGB?: number;
