@@ -9,7 +9,7 @@ import { lookupAccount } from '../../src/create/aws-account.js';
 import { collectGiven, type GivenAnswers } from '../../src/create/answers.js';
 import { CreateError, describeOrigin, type AnswerOrigin } from '../../src/create/errors.js';
 import { stageFieldOf } from '../../src/create/field-checks.js';
-import { CREATE_FLAGS, readFlags, type CreateFlags } from '../../src/create/flags.js';
+import { CREATE_FLAGS, DEFAULT_PRESET, readFlags, type CreateFlags, type PresetName } from '../../src/create/flags.js';
 import { planImport, type ImportPlan } from '../../src/create/legacy-import.js';
 import { seconds } from '../../src/create/progress.js';
 import type { ProjectDefinition } from '../../src/create/projenrc.js';
@@ -18,6 +18,7 @@ import { newStage } from '../../src/create/stage-catalog.js';
 import { deriveChannels, withEntryScripts } from '../../src/create/stage-channels.js';
 import { checkTarget } from '../../src/create/target-dir.js';
 import { PLACEHOLDER_ACCOUNT } from '../../src/docs/readme.js';
+import { STAGE_PRESETS } from '../../src/model/defaults.js';
 import { validatePipeline } from '../../src/model/resolve.js';
 import type { PipelineOptions, StageOptions } from '../../src/model/types.js';
 import { Conversation } from './conversation.js';
@@ -29,7 +30,9 @@ import {
   STAGE_SETTING_QUESTIONS,
   TUNE_QUESTION,
   applyImageAnswers,
+  settingApplies,
   type FromAnswer,
+  type StageSettingField,
   type ProjectContext,
 } from './prompts.js';
 
@@ -59,6 +62,7 @@ export type AppOptions = BaseOptions & {
   account?: string;
   bucket?: string;
   stages?: string;
+  preset?: string;
   'instance-type'?: string;
   'volume-size'?: string;
   'max-runtime'?: string;
@@ -117,25 +121,27 @@ export default class LegacyMlopsGenerator extends Generator<Record<string, unkno
     const given = this.given as Record<string, { value: unknown; origin: AnswerOrigin } | undefined>;
     for (const question of PROJECT_QUESTIONS) {
       if (question.name === 'account' && !this.given.account) await this._detectAccount(ctx);
-      if ((question.name === 'stageNames' || question.name === 'customStages') && this.given.stages) {
+      if ((question.name === 'preset' || question.name === 'stageNames' || question.name === 'customStages') && this.given.stages) {
         ctx.draft.stages = this.given.stages.value;
         continue;
       }
       ctx.draft[question.name] = await this.conversation.ask(question, ctx, given[question.name]);
     }
 
-    const askedStages = !this.given.stages;
-    let stages = this.given.stages?.value ?? [
+    const preset = (ctx.draft.preset ?? DEFAULT_PRESET) as PresetName;
+    // The classic layout is picked stage by stage at the checkbox; another preset is taken whole.
+    const askedStages = !this.given.stages && preset === DEFAULT_PRESET;
+    let stages = this.given.stages?.value ?? (preset !== DEFAULT_PRESET ? structuredClone([...STAGE_PRESETS[preset]]) as StageOptions[] : [
       ...(ctx.draft.stageNames as string[]).filter((s) => s !== CUSTOM_STAGES).map((name) => newStage(name)),
       ...((ctx.draft.customStages as string[] | undefined) ?? []).map((name) => newStage(name)),
-    ];
+    ]);
     const region = String(ctx.draft.region);
-    stages = stages.map((s) => ({
-      ...s,
-      ...(this.given.instanceType && s.instanceType === undefined ? { instanceType: this.given.instanceType.value } : {}),
-      ...(this.given.volumeSizeGb && s.volumeSizeGb === undefined ? { volumeSizeGb: this.given.volumeSizeGb.value } : {}),
-      ...(this.given.maxRuntimeSeconds && s.maxRuntimeSeconds === undefined ? { maxRuntimeSeconds: this.given.maxRuntimeSeconds.value } : {}),
-    }));
+    // Flags that set every stage set the stages whose kind takes them.
+    const everyStage = { instanceType: this.given.instanceType, volumeSizeGb: this.given.volumeSizeGb, maxRuntimeSeconds: this.given.maxRuntimeSeconds };
+    stages = stages.map((s) => {
+      const set = Object.entries(everyStage).filter(([field, given]) => given && s[field as StageSettingField] === undefined && settingApplies(field as StageSettingField, s));
+      return { ...s, ...Object.fromEntries(set.map(([field, given]) => [field, given!.value])) };
+    });
     if (this.conversation.interactive && askedStages) stages = await this._askStageImages(stages, region);
 
     const from = ctx.draft.from as FromAnswer;
@@ -213,7 +219,7 @@ export default class LegacyMlopsGenerator extends Generator<Record<string, unkno
     const result: StageOptions[] = [];
     for (const stage of stages) {
       let tuned = stage;
-      for (const question of open) {
+      for (const question of open.filter((q) => settingApplies(q.field, stage))) {
         const value = await this.conversation.ask(question, { stage: tuned, region, draft: {} }, undefined, `${stage.name}:`);
         tuned = { ...tuned, [question.field]: value };
       }

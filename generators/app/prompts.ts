@@ -9,16 +9,19 @@ import type { AccountLookup } from '../../src/create/aws-account.js';
 import { projectFieldProblem, stageFieldProblem } from '../../src/create/field-checks.js';
 import { parseFromSpec, planImport, type FromItem } from '../../src/create/legacy-import.js';
 import { CreateError } from '../../src/create/errors.js';
+import { DEFAULT_PRESET, PRESET_NAMES, type PresetName } from '../../src/create/flags.js';
+import { KIND_FACTS } from '../../src/model/resolve-stage.js';
 import { STAGE_CATALOG } from '../../src/create/stage-catalog.js';
 import {
   DEFAULT_INSTANCE_TYPE,
   DEFAULT_MAX_RUNTIME_SECONDS,
   DEFAULT_VOLUME_SIZE_GB,
+  STAGE_PRESETS,
   defaultBucket,
   defaultEntryScript,
 } from '../../src/model/defaults.js';
 import { FRAMEWORKS, FRAMEWORK_NAMES, defaultFrameworkVersion, resolveFrameworkImage } from '../../src/model/framework-images.js';
-import type { FrameworkName, StageOptions } from '../../src/model/types.js';
+import type { FrameworkName, StageKind, StageOptions } from '../../src/model/types.js';
 
 export const CUSTOM_STAGES = '__custom__';
 
@@ -77,6 +80,12 @@ export function nameFromDirectory(directory: string): string {
   return name || 'legacy-mlops';
 }
 
+/** What each preset offers, shown next to its name at the prompt. */
+export const PRESET_DESCRIPTIONS: Readonly<Record<PresetName, string>> = {
+  classic: `lift and shift: ${STAGE_PRESETS.classic.map((s) => s.name).join(' → ')}, each a processing job (you pick the stages next)`,
+  lifecycle: `model lifecycle: ${STAGE_PRESETS.lifecycle.map((s) => s.name).join(' → ')} (training, accuracy gate, batch transform)`,
+};
+
 export const PROJECT_QUESTIONS: readonly Question<ProjectContext>[] = [
   {
     name: 'name',
@@ -128,10 +137,20 @@ export const PROJECT_QUESTIONS: readonly Question<ProjectContext>[] = [
     optional: true,
   },
   {
+    name: 'preset',
+    flag: '--preset',
+    type: 'select',
+    message: () => 'Pipeline layout',
+    choices: () => PRESET_NAMES.map((name) => ({ name: `${name.padEnd(10)} ${PRESET_DESCRIPTIONS[name]}`, short: name, value: name })),
+    default: () => ({ value: DEFAULT_PRESET, known: true }),
+  },
+  {
     name: 'stageNames',
     flag: '--stages',
     type: 'checkbox',
     message: () => 'Stages, in this order (each one a SageMaker Processing job)',
+    // Only the classic layout is picked stage by stage; another preset is taken whole.
+    when: (ctx) => (ctx.draft.preset ?? DEFAULT_PRESET) === DEFAULT_PRESET,
     choices: () => [
       ...STAGE_CATALOG.map((s) => ({ name: `${s.name.padEnd(12)} ${s.description}`, short: s.name, value: s.name, checked: s.byDefault })),
       { name: 'custom…      name your own stages (they run after the ones above)', short: 'custom', value: CUSTOM_STAGES },
@@ -274,8 +293,22 @@ export const TUNE_QUESTION: Question<{ stageCount: number }> = {
 
 const wholeNumber = (answer: unknown) => Number(text(answer));
 
+export type StageSettingField = 'entryScript' | 'instanceType' | 'volumeSizeGb' | 'maxRuntimeSeconds';
+
+/** Which kinds take a setting, from the model's facts (a transform job has no volume, an endpoint no runtime). */
+export const SETTING_APPLIES: Readonly<Record<StageSettingField, (kind: StageKind) => boolean>> = {
+  entryScript: (kind) => KIND_FACTS[kind].hasCode,
+  instanceType: (kind) => KIND_FACTS[kind].instanceTypes !== undefined,
+  volumeSizeGb: (kind) => KIND_FACTS[kind].runsJob && kind !== 'transform',
+  maxRuntimeSeconds: (kind) => KIND_FACTS[kind].runsJob,
+};
+
+export function settingApplies(field: StageSettingField, stage: StageOptions): boolean {
+  return SETTING_APPLIES[field](stage.kind ?? 'processing');
+}
+
 /** Settings of one stage, asked only when the user wants to change them. */
-export const STAGE_SETTING_QUESTIONS: readonly (Question<StageContext> & { readonly field: 'entryScript' | 'instanceType' | 'volumeSizeGb' | 'maxRuntimeSeconds' })[] = [
+export const STAGE_SETTING_QUESTIONS: readonly (Question<StageContext> & { readonly field: StageSettingField })[] = [
   {
     name: 'entryScript',
     field: 'entryScript',
@@ -291,7 +324,7 @@ export const STAGE_SETTING_QUESTIONS: readonly (Question<StageContext> & { reado
     field: 'instanceType',
     flag: '--instance-type',
     type: 'input',
-    message: (ctx) => `${ctx.stage.name}: processing instance type`,
+    message: (ctx) => `${ctx.stage.name}: ${KIND_FACTS[ctx.stage.kind ?? 'processing'].instanceWhat ?? 'processing'} instance type`,
     default: (ctx) => ({ value: ctx.stage.instanceType ?? DEFAULT_INSTANCE_TYPE, known: true }),
     validate: (answer, ctx) => stageFieldProblem({ ...ctx.stage, instanceType: text(answer) }, 'instanceType', ctx.region),
     parse: text,

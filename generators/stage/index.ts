@@ -39,8 +39,15 @@ const FIELD_OPTIONS: Readonly<Record<string, string>> = {
   instanceCount: '--instance-count',
   volumeSizeGb: '--volume-size',
   maxRuntimeSeconds: '--max-runtime',
+  gate: '--metric, --threshold',
+  hyperparameters: '--hyperparameter',
   inputs: '--from',
   outputs: '--from',
+};
+
+/** Stage fields set by several questions (the gate's metric, threshold, direction and failure). */
+const FIELD_QUESTIONS: Readonly<Record<string, readonly string[]>> = {
+  gate: ['metric', 'threshold', 'greaterIsBetter', 'onFail'],
 };
 
 export type StageGeneratorOptions = BaseOptions & Record<string, unknown>;
@@ -79,7 +86,15 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
     (this as unknown as { log: Generator['log'] }).log = withoutTaskFailureLine(this.log);
     this.argument('name', { type: String, required: false, description: 'the new stage name (lowercase letters, digits, hyphens)' });
     for (const option of STAGE_OPTIONS) {
-      this.option(option.name, { type: option.type === 'boolean' ? Boolean : String, description: option.description, hide: option.hide ?? false });
+      // Answer booleans (with a question) default to '': minimist would make an absent one false,
+      // which cannot be told from --no-<name>. Lists keep every repeated value.
+      const answers = option.type === 'boolean' && option.question !== undefined;
+      this.option(option.name, {
+        type: option.type === 'boolean' ? (answers ? (v: unknown) => v : Boolean) : option.type === 'list' ? (v: unknown) => [v].flat() : String,
+        description: option.description,
+        hide: option.hide ?? false,
+        ...(answers ? { default: '' } : {}),
+      } as never);
     }
   }
 
@@ -122,7 +137,7 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
       cwd: this.contextRoot,
       interactive: this.conversation.interactive,
       given: new Set(this.given.keys()),
-      ...(draft.from !== undefined ? { fromPath: String(draft.from) } : fromGiven ? { fromPath: path.resolve(this.contextRoot, fromGiven.value.replace(/^[^=/]+=/, '')) } : {}),
+      ...(draft.from !== undefined ? { fromPath: String(draft.from) } : fromGiven ? { fromPath: path.resolve(this.contextRoot, String(fromGiven.value).replace(/^[^=/]+=/, '')) } : {}),
     });
     for (const question of ADD_STAGE_QUESTIONS) draft[question.name] = await this._answer(question, context());
 
@@ -233,7 +248,7 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
       const problem = question.validate?.(given.value, ctx);
       if (problem) throw invalidAnswer(origin, problem);
       const choices = question.choices?.(ctx).map((c) => c.value);
-      if (choices && !choices.includes(given.value)) throw invalidAnswer(origin, `'${given.value}' is not one of ${choices.join(', ')}`);
+      if (choices && !choices.includes(String(given.value))) throw invalidAnswer(origin, `'${given.value}' is not one of ${choices.join(', ')}`);
       return question.parse ? question.parse(given.value, ctx) : given.value;
     }
     if (question.applies && !question.applies(ctx)) return undefined;
@@ -266,7 +281,8 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
     const field = at.field.split(/[.[]/)[0];
     if ((field === 'inputs' || field === 'outputs') && !this.imported) return undefined;
     const option = FIELD_OPTIONS[field];
-    return option && (this.given.has(field) || option === '--from' || field === 'name') ? option : undefined;
+    const questions = FIELD_QUESTIONS[field] ?? [field];
+    return option && (questions.some((q) => this.given.has(q)) || option === '--from' || field === 'name') ? option : undefined;
   }
 }
 

@@ -6,7 +6,8 @@ import { CreateError } from '../../src/create/errors.js';
 
 export interface StageOption {
   readonly name: string;
-  readonly type: 'string' | 'boolean';
+  /** `list`: may be repeated (`--hyperparameter a=1 --hyperparameter b=2`). */
+  readonly type: 'string' | 'boolean' | 'list';
   readonly description: string;
   /** The question it answers (none for switches like --yes). */
   readonly question?: string;
@@ -25,6 +26,11 @@ export const STAGE_OPTIONS: readonly StageOption[] = [
   { name: 'instance-count', type: 'string', question: 'instanceCount', description: 'number of instances (default 1)' },
   { name: 'volume-size', type: 'string', question: 'volumeSizeGb', description: 'storage volume in GB (default 30)' },
   { name: 'max-runtime', type: 'string', question: 'maxRuntimeSeconds', description: 'maximum runtime in seconds (default 3600)' },
+  { name: 'metric', type: 'string', question: 'metric', description: 'evaluation: the metric its gate reads from the report, e.g. accuracy (required)' },
+  { name: 'threshold', type: 'string', question: 'threshold', description: 'evaluation: the least acceptable value of the metric (required; each execution may override it)' },
+  { name: 'greater-is-better', type: 'boolean', question: 'greaterIsBetter', description: 'evaluation: a larger metric is better (default); --no-greater-is-better for errors like rmse' },
+  { name: 'on-fail', type: 'string', question: 'onFail', description: "evaluation: below the threshold, 'fail' the execution (default) or 'skip' the later stages" },
+  { name: 'hyperparameter', type: 'list', question: 'hyperparameters', description: 'training: a hyperparameter as key=value (repeat the option for more)' },
   { name: 'after', type: 'string', question: 'after', description: 'the stage it runs after (default the last one)' },
   { name: 'from', type: 'string', question: 'from', description: 'an existing legacy script (or its folder) to bring in as the stage code' },
   { name: 'yes', type: 'boolean', description: 'take the defaults of everything not given, ask nothing' },
@@ -35,7 +41,8 @@ export const STAGE_OPTIONS: readonly StageOption[] = [
 ];
 
 export interface GivenAnswer {
-  readonly value: string;
+  /** Text; a list for repeatable options. */
+  readonly value: string | readonly string[];
   /** How it was given, for messages: `--mode`. */
   readonly flag: string;
 }
@@ -73,12 +80,20 @@ export function readGiven(options: Record<string, unknown>): Map<string, GivenAn
   if (name !== undefined && name !== '') given.set('name', { value: String(name), flag: 'stage name' });
   for (const option of STAGE_OPTIONS) {
     const value = read(options, option.name);
-    if (!option.question || value === undefined) continue;
-    if (typeof value !== 'string' || value.trim() === '') throw new CreateError(`Invalid --${option.name}: it needs a value`);
-    given.set(option.question, { value: value.trim(), flag: `--${option.name}` });
+    // Booleans the user did not give arrive as '' (see the generator's option declaration).
+    if (!option.question || value === undefined || (option.type === 'boolean' && value === '')) continue;
+    if (option.type === 'boolean') {
+      given.set(option.question, { value: String(value === true || value === 'true'), flag: `--${option.name}` });
+      continue;
+    }
+    const values = [value].flat();
+    if (values.length === 0 || values.some((v) => typeof v !== 'string' || v.trim() === '')) throw new CreateError(`Invalid --${option.name}: it needs a value`);
+    const texts = values.map((v) => String(v).trim());
+    if (option.type === 'string' && texts.length > 1) throw new CreateError(`Invalid --${option.name}: give it once`);
+    given.set(option.question, { value: option.type === 'list' ? texts : texts[0], flag: `--${option.name}` });
   }
 
-  const framework = given.get('framework');
+  const framework = given.get('framework') as { value: string; flag: string } | undefined;
   if (framework?.value.includes('@')) {
     const [fw, version] = framework.value.split('@', 2);
     const separate = given.get('frameworkVersion');

@@ -6,11 +6,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validatePipeline } from '../model/resolve.js';
+import { KIND_FACTS } from '../model/resolve-stage.js';
 import { REGION_PATTERN } from '../model/rules.js';
 import type { StageOptions } from '../model/types.js';
 import { CreateError, describeOrigin, invalidAnswer, type AnswerOrigin } from './errors.js';
 import { projectFieldProblem, stageFieldOf, stageFieldProblem, type ProjectField } from './field-checks.js';
-import type { CreateFlags } from './flags.js';
+import { PRESET_NAMES, type CreateFlags, type PresetName } from './flags.js';
 import { checkReadable, parseFromSpec, type FromItem } from './legacy-import.js';
 import { parseStageSpecs } from './stage-spec.js';
 import { newStage } from './stage-catalog.js';
@@ -26,6 +27,8 @@ export interface GivenAnswers {
   account?: Given<string>;
   bucket?: Given<string>;
   stages?: Given<StageOptions[]>;
+  /** Stage layout when `stages` is not given. */
+  preset?: Given<PresetName>;
   /** Applied to every stage that does not set its own. */
   instanceType?: Given<string>;
   volumeSizeGb?: Given<number>;
@@ -34,8 +37,8 @@ export interface GivenAnswers {
 }
 
 /** Keys an answers file may hold (its stage objects are StageOptions). */
-export const ANSWER_FILE_KEYS = ['name', 'region', 'account', 'bucket', 'stages', 'instanceType', 'volumeSizeGb', 'maxRuntimeSeconds', 'from'] as const;
-const STAGE_KEYS = ['name', 'description', 'kind', 'mode', 'framework', 'imageUri', 'entryScript', 'instanceType', 'instanceCount', 'volumeSizeGb', 'maxRuntimeSeconds', 'environment', 'inputs', 'outputs'];
+export const ANSWER_FILE_KEYS = ['name', 'region', 'account', 'bucket', 'stages', 'preset', 'instanceType', 'volumeSizeGb', 'maxRuntimeSeconds', 'from'] as const;
+const STAGE_KEYS = ['name', 'description', 'kind', 'mode', 'framework', 'imageUri', 'entryScript', 'instanceType', 'instanceCount', 'volumeSizeGb', 'maxRuntimeSeconds', 'environment', 'inputs', 'outputs', 'skippable', 'hyperparameters', 'gate', 'modelStage', 'endpointName', 'endpointWait'];
 
 /** Reads and checks everything given before any question is asked. `cwd` resolves relative paths of flags. */
 export function collectGiven(flags: CreateFlags, cwd: string): GivenAnswers {
@@ -47,6 +50,7 @@ export function collectGiven(flags: CreateFlags, cwd: string): GivenAnswers {
     account: flag(flags.account, 'account'),
     bucket: flag(flags.bucket, 'bucket'),
     stages: flags.stages === undefined ? undefined : flag(parseStageSpecs(flags.stages, '--stages'), 'stages'),
+    preset: flags.preset === undefined ? undefined : flag(parsePreset(flags.preset, '--preset'), 'preset'),
     instanceType: flag(flags.instanceType, 'instance-type'),
     volumeSizeGb: flags.volumeSize === undefined ? undefined : flag(parseWholeNumber(flags.volumeSize, '--volume-size'), 'volume-size'),
     maxRuntimeSeconds: flags.maxRuntime === undefined ? undefined : flag(parseWholeNumber(flags.maxRuntime, '--max-runtime'), 'max-runtime'),
@@ -83,6 +87,11 @@ export function checkGiven(given: GivenAnswers): void {
     const problems = validatePipeline({ name: 'probe', account: '111122223333', region: REGION_PATTERN.test(region) ? region : 'us-east-1', stages: given.stages.value }).filter((p) => stageFieldOf(p));
     if (problems.length > 0) throw invalidAnswer(given.stages.origin, `${problems[0].path}: ${problems[0].message}`);
   }
+}
+
+export function parsePreset(text: string, origin: string): PresetName {
+  if (!(PRESET_NAMES as string[]).includes(text)) throw new CreateError(`Invalid ${origin}: '${text}' is not a preset (allowed: ${PRESET_NAMES.join(', ')})`);
+  return text as PresetName;
 }
 
 export function parseWholeNumber(text: string, origin: string): number {
@@ -130,6 +139,7 @@ export function readAnswersFile(file: string): GivenAnswers {
     account: text('account'),
     bucket: text('bucket'),
     stages: record.stages === undefined ? undefined : entry('stages', fileStages(record.stages, describeOrigin(origin('stages')))),
+    preset: text('preset') && entry('preset', parsePreset(String(record.preset), describeOrigin(origin('preset')))),
     instanceType: text('instanceType'),
     volumeSizeGb: number('volumeSizeGb'),
     maxRuntimeSeconds: number('maxRuntimeSeconds'),
@@ -149,6 +159,8 @@ function fileStages(value: unknown, origin: string): StageOptions[] {
     const unknown = Object.keys(item).filter((k) => !STAGE_KEYS.includes(k));
     if (unknown.length > 0) throw new CreateError(`Invalid ${origin}: stage '${(item as StageOptions).name}' has unknown key(s) ${unknown.join(', ')} (allowed: ${STAGE_KEYS.join(', ')})`);
     const stage = item as StageOptions;
+    // Transform and endpoint stages run their model's image: no mode of their own.
+    if (KIND_FACTS[stage.kind ?? 'processing']?.hasImage === false) return stage;
     // A framework or an image URI says the mode; otherwise a known stage takes its usual one.
     const mode = stage.mode ?? (stage.imageUri ? 'container' : stage.framework ? 'script' : undefined);
     return { ...newStage(stage.name, mode), ...stage };

@@ -3,6 +3,12 @@
  * generator declares its options from this table and the bin prints its help
  * from it.
  */
+import { STAGE_PRESETS } from '../model/defaults.js';
+
+/** The stage layout used when neither `--stages` nor `--preset` says otherwise. */
+export const DEFAULT_PRESET = 'classic';
+export type PresetName = keyof typeof STAGE_PRESETS;
+export const PRESET_NAMES = Object.keys(STAGE_PRESETS) as PresetName[];
 
 export interface FlagSpec {
   readonly name: string;
@@ -26,6 +32,14 @@ export const CREATE_FLAGS: readonly FlagSpec[] = [
     value: '<list>',
     description: 'stages in order, name[:script[:framework@version]] or name[:container[:<ECR image URI>]], comma-separated (default: preprocess:script,predict:container,postprocess:script)',
   },
+  {
+    name: 'preset',
+    type: 'string',
+    value: '<preset>',
+    description: `stage layout when --stages is not given: ${Object.entries(STAGE_PRESETS)
+      .map(([name, stages]) => `${name} (${stages.map((s) => s.name).join(', ')})`)
+      .join(' or ')} (default: ${DEFAULT_PRESET})`,
+  },
   { name: 'instance-type', type: 'string', value: '<type>', description: 'processing instance type of every stage (default: ml.m5.large)' },
   { name: 'volume-size', type: 'string', value: '<GB>', description: 'storage volume of every stage in GB (default: 30)' },
   { name: 'max-runtime', type: 'string', value: '<seconds>', description: 'maximum runtime of every stage job (default: 3600)' },
@@ -47,6 +61,7 @@ export interface CreateFlags {
   readonly account?: string;
   readonly bucket?: string;
   readonly stages?: string;
+  readonly preset?: string;
   readonly instanceType?: string;
   readonly volumeSize?: string;
   readonly maxRuntime?: string;
@@ -80,6 +95,7 @@ export function readFlags(options: Record<string, unknown>): CreateFlags {
     account: text('account'),
     bucket: text('bucket'),
     stages: text('stages'),
+    preset: text('preset'),
     instanceType: text('instance-type'),
     volumeSize: text('volume-size'),
     maxRuntime: text('max-runtime'),

@@ -7,13 +7,18 @@ import { join } from 'node:path';
 import ejs from 'ejs';
 import { PLACEHOLDER_ACCOUNT } from '../docs/readme.js';
 import {
+  DEFAULT_ENDPOINT_WAIT_ATTEMPTS,
+  DEFAULT_ENDPOINT_WAIT_INTERVAL_SECONDS,
+  DEFAULT_INFERENCE_SCRIPT,
   DEFAULT_INSTANCE_COUNT,
   DEFAULT_INSTANCE_TYPE,
   DEFAULT_MAX_RUNTIME_SECONDS,
+  DEFAULT_REPORT_FILE,
   DEFAULT_VOLUME_SIZE_GB,
   defaultEntryScript,
 } from '../model/defaults.js';
 import { defaultFrameworkVersion } from '../model/framework-images.js';
+import { KIND_FACTS } from '../model/resolve-stage.js';
 import type { PipelineOptions, StageOptions } from '../model/types.js';
 import { templatesDir } from '../package-info.js';
 import { tsLiteral, tsString, type LiteralValue } from './ts-literal.js';
@@ -43,28 +48,50 @@ export function renderProjenrc(definition: ProjectDefinition, template = readFil
 }
 
 /**
- * A stage with its default-valued fields left out, keys in reading order.
- * `mode` stays: it is the one choice every reader of a stage wants to see.
+ * A stage with its default-valued fields left out, keys in reading order: every field of every kind
+ * (the kind-specific ones after the common ones). `mode` stays on kinds with an image of their own:
+ * it is the one choice every reader of such a stage wants to see.
  */
 export function compactStage(stage: StageOptions): Record<string, LiteralValue> {
-  const mode = stage.mode ?? (stage.imageUri ? 'container' : 'script');
+  const kind = stage.kind ?? 'processing';
+  // An unknown kind is written as given; the model names the problem.
+  const hasImage = KIND_FACTS[kind]?.hasImage ?? true;
+  const mode = hasImage ? (stage.mode ?? (stage.imageUri ? 'container' : 'script')) : stage.mode;
   const framework = stage.framework;
   const frameworkIsDefault = framework !== undefined && framework.name === 'sklearn' && (framework.version ?? defaultFrameworkVersion('sklearn')) === defaultFrameworkVersion('sklearn');
   const keep = <T>(value: T | undefined, fallback: T) => (value === undefined || value === fallback ? undefined : value);
+  const nonEmpty = <T extends object>(value: T | undefined) => (value && Object.keys(value).length > 0 ? value : undefined);
+  const gate = stage.gate;
+  const wait = stage.endpointWait && {
+    intervalSeconds: keep(stage.endpointWait.intervalSeconds, DEFAULT_ENDPOINT_WAIT_INTERVAL_SECONDS),
+    maxAttempts: keep(stage.endpointWait.maxAttempts, DEFAULT_ENDPOINT_WAIT_ATTEMPTS),
+  };
   return {
     name: stage.name,
     description: stage.description,
     kind: keep(stage.kind, 'processing'),
     mode,
-    framework: mode === 'script' && framework && !frameworkIsDefault ? { name: framework.name, version: framework.version } : undefined,
+    framework: (mode ?? 'script') === 'script' && framework && !frameworkIsDefault ? { name: framework.name, version: framework.version } : undefined,
     imageUri: stage.imageUri,
-    entryScript: keep(stage.entryScript, defaultEntryScript(stage.name)),
+    entryScript: keep(stage.entryScript, kind === 'model' ? DEFAULT_INFERENCE_SCRIPT : defaultEntryScript(stage.name)),
     instanceType: keep(stage.instanceType, DEFAULT_INSTANCE_TYPE),
     instanceCount: keep(stage.instanceCount, DEFAULT_INSTANCE_COUNT),
     volumeSizeGb: keep(stage.volumeSizeGb, DEFAULT_VOLUME_SIZE_GB),
     maxRuntimeSeconds: keep(stage.maxRuntimeSeconds, DEFAULT_MAX_RUNTIME_SECONDS),
-    environment: stage.environment && Object.keys(stage.environment).length > 0 ? stage.environment : undefined,
+    environment: nonEmpty(stage.environment),
     inputs: stage.inputs?.map((i) => ({ name: i.name, from: i.from, localPath: i.localPath })) as LiteralValue,
     outputs: stage.outputs?.map((o) => ({ name: o.name, localPath: o.localPath })) as LiteralValue,
+    skippable: keep(stage.skippable, false),
+    hyperparameters: nonEmpty(stage.hyperparameters),
+    gate: gate && {
+      metric: gate.metric,
+      threshold: gate.threshold,
+      greaterIsBetter: keep(gate.greaterIsBetter, true),
+      onFail: keep(gate.onFail, 'fail'),
+      reportFile: keep(gate.reportFile, DEFAULT_REPORT_FILE),
+    },
+    modelStage: stage.modelStage,
+    endpointName: stage.endpointName,
+    endpointWait: wait && Object.values(wait).some((v) => v !== undefined) ? wait : undefined,
   };
 }
