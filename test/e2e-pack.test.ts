@@ -6,9 +6,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
-const repo = process.cwd();
+// From this file, not process.cwd(): Yeoman tests in the same jest worker change the working directory.
+const repo = fileURLToPath(new URL('..', import.meta.url));
 const python = process.env.LEGACY_MLOPS_PYTHON ?? '/usr/bin/python3';
 const slow = process.env.LEGACY_MLOPS_SLOW === '1';
 const work = mkdtempSync(join(tmpdir(), 'lmo-e2e-'));
