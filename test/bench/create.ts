@@ -20,7 +20,7 @@ export async function benchCreate(runs = 5): Promise<void> {
   };
   const create = (dir: string) =>
     execa(process.execPath, [createBin, 'demo', '--yes', '--skip-install', '--no-git', '--region', 'eu-west-1', '--account', '111122223333'], { cwd: dir, stdin: 'ignore' });
-  console.log('# Scaffolding, command start to files on disk (no install, no git)');
+  console.log('# Scaffolding, command start to exit: an upper bound on the time to files on disk (no install, no git)');
   await inTemp(create)(); // warm the file cache
   console.log(row('create-legacy-mlops demo --yes --skip-install', await timeRuns(runs, inTemp(create))));
   const projenNew = (dir: string) => execa(projenBin, ['new', 'typescript', '--no-post', '--no-git'], { cwd: dir, stdin: 'ignore', env: { ...process.env, CI: 'false' } });
