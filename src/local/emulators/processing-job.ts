@@ -4,15 +4,14 @@
  * files SageMaker writes, the container command run by the stage's backend, exit code 0 = success,
  * /opt/ml/output/message as ExitMessage, outputs copied back to local S3, MaxRuntimeInSeconds enforced.
  */
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { ContainerJob } from '../backends/types.js';
 import { TaskError, messageOf } from '../errors.js';
 import { runJobProcess } from '../job-process.js';
-import type { JobOutputRecord, JobRecord } from '../report.js';
+import type { JobOutputRecord } from '../report.js';
 import type { LocalRunContext } from '../run-context.js';
 import { stageCodeOf } from '../stage-code.js';
-import { RUNNER_ENV, SKIP_REQUIREMENTS, lineLogger, prepareStageJob, preparedTaskOf, staticImageUri, type JobSetting } from './job-support.js';
+import { RUNNER_ENV, SKIP_REQUIREMENTS, lineLogger, prepareStageJob, preparedTaskOf, recordJobEnd, staticImageUri, type JobIdentity, type JobSetting } from './job-support.js';
 import { createJobSandbox, hostPathOf, readExitMessage, writeJobConfig, type JobSandbox } from './job-sandbox.js';
 import {
   DEFAULT_MAX_RUNTIME_SECONDS,
@@ -54,30 +53,11 @@ async function runProcessingJob(value: unknown, setting: JobSetting): Promise<un
     throw new TaskError('SageMaker.ResourceInUse', messageOf(error));
   }
   run.jobs.jobStarted({ stateName: setting.state.name, jobName: request.ProcessingJobName, backend: choice.backend.name });
+  const identity: JobIdentity = { stateName: setting.state.name, stageName: stage.stageName, jobName: request.ProcessingJobName, jobArn: arn, backend: choice.backend.name, createdAt, started, sandbox };
 
   const finish = (outcome: Omit<JobOutcome, 'createdAt' | 'endedAt'>, extra: { exitCode?: number; scriptMs: number; outputs?: JobOutputRecord[] }) => {
     const full: JobOutcome = { ...outcome, createdAt, endedAt: Date.now() };
-    const record: JobRecord = {
-      stateName: setting.state.name,
-      stageName: stage.stageName,
-      jobName: request.ProcessingJobName,
-      jobArn: arn,
-      backend: choice.backend.name,
-      status: full.status,
-      exitCode: extra.exitCode,
-      exitMessage: full.exitMessage,
-      failureReason: full.failureReason,
-      startedAt: new Date(createdAt).toISOString(),
-      durationMs: performance.now() - started,
-      scriptMs: extra.scriptMs,
-      dir: sandbox.dir,
-      stdoutLog: sandbox.stdoutLog,
-      stderrLog: sandbox.stderrLog,
-      outputs: extra.outputs ?? [],
-    };
-    // Like a container's, the job's /tmp does not outlive it.
-    rmSync(join(sandbox.dir, 'tmp'), { recursive: true, force: true });
-    run.jobs.jobEnded(record);
+    recordJobEnd(run, identity, { status: full.status, exitCode: extra.exitCode, exitMessage: full.exitMessage, failureReason: full.failureReason, scriptMs: extra.scriptMs, outputs: extra.outputs });
     const described = describeProcessingJob(request, arn, full);
     // A failed `.sync` job surfaces as States.TaskFailed whose cause is the Describe response.
     if (full.status !== 'Completed') throw new TaskError('States.TaskFailed', JSON.stringify(described));

@@ -6,16 +6,16 @@
  * packed into `<S3OutputPath><job name>/output/model.tar.gz`, which the result names in ModelArtifacts.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ContainerJob } from '../backends/types.js';
 import { TaskError, messageOf } from '../errors.js';
 import { runJobProcess } from '../job-process.js';
-import type { JobOutputRecord, JobRecord } from '../report.js';
+import type { JobOutputRecord } from '../report.js';
 import { stageCodeOf } from '../stage-code.js';
 import { SANDBOX_FOLDERS, createJobSandbox, hostPathOf, readExitMessage, type JobSandbox } from './job-sandbox.js';
-import { RUNNER_ENV, SKIP_REQUIREMENTS, lineLogger, prepareStageJob, preparedTaskOf, staticImageUri, type JobSetting } from './job-support.js';
+import { RUNNER_ENV, SKIP_REQUIREMENTS, lineLogger, prepareStageJob, preparedTaskOf, recordJobEnd, staticImageUri, type JobIdentity, type JobSetting } from './job-support.js';
 import { DEFAULT_MAX_RUNTIME_SECONDS } from './processing-request.js';
 import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
 
@@ -89,30 +89,12 @@ async function runTrainingJob(value: unknown, setting: JobSetting): Promise<unkn
     throw new TaskError('SageMaker.ResourceInUse', messageOf(error));
   }
   context.jobs.jobStarted({ stateName: setting.state.name, jobName: name, backend: choice.backend.name });
+  const job: JobIdentity = { stateName: setting.state.name, stageName: stage.stageName, jobKind: 'training', jobName: name, jobArn: arn, backend: choice.backend.name, createdAt, started, sandbox };
   const artifact = `${request.OutputDataConfig.S3OutputPath.replace(/\/?$/, '/')}${name}/output/model.tar.gz`;
 
   const finish = (status: 'Completed' | 'Failed' | 'Stopped', extra: { startedAt: number; failureReason?: string; exitCode?: number; scriptMs: number; outputs?: JobOutputRecord[] }) => {
     const endedAt = Date.now();
-    const record: JobRecord = {
-      stateName: setting.state.name,
-      stageName: stage.stageName,
-      jobKind: 'training',
-      jobName: name,
-      jobArn: arn,
-      backend: choice.backend.name,
-      status,
-      exitCode: extra.exitCode,
-      failureReason: extra.failureReason,
-      startedAt: new Date(createdAt).toISOString(),
-      durationMs: performance.now() - started,
-      scriptMs: extra.scriptMs,
-      dir: sandbox.dir,
-      stdoutLog: sandbox.stdoutLog,
-      stderrLog: sandbox.stderrLog,
-      outputs: extra.outputs ?? [],
-    };
-    rmSync(join(sandbox.dir, 'tmp'), { recursive: true, force: true });
-    context.jobs.jobEnded(record);
+    recordJobEnd(context, job, { status, exitCode: extra.exitCode, failureReason: extra.failureReason, scriptMs: extra.scriptMs, outputs: extra.outputs });
     const { Tags: _tags, ...described } = request;
     const description = {
       ...described,

@@ -6,17 +6,17 @@
  * answers land in `<S3OutputPath><input file>.out`, as SageMaker assembles them.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { readTemplate } from '../../stages/template-files.js';
 import type { ContainerJob } from '../backends/types.js';
 import { TaskError, messageOf } from '../errors.js';
 import { runJobProcess } from '../job-process.js';
-import type { JobOutputRecord, JobRecord } from '../report.js';
+import type { JobOutputRecord } from '../report.js';
 import type { StageCode } from '../stage-code.js';
 import { SANDBOX_FOLDERS, createJobSandbox, hostPathOf, readExitMessage, type JobSandbox } from './job-sandbox.js';
-import { RUNNER_ENV, lineLogger, prepareStageJob, preparedTaskOf, type JobSetting } from './job-support.js';
+import { RUNNER_ENV, lineLogger, prepareStageJob, preparedTaskOf, recordJobEnd, type JobIdentity, type JobSetting } from './job-support.js';
 import { DEFAULT_MAX_RUNTIME_SECONDS } from './processing-request.js';
 import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
 
@@ -93,29 +93,11 @@ async function runTransformJob(value: unknown, setting: JobSetting): Promise<unk
     throw new TaskError('SageMaker.ResourceInUse', messageOf(error));
   }
   context.jobs.jobStarted({ stateName: setting.state.name, jobName: name, backend: choice.backend.name });
+  const job: JobIdentity = { stateName: setting.state.name, stageName: stage.stageName, jobKind: 'transform', jobName: name, jobArn: arn, backend: choice.backend.name, createdAt, started, sandbox };
 
   const finish = (status: 'Completed' | 'Failed' | 'Stopped', extra: { startedAt: number; failureReason?: string; exitCode?: number; scriptMs: number; outputs?: JobOutputRecord[] }) => {
     const endedAt = Date.now();
-    const record: JobRecord = {
-      stateName: setting.state.name,
-      stageName: stage.stageName,
-      jobKind: 'transform',
-      jobName: name,
-      jobArn: arn,
-      backend: choice.backend.name,
-      status,
-      exitCode: extra.exitCode,
-      failureReason: extra.failureReason,
-      startedAt: new Date(createdAt).toISOString(),
-      durationMs: performance.now() - started,
-      scriptMs: extra.scriptMs,
-      dir: sandbox.dir,
-      stdoutLog: sandbox.stdoutLog,
-      stderrLog: sandbox.stderrLog,
-      outputs: extra.outputs ?? [],
-    };
-    rmSync(join(sandbox.dir, 'tmp'), { recursive: true, force: true });
-    context.jobs.jobEnded(record);
+    recordJobEnd(context, job, { status, exitCode: extra.exitCode, failureReason: extra.failureReason, scriptMs: extra.scriptMs, outputs: extra.outputs });
     const { Tags: _tags, ...described } = request;
     const description = {
       ...described,
