@@ -10,21 +10,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { AWS_ISOLATION } from './aws-isolation.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OLD_NODE = '/usr/bin/node';
 
 /** No AWS credentials and no region from the environment; a git identity for the first commit. */
 const ENV: Record<string, string | undefined> = {
-  AWS_ACCESS_KEY_ID: undefined,
-  AWS_SECRET_ACCESS_KEY: undefined,
-  AWS_SESSION_TOKEN: undefined,
-  AWS_PROFILE: undefined,
-  AWS_REGION: undefined,
-  AWS_DEFAULT_REGION: undefined,
-  AWS_CONFIG_FILE: '/nonexistent/aws-config',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-  AWS_EC2_METADATA_DISABLED: 'true',
+  ...AWS_ISOLATION,
   GIT_AUTHOR_NAME: 'Test Author',
   GIT_AUTHOR_EMAIL: 'author@example.com',
   GIT_COMMITTER_NAME: 'Test Author',

@@ -13,38 +13,14 @@ import helpers from 'yeoman-test';
 import AppGenerator from '../generators/app/index.js';
 import { nameFromDirectory } from '../generators/app/prompts.js';
 import { stageInputKey } from '../src/asl/input-paths.js';
+import { isolateFromAws } from './aws-isolation.js';
 
 const GENERATOR = fileURLToPath(new URL('../generators/app/index.ts', import.meta.url));
 const REPO_ROOT = path.resolve(path.dirname(GENERATOR), '../..');
 const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/legacy-scorer:2024-01';
 const TARBALL_SPEC = 'file:/tmp/generator-legacy-mlops-0.1.0.tgz';
 
-/** No AWS credentials anywhere: the account lookup fails fast and the same way on every machine. */
-const AWS_ISOLATION = {
-  AWS_ACCESS_KEY_ID: undefined,
-  AWS_SECRET_ACCESS_KEY: undefined,
-  AWS_SESSION_TOKEN: undefined,
-  AWS_PROFILE: undefined,
-  AWS_REGION: undefined,
-  AWS_DEFAULT_REGION: undefined,
-  AWS_CONFIG_FILE: '/nonexistent/aws-config',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
-const savedEnv: Record<string, string | undefined> = {};
-beforeAll(() => {
-  for (const [key, value] of Object.entries(AWS_ISOLATION)) {
-    savedEnv[key] = process.env[key];
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-});
-afterAll(() => {
-  for (const [key, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-});
+isolateFromAws();
 
 function run() {
   return helpers.run<AppGenerator>(AppGenerator, { resolved: GENERATOR });

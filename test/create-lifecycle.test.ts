@@ -16,38 +16,15 @@ import { validateProject } from '../src/checks/index.js';
 import { compactStage, renderProjenrc } from '../src/create/projenrc.js';
 import { readDeclaredOptions } from '../src/edit/projenrc-options.js';
 import { LIFECYCLE_STAGES, STAGE_PRESETS, resolvePipeline, type PipelineOptions, type StageOptions } from '../src/model/index.js';
+import { AWS_ISOLATION, isolateFromAws } from './aws-isolation.js';
 
 const GENERATOR = fileURLToPath(new URL('../generators/app/index.ts', import.meta.url));
 const REPO_ROOT = path.resolve(path.dirname(GENERATOR), '../..');
 const PROJECT = { name: 'churn', region: 'eu-west-1', account: '111122223333' } as const;
 
-const AWS_ISOLATION: Record<string, string | undefined> = {
-  AWS_ACCESS_KEY_ID: undefined,
-  AWS_SECRET_ACCESS_KEY: undefined,
-  AWS_SESSION_TOKEN: undefined,
-  AWS_PROFILE: undefined,
-  AWS_REGION: undefined,
-  AWS_DEFAULT_REGION: undefined,
-  AWS_CONFIG_FILE: '/nonexistent/aws-config',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
-const savedEnv: Record<string, string | undefined> = {};
+isolateFromAws();
 const dirs: string[] = [];
-beforeAll(() => {
-  for (const [key, value] of Object.entries(AWS_ISOLATION)) {
-    savedEnv[key] = process.env[key];
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-});
-afterAll(() => {
-  for (const [key, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
-});
+afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 function tempDir(label: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `create-lifecycle-${label}-`));
