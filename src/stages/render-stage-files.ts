@@ -105,10 +105,9 @@ function renderLegacyCode(stage: ResolvedStage, pipeline: ResolvedPipeline, role
   });
 }
 
-function renderTrainingScript(stage: ResolvedStage, pipeline: ResolvedPipeline): string {
-  const legacyFunction = legacyFunctionName('train');
-  const legacyCode = renderLegacyCode(stage, pipeline, 'train', legacyFunction);
-  return ejs.render(TRAINING_SCRIPT, {
+/** What every stub's header and command line say about its stage. */
+function scriptHeaderData(stage: ResolvedStage, pipeline: ResolvedPipeline) {
+  return {
     py: pyString,
     docTitle: docstringLine(`${stage.name}: ${stage.description}`),
     argparseDescription: pyString(`${stage.name}: ${stage.description}`),
@@ -116,6 +115,14 @@ function renderTrainingScript(stage: ResolvedStage, pipeline: ResolvedPipeline):
     pipelineName: pipeline.name,
     runsOn: runsOn(stage),
     scriptPath: `stages/${stage.name}/${stage.entryScript}`,
+  };
+}
+
+function renderTrainingScript(stage: ResolvedStage, pipeline: ResolvedPipeline): string {
+  const legacyFunction = legacyFunctionName('train');
+  const legacyCode = renderLegacyCode(stage, pipeline, 'train', legacyFunction);
+  return ejs.render(TRAINING_SCRIPT, {
+    ...scriptHeaderData(stage, pipeline),
     channels: stage.inputs,
     inferenceScript: inferenceScriptOf(stage, pipeline),
     legacyFunction,
@@ -133,13 +140,7 @@ function renderStageScript(stage: ResolvedStage, pipeline: ResolvedPipeline): st
   const legacyFunction = role === 'generic' ? legacyFunctionName(stage.name) : legacyFunctionName(role);
   const legacyCode = renderLegacyCode(stage, pipeline, role, legacyFunction);
   return ejs.render(STAGE_SCRIPT, {
-    py: pyString,
-    docTitle: docstringLine(`${stage.name}: ${stage.description}`),
-    argparseDescription: pyString(`${stage.name}: ${stage.description}`),
-    stageName: stage.name,
-    pipelineName: pipeline.name,
-    runsOn: runsOn(stage),
-    scriptPath: `stages/${stage.name}/${stage.entryScript}`,
+    ...scriptHeaderData(stage, pipeline),
     inputs: stage.inputs,
     outputs: stage.outputs,
     legacyFunction,
