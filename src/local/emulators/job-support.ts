@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BackendChoice } from '../backends/select.js';
 import { LocalRunRefused } from '../errors.js';
+import { runJobProcess, type JobProcessResult, type JobProcessSpec } from '../job-process.js';
 import { ensureStageVenv, type PythonInterpreter } from '../python-env.js';
 import type { JobOutputRecord, JobRecord } from '../report.js';
 import type { LocalRunContext } from '../run-context.js';
@@ -137,4 +138,22 @@ export function recordJobEnd(run: LocalRunContext, job: JobIdentity, end: JobEnd
   rmSync(join(job.sandbox.dir, 'tmp'), { recursive: true, force: true });
   run.jobs.jobEnded(record);
   return record;
+}
+
+/** Runs a launched job in its sandbox: logs to the sandbox, the run's Ctrl-C, live output when following. */
+export function runInSandbox(
+  run: LocalRunContext,
+  sandbox: JobSandbox,
+  launch: Pick<JobProcessSpec, 'argv' | 'env' | 'cwd' | 'stop'>,
+  maxRuntimeSeconds: number,
+  stageName: string,
+): Promise<JobProcessResult> {
+  return runJobProcess({
+    ...launch,
+    stdoutLog: sandbox.stdoutLog,
+    stderrLog: sandbox.stderrLog,
+    maxRuntimeMs: maxRuntimeSeconds * 1000,
+    signal: run.signal,
+    onOutput: run.follow ? lineLogger(run, stageName) : undefined,
+  });
 }

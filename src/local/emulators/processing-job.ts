@@ -7,11 +7,10 @@
 import { mkdirSync } from 'node:fs';
 import type { ContainerJob } from '../backends/types.js';
 import { TaskError, messageOf } from '../errors.js';
-import { runJobProcess } from '../job-process.js';
 import type { JobOutputRecord } from '../report.js';
 import type { LocalRunContext } from '../run-context.js';
 import { stageCodeOf } from '../stage-code.js';
-import { RUNNER_ENV, SKIP_REQUIREMENTS, lineLogger, prepareStageJob, preparedTaskOf, recordJobEnd, staticImageUri, type JobIdentity, type JobSetting } from './job-support.js';
+import { RUNNER_ENV, SKIP_REQUIREMENTS, prepareStageJob, preparedTaskOf, recordJobEnd, runInSandbox, staticImageUri, type JobIdentity, type JobSetting } from './job-support.js';
 import { createJobSandbox, hostPathOf, readExitMessage, writeJobConfig, type JobSandbox } from './job-sandbox.js';
 import {
   DEFAULT_MAX_RUNTIME_SECONDS,
@@ -92,14 +91,7 @@ async function runProcessingJob(value: unknown, setting: JobSetting): Promise<un
   }
   const maxRuntime = request.StoppingCondition?.MaxRuntimeInSeconds ?? DEFAULT_MAX_RUNTIME_SECONDS;
   const startedAt = Date.now();
-  const result = await runJobProcess({
-    ...launch,
-    stdoutLog: sandbox.stdoutLog,
-    stderrLog: sandbox.stderrLog,
-    maxRuntimeMs: maxRuntime * 1000,
-    signal: run.signal,
-    onOutput: run.follow ? lineLogger(run, stage.stageName) : undefined,
-  });
+  const result = await runInSandbox(run, sandbox, launch, maxRuntime, stage.stageName);
   const exitMessage = readExitMessage(sandbox);
   const extra = { exitCode: result.exitCode, scriptMs: result.elapsedMs };
   if (result.timedOut) {

@@ -11,11 +11,10 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ContainerJob } from '../backends/types.js';
 import { TaskError, messageOf } from '../errors.js';
-import { runJobProcess } from '../job-process.js';
 import type { JobOutputRecord } from '../report.js';
 import { stageCodeOf } from '../stage-code.js';
 import { SANDBOX_FOLDERS, createJobSandbox, hostPathOf, readExitMessage, type JobSandbox } from './job-sandbox.js';
-import { RUNNER_ENV, SKIP_REQUIREMENTS, lineLogger, prepareStageJob, preparedTaskOf, recordJobEnd, staticImageUri, type JobIdentity, type JobSetting } from './job-support.js';
+import { RUNNER_ENV, SKIP_REQUIREMENTS, prepareStageJob, preparedTaskOf, recordJobEnd, runInSandbox, staticImageUri, type JobIdentity, type JobSetting } from './job-support.js';
 import { DEFAULT_MAX_RUNTIME_SECONDS } from './processing-request.js';
 import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
 
@@ -135,14 +134,7 @@ async function runTrainingJob(value: unknown, setting: JobSetting): Promise<unkn
   }
   const maxRuntime = request.StoppingCondition?.MaxRuntimeInSeconds ?? DEFAULT_MAX_RUNTIME_SECONDS;
   const startedAt = Date.now();
-  const result = await runJobProcess({
-    ...launch,
-    stdoutLog: sandbox.stdoutLog,
-    stderrLog: sandbox.stderrLog,
-    maxRuntimeMs: maxRuntime * 1000,
-    signal: context.signal,
-    onOutput: context.follow ? lineLogger(context, stage.stageName) : undefined,
-  });
+  const result = await runInSandbox(context, sandbox, launch, maxRuntime, stage.stageName);
   const failure = readExitMessage(sandbox, 'failure');
   const extra = { startedAt, exitCode: result.exitCode, scriptMs: result.elapsedMs };
   if (result.timedOut) return finish('Stopped', { ...extra, failureReason: `MaxRuntimeExceeded: the job ran longer than MaxRuntimeInSeconds (${maxRuntime} s) and was stopped` });

@@ -12,11 +12,10 @@ import { promisify } from 'node:util';
 import { readTemplate } from '../../stages/template-files.js';
 import type { ContainerJob } from '../backends/types.js';
 import { TaskError, messageOf } from '../errors.js';
-import { runJobProcess } from '../job-process.js';
 import type { JobOutputRecord } from '../report.js';
 import type { StageCode } from '../stage-code.js';
 import { SANDBOX_FOLDERS, createJobSandbox, hostPathOf, readExitMessage, type JobSandbox } from './job-sandbox.js';
-import { RUNNER_ENV, lineLogger, prepareStageJob, preparedTaskOf, recordJobEnd, type JobIdentity, type JobSetting } from './job-support.js';
+import { RUNNER_ENV, prepareStageJob, preparedTaskOf, recordJobEnd, runInSandbox, type JobIdentity, type JobSetting } from './job-support.js';
 import { DEFAULT_MAX_RUNTIME_SECONDS } from './processing-request.js';
 import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
 
@@ -140,15 +139,8 @@ async function runTransformJob(value: unknown, setting: JobSetting): Promise<unk
     return finish('Failed', { startedAt: Date.now(), scriptMs: 0, failureReason: `ClientError: ${messageOf(error)}` });
   }
   const startedAt = Date.now();
-  const result = await runJobProcess({
-    ...launch,
-    stdoutLog: sandbox.stdoutLog,
-    stderrLog: sandbox.stderrLog,
-    // The request has no max runtime; the Task's TimeoutSeconds bounds the job in the state machine.
-    maxRuntimeMs: DEFAULT_MAX_RUNTIME_SECONDS * 1000,
-    signal: context.signal,
-    onOutput: context.follow ? lineLogger(context, stage.stageName) : undefined,
-  });
+  // The request has no max runtime; the Task's TimeoutSeconds bounds the job in the state machine.
+  const result = await runInSandbox(context, sandbox, launch, DEFAULT_MAX_RUNTIME_SECONDS, stage.stageName);
   const failure = readExitMessage(sandbox, 'failure');
   const extra = { startedAt, exitCode: result.exitCode, scriptMs: result.elapsedMs };
   if (result.aborted) return finish('Stopped', { ...extra, failureReason: 'Stopped: the local execution was interrupted' });
