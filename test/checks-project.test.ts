@@ -1,5 +1,5 @@
 /** `validateProject` on a generated repo's files, and the `validate` command's output and exit codes. */
-import { mkdirSync, mkdtempSync as makeTempDir, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildStateMachine } from '../src/asl/index.js';
@@ -9,16 +9,9 @@ import { buildPipelineModel } from '../src/construct/pipeline-model.js';
 import { buildIamDocuments } from '../src/iam/index.js';
 import { buildExecutionInput, buildExecutionInputSchema } from '../src/input/index.js';
 import { resolvePipeline, type PipelineOptions } from '../src/model/index.js';
+import { trackedMkdtemp as mkdtempSync } from './temp-dirs.js';
 
 
-const tempDirs: string[] = [];
-/** A fresh temporary directory, removed after the file's tests. */
-function mkdtempSync(prefix: string): string {
-  const dir = makeTempDir(prefix);
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 type Json = any;
 

@@ -3,7 +3,7 @@
  * checker catches a defect planted in the ASL, the sample input or the sources.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync as makeTempDir, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildStateMachine } from '../src/asl/index.js';
@@ -26,16 +26,9 @@ import {
 } from '../src/checks/index.js';
 import { buildExecutionInput, buildExecutionInputSchema } from '../src/input/index.js';
 import { resolvePipeline, type PipelineOptions } from '../src/model/index.js';
+import { trackedMkdtemp as mkdtempSync } from './temp-dirs.js';
 
 
-const tempDirs: string[] = [];
-/** A fresh temporary directory, removed after the file's tests. */
-function mkdtempSync(prefix: string): string {
-  const dir = makeTempDir(prefix);
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 type Json = any;
 
