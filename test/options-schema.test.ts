@@ -90,7 +90,7 @@ describe('unknown keys and wrong types are errors naming key, stage and the clos
     ['stages not a list', { ...base, stages: { name: 'prep' } }, /^stages: must be an array, not an object$/],
     ['count as a string', { ...base, stages: [{ name: 'prep', instanceCount: '2' }] }, /instanceCount: must be a number, not the string '2'$/],
     ['explicit null', { ...base, stages: [{ name: 'prep', instanceType: null }] }, /instanceType: must be a string, not null$/],
-    ['skippable as a string', { ...base, stages: [{ name: 'prep', skippable: 'yes' }] }, /skippable: must be a boolean, not the string 'yes'$/],
+    ['skippable as a string', { ...base, stages: [{ name: 'prep', skippable: 'yes' }] }, /skippable: must be true or false, not the string 'yes'$/],
   ];
   test.each(cases)('%s', (_label, options, expected) => {
     const problems = problemsOf(options);

@@ -247,7 +247,8 @@ function toProblem(error: ErrorObject, instancePath: string, root: unknown, cand
     case 'type': {
       const expected = String(error.params.type);
       const hint = expected === 'object' && typeof value === 'string' ? objectHint(instancePath, value) : '';
-      return { path, message: `must be ${article(expected)}, not ${describe(value)}${hint}` };
+      const wanted = expected === 'boolean' ? 'true or false' : article(expected);
+      return { path, message: `must be ${wanted}, not ${describe(value)}${hint}` };
     }
     case 'enum': {
       const allowed = (error.params.allowedValues as unknown[]).map(String);
