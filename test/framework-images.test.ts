@@ -1,5 +1,5 @@
-import { FRAMEWORKS, IMAGE_TABLE_SOURCE, KNOWN_REGIONS, defaultFrameworkVersion, recogniseFrameworkImage, resolveFrameworkImage } from '../src/model/framework-images';
-import { PUBLISHED_IMAGES } from '../src/model/framework-image-data';
+import { FRAMEWORKS, IMAGE_TABLE_SOURCE, KNOWN_REGIONS, defaultFrameworkVersion, recogniseFrameworkImage, resolveFrameworkImage } from '../src/model/framework-images.js';
+import { PUBLISHED_IMAGES } from '../src/model/framework-image-data.js';
 
 describe('framework image table (every version AWS publishes for jobs, per region)', () => {
   test('holds every scikit-learn, XGBoost and PyTorch version of the SDK training scope, and says where from', () => {
