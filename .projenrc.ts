@@ -69,6 +69,8 @@ const project = new typescript.TypeScriptProject({
     'asl-validator@^4.0.0',
     'aws-local-stepfunctions@^3.0.0',
     'ajv@^8.20.0',
+    // closest valid key for an unknown option (did you mean …?)
+    'fastest-levenshtein@^1.0.16',
     'tsx@^4.23.15',
     // The construct acknowledges cdk-nag findings with reasons; the add-stage editor walks .projenrc.ts with the TS compiler API.
     'cdk-nag@^3.0.2',

@@ -5,3 +5,4 @@ export * from './rules.js';
 export * from './framework-images.js';
 export * from './resolve.js';
 export * from './warnings.js';
+export * from './options-schema.js';
