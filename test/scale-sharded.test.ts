@@ -46,9 +46,9 @@ describe('sharded inputs in the model and the ASL', () => {
   });
 
   test('bad values and other kinds are refused with one line naming the field', () => {
-    expect(validatePipeline({ ...BASE, stages: [{ name: 'shard', inputs: [{ name: 'data', distribution: 'split' as never }] }] }).map((p) => `${p.path}: ${p.message}`)).toEqual([
-      `stages[0] (shard).inputs[0].distribution: "split" must be 'replicated' (every instance gets every object) or 'sharded' (each instance gets a share of the objects)`,
-    ]);
+    const wrong = validatePipeline({ ...BASE, stages: [{ name: 'shard', inputs: [{ name: 'data', distribution: 'split' as never }] }] });
+    expect(wrong.map((p) => p.path)).toEqual(['stages[0] (shard).inputs[0].distribution']);
+    expect(wrong[0].message).toMatch(/replicated.*sharded/);
     const training = validatePipeline({ ...BASE, stages: [{ name: 'train', kind: 'training', inputs: [{ name: 'train', distribution: 'sharded' }] }] });
     expect(training.map((p) => p.path)).toEqual(['stages[0] (train).inputs[0].distribution']);
     expect(training[0].message).toMatch(/only processing stages shard/);
