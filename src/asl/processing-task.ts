@@ -78,16 +78,16 @@ export function jobNameExpression(stage: ResolvedStage): string {
 }
 
 export function processingTaskState(stage: ResolvedStage, pipeline: ResolvedPipeline, next: string | undefined): TaskState {
-  const s3Input = (localPath: string, uri: { key: string; value: string }): JsonObject => ({
+  const s3Input = (localPath: string, uri: { key: string; value: string }, sharded = false): JsonObject => ({
     [uri.key]: uri.value,
     LocalPath: localPath,
     S3DataType: 'S3Prefix',
     S3InputMode: 'File',
-    S3DataDistributionType: 'FullyReplicated',
+    S3DataDistributionType: sharded ? 'ShardedByS3Key' : 'FullyReplicated',
   });
   const inputs: JsonObject[] = stage.inputs.map((input) => ({
     InputName: input.name,
-    S3Input: s3Input(input.localPath, inputSourceUri(input.from, pipeline)),
+    S3Input: s3Input(input.localPath, inputSourceUri(input.from, pipeline), input.distribution === 'sharded'),
   }));
   const appSpecification: JsonObject = { 'ImageUri.$': stageSettingPath(stage.name, 'imageUri') };
   if (stage.mode === 'script') {

@@ -10,6 +10,7 @@ export interface ProcessingS3Input {
   readonly LocalPath: string;
   readonly S3DataType?: string;
   readonly S3InputMode?: string;
+  readonly S3DataDistributionType?: string;
 }
 
 export interface ProcessingRequest {
