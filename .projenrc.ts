@@ -74,6 +74,8 @@ const project = new typescript.TypeScriptProject({
     // The construct acknowledges cdk-nag findings with reasons; the add-stage editor walks .projenrc.ts with the TS compiler API.
     'cdk-nag@^3.0.2',
     'typescript@~6.0',
+    // The run report page lays out the state machine graph (pure JS, no DOM) and draws it as inline SVG.
+    '@dagrejs/dagre@^3.1.3',
   ],
   devDeps: [
     'jest@^30.5.2',
@@ -90,6 +92,8 @@ const project = new typescript.TypeScriptProject({
     // Source of src/model/instance-types.ts (`npx projen instance-types`); nothing shipped imports it.
     '@aws-sdk/client-sagemaker@^3.1142.0',
     'yaml@^2.9.1',
+    // Drives Debian's chromium (never a downloaded browser) to check the run report page as a person sees it.
+    'playwright-core@^1.65.1',
   ],
   bin: {
     'create-legacy-mlops': 'lib/src/cli/create.js',
