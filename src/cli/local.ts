@@ -3,8 +3,11 @@
  * Exit codes: 0 the execution succeeded, 1 it failed or timed out, 2 refused before any job started,
  * 130 interrupted (Ctrl-C, SIGINT), 143 terminated (SIGTERM).
  */
+import { join } from 'node:path';
 import { LOCAL_USAGE, LocalRunRefused, parseLocalArgs, runPipelineLocally } from '../local/index.js';
 import { killAllJobsNow } from '../local/job-process.js';
+import { REPORT_PAGE_FILE } from '../report/local-record.js';
+import { openPage } from '../report/open-page.js';
 
 export const EXIT_REFUSED = 2;
 export const EXIT_INTERRUPTED = 130;
@@ -36,7 +39,12 @@ export async function runLocal(argv: string[], cwd: string): Promise<number> {
       console.log(LOCAL_USAGE);
       return 0;
     }
-    const report = await runPipelineLocally({ ...options, repoRoot: cwd, signal: stop.signal });
+    const { open, ...runOptions } = options;
+    const report = await runPipelineLocally({ ...runOptions, repoRoot: cwd, signal: stop.signal });
+    if (open) {
+      const problem = await openPage(join(report.runDir, REPORT_PAGE_FILE));
+      if (problem) console.error(`legacy-mlops local: ${problem}`);
+    }
     if (report.status === 'SUCCEEDED') return 0;
     return received ? interrupted() : 1;
   } catch (error) {
