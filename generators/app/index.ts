@@ -1,47 +1,13 @@
 /**
- * `yo legacy-mlops [directory]` (and `create-legacy-mlops`): asks what the
- * pipeline model needs, or takes it from flags and an answers file, then
- * writes the project through `.projenrc.ts` and in-process projen synthesis.
+ * `yo legacy-mlops [directory]` (and `create-legacy-mlops` when it may ask): the Yeoman face of
+ * CreateSession. It declares the options from CREATE_FLAGS and runs the session's phases as its own.
  */
-import * as path from 'node:path';
 import Generator, { type BaseFeatures, type BaseOptions } from 'yeoman-generator';
-import { lookupAccount } from '../../src/create/aws-account.js';
-import { collectGiven, type GivenAnswers } from '../../src/create/answers.js';
-import { CreateError, describeOrigin, type AnswerOrigin } from '../../src/create/errors.js';
-import { stageFieldOf } from '../../src/create/field-checks.js';
-import { CREATE_FLAGS, DEFAULT_PRESET, readFlags, type CreateFlags, type PresetName } from '../../src/create/flags.js';
-import { planImport, type ImportPlan } from '../../src/create/legacy-import.js';
-import { seconds } from '../../src/create/progress.js';
-import type { ProjectDefinition } from '../../src/create/projenrc.js';
-import { scaffold, type ScaffoldResult } from '../../src/create/scaffold.js';
-import { newStage } from '../../src/create/stage-catalog.js';
-import { deriveChannels, withEntryScripts } from '../../src/create/stage-channels.js';
-import { checkTarget } from '../../src/create/target-dir.js';
-import { PLACEHOLDER_ACCOUNT } from '../../src/docs/readme.js';
-import { STAGE_PRESETS } from '../../src/model/defaults.js';
-import { validatePipeline } from '../../src/model/resolve.js';
-import type { PipelineOptions, StageOptions } from '../../src/model/types.js';
-import { shellQuote } from '../../src/create/shell-quote.js';
-import { Conversation } from './conversation.js';
-import {
-  CONFIRM_PATHS_QUESTION,
-  CUSTOM_STAGES,
-  PROJECT_QUESTIONS,
-  STAGE_IMAGE_QUESTIONS,
-  STAGE_SETTING_QUESTIONS,
-  TUNE_QUESTION,
-  applyImageAnswers,
-  settingApplies,
-  type FromAnswer,
-  type StageSettingField,
-  type ProjectContext,
-} from './prompts.js';
+import type { Conversation } from './conversation.js';
+import { CreateSession, type AppOptions } from './create-session.js';
+import { CREATE_FLAGS } from '../../src/create/flags.js';
 
-export const NEXT_COMMANDS = [
-  { command: 'npx projen local', why: 'run the pipeline on this machine, no AWS account needed' },
-  { command: 'npx projen validate', why: 'check the state machine, IAM policies and inputs offline' },
-  { command: 'npx projen deploy', why: 'deploy the pipeline to your AWS account with the CDK' },
-];
+export { NEXT_COMMANDS, type AppOptions } from './create-session.js';
 
 /**
  * yeoman logs "An error occured while running <task>" before every failure; our
@@ -55,45 +21,13 @@ function withoutTaskFailureLine<L extends ((...args: never[]) => unknown) & { er
   return quiet;
 }
 
-/** The generator's options: the flags of CREATE_FLAGS (kebab-case from the command line, camelCase when set in code). */
-export type AppOptions = BaseOptions & {
-  directory?: string;
-  name?: string;
-  region?: string;
-  account?: string;
-  bucket?: string;
-  stages?: string;
-  preset?: string;
-  'instance-type'?: string;
-  'volume-size'?: string;
-  'max-runtime'?: string;
-  from?: string;
-  answers?: string;
-  yes?: boolean;
-  'skip-install'?: boolean;
-  git?: boolean;
-  force?: boolean;
-  'package-spec'?: string;
-  packageSpec?: string;
-  interactive?: boolean;
-};
+export default class LegacyMlopsGenerator extends Generator<Record<string, unknown>, BaseOptions & AppOptions> {
+  private session!: CreateSession;
 
-export default class LegacyMlopsGenerator extends Generator<Record<string, unknown>, AppOptions> {
-  flags!: CreateFlags;
-  target!: string;
-  given!: GivenAnswers;
-  conversation!: Conversation;
-  /** The project as it will be written (set by the end of prompting). */
-  definition?: ProjectDefinition;
-  imports?: ImportPlan;
-  /** Said during the run; kept so tests and the bin can read them. */
-  readonly notes: string[] = [];
-  result?: ScaffoldResult;
-
-  constructor(args?: string[], options?: AppOptions, features?: BaseFeatures) {
+  constructor(args?: string[], options?: BaseOptions & AppOptions, features?: BaseFeatures) {
     // We run npm install ourselves, in the staging folder: yeoman's own install step stays off.
     super(args, options, { ...features, customInstallTask: true });
-    (this as unknown as { log: Generator["log"] }).log = withoutTaskFailureLine(this.log);
+    (this as unknown as { log: Generator['log'] }).log = withoutTaskFailureLine(this.log);
     this.argument('directory', { type: String, required: false, description: 'folder to create the project in (default: the current folder)' });
     for (const flag of CREATE_FLAGS) {
       this.option(flag.name, {
@@ -106,156 +40,35 @@ export default class LegacyMlopsGenerator extends Generator<Record<string, unkno
     }
   }
 
+  /** Said during the run (tests and the bin read them). */
+  get notes(): readonly string[] {
+    return this.session.notes;
+  }
+
+  /** The prompts shown and answers taken (tests read `conversation.asked`). */
+  get conversation(): Conversation {
+    return this.session.conversation;
+  }
+
   initializing(): void {
-    this.flags = readFlags(this.options);
-    this.target = path.resolve(this.contextRoot, this.flags.directory ?? '.');
-    // Never wait on a prompt without a terminal (CI), nor under --yes.
-    const interactive = !this.flags.yes && (this.flags.interactive ?? Boolean(process.stdin.isTTY && process.stdout.isTTY));
-    this.conversation = new Conversation({ interactive, yes: this.flags.yes, prompt: (questions) => this.prompt(questions as never) as Promise<Record<string, unknown>> });
-    // Everything given is checked before the first question, and the target before anything is asked.
-    this.given = collectGiven(this.flags, this.contextRoot);
-    checkTarget(this.target, this.flags.force);
+    this.session = new CreateSession({
+      options: this.options as AppOptions & Record<string, unknown>,
+      contextRoot: this.contextRoot,
+      prompt: (questions) => this.prompt(questions as never) as Promise<Record<string, unknown>>,
+      log: (line) => this.log(line),
+    });
+    this.session.initializing();
   }
 
   async prompting(): Promise<void> {
-    const ctx: ProjectContext = { directoryName: path.basename(this.target), cwd: this.contextRoot, env: process.env, interactive: this.conversation.interactive, draft: {} };
-    const given = this.given as Record<string, { value: unknown; origin: AnswerOrigin } | undefined>;
-    for (const question of PROJECT_QUESTIONS) {
-      if (question.name === 'account' && !this.given.account) await this._detectAccount(ctx);
-      if ((question.name === 'preset' || question.name === 'stageNames' || question.name === 'customStages') && this.given.stages) {
-        ctx.draft.stages = this.given.stages.value;
-        continue;
-      }
-      ctx.draft[question.name] = await this.conversation.ask(question, ctx, given[question.name]);
-    }
-
-    const preset = (ctx.draft.preset ?? DEFAULT_PRESET) as PresetName;
-    // The classic layout is picked stage by stage at the checkbox; another preset is taken whole.
-    const askedStages = !this.given.stages && preset === DEFAULT_PRESET;
-    let stages = this.given.stages?.value ?? (preset !== DEFAULT_PRESET ? structuredClone([...STAGE_PRESETS[preset]]) as StageOptions[] : [
-      ...(ctx.draft.stageNames as string[]).filter((s) => s !== CUSTOM_STAGES).map((name) => newStage(name)),
-      ...((ctx.draft.customStages as string[] | undefined) ?? []).map((name) => newStage(name)),
-    ]);
-    const region = String(ctx.draft.region);
-    // Flags that set every stage set the stages whose kind takes them.
-    const everyStage = { instanceType: this.given.instanceType, volumeSizeGb: this.given.volumeSizeGb, maxRuntimeSeconds: this.given.maxRuntimeSeconds };
-    stages = stages.map((s) => {
-      const set = Object.entries(everyStage).filter(([field, given]) => given && s[field as StageSettingField] === undefined && settingApplies(field as StageSettingField, s));
-      return { ...s, ...Object.fromEntries(set.map(([field, given]) => [field, given!.value])) };
-    });
-    if (this.conversation.interactive && askedStages) stages = await this._askStageImages(stages, region);
-
-    const from = ctx.draft.from as FromAnswer;
-    if (from) stages = await this._importScripts(from, stages, region);
-    if (this.conversation.interactive) stages = await this._askStageSettings(stages, region);
-
-    const pipeline: PipelineOptions = {
-      name: String(ctx.draft.name),
-      region,
-      account: String(ctx.draft.account),
-      ...(ctx.draft.bucket !== undefined ? { bucket: String(ctx.draft.bucket) } : {}),
-      stages,
-    };
-    this._checkPipeline(pipeline);
-    this.definition = { pipeline, ...(this.flags.packageSpec ? { legacyMlopsVersion: this.flags.packageSpec } : {}) };
+    await this.session.prompting();
   }
 
   async writing(): Promise<void> {
-    if (!this.definition) throw new CreateError('internal: nothing to write');
-    this.result = await scaffold({
-      target: this.target,
-      force: this.flags.force,
-      definition: this.definition,
-      imports: this.imports,
-      install: !this.flags.skipInstall,
-      git: this.flags.git,
-    });
-    for (const note of this.result.notes) this._say(note);
+    await this.session.writing();
   }
 
   end(): void {
-    if (!this.result || !this.definition) return;
-    const relative = path.relative(this.contextRoot, this.target);
-    const where = relative === '' ? '.' : relative.startsWith('..') ? this.target : relative;
-    const install = this.result.installMs === undefined ? 'dependencies not installed' : `npm install ${seconds(this.result.installMs)}`;
-    this.log(`\nCreated ${this.definition.pipeline.name} in ${shellQuote(where)} (files in ${seconds(this.result.filesMs)}, ${install}).`);
-    this.log('Next:');
-    if (where !== '.') this.log(`  cd ${shellQuote(where)}`);
-    if (this.result.installMs === undefined) this.log('  npm install');
-    for (const next of NEXT_COMMANDS) this.log(`  ${next.command.padEnd(22)} # ${next.why}`);
-  }
-
-  // Helpers start with `_`: yeoman queues every other method as a run-loop task.
-  private _say(line: string): void {
-    this.notes.push(line);
-    this.log(line);
-  }
-
-  private async _detectAccount(ctx: ProjectContext): Promise<void> {
-    const region = String(ctx.draft.region ?? 'us-east-1');
-    ctx.account = await lookupAccount(region);
-    if ('reason' in ctx.account) {
-      // Without a terminal and without --yes, the missing-answer error says it all.
-      if (!this.conversation.interactive && !this.flags.yes) return;
-      const then = this.conversation.interactive ? 'enter it below' : `using the placeholder ${PLACEHOLDER_ACCOUNT}: put your account id in .projenrc.ts before deploying (the README says how)`;
-      this._say(`Could not read your AWS account id (${ctx.account.reason}); ${then}.`);
-    }
-  }
-
-  /** Mode and image of each stage chosen at the prompt. */
-  private async _askStageImages(stages: StageOptions[], region: string): Promise<StageOptions[]> {
-    const result: StageOptions[] = [];
-    for (const stage of stages) {
-      const draft: Record<string, unknown> = {};
-      for (const question of STAGE_IMAGE_QUESTIONS) draft[question.name] = await this.conversation.ask(question, { stage, region, draft }, undefined, `${stage.name}:`);
-      result.push(applyImageAnswers(stage, draft));
-    }
-    return result;
-  }
-
-  /** Entry script, instance type, volume and runtime, only when the user asks to change them. */
-  private async _askStageSettings(stages: StageOptions[], region: string): Promise<StageOptions[]> {
-    const open = STAGE_SETTING_QUESTIONS.filter((q) => !(this.given as Record<string, unknown>)[q.field]);
-    if (open.length === 0 || !(await this.conversation.ask(TUNE_QUESTION, { stageCount: stages.length }))) return stages;
-    const result: StageOptions[] = [];
-    for (const stage of stages) {
-      let tuned = stage;
-      for (const question of open.filter((q) => settingApplies(q.field, stage))) {
-        const value = await this.conversation.ask(question, { stage: tuned, region, draft: {} }, undefined, `${stage.name}:`);
-        tuned = { ...tuned, [question.field]: value };
-      }
-      result.push(tuned);
-    }
-    return result;
-  }
-
-  /** `--from`: which scripts go where, and the folders their paths call for (confirmed when interactive). */
-  private async _importScripts(from: NonNullable<FromAnswer>, stages: StageOptions[], region: string): Promise<StageOptions[]> {
-    const origin = this.given.from ? describeOrigin(this.given.from.origin) : '--from';
-    const plan = planImport(from, stages.map((s) => s.name), origin);
-    this.imports = plan;
-    for (const note of plan.notes) this._say(`Note: ${note}`);
-    const channels = deriveChannels(stages, plan, region);
-    if (channels.summary.length > 0) {
-      this.log('Imported scripts and the folders they use:');
-      for (const line of channels.summary) this.log(`  ${line}`);
-    }
-    for (const warning of channels.warnings) this._say(`Warning: ${warning}`);
-    const accepted = await this.conversation.ask(CONFIRM_PATHS_QUESTION, undefined);
-    return accepted === false ? withEntryScripts(stages, plan) : channels.stages;
-  }
-
-  /** The whole model, once: every problem named with the flag or file entry that caused it. */
-  private _checkPipeline(pipeline: PipelineOptions): void {
-    const problems = validatePipeline(pipeline);
-    if (problems.length === 0) return;
-    const originOf = (problemPath: string): string => {
-      const at = stageFieldOf({ path: problemPath, message: '' });
-      const key = at ? 'stages' : problemPath.split(/[.[]/)[0];
-      const given = (this.given as Record<string, { origin: AnswerOrigin } | undefined>)[key];
-      return given ? describeOrigin(given.origin) : `--${key}`;
-    };
-    const lines = problems.map((p) => `${originOf(p.path)}: ${p.path}: ${p.message}`);
-    throw new CreateError(lines.length === 1 ? `Invalid ${lines[0]}` : `Invalid answers (${lines.length} problems):\n  ${lines.join('\n  ')}`);
+    this.session.end();
   }
 }
