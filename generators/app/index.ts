@@ -40,15 +40,11 @@ export default class LegacyMlopsGenerator extends Generator<Record<string, unkno
     }
   }
 
-  /** Said during the run (tests and the bin read them). */
-  get notes(): readonly string[] {
-    return this.session.notes;
-  }
-
+  // Instance fields, not prototype getters: Yeoman queues every prototype member not starting with `_` as a task.
+  /** Said during the run (tests read them). */
+  notes: readonly string[] = [];
   /** The prompts shown and answers taken (tests read `conversation.asked`). */
-  get conversation(): Conversation {
-    return this.session.conversation;
-  }
+  conversation!: Conversation;
 
   initializing(): void {
     this.session = new CreateSession({
@@ -57,7 +53,9 @@ export default class LegacyMlopsGenerator extends Generator<Record<string, unkno
       prompt: (questions) => this.prompt(questions as never) as Promise<Record<string, unknown>>,
       log: (line) => this.log(line),
     });
+    this.notes = this.session.notes;
     this.session.initializing();
+    this.conversation = this.session.conversation;
   }
 
   async prompting(): Promise<void> {
