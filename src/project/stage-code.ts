@@ -1,16 +1,19 @@
 /**
- * Writes each stage's code (stub script, requirements.txt, Dockerfile) and the sample data
+ * Writes each stage's code (stub script, starter test, requirements.txt, Dockerfile) and the sample data
  * only when absent: from then on they are the user's, never overwritten and never cleaned up
  * (projen's SampleFile is not tracked in .projen/files.json).
  */
 import { Component, SampleFile, type Project } from 'projen';
 import type { ResolvedPipeline } from '../model/types.js';
-import { renderSampleData, renderStageFiles } from '../stages/index.js';
+import { renderSampleData, renderStageFiles, renderStageTest } from '../stages/index.js';
 
 export class StageCode extends Component {
   constructor(project: Project, pipeline: ResolvedPipeline) {
     super(project);
-    const files = [...pipeline.stages.flatMap((stage) => renderStageFiles(stage, pipeline)), ...renderSampleData(pipeline)];
+    const files = [
+      ...pipeline.stages.flatMap((stage) => [...renderStageFiles(stage, pipeline), ...renderStageTest(stage, pipeline)]),
+      ...renderSampleData(pipeline),
+    ];
     for (const file of files) new SampleFile(project, file.path, { contents: file.content });
   }
 }
