@@ -5,6 +5,7 @@
 import { awscdk, javascript, typescript } from 'projen';
 import { buildStateMachine } from '../asl/state-machine.js';
 import { resolvePipeline } from '../model/resolve.js';
+import { pipelineWarnings } from '../model/warnings.js';
 import { packageInfo } from '../package-info.js';
 import type { PipelineOptions, ResolvedPipeline } from '../model/types.js';
 import { CdkApp, CDK_APP_COMMAND } from './cdk-app.js';
@@ -83,6 +84,7 @@ export class LegacyMlopsProject extends awscdk.AwsCdkTypeScriptApp {
       gitignore: ['.local/', '__pycache__/', '*.pyc', ...(projenOptions.gitignore ?? [])],
     });
     this.pipeline = pipeline;
+    for (const warning of pipelineWarnings(pipeline)) this.logger.warn(warning);
 
     const definition = buildStateMachine(pipeline);
     new PipelineDefinition(this, pipeline);
