@@ -142,7 +142,7 @@ describe('.github/workflows/deploy.yml', () => {
     const single = generateRepo('project-trunk', { defaultReleaseBranch: 'trunk' });
     const { on, jobs } = parse(fs.readFileSync(path.join(single, '.github/workflows/deploy.yml'), 'utf8'));
     expect(on.push.branches).toEqual(['trunk']);
-    expect(Object.keys(jobs)).toEqual(['build', 'deploy-default']);
+    expect(Object.keys(jobs)).toEqual(['test', 'build', 'deploy-default']);
     expect(jobs['deploy-default'].if).toContain("github.ref == 'refs/heads/trunk'");
     expect(jobs['deploy-default'].environment.name).toBe('default');
   });
