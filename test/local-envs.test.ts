@@ -176,9 +176,15 @@ describe('stageInterpreter (for tools that run a stage\'s own tests)', () => {
 });
 
 describe('the package-set table', () => {
-  test('has a row for every framework version of the image table, each citing its source', () => {
+  test('has a row for each framework\'s default version and only published versions, each citing its source', () => {
     for (const table of Object.values(FRAMEWORKS)) {
-      for (const { version } of table.versions) {
+      expect(imagePackageSet(table.name, table.defaultVersion)).toBeDefined();
+    }
+    for (const row of IMAGE_PACKAGE_SETS) {
+      expect(FRAMEWORKS[row.framework].versions.map((v) => v.version)).toContain(row.version);
+    }
+    for (const table of Object.values(FRAMEWORKS)) {
+      for (const { version } of table.versions.filter((v) => imagePackageSet(table.name, v.version))) {
         const set = imagePackageSet(table.name, version);
         expect(set).toBeDefined();
         expect(set!.source.repository).toMatch(/^aws\//);
@@ -194,6 +200,7 @@ describe('the package-set table', () => {
     expect(frameworkImageOf('141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-cpu-py3')).toEqual({ framework: 'sklearn', version: '1.4-2' });
     expect(frameworkImageOf('763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.5.1-cpu-py311')).toEqual({ framework: 'pytorch', version: '2.5.1' });
     expect(frameworkImageOf('111122223333.dkr.ecr.eu-west-1.amazonaws.com/custom:1')).toBeUndefined();
+    expect(frameworkImageOf('683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:0.20.0-cpu-py3')).toEqual({ framework: 'sklearn', version: '0.20.0' });
   });
 
   test('a script stage on a framework image needs its package set plus requirements.txt', () => {

@@ -145,11 +145,11 @@ describe('LocalS3', () => {
 
 describe('command line', () => {
   test('options and their defaults', () => {
-    expect(parseLocalArgs([])).toEqual({ help: false, backend: 'auto', install: false, rebuildEnvs: false, follow: false, inputPath: undefined, python: undefined, s3Root: undefined });
+    expect(parseLocalArgs([])).toEqual({ help: false, backend: 'auto', install: false, rebuildEnvs: false, follow: false, open: false, inputPath: undefined, python: undefined, s3Root: undefined });
     expect(parseLocalArgs(['--no-envs'])).toMatchObject({ envs: false, rebuildEnvs: false });
     expect(parseLocalArgs(['--rebuild-envs'])).toMatchObject({ envs: undefined, rebuildEnvs: true });
     expect(() => parseLocalArgs(['--rebuild-envs', '--no-envs'])).toThrow(/contradict/);
-    expect(parseLocalArgs(['--input', 'in.json', '--backend', 'bwrap', '--python', '/usr/bin/python3', '--install', '--s3-root', 's3', '--follow'])).toEqual({
+    expect(parseLocalArgs(['--input', 'in.json', '--backend', 'bwrap', '--python', '/usr/bin/python3', '--install', '--s3-root', 's3', '--follow', '--open'])).toEqual({
       help: false,
       inputPath: 'in.json',
       backend: 'bwrap',
@@ -158,6 +158,7 @@ describe('command line', () => {
       rebuildEnvs: false,
       s3Root: 's3',
       follow: true,
+      open: true,
     });
   });
 

@@ -14,6 +14,8 @@ export interface LocalCommandOptions {
   readonly rebuildEnvs: boolean;
   readonly s3Root?: string;
   readonly follow: boolean;
+  /** Open the run's report page when the run ends. */
+  readonly open: boolean;
 }
 
 export const LOCAL_USAGE = [
@@ -32,6 +34,7 @@ export const LOCAL_USAGE = [
   '  --install             with --no-envs: let the script entrypoint pip-install requirements.txt in each job',
   '  --s3-root <dir>       local S3 folder (default .local/s3)',
   '  --follow              print the jobs\' output as it comes',
+  '  --open                open the run\'s report page (.local/runs/<execution>/report.html) when it ends',
   '  -h, --help            this help',
 ].join('\n');
 
@@ -53,6 +56,7 @@ export function parseLocalArgs(argv: readonly string[]): LocalCommandOptions {
         'rebuild-envs': { type: 'boolean', default: false },
         's3-root': { type: 'string' },
         follow: { type: 'boolean', default: false },
+        open: { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
@@ -73,5 +77,6 @@ export function parseLocalArgs(argv: readonly string[]): LocalCommandOptions {
     rebuildEnvs: values['rebuild-envs'] ?? false,
     s3Root: values['s3-root'],
     follow: values.follow ?? false,
+    open: values.open ?? false,
   };
 }

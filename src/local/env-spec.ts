@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import { FRAMEWORKS } from '../model/framework-images.js';
 import { describePackageSet, frameworkImageOf, imagePackageSet, type ImagePackageSet } from '../model/framework-packages.js';
 import { dockerInstructions } from './dockerfile.js';
 import type { PackagePin } from './pip-install.js';
@@ -16,6 +17,8 @@ export interface StageEnvSpec {
   readonly training: boolean;
   /** The framework image's package set, when the stage runs on (or builds from) one we know. */
   readonly image?: ImagePackageSet;
+  /** A framework image whose version has no row in the package-set table (`scikit-learn 0.20.0`). */
+  readonly unknownImage?: string;
   readonly pins: readonly PackagePin[];
   /** Requirement lines handed to pip as written (options, URLs, local paths). */
   readonly verbatim: readonly string[];
@@ -41,15 +44,16 @@ export function stageEnvSpec(repoRoot: string, stage: StageCode, imageUri: strin
   };
 
   let image: ImagePackageSet | undefined;
+  let framework: { framework: keyof typeof FRAMEWORKS; version: string } | undefined;
   if (stage.script || !stage.dockerfile) {
-    const framework = imageUri ? frameworkImageOf(imageUri) : undefined;
+    framework = imageUri ? frameworkImageOf(imageUri) : undefined;
     image = framework ? imagePackageSet(framework.framework, framework.version) : undefined;
     if (!stage.script?.inModelArtifact) addFile(join(stage.stageDir, REQUIREMENTS));
   } else {
     // Container mode without an engine: the Dockerfile's base image and its pip installs.
     const text = readFileSync(stage.dockerfile.path, 'utf8');
     const installs = dockerfilePipInstalls(text);
-    const framework = installs.baseImage ? frameworkImageOf(installs.baseImage) : undefined;
+    framework = installs.baseImage ? frameworkImageOf(installs.baseImage) : undefined;
     image = framework ? imagePackageSet(framework.framework, framework.version) : undefined;
     for (const file of installs.requirementFiles) addFile(join(stage.stageDir, basename(file)));
     for (const spec of installs.packages) {
@@ -68,6 +72,7 @@ export function stageEnvSpec(repoRoot: string, stage: StageCode, imageUri: strin
     stageName: stage.stageName,
     training,
     image,
+    ...(framework && !image ? { unknownImage: `${FRAMEWORKS[framework.framework].label} ${framework.version}` } : {}),
     pins: [...imagePins, ...pins],
     verbatim,
     description: parts.length > 0 ? parts.join(' + ') : 'no packages',

@@ -142,6 +142,9 @@ async function createVenv(base: PythonInterpreter, dir: string, signal?: AbortSi
 export function environmentWarnings(spec: StageEnvSpec, manifest: EnvManifest, base: PythonInterpreter): string[] {
   const warnings: string[] = [];
   const image = spec.image;
+  if (spec.unknownImage) {
+    warnings.push(`stage '${spec.stageName}': legacy-mlops does not know the packages of the ${spec.unknownImage} image; its local environment holds only what the stage lists (the import preflight names what is missing)`);
+  }
   if (image) {
     const imageLabel = describePackageSet(image);
     if (!sameMinor(image.python, base.version)) warnings.push(`stage '${spec.stageName}': the ${imageLabel} runs Python ${image.python}; its local environment runs Python ${base.version}`);

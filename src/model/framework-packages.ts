@@ -9,7 +9,7 @@
  * multi-model-server, sagemaker-training) is not, as the local runner provides the job contract itself.
  * A specifier is pip's: `==` where the image pins the version, a range where it only bounds it.
  */
-import { FRAMEWORKS } from './framework-images.js';
+import { FRAMEWORKS, recogniseFrameworkImage } from './framework-images.js';
 import type { FrameworkName } from './types.js';
 
 export interface PackageSetSource {
@@ -149,17 +149,10 @@ export function imagePackageSet(framework: FrameworkName, version: string): Imag
   return IMAGE_PACKAGE_SETS.find((set) => set.framework === framework && set.version === version);
 }
 
-/** The framework image an image URI names (`<account>.dkr.ecr.<region>.<domain>/<repository>:<tag>`), if it is one we know. */
+/** The framework image an image URI names (any region or serving variant), if it is a published one. */
 export function frameworkImageOf(imageUri: string): { framework: FrameworkName; version: string } | undefined {
-  const match = /^[^/]+\/([^:@]+):([^@]+)$/.exec(imageUri);
-  if (!match) return undefined;
-  const [, repository, tag] = match;
-  for (const table of Object.values(FRAMEWORKS)) {
-    if (repository !== table.repository && repository !== table.inferenceRepository) continue;
-    const version = table.versions.find((v) => v.tag === tag);
-    if (version) return { framework: table.name, version: version.version };
-  }
-  return undefined;
+  const image = recogniseFrameworkImage(imageUri);
+  return image ? { framework: image.name, version: image.version } : undefined;
 }
 
 /** `scikit-learn 1.4-2 image`: how messages name an image. */
