@@ -47,6 +47,8 @@ export interface StateRecord {
   error?: { readonly error: string; readonly cause: string };
   /** The state a Catch sent the execution to. */
   caughtTo?: string;
+  /** Choice states only: the input it compared. */
+  input?: unknown;
 }
 
 export interface LocalRunReport {

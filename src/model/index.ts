@@ -4,3 +4,4 @@ export * from './defaults.js';
 export * from './rules.js';
 export * from './framework-images.js';
 export * from './resolve.js';
+export * from './options-schema.js';

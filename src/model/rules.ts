@@ -2,14 +2,14 @@
  * Naming and range rules of S3, IAM and SageMaker that the model enforces,
  * taken from the SageMaker API request shapes and the S3/IAM documentation.
  */
-import { ProcessingInstanceType, ProductionVariantInstanceType, TrainingInstanceType, TransformInstanceType } from '@aws-sdk/client-sagemaker';
 
-/** Valid processing instance types, straight from the SDK's enum (never hand-maintained). */
-export const PROCESSING_INSTANCE_TYPES: readonly string[] = Object.values(ProcessingInstanceType);
-export const TRAINING_INSTANCE_TYPES: readonly string[] = Object.values(TrainingInstanceType);
-export const TRANSFORM_INSTANCE_TYPES: readonly string[] = Object.values(TransformInstanceType);
-/** Real-time endpoint instance types (CreateEndpointConfig's ProductionVariant). */
-export const ENDPOINT_INSTANCE_TYPES: readonly string[] = Object.values(ProductionVariantInstanceType);
+/** Valid instance types per job kind: generated from the SDK's enums (never hand-maintained). */
+export {
+  ENDPOINT_INSTANCE_TYPES,
+  PROCESSING_INSTANCE_TYPES,
+  TRAINING_INSTANCE_TYPES,
+  TRANSFORM_INSTANCE_TYPES,
+} from './instance-types.js';
 
 export const PROJECT_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 export const PROJECT_NAME_MAX = 32;

@@ -13,6 +13,10 @@ import { IamDocuments } from './iam-documents.js';
 import { PipelineDefinition } from './pipeline-definition.js';
 import { PipelineReadme } from './pipeline-readme.js';
 import { PipelineTasks } from './pipeline-tasks.js';
+import { projenOptionKeys } from './projen-option-keys.js';
+import { printModelErrorsPlainly } from './uncaught-model-error.js';
+import { PipelineValidationError } from '../model/errors.js';
+import { pickPipelineOptions } from '../model/options-schema.js';
 import { StageCode } from './stage-code.js';
 
 
@@ -35,13 +39,23 @@ export interface LegacyMlopsProjectOptions
   readonly legacyMlopsVersion?: string;
 }
 
+function resolveOrReport(options: LegacyMlopsProjectOptions): ResolvedPipeline {
+  try {
+    // Projen's own options sit beside the pipeline options; any other key is a mistake to report.
+    return resolvePipeline(options, { extraTopLevelKeys: [...projenOptionKeys(), 'legacyMlopsVersion'] });
+  } catch (error) {
+    if (error instanceof PipelineValidationError) printModelErrorsPlainly();
+    throw error;
+  }
+}
+
 export class LegacyMlopsProject extends awscdk.AwsCdkTypeScriptApp {
   /** The validated pipeline model every file derives from. */
   public readonly pipeline: ResolvedPipeline;
 
   constructor(options: LegacyMlopsProjectOptions) {
     // Validate before projen does anything: an invalid model must not write a single file.
-    const pipeline = resolvePipeline(options);
+    const pipeline = resolveOrReport(options);
     const { legacyMlopsVersion, stages: _stages, region: _region, account: _account, bucket: _bucket, existingRoles: _roles, pipelineTimeoutSeconds: _timeout, cdkQualifier: _qualifier, schedule: _schedule, notifications: _notifications, environments: _environments, ...projenOptions } = options;
     const ownPackage = packageInfo();
     const runner = typescript.TypeScriptRunner.tsx();
@@ -76,7 +90,7 @@ export class LegacyMlopsProject extends awscdk.AwsCdkTypeScriptApp {
     new StageCode(this, pipeline);
     new PipelineReadme(this, pipeline);
     new PipelineTasks(this);
-    new CdkApp(this, options);
-    new DeployWorkflow(this, options, { branch: options.defaultReleaseBranch ?? 'main' });
+    new CdkApp(this, pickPipelineOptions(options));
+    new DeployWorkflow(this, pickPipelineOptions(options), { branch: options.defaultReleaseBranch ?? 'main' });
   }
 }
