@@ -37,14 +37,16 @@ describe('the model', () => {
 
   test('mistakes are named one line each', () => {
     const problems = validatePipeline({
-      ...governed({ registry: { group: 'bad_group!', autoApprove: 'yes' as never }, instanceType: 'ml.m5.large' }, { approval: { timeoutSeconds: 5 } }),
+      ...governed({ registry: { group: 'bad_group!' }, instanceType: 'ml.m5.large' }, { approval: { timeoutSeconds: 5 } }),
       notifications: undefined,
     });
     expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       expect.stringMatching(/^stages\[4\] \(register\)\.instanceType: a register stage runs on no instance/),
       expect.stringMatching(/^stages\[4\] \(register\)\.registry\.group: 'bad_group!' is not a model package group name/),
-      'stages[4] (register).registry.autoApprove: "yes" must be true or false',
       expect.stringMatching(/^stages\[5\] \(approve\)\.approval\.timeoutSeconds: 5 must be a whole number of seconds from 60/),
+    ]);
+    expect(validatePipeline(governed({ registry: { autoApprove: 'yes' as never } })).map((p) => `${p.path}: ${p.message}`)).toEqual([
+      "stages[4] (register).registry.autoApprove: must be true or false, not the string 'yes'",
     ]);
     expect(validatePipeline({ ...governed(), notifications: undefined }).map((p) => `${p.path}: ${p.message}`)).toEqual([
       expect.stringMatching(/^notifications: stage 'approve' asks a person through the notifications topic: add notifications: \{ email:/),
