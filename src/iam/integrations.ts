@@ -11,7 +11,6 @@
 import { PROCESSING_JOB_RESOURCE, canonicalTaskResource } from '../asl/processing-task.js';
 import { TRAINING_JOB_RESOURCE } from '../asl/training-task.js';
 import { TRANSFORM_JOB_RESOURCE } from '../asl/transform-task.js';
-import type { ResolvedPipeline } from '../model/types.js';
 import { eventsRuleArn, sageMakerArn } from './arns.js';
 import { asArray, asObject, listPrefix, passRole, passedRoleArn, publishMetrics, pullImage, readPrefix, writeLogs, writePrefix } from './grants.js';
 import { imageRepositoryArnOf } from './image-repository.js';
@@ -19,20 +18,9 @@ import { jobNamePattern, jobNamePrefixOf, sampleJobName } from './job-name.js';
 import { GOVERNANCE_INTEGRATIONS } from './governance-integrations.js';
 import { REQUEST_INTEGRATIONS } from './request-integrations.js';
 import { s3PrefixOf } from './s3-locations.js';
-import type { Permission, SampleNames, TaskPermissions } from './types.js';
+import type { Permission, TaskContext, TaskIntegration } from './types.js';
 
-export interface TaskContext {
-  readonly state: string;
-  readonly parameters: Readonly<Record<string, unknown>>;
-  readonly pipeline: ResolvedPipeline;
-  readonly samples: SampleNames;
-}
-
-export interface TaskIntegration {
-  /** What a Task of this resource does (for messages and docs). */
-  readonly description: string;
-  permissions(task: TaskContext): Omit<TaskPermissions, 'state' | 'resource'>;
-}
+export type { TaskContext, TaskIntegration } from './types.js';
 
 /** Where a SageMaker job request names its data and image. */
 interface JobRequestShape {

@@ -21,7 +21,7 @@ import { literal, s3ObjectArn, sageMakerArn } from './arns.js';
 import { asObject, passRole, passedRoleArn, publishMetrics, pullImage, readPrefix, sageMakerActions, writeLogs } from './grants.js';
 import { imageRepositoryArnOf } from './image-repository.js';
 import { jobNamePattern, jobNamePrefixOf, sampleJobName } from './job-name.js';
-import type { TaskContext, TaskIntegration } from './integrations.js';
+import type { TaskContext, TaskIntegration } from './types.js';
 import { s3ObjectOf, s3PrefixOf } from './s3-locations.js';
 
 /** Endpoints log to a group per endpoint, and publish instance metrics under this namespace. */

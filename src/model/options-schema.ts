@@ -48,6 +48,7 @@ const inputSchema: JSONSchemaType<StageInputOptions> = {
     name: { type: 'string' },
     from: { type: 'string', nullable: true },
     localPath: { type: 'string', nullable: true },
+    distribution: { type: 'string', enum: ['replicated', 'sharded'], nullable: true },
   },
   required: ['name'],
   additionalProperties: false,
