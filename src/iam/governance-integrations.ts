@@ -11,8 +11,7 @@ import { SNS_PUBLISH_WAIT_RESOURCE, UPDATE_MODEL_PACKAGE_RESOURCE } from '../asl
 import { CREATE_MODEL_PACKAGE_RESOURCE, modelPackageArnPath } from '../asl/register-task.js';
 import type { ResolvedPipeline } from '../model/types.js';
 import { literal, sageMakerArn } from './arns.js';
-import type { TaskContext, TaskIntegration } from './integrations.js';
-import type { Permission } from './types.js';
+import type { Permission, TaskContext, TaskIntegration } from './types.js';
 
 /** Every version of a group: `model-package/<group>/*` (SageMaker writes group names lower-case in ARNs). */
 export function modelPackageVersions(pipeline: ResolvedPipeline, group: string): { pattern: string; sample: string } {
