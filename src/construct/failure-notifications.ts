@@ -75,15 +75,17 @@ export class FailureNotifications extends Construct {
       policy: new iam.PolicyDocument({
         statements: [
           new iam.PolicyStatement({ sid: 'AccountAdministersKey', principals: [new iam.AccountRootPrincipal()], actions: KEY_ADMIN_ACTIONS, resources: ['*'] }),
-          // EventBridge encrypts what it publishes to the topic with this key (the statement the SNS guide
-          // gives for AWS event sources). Who may publish at all is decided by the topic policy below.
           // Approval stages publish their request (with its task token) as the state machine role.
           ...(hasApproval ? [iam.PolicyStatement.fromJson(approvalKeyPolicyStatement(pipeline))] : []),
+          // EventBridge encrypts what it publishes to the topic with this key (the statement the SNS guide
+          // gives for AWS event sources). Who may publish at all is decided by the topic policy below;
+          // aws:SourceAccount keeps another account's rules from using the key (confused deputy, IAM guide).
           new iam.PolicyStatement({
             sid: 'EventBridgePublishesEncrypted',
             principals: [eventBridge],
             actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
             resources: ['*'],
+            conditions: { StringEquals: { 'aws:SourceAccount': pipeline.account } },
           }),
         ],
       }),
