@@ -13,7 +13,7 @@ import { renderStageTest, stageTestPath } from '../src/stages/index.js';
 import { BASE_MODEL, removeTempDirs, tempDir } from './deploy-fixtures.js';
 import { generatedRepo, PYTHON } from './fixtures/local/generated-repo.js';
 
-const interpreter = { executable: PYTHON, prefixes: [], version: '3' };
+const interpreter = PYTHON;
 afterAll(removeTempDirs);
 
 /** The stub files plus the starter tests, as a synthesized repo has them. */

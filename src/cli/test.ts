@@ -9,7 +9,9 @@ import { parseArgs } from 'node:util';
 import { LocalRunRefused, runPipelineLocally } from '../local/index.js';
 import type { BackendName } from '../local/backends/types.js';
 import { BACKEND_NAMES } from '../local/backends/types.js';
-import { runStageTests, stageInterpreter, stagesWithTests } from '../local/stage-tests.js';
+import { resolvePython } from '../local/python-env.js';
+import { stageInterpreter } from '../local/stage-interpreter.js';
+import { runStageTests, stagesWithTests } from '../local/stage-tests.js';
 import { REPORT_PAGE_FILE } from '../report/local-record.js';
 import { runValidate } from './validate.js';
 
@@ -22,7 +24,8 @@ export const TEST_USAGE = [
   '  --skip-stage-tests    do not run the stages\' Python tests',
   '  --skip-validate       do not run legacy-mlops validate',
   '  --skip-run            do not run the pipeline locally',
-  '  --python <path>       interpreter for the stage tests and the jobs (default $LEGACY_MLOPS_PYTHON, else python3)',
+  '  --python <path>       Python the stages\' environments are built from (default $LEGACY_MLOPS_PYTHON, else python3)',
+  '  --no-envs             run the stage tests and the jobs on that interpreter itself, with its own packages',
   `  --backend <name>      local run backend: ${BACKEND_NAMES.join('|')} (default: as legacy-mlops local)`,
   '  -h, --help            this help',
 ].join('\n');
@@ -43,8 +46,10 @@ export async function runTest(argv: string[], cwd: string, io: TestIo = defaultI
       args: argv,
       strict: true,
       allowPositionals: false,
+      allowNegative: true,
       options: {
         help: { type: 'boolean', short: 'h' },
+        envs: { type: 'boolean' },
         'skip-stage-tests': { type: 'boolean' },
         'skip-validate': { type: 'boolean' },
         'skip-run': { type: 'boolean' },
@@ -70,6 +75,10 @@ export async function runTest(argv: string[], cwd: string, io: TestIo = defaultI
     io.err(`legacy-mlops test: FAILED in part '${part}': ${why}`);
     return 1;
   };
+  // As `legacy-mlops local`: each stage in its own environment unless --no-envs or LEGACY_MLOPS_ENVS=off.
+  const envs = values.envs ?? process.env.LEGACY_MLOPS_ENVS !== 'off';
+  const interpreterOf = async (stage: string) =>
+    envs ? stageInterpreter(cwd, stage, { python: values.python, log: io.out }) : (await resolvePython(values.python)).executable;
   const passed: Part[] = [];
   const skipped: Part[] = [];
 
@@ -81,7 +90,7 @@ export async function runTest(argv: string[], cwd: string, io: TestIo = defaultI
     for (const stage of stages) {
       let result;
       try {
-        result = await runStageTests(cwd, stage, await stageInterpreter(cwd, stage, values.python));
+        result = await runStageTests(cwd, stage, await interpreterOf(stage));
       } catch (error) {
         return fail('stage tests', `stage ${stage}: ${error instanceof LocalRunRefused ? error.problems.join('; ') : String(error)}`);
       }
@@ -106,7 +115,7 @@ export async function runTest(argv: string[], cwd: string, io: TestIo = defaultI
   if (values['skip-run']) skipped.push('local run');
   else {
     try {
-      const report = await runPipelineLocally({ repoRoot: cwd, python: values.python, backend: backend as BackendName | 'auto', log: io.out });
+      const report = await runPipelineLocally({ repoRoot: cwd, python: values.python, envs, backend: backend as BackendName | 'auto', log: io.out });
       const page = relative(cwd, join(report.runDir, REPORT_PAGE_FILE));
       if (report.status !== 'SUCCEEDED') {
         const where = report.error?.state ? ` in state '${report.error.state}'` : '';

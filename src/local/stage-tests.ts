@@ -1,11 +1,10 @@
 /**
  * Runs each stage's Python tests (`stages/<name>/test_*.py`) with standard-library unittest, one process
- * per stage, in the interpreter that stage's jobs run locally, and says which stage failed.
+ * per stage, in the interpreter that stage's jobs run locally (its environment), and says which stage failed.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolvePython, type PythonInterpreter } from './python-env.js';
 
 const STAGES_DIR = 'stages';
 const TEST_FILE = /^test_.*\.py$/;
@@ -32,21 +31,14 @@ export function stagesWithTests(repoRoot: string): string[] {
     .sort();
 }
 
-/**
- * The interpreter a stage's tests run in: the one its local jobs run. One place to change when stages
- * get environments of their own.
- */
-export function stageInterpreter(_repoRoot: string, _stage: string, python: string | undefined): Promise<PythonInterpreter> {
-  return resolvePython(python);
-}
-
-export async function runStageTests(repoRoot: string, stage: string, python: PythonInterpreter): Promise<StageTestResult> {
+/** @param python the interpreter of the stage's local environment (or the machine's, without environments) */
+export async function runStageTests(repoRoot: string, stage: string, python: string): Promise<StageTestResult> {
   const started = performance.now();
   const dir = join(repoRoot, STAGES_DIR, stage);
   const argv = ['-m', 'unittest', 'discover', '--start-directory', dir, '--top-level-directory', dir, '--pattern', 'test_*.py'];
   const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
     execFile(
-      python.executable,
+      python,
       argv,
       { cwd: repoRoot, timeout: STAGE_TEST_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
       (error, stdout, stderr) => {

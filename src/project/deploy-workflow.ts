@@ -63,7 +63,7 @@ export class DeployWorkflow extends Component {
         { name: 'Keep the cloud assembly for the deploy jobs', uses: 'actions/upload-artifact@v4', with: { name: CLOUD_ASSEMBLY_ARTIFACT, path: 'cdk.out/', 'if-no-files-found': 'error', 'include-hidden-files': true } },
       ],
     };
-    const jobs: Record<string, Job> = { [TEST_JOB_ID]: testJob(environments[0].pipeline, setup), build };
+    const jobs: Record<string, Job> = { [TEST_JOB_ID]: testJob(setup), build };
 
     // The first deploy waits for the tests and the build; each later one for the deploy before it.
     let previous: string[] = [TEST_JOB_ID, 'build'];

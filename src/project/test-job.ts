@@ -4,7 +4,7 @@
  * report page and report.json are kept as an artifact, also when the run fails.
  */
 import { github } from 'projen';
-import type { ResolvedPipeline } from '../model/types.js';
+import { PIPELINE_MODEL_FILE } from '../construct/pipeline-model.js';
 
 const { JobPermission } = github.workflows;
 type Job = github.workflows.Job;
@@ -14,27 +14,7 @@ export const TEST_JOB_ID = 'test';
 export const RUN_REPORT_ARTIFACT = 'local-run-report';
 const PYTHON_VERSION = '3.12';
 
-/**
- * What the prebuilt framework images bring that the stage scripts import, installed into the runner's Python
- * (the local jobs run there): the stages' own requirements.txt files add the rest.
- */
-const FRAMEWORK_PACKAGES: Record<string, readonly string[]> = {
-  sklearn: ['scikit-learn', 'joblib'],
-  xgboost: ['xgboost', 'scikit-learn', 'joblib'],
-  pytorch: ['torch'],
-};
-const BASE_PACKAGES = ['pandas', 'numpy'];
-
-/** Packages the stages' local jobs import from their prebuilt images, in a stable order. */
-export function imagePackages(pipeline: ResolvedPipeline): string[] {
-  const packages = new Set(BASE_PACKAGES);
-  for (const stage of pipeline.stages) {
-    if (stage.image.source === 'framework') for (const name of FRAMEWORK_PACKAGES[stage.image.framework.name] ?? []) packages.add(name);
-  }
-  return [...packages];
-}
-
-export function testJob(pipeline: ResolvedPipeline, setup: readonly JobStep[]): Job {
+export function testJob(setup: readonly JobStep[]): Job {
   return {
     name: 'Test: stage tests, validate, local pipeline run',
     runsOn: ['ubuntu-latest'],
@@ -46,13 +26,13 @@ export function testJob(pipeline: ResolvedPipeline, setup: readonly JobStep[]): 
         uses: 'actions/setup-python@v5',
         with: { 'python-version': PYTHON_VERSION, cache: 'pip', 'cache-dependency-path': 'stages/*/requirements.txt' },
       },
-      // Per-stage virtual environments of local runs, rebuilt only when a requirements file changes.
-      { name: 'Cache the local Python environments', uses: 'actions/cache@v4', with: { path: '.local/venvs', key: "local-venvs-${{ runner.os }}-${{ hashFiles('stages/*/requirements.txt') }}" } },
+      // Each stage's local Python environment (its image's packages + its requirements), rebuilt when what it depends on changes.
       {
-        name: 'Install what the stages import',
-        run: `python -m pip install ${imagePackages(pipeline).join(' ')} && for file in stages/*/requirements.txt; do python -m pip install -r "$file"; done`,
+        name: 'Cache the stages\' local Python environments',
+        uses: 'actions/cache@v4',
+        with: { path: '.local/envs', key: `local-envs-\${{ runner.os }}-python${PYTHON_VERSION}-\${{ hashFiles('stages/*/requirements.txt', 'stages/*/Dockerfile', '${PIPELINE_MODEL_FILE}') }}` },
       },
-      // The direct backend: the jobs run on the runner's Python, with no container engine or sandbox to set up.
+      // The direct backend: the jobs run in the stages' environments on the runner, with no container engine or sandbox to set up.
       { name: 'Stage tests, validate and a local run (npx projen test)', run: 'npx projen test --backend direct' },
       {
         name: 'Keep the run report',
