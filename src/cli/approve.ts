@@ -175,6 +175,8 @@ function describeAwsError(error: unknown, executionArn: string): string {
   return name && name !== 'Error' ? `${name}: ${message}` : message;
 }
 
+/** Not `instanceof Error`: errors from another realm (a test VM) are objects with a message all the same. */
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = (error as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message.replace(/\. To specify a positional argument.*$/, '') : String(error);
 }
