@@ -9,3 +9,6 @@ export const PIPELINE_FILES = {
   sageMakerExecutionRoleTrust: 'pipeline/iam/sagemaker-execution-role-trust.json',
   readme: 'README.md',
 } as const;
+
+/** Read by LegacyMlopsProject: synthesize into this folder instead (how `legacy-mlops validate` checks for drift). */
+export const SYNTH_OUTDIR_VARIABLE = 'LEGACY_MLOPS_SYNTH_OUTDIR';
