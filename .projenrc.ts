@@ -73,6 +73,9 @@ const project = new typescript.TypeScriptProject({
     // The construct acknowledges cdk-nag findings with reasons; the add-stage editor walks .projenrc.ts with the TS compiler API.
     'cdk-nag@^3.0.2',
     'typescript@~6.0',
+    // `--from` reads legacy state machines written in YAML, and legacy Dockerfiles (the parser behind VS Code's Docker support).
+    'yaml@^2.9.1',
+    'dockerfile-ast@^0.7.1',
   ],
   devDeps: [
     'jest@^30.5.2',
@@ -86,7 +89,6 @@ const project = new typescript.TypeScriptProject({
     '@cloud-copilot/iam-simulate',
     'aws-cdk@2.1148.1',
     'aws-sdk-client-mock@^4.1.0',
-    'yaml@^2.9.1',
   ],
   bin: {
     'create-legacy-mlops': 'lib/src/cli/create.js',

@@ -14,6 +14,8 @@ import * as path from 'node:path';
 import { ENTRY_SCRIPT_PATTERN } from '../model/rules.js';
 import { CreateError } from './errors.js';
 import { scanScript, type ScannedPaths, type ScannedFolder } from './legacy-paths.js';
+import { importLegacyRepository, type RepoImport } from './legacy-repo.js';
+import { looksLikeLegacyRepository } from './legacy-repo-scan.js';
 import { catalogStage } from './stage-catalog.js';
 
 /** Folders never copied from a legacy code folder. */
@@ -40,10 +42,14 @@ export interface StageImport {
   readonly entryScript: string;
   /** The `/opt/ml` paths found in every copied Python file. */
   readonly paths: ScannedPaths;
+  /** The legacy state machine set this stage's inputs and outputs: no guessing from the script's paths. */
+  readonly channelsFixed?: boolean;
 }
 
 export interface ImportPlan {
   readonly stages: readonly StageImport[];
+  /** A whole legacy repository: its stages, files written beside the legacy code, sample data and report. */
+  readonly repository?: RepoImport & { readonly source: string };
   /** Things worth saying: renamed scripts, files left out. */
   readonly notes: readonly string[];
 }
@@ -64,8 +70,20 @@ export function checkReadable(items: readonly FromItem[], origin: string): void 
   for (const item of items) statKind(item.path, origin);
 }
 
-/** Maps the items to the pipeline's stages and lists the copies. */
-export function planImport(items: readonly FromItem[], stageNames: readonly string[], origin: string): ImportPlan {
+/**
+ * Maps the items to the pipeline's stages and lists the copies. A single folder holding a state
+ * machine or a Dockerfile is a whole legacy repository (see legacy-repo.ts), and so is a
+ * `stage=folder` item whose folder holds a Dockerfile (a container stage).
+ */
+export function planImport(items: readonly FromItem[], stageNames: readonly string[], origin: string, account?: string): ImportPlan {
+  if (items.length === 1 && statKind(items[0].path, origin) === 'folder' && looksLikeLegacyRepository(items[0].path)) {
+    const explicitStage = items[0].stage;
+    if (explicitStage && !stageNames.includes(explicitStage)) {
+      throw new CreateError(`Invalid ${origin}: '${explicitStage}=' names no stage of this pipeline (stages: ${stageNames.join(', ')}); add it with --stages`);
+    }
+    const repository = importLegacyRepository(items[0].path, origin, { stageNames, account, ...(explicitStage ? { explicitStage } : {}) });
+    return { stages: repository.imports, notes: [], repository: { ...repository, source: items[0].path } };
+  }
   const notes: string[] = [];
   const byStage = new Map<string, { source: string; kind: 'file' | 'folder' }>();
   const assign = (stage: string, source: string, kind: 'file' | 'folder') => {
