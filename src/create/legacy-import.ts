@@ -140,9 +140,12 @@ export function planImport(items: readonly FromItem[], stageNames: readonly stri
 /** A file or folder name that means a stage: its name or a catalog alias, `_` read as `-`. */
 export function matchStage(fileName: string, stageNames: readonly string[]): string | undefined {
   const stem = fileName.replace(/\.py$/, '').toLowerCase().replace(/_/g, '-');
+  const head = stem.split('-')[0];
   return (
     stageNames.find((s) => s === stem) ??
-    stageNames.find((s) => catalogStage(s)?.aliases.includes(stem))
+    stageNames.find((s) => catalogStage(s)?.aliases.includes(stem)) ??
+    // `clean_data.py`: the first word names the stage.
+    stageNames.find((s) => s === head || catalogStage(s)?.aliases.includes(head))
   );
 }
 

@@ -75,19 +75,22 @@ function fromStateMachine(scan: RepoScan, origin: string, target: { account?: st
   machine.tasks.forEach((task, i) => {
     const s = settings[i];
     const name = names[i];
-    for (const path of task.unresolved) report.push({ legacy: `${file}: ${task.stateName}.${path}`, outcome: 'left behind', why: 'the value comes from the execution input and no input-parameters file beside the state machine holds it', action: 'the stage keeps the default; set it in .projenrc.ts' });
+    // A value read from an earlier task's result (the model artifact) is wired, not missing.
+    for (const path of task.unresolved.filter((u) => !(s.kind === 'model' && u.startsWith('PrimaryContainer.ModelDataUrl')))) report.push({ legacy: `${file}: ${task.stateName}.${path}`, outcome: 'left behind', why: 'the value comes from the execution input and no input-parameters file beside the state machine holds it', action: 'the stage keeps the default; set it in .projenrc.ts' });
     report.push(...s.report.map((r) => ({ ...r, legacy: `${task.stateName}: ${r.legacy}` })));
     if (s.roleArn && !stages.some((_, j) => settings[j].roleArn === s.roleArn)) {
       const other = target.account && !s.roleArn.includes(`::${target.account}:`) ? "another account's role" : 'a hand-made role';
       report.push({ legacy: `${task.stateName}: role ${s.roleArn}`, outcome: 'left behind', why: `${other}; the project creates least-privilege roles for its own stages`, action: 'to keep it, set existingRoles.sageMakerExecutionRoleArn in .projenrc.ts' });
     }
-    const unit = s.kind === 'model' || s.kind === 'transform' || s.kind === 'endpoint' ? undefined : matchUnit(task, s, name, units, used);
+    const unit = s.kind === 'transform' || s.kind === 'endpoint' || (s.kind === 'model' && !s.entryScript) ? undefined : matchUnit(task, s, name, units, used);
     if (unit) used.add(unit);
     const { stage, stageImport, extra } = stageFrom(scan.root, task, s, name, unit, report, stages);
     stages.push(stage);
     if (stageImport) imports.push(stageImport);
     generated.push(...extra);
   });
+  const rawUris = [...new Set(settings.flatMap((s) => s.inputUris.filter((i) => !i.from && i.uri).map((i) => i.uri)))];
+  if (rawUris.length > 1) report.push({ legacy: `S3 locations ${rawUris.join(', ')}`, outcome: 'all read from s3://<bucket>/data/raw/ (data/raw/ locally)', why: 'the project has one raw-data prefix', action: 'check that each stage reads only its own files there (by file name)' });
   for (const unit of units.filter((u) => !used.has(u))) {
     const where = unit.kind === 'container' ? `${unit.container.dir}/` : path.posix.join(unit.folder.dir, unit.script);
     report.push({ legacy: where, outcome: 'not imported', why: 'no task of the state machine runs it', action: `add a stage for it with: npx yo legacy-mlops:stage --from ${where}` });
