@@ -63,16 +63,19 @@ const project = new typescript.TypeScriptProject({
     'inquirer@^14.2.5',
     'ejs@^7.0.2',
     'execa@^10.2.1',
-    '@aws-sdk/client-sagemaker@^3.1142.0',
     '@aws-sdk/client-sfn@^3.1162.0',
     '@aws-sdk/client-sts@^3.1169.0',
     'asl-validator@^4.0.0',
     'aws-local-stepfunctions@^3.0.0',
     'ajv@^8.20.0',
+    // closest valid key for an unknown option (did you mean …?)
+    'fastest-levenshtein@^1.0.16',
     'tsx@^4.23.15',
     // The construct acknowledges cdk-nag findings with reasons; the add-stage editor walks .projenrc.ts with the TS compiler API.
     'cdk-nag@^3.0.2',
     'typescript@~6.0',
+    // The run report page lays out the state machine graph (pure JS, no DOM) and draws it as inline SVG.
+    '@dagrejs/dagre@^3.1.3',
     // `--from` reads legacy state machines written in YAML, and legacy Dockerfiles (the parser behind VS Code's Docker support).
     'yaml@^2.9.1',
     'dockerfile-ast@^0.7.1',
@@ -89,6 +92,10 @@ const project = new typescript.TypeScriptProject({
     '@cloud-copilot/iam-simulate',
     'aws-cdk@2.1148.1',
     'aws-sdk-client-mock@^4.1.0',
+    // Source of src/model/instance-types.ts (`npx projen instance-types`); nothing shipped imports it.
+    '@aws-sdk/client-sagemaker@^3.1142.0',
+    // Drives Debian's chromium (never a downloaded browser) to check the run report page as a person sees it.
+    'playwright-core@^1.65.1',
   ],
   bin: {
     'create-legacy-mlops': 'lib/src/cli/create.js',
@@ -145,6 +152,10 @@ project.addTask('test:fast', { description: 'Unit tests only (no npm pack / inst
 project.addTask('demo', {
   description: 'The main job end to end: scaffold the sample project into .local/demo and run its pipeline locally',
   steps: [{ exec: 'rm -rf .local/demo' }, { exec: 'tsx src/cli/legacy-mlops.ts demo .local/demo', receiveArgs: true }],
+});
+project.addTask('instance-types', {
+  description: 'Regenerate src/model/instance-types.ts from the SageMaker SDK enums',
+  exec: 'tsx test/tools/generate-instance-types.ts',
 });
 project.addTask('bench', { description: 'Print synthesis and runner timings', exec: 'tsx test/bench/run.ts', receiveArgs: true });
 

@@ -40,7 +40,7 @@ test('schedule expressions: one message each, saying what EventBridge accepts', 
   expect(problems({ schedule: { expression: 'rate(0 minutes)' } })).toHaveLength(1);
   expect(problems({ schedule: { expression: 'cron(0 6 * * *)' } })).toEqual([expect.stringContaining('has 5 cron fields; EventBridge needs 6')]);
   expect(problems({ schedule: { expression: 'cron(0 6 * * * *)' } })).toEqual([expect.stringContaining("needs '?' in exactly one of day-of-month and day-of-week")]);
-  expect(problems({ schedule: { expression: 'rate(1 day)', enabled: 'yes' as never } })).toEqual(['schedule.enabled: "yes" must be true or false']);
+  expect(problems({ schedule: { expression: 'rate(1 day)', enabled: 'yes' as never } })).toEqual(["schedule.enabled: must be true or false, not the string 'yes'"]);
 });
 
 test('notifications: the e-mail address is checked', () => {

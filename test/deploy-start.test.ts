@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  DescribeStateMachineForExecutionCommand,
   GetExecutionHistoryCommand,
   ListTagsForResourceCommand,
   SFNClient,
@@ -59,6 +60,7 @@ const submitted = (job: string): EventSpec => ({
 const succeededStage = (name: string): EventSpec[] => [entered(name), { type: 'TaskScheduled' }, { type: 'TaskStarted' }, submitted(`churn-model-${name}-6f1c`), { type: 'TaskSucceeded' }, exited(name)];
 
 function mockDeployment(tags = [{ key: 'legacy-mlops:image:predict', value: PREDICT_IMAGE }]) {
+  sfn.on(DescribeStateMachineForExecutionCommand).resolves({ definition: fs.readFileSync(path.join(repo, PIPELINE_FILES.stateMachine), 'utf8') });
   sfn.on(ListTagsForResourceCommand, { resourceArn: STATE_MACHINE }).resolves({ tags: [{ key: 'legacy-mlops:project', value: 'churn-model' }, ...tags] });
   sfn.on(StartExecutionCommand).callsFake((input) => ({ executionArn: `arn:aws:states:eu-west-1:111122223333:execution:churn-model:${input.name}`, startDate: new Date() }));
 }
@@ -90,6 +92,7 @@ test('success: starts the deployed state machine with the adjusted input and fol
     `Console: https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${executionArn}`,
     ...['preprocess', 'predict', 'postprocess'].flatMap((stage) => [`→ ${stage}`, `  ${stage}: job churn-model-${stage}-6f1c`, `✓ ${stage} (2m 30s)`]),
     'Execution succeeded.',
+    'Report page: .local/runs/nightly-1/report.html',
   ]);
   // It polled until the end, 10 s apart, and read each event once.
   expect(sleeps.every((ms) => ms === 10_000)).toBe(true);
@@ -113,12 +116,13 @@ test('failure: names the failing state and prints the SageMaker failure reason; 
 
   expect(code).toBe(1);
   expect(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.name).toMatch(/^run-20250102-030405-[0-9a-f]{4}$/);
-  expect(io.out.slice(-4)).toEqual([
+  expect(io.out.slice(-5, -1)).toEqual([
     '  predict: job churn-model-predict-9a',
     '✗ predict: States.TaskFailed',
     "Execution failed in state 'predict': States.TaskFailed",
     'Cause: AlgorithmError: model.pkl not found, exit code: 1',
   ]);
+  expect(io.out[io.out.length - 1]).toMatch(/^Report page: \.local\/runs\/run-20250102-030405-[0-9a-f]{4}\/report\.html$/);
 });
 
 test('no credentials: one clear line on stderr, exit code 1, nothing started', async () => {

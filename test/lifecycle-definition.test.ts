@@ -279,9 +279,9 @@ describe('lifecycle stages: one clear message per problem', () => {
   test.each<[string, PipelineOptions, RegExp]>([
     ['an evaluation without a gate', withStage('evaluate', { gate: undefined }), /evaluate\)\.gate: an evaluation stage needs a gate/],
     ['a gate metric that is no identifier', withStage('evaluate', { gate: { metric: 'roc-auc', threshold: 1 } }), /gate\.metric: 'roc-auc' must be a metric name/],
-    ['a gate threshold that is no number', withStage('evaluate', { gate: { metric: 'auc', threshold: '0.8' as never } }), /gate\.threshold: "0\.8" must be a number/],
+    ['a gate threshold that is no number', withStage('evaluate', { gate: { metric: 'auc', threshold: '0.8' as never } }), /gate\.threshold: must be a number, not the string '0\.8'/],
     ['a gate on a processing stage', withStage('preprocess', { gate: { metric: 'auc', threshold: 1 } }), /preprocess\)\.gate: only evaluation stages take 'gate'/],
-    ['hyperparameters that are not strings', withStage('train', { hyperparameters: { C: 1 as never } }), /hyperparameters\.C: value must be a string/],
+    ['hyperparameters that are not strings', withStage('train', { hyperparameters: { C: 1 as never } }), /hyperparameters\.C: must be a string, not number 1/],
     ['a training stage naming outputs', withStage('train', { outputs: [{ name: 'x' }] }), /train\)\.outputs: a training stage has one output, 'model'/],
     ['a training channel elsewhere than /opt/ml/input/data', withStage('train', { inputs: [{ name: 'train', from: 'preprocess/train', localPath: '/data/train' }] }), /training channels are always at \/opt\/ml\/input\/data\/<channel>/],
     ['a training instance type SageMaker lacks', withStage('train', { instanceType: 'ml.t3.nano' }), /'ml\.t3\.nano' is not a SageMaker training instance type/],
@@ -290,7 +290,7 @@ describe('lifecycle stages: one clear message per problem', () => {
     ['a transform of a model artifact', withStage('transform', { inputs: [{ name: 'data', from: 'train/model' }] }), /'train\/model' is a model artifact, not records to score/],
     ['a transform of a model stage that does not exist', withStage('transform', { modelStage: 'nope' }), /modelStage: 'nope' is not an earlier model stage \(model stages before this one: model\)/],
     ['a transform with its own image', withStage('transform', { imageUri: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/x:1' }), /runs the image of its model stage/],
-    ['skippable that is no boolean', withStage('train', { skippable: 'yes' as never }), /train\)\.skippable: "yes" must be true or false/],
+    ['skippable that is no boolean', withStage('train', { skippable: 'yes' as never }), /train\)\.skippable: must be true or false, not the string 'yes'/],
   ])('%s', (_label, options, expected) => {
     const problems = validatePipeline(options).map((p) => `${p.path}: ${p.message}`);
     expect(problems).toHaveLength(1);

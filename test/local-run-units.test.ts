@@ -151,8 +151,8 @@ describe('LocalS3', () => {
 
 describe('command line', () => {
   test('options and their defaults', () => {
-    expect(parseLocalArgs([])).toEqual({ help: false, backend: 'auto', install: false, follow: false, inputPath: undefined, python: undefined, s3Root: undefined });
-    expect(parseLocalArgs(['--input', 'in.json', '--backend', 'bwrap', '--python', '/usr/bin/python3', '--install', '--s3-root', 's3', '--follow'])).toEqual({
+    expect(parseLocalArgs([])).toEqual({ help: false, backend: 'auto', install: false, follow: false, open: false, inputPath: undefined, python: undefined, s3Root: undefined });
+    expect(parseLocalArgs(['--input', 'in.json', '--backend', 'bwrap', '--python', '/usr/bin/python3', '--install', '--s3-root', 's3', '--follow', '--open'])).toEqual({
       help: false,
       inputPath: 'in.json',
       backend: 'bwrap',
@@ -160,6 +160,7 @@ describe('command line', () => {
       install: true,
       s3Root: 's3',
       follow: true,
+      open: true,
     });
   });
 

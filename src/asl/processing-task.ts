@@ -1,5 +1,6 @@
 /** One `createProcessingJob.sync` Task state per processing stage. */
 import { CODE_CHANNEL, CODE_LOCAL_PATH } from '../model/defaults.js';
+import { STAGE_TAG_KEY } from '../model/rules.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { ERROR_PATH, INPUT, stageResultPath, stageSettingPath } from './input-paths.js';
 import { inputSourceUri, runOutputUri, stageCodeUri } from './s3-locations.js';
@@ -61,7 +62,7 @@ export function scriptEntrypoint(stage: ResolvedStage, codePath: string = CODE_L
 export function stageTags(stage: ResolvedStage, pipeline: ResolvedPipeline): JsonObject[] {
   return [
     { Key: 'legacy-mlops:project', Value: pipeline.name },
-    { Key: 'legacy-mlops:stage', Value: stage.name },
+    { Key: STAGE_TAG_KEY, Value: stage.name },
     { Key: 'legacy-mlops:execution', 'Value.$': '$$.Execution.Name' },
   ];
 }
@@ -77,16 +78,16 @@ export function jobNameExpression(stage: ResolvedStage): string {
 }
 
 export function processingTaskState(stage: ResolvedStage, pipeline: ResolvedPipeline, next: string | undefined): TaskState {
-  const s3Input = (localPath: string, uri: { key: string; value: string }): JsonObject => ({
+  const s3Input = (localPath: string, uri: { key: string; value: string }, sharded = false): JsonObject => ({
     [uri.key]: uri.value,
     LocalPath: localPath,
     S3DataType: 'S3Prefix',
     S3InputMode: 'File',
-    S3DataDistributionType: 'FullyReplicated',
+    S3DataDistributionType: sharded ? 'ShardedByS3Key' : 'FullyReplicated',
   });
   const inputs: JsonObject[] = stage.inputs.map((input) => ({
     InputName: input.name,
-    S3Input: s3Input(input.localPath, inputSourceUri(input.from, pipeline)),
+    S3Input: s3Input(input.localPath, inputSourceUri(input.from, pipeline), input.distribution === 'sharded'),
   }));
   const appSpecification: JsonObject = { 'ImageUri.$': stageSettingPath(stage.name, 'imageUri') };
   if (stage.mode === 'script') {

@@ -6,7 +6,7 @@
  * maximums, patterns or enums), needs a Python process per call, and no JavaScript library validates
  * against a botocore-format model.
  */
-import { ProcessingInstanceType, TrainingInstanceType, TransformInstanceType } from '@aws-sdk/client-sagemaker';
+import { PROCESSING_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES, TRANSFORM_INSTANCE_TYPES } from '../model/instance-types.js';
 import { compileJavaPattern } from './java-regex.js';
 import type { ServiceModel, Shape } from './service-model.js';
 import { isObject, type Finding } from './types.js';
@@ -15,12 +15,12 @@ export const REQUEST_SHAPE_CHECK = 'request-shape';
 
 /**
  * Enum values the service accepts today beyond those of an older botocore model (Debian's is from
- * 2022 and lacks newer instance families): the SDK's enums, which ship with every release.
+ * 2022 and lacks newer instance families): the SDK's enums (generated into src/model/instance-types.ts).
  */
 const CURRENT_ENUMS: Readonly<Record<string, readonly string[]>> = {
-  ProcessingInstanceType: Object.values(ProcessingInstanceType),
-  TrainingInstanceType: Object.values(TrainingInstanceType),
-  TransformInstanceType: Object.values(TransformInstanceType),
+  ProcessingInstanceType: PROCESSING_INSTANCE_TYPES,
+  TrainingInstanceType: TRAINING_INSTANCE_TYPES,
+  TransformInstanceType: TRANSFORM_INSTANCE_TYPES,
 };
 
 const INT32 = [-(2 ** 31), 2 ** 31 - 1] as const;

@@ -3,7 +3,10 @@
  * Exit codes: 0 the execution succeeded, 1 it failed or timed out, 2 refused before any job started,
  * 130 interrupted (Ctrl-C).
  */
+import { join } from 'node:path';
 import { LOCAL_USAGE, LocalRunRefused, parseLocalArgs, runPipelineLocally } from '../local/index.js';
+import { REPORT_PAGE_FILE } from '../report/local-record.js';
+import { openPage } from '../report/open-page.js';
 
 export const EXIT_REFUSED = 2;
 export const EXIT_INTERRUPTED = 130;
@@ -22,7 +25,12 @@ export async function runLocal(argv: string[], cwd: string): Promise<number> {
       console.log(LOCAL_USAGE);
       return 0;
     }
-    const report = await runPipelineLocally({ ...options, repoRoot: cwd, signal: stop.signal });
+    const { open, ...runOptions } = options;
+    const report = await runPipelineLocally({ ...runOptions, repoRoot: cwd, signal: stop.signal });
+    if (open) {
+      const problem = await openPage(join(report.runDir, REPORT_PAGE_FILE));
+      if (problem) console.error(`legacy-mlops local: ${problem}`);
+    }
     if (report.status === 'SUCCEEDED') return 0;
     return report.status === 'ABORTED' ? EXIT_INTERRUPTED : 1;
   } catch (error) {

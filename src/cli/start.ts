@@ -8,10 +8,11 @@
  * client alone finds everything (no CloudFormation client, no outputs file that only exists on
  * the machine that deployed), and what runs is always what is deployed.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  DescribeStateMachineForExecutionCommand,
   GetExecutionHistoryCommand,
   ListTagsForResourceCommand,
   SFNClient,
@@ -21,6 +22,9 @@ import {
 import { BUILT_IMAGE_TAG_PREFIX, deployedExecutionInput, executionConsoleUrl, stateMachineArn } from '../construct/deployed-input.js';
 import { readPipelineModel, selectEnvironment, type EnvironmentPipeline } from '../construct/pipeline-model.js';
 import type { ExecutionInput } from '../input/execution-input.js';
+import { cloudRunRecord } from '../report/cloud-record.js';
+import { REPORT_PAGE_FILE } from '../report/local-record.js';
+import { renderReportPage } from '../report/report-page.js';
 
 const EXECUTION_INPUT_FILE = 'pipeline/execution-input.json';
 const DEFAULT_POLL_SECONDS = 10;
@@ -83,8 +87,14 @@ export async function runStart(argv: string[], cwd: string, deps: StartDependenc
     const started = await client.send(new StartExecutionCommand({ stateMachineArn: arn, name: executionName, input: JSON.stringify(input) }));
     const executionArn = started.executionArn!;
     out(`Started ${executionName} on ${environment.name} (${environment.account}, ${environment.region}) with ${args.input ?? EXECUTION_INPUT_FILE}`);
-    out(`Console: ${executionConsoleUrl(pipeline.partition, environment.region, executionArn)}`);
-    return await follow(client, executionArn, { out, sleep: deps.sleep ?? defaultSleep, pollMs: pollSeconds * 1000 });
+    const consoleUrl = executionConsoleUrl(pipeline.partition, environment.region, executionArn);
+    out(`Console: ${consoleUrl}`);
+    const history: HistoryEvent[] = [];
+    const code = await follow(client, executionArn, { out, sleep: deps.sleep ?? defaultSleep, pollMs: pollSeconds * 1000, history });
+    const where = `${environment.name} (${environment.account}, ${environment.region})`;
+    const page = await writeCloudReportPage(client, executionArn, history, { cwd, executionName, consoleUrl, where, err });
+    out(`Report page: ${relative(cwd, page)}`);
+    return code;
   } catch (error) {
     return fail(describeAwsError(error, arn, environment.name));
   }
@@ -113,6 +123,8 @@ export function defaultExecutionName(now: Date): string {
 
 interface FollowContext {
   readonly out: (line: string) => void;
+  /** Every event read, oldest first: the report page is drawn from them. */
+  readonly history: HistoryEvent[];
   readonly sleep: (ms: number) => Promise<void>;
   readonly pollMs: number;
 }
@@ -131,6 +143,7 @@ async function follow(client: SFNClient, executionArn: string, ctx: FollowContex
   let lastSeen = 0;
   for (;;) {
     const events = await eventsAfter(client, executionArn, lastSeen);
+    ctx.history.push(...events);
     for (const event of events) {
       lastSeen = event.id ?? lastSeen;
       const type = event.type ?? '';
@@ -169,6 +182,35 @@ async function follow(client: SFNClient, executionArn: string, ctx: FollowContex
     }
     await ctx.sleep(ctx.pollMs);
   }
+}
+
+/**
+ * `.local/runs/<execution>/report.html` from the execution's history, drawn on the definition that ran
+ * (the committed one when the deployed definition cannot be read).
+ */
+async function writeCloudReportPage(
+  client: SFNClient,
+  executionArn: string,
+  history: readonly HistoryEvent[],
+  facts: { cwd: string; executionName: string; consoleUrl: string; where: string; err: (line: string) => void },
+): Promise<string> {
+  let definition: unknown;
+  try {
+    const described = await client.send(new DescribeStateMachineForExecutionCommand({ executionArn }));
+    definition = JSON.parse(described.definition ?? 'null');
+  } catch (error) {
+    facts.err(`legacy-mlops start: the deployed definition could not be read (${messageOf(error)}): the report page draws pipeline/state-machine.asl.json`);
+    try {
+      definition = JSON.parse(readFileSync(join(facts.cwd, 'pipeline', 'state-machine.asl.json'), 'utf8'));
+    } catch {
+      definition = undefined;
+    }
+  }
+  const dir = join(facts.cwd, '.local', 'runs', facts.executionName);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, REPORT_PAGE_FILE);
+  writeFileSync(path, renderReportPage(cloudRunRecord(history, definition, facts)));
+  return path;
 }
 
 /** Events with an id above `lastSeen`, oldest first: read newest-first until the last one already seen. */

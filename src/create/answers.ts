@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validatePipeline } from '../model/resolve.js';
 import { KIND_FACTS } from '../model/resolve-stage.js';
+import { stageShapeProblems } from '../model/options-schema.js';
+import { closestKey } from '../model/suggest.js';
 import { REGION_PATTERN } from '../model/rules.js';
 import type { StageOptions } from '../model/types.js';
 import { CreateError, describeOrigin, invalidAnswer, type AnswerOrigin } from './errors.js';
@@ -38,7 +40,6 @@ export interface GivenAnswers {
 
 /** Keys an answers file may hold (its stage objects are StageOptions). */
 export const ANSWER_FILE_KEYS = ['name', 'region', 'account', 'bucket', 'stages', 'preset', 'instanceType', 'volumeSizeGb', 'maxRuntimeSeconds', 'from'] as const;
-const STAGE_KEYS = ['name', 'description', 'kind', 'mode', 'framework', 'imageUri', 'entryScript', 'instanceType', 'instanceCount', 'volumeSizeGb', 'maxRuntimeSeconds', 'environment', 'inputs', 'outputs', 'skippable', 'hyperparameters', 'gate', 'modelStage', 'endpointName', 'endpointWait'];
 
 /** Reads and checks everything given before any question is asked. `cwd` resolves relative paths of flags. */
 export function collectGiven(flags: CreateFlags, cwd: string): GivenAnswers {
@@ -114,7 +115,13 @@ export function readAnswersFile(file: string): GivenAnswers {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new CreateError(`Invalid --answers: ${file} must hold a JSON object`);
   const record = data as Record<string, unknown>;
   const unknown = Object.keys(record).filter((k) => !(ANSWER_FILE_KEYS as readonly string[]).includes(k));
-  if (unknown.length > 0) throw new CreateError(`Invalid --answers: ${label} has unknown key(s) ${unknown.join(', ')} (allowed: ${ANSWER_FILE_KEYS.join(', ')})`);
+  if (unknown.length > 0) {
+    const hints = unknown.map((k) => {
+      const closest = closestKey(k, ANSWER_FILE_KEYS);
+      return closest ? `${k} (did you mean ${closest}?)` : k;
+    });
+    throw new CreateError(`Invalid --answers: ${label} has unknown key(s) ${hints.join(', ')} (allowed: ${ANSWER_FILE_KEYS.join(', ')})`);
+  }
   const origin = (key: string): AnswerOrigin => ({ kind: 'file', file: label, key });
   const entry = <T>(key: string, value: T): Given<T> => ({ value, origin: origin(key) });
   const text = (key: string): Given<string> | undefined => {
@@ -156,8 +163,9 @@ function fileStages(value: unknown, origin: string): StageOptions[] {
     if (typeof item !== 'object' || item === null || typeof (item as StageOptions).name !== 'string') {
       throw new CreateError(`Invalid ${origin}: item ${i + 1} must be a stage object with a name, or a 'name:mode' string`);
     }
-    const unknown = Object.keys(item).filter((k) => !STAGE_KEYS.includes(k));
-    if (unknown.length > 0) throw new CreateError(`Invalid ${origin}: stage '${(item as StageOptions).name}' has unknown key(s) ${unknown.join(', ')} (allowed: ${STAGE_KEYS.join(', ')})`);
+    // The same runtime schema as .projenrc.ts: unknown keys (with the closest valid one) and wrong types.
+    const shape = stageShapeProblems(item, i);
+    if (shape.length > 0) throw new CreateError(`Invalid ${origin}: ${shape.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     const stage = item as StageOptions;
     // Transform and endpoint stages run their model's image: no mode of their own.
     if (KIND_FACTS[stage.kind ?? 'processing']?.hasImage === false) return stage;

@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ENTRY_SCRIPT_PATTERN } from '../model/rules.js';
 import { CreateError } from './errors.js';
+import { describeKind, FileKindError, followedKind, kindOf, listFolder, readRegularFile } from './file-kind.js';
 import { scanScript, type ScannedPaths, type ScannedFolder } from './legacy-paths.js';
 import { importLegacyRepository, type RepoImport } from './legacy-repo.js';
 import { looksLikeLegacyRepository } from './legacy-repo-scan.js';
@@ -115,14 +116,22 @@ export function planImport(items: readonly FromItem[], stageNames: readonly stri
       assign(stage, item.path, 'file');
     } else {
       const left: string[] = [];
+      const links: string[] = [];
       for (const entry of readFolder(item.path, origin)) {
         if (entry.name.startsWith('.') || SKIPPED.has(entry.name)) continue;
         const full = path.join(item.path, entry.name);
         if (explicitPaths.has(full)) continue;
+        const entryKind = kindOf(entry);
+        if (entryKind === 'symlink') {
+          links.push(`${entry.name} -> ${fs.readlinkSync(full)}`);
+          continue;
+        }
+        if (entryKind !== 'file' && entryKind !== 'folder') throw new CreateError(`Invalid ${origin}: ${full} is ${describeKind(entryKind)}: only regular files are imported (move it out of the folder)`);
         const stage = (entry.isDirectory() || entry.name.endsWith('.py')) ? matchStage(entry.name, stageNames) : undefined;
         if (stage && !mapped.has(stage)) assign(stage, full, entry.isDirectory() ? 'folder' : 'file');
         else left.push(entry.isDirectory() ? `${entry.name}/` : entry.name);
       }
+      if (links.length > 0) notes.push(`symbolic links not followed in ${item.path}: ${links.join(', ')} (to import one, copy the file it points at in its place, or map it with --from <stage>=<path>)`);
       if (left.length > 0) notes.push(`not imported from ${item.path}: ${left.join(', ')} (to use one, copy it into a stage folder, or map it with --from <stage>=<path>)`);
     }
   }
@@ -162,7 +171,7 @@ function importFile(stage: string, source: string, origin: string, notes: string
 }
 
 function importFolder(stage: string, folder: string, origin: string, notes: string[]): StageImport {
-  const files = listFiles(folder, origin);
+  const files = listFiles(folder, origin, notes);
   const scripts = files.filter((f) => !f.includes('/') && f.endsWith('.py'));
   const entry = scripts.find((f) => matchStage(f, [stage])) ?? (scripts.length === 1 ? scripts[0] : undefined);
   if (!entry) {
@@ -202,7 +211,7 @@ function statKind(p: string, origin: string): 'file' | 'folder' {
   }
   if (stat.isFile()) return 'file';
   if (stat.isDirectory()) return 'folder';
-  throw new CreateError(`Invalid ${origin}: ${p} is neither a file nor a folder`);
+  throw new CreateError(`Invalid ${origin}: ${p} is ${describeKind(followedKind(p))}: only regular files and folders are imported`);
 }
 
 function readFolder(folder: string, origin: string): fs.Dirent[] {
@@ -213,20 +222,27 @@ function readFolder(folder: string, origin: string): fs.Dirent[] {
   }
 }
 
-/** Every file under a folder, relative and with `/` separators, skipping caches and VCS folders. */
-function listFiles(folder: string, origin: string, prefix = ''): string[] {
-  return readFolder(folder, origin).flatMap((entry) => {
-    if (SKIPPED.has(entry.name) || entry.name === '.DS_Store') return [];
-    const relative = `${prefix}${entry.name}`;
-    if (entry.isDirectory()) return listFiles(path.join(folder, entry.name), origin, `${relative}/`);
-    return entry.isFile() ? [relative] : [];
-  });
+/** Every regular file under a folder, relative and with `/` separators, skipping caches and VCS folders; links are noted, pipes and devices refused. */
+function listFiles(folder: string, origin: string, notes: string[]): string[] {
+  let listing: ReturnType<typeof listFolder>;
+  try {
+    listing = listFolder(folder, (name) => SKIPPED.has(name) || name === '.DS_Store');
+  } catch (error) {
+    throw new CreateError(`Invalid ${origin}: cannot read the folder ${folder} (${(error as NodeJS.ErrnoException).code})`);
+  }
+  const special = listing.special[0];
+  if (special) throw new CreateError(`Invalid ${origin}: ${path.join(folder, special.path)} is ${describeKind(special.kind)}: only regular files are imported (move it out of the folder)`);
+  if (listing.symlinks.length > 0) {
+    notes.push(`symbolic links not followed in ${folder}: ${listing.symlinks.map((l) => `${l.path} -> ${l.target}`).join(', ')} (to import one, copy the file it points at in its place)`);
+  }
+  return [...listing.files];
 }
 
 function readText(file: string, origin: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readRegularFile(file).toString('utf8');
   } catch (error) {
+    if (error instanceof FileKindError) throw new CreateError(`Invalid ${origin}: ${error.message}`);
     throw new CreateError(`Invalid ${origin}: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`);
   }
 }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { analyseDockerfile, type ContainerAnalysis } from './legacy-dockerfile.js';
 import { parseLegacyAsl, parseStructured, isObject, type Json, type LegacyStateMachine } from './legacy-asl.js';
 import { CreateError } from './errors.js';
+import { describeKind, kindOf, readRegularFile } from './file-kind.js';
 
 /** Folders never read: caches, environments, version control. */
 export const SKIPPED_FOLDERS = new Set(['__pycache__', '.git', '.venv', 'venv', 'env', 'node_modules', '.ipynb_checkpoints', '.mypy_cache', '.pytest_cache', '.idea', '.vscode']);
@@ -60,10 +61,11 @@ export function looksLikeLegacyRepository(root: string): boolean {
 }
 
 export function scanRepository(root: string, origin: string): RepoScan {
-  const files = listTree(root, '', 0);
+  const links: string[] = [];
+  const files = listTree(root, '', 0, links, origin);
   const machines: ScannedMachine[] = [];
   const structured: { file: string; value: Json }[] = [];
-  const skipped: { item: string; why: string }[] = [];
+  const skipped: { item: string; why: string }[] = links.map((item) => ({ item, why: 'it is a symbolic link, and links are never followed' }));
 
   const dockerfiles = files.filter((f) => DOCKERFILE.test(path.basename(f)));
   const byFolder = new Map<string, string[]>();
@@ -110,8 +112,11 @@ function topFolderOf(file: string): string {
   return parts.length === 1 ? '' : parts.slice(0, -1).join('/');
 }
 
-/** Every file up to MAX_DEPTH folders down, relative with `/`, skipping caches, VCS and hidden folders. */
-function listTree(root: string, prefix: string, depth: number): string[] {
+/**
+ * Every regular file up to MAX_DEPTH folders down, relative with `/`, skipping caches, VCS and hidden
+ * folders. Symbolic links are collected (reported, never followed); a FIFO, socket or device is refused.
+ */
+function listTree(root: string, prefix: string, depth: number, links: string[] = [], origin = '--from'): string[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(path.join(root, prefix), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
@@ -121,8 +126,11 @@ function listTree(root: string, prefix: string, depth: number): string[] {
   return entries.flatMap((entry) => {
     if (SKIPPED_FOLDERS.has(entry.name) || entry.name === '.DS_Store' || (entry.isDirectory() && entry.name.startsWith('.'))) return [];
     const relative = `${prefix}${entry.name}`;
-    if (entry.isDirectory()) return depth < MAX_DEPTH ? listTree(root, `${relative}/`, depth + 1) : [];
-    return entry.isFile() ? [relative] : [];
+    const kind = kindOf(entry);
+    if (kind === 'folder') return depth < MAX_DEPTH ? listTree(root, `${relative}/`, depth + 1, links, origin) : [];
+    if (kind === 'symlink') links.push(relative);
+    else if (kind !== 'file') throw new CreateError(`Invalid ${origin}: ${path.join(root, relative)} is ${describeKind(kind)}, not a regular file; move it out of the folder`);
+    return kind === 'file' ? [relative] : [];
   });
 }
 
@@ -133,8 +141,9 @@ function isAslText(text: string, file: string): boolean {
 
 function read(file: string, origin = '--from'): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readRegularFile(file).toString('utf8');
   } catch (error) {
-    throw new CreateError(`Invalid ${origin}: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`);
+    const e = error as NodeJS.ErrnoException;
+    throw new CreateError(`Invalid ${origin}: cannot read ${file} (${e.code ?? e.message})`);
   }
 }

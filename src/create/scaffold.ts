@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { PipelineValidationError } from '../model/errors.js';
 import type { PipelineOptions } from '../model/types.js';
 import { CreateError } from './errors.js';
+import { copyRegularFile } from './file-kind.js';
 import { gitInit } from './git-init.js';
 import type { ImportPlan } from './legacy-import.js';
 import { MIGRATION_FILE, renderMigrationReport } from './migration-report.js';
@@ -51,20 +52,15 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
     // The user's scripts first: projen writes stage stubs only where no file exists.
     for (const stage of request.imports?.stages ?? []) {
       for (const file of stage.files) {
-        const destination = path.join(staging, 'stages', stage.stage, file.target);
-        fs.mkdirSync(path.dirname(destination), { recursive: true });
-        fs.copyFileSync(file.source, destination);
+        // Checked again at the copy: a file swapped for a pipe since the plan must not hang the run.
+        copyRegularFile(file.source, path.join(staging, 'stages', stage.stage, file.target));
       }
     }
     const repository = request.imports?.repository;
     if (repository) {
       // Beside the legacy code, never inside it: files the stage needs that the legacy code lacked.
       for (const extra of repository.generated) writeNew(path.join(staging, 'stages', extra.stage, extra.target), extra.content);
-      for (const file of repository.data) {
-        const destination = path.join(staging, 'data', 'raw', file.target);
-        fs.mkdirSync(path.dirname(destination), { recursive: true });
-        fs.copyFileSync(file.source, destination);
-      }
+      for (const file of repository.data) copyRegularFile(file.source, path.join(staging, 'data', 'raw', file.target));
       writeNew(path.join(staging, MIGRATION_FILE), renderMigrationReport(repository.source, repository.report));
     }
     fs.writeFileSync(path.join(staging, PROJENRC_FILE), renderProjenrc(request.definition));

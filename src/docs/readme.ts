@@ -45,7 +45,9 @@ function codeCell(s: ResolvedStage): string {
 function stageTable(pipeline: ResolvedPipeline): string {
   const rows = pipeline.stages.map((s) => {
     const at = (path: string) => (path ? ` at \`${path}\`` : '');
-    const inputs = s.inputs.map((i) => `\`${i.name}\` ← ${i.from === 'raw' ? 'raw data' : `\`${i.from}\``}${at(i.localPath)}`).join('<br/>');
+    const inputs = s.inputs
+      .map((i) => `\`${i.name}\` ← ${i.from === 'raw' ? 'raw data' : `\`${i.from}\``}${at(i.localPath)}${i.distribution === 'sharded' ? ' (sharded)' : ''}`)
+      .join('<br/>');
     const outputs = s.outputs.map((o) => `\`${o.name}\`${o.localPath ? ` from \`${o.localPath}\`` : ''}`).join('<br/>');
     const gate = s.gate ? `<br/>gate: \`${s.gate.metric}\` ${s.gate.greaterIsBetter ? '≥' : '≤'} ${s.gate.threshold}` : '';
     return `| \`${s.name}\` | ${s.description}${gate} | ${imageCell(s)} | ${codeCell(s)} | ${resourcesCell(s)} | ${inputs} | ${outputs} |`;
@@ -105,6 +107,7 @@ export function buildReadme(pipeline: ResolvedPipeline): string {
         `The \`${s.name}\` gate reads \`metrics.${s.gate!.metric}.value\` from \`${s.gate!.reportOutput}/${s.gate!.reportFile}\` and lets the model through when it is ${s.gate!.greaterIsBetter ? 'at least' : 'at most'} ` +
         `\`$.stages.${stageInputKey(s.name)}.threshold\` (${s.gate!.threshold} in the sample input); otherwise the execution ${s.gate!.onFail === 'fail' ? 'fails, naming the metric, its value and the threshold' : 'ends without running the later stages'}.\n`,
     ),
+    ...shardingParagraph(pipeline),
     ...(skippable.length > 0
       ? [
           `Stages ${skippable.map((s) => `\`${s.name}\``).join(', ')} can be skipped in one execution with \`"enabled": false\` in their entry of the execution input; ` +
@@ -143,4 +146,19 @@ export function buildReadme(pipeline: ResolvedPipeline): string {
     '',
   ];
   return sections.join('\n');
+}
+
+/** What sharding asks of the legacy code: it sees a share of the files, and its outputs get per-host names. */
+function shardingParagraph(pipeline: ResolvedPipeline): string[] {
+  const sharded = pipeline.stages.filter((s) => s.inputs.some((i) => i.distribution === 'sharded'));
+  if (sharded.length === 0) return [];
+  const list = sharded.map((s) => `\`${s.name}\` (${s.inputs.filter((i) => i.distribution === 'sharded').map((i) => `\`${i.name}\``).join(', ')}, ${s.instanceCount} instances)`).join(', ');
+  return [
+    `**Sharded inputs**: ${list}. SageMaker gives each instance a share of the input's S3 objects (\`ShardedByS3Key\`), not a share of the rows: ` +
+      'the legacy code must process every file it finds in its input folder rather than one fixed file name, and put the data in at least as many files as instances ' +
+      '(an instance without a share gets an empty folder). Every instance uploads to the same output prefix, so the stub renames each output file to ' +
+      '`<name>-<host>.<extension>` (hosts `algo-1`, `algo-2`, … from `/opt/ml/config/resourceconfig.json`); the next stage reads one file per host. ' +
+      '`npx projen local` runs one local job per instance, each with its own `resourceconfig.json` and share, and warns when two hosts write the same file name.',
+    '',
+  ];
 }

@@ -11,6 +11,8 @@ export interface LocalCommandOptions {
   readonly install: boolean;
   readonly s3Root?: string;
   readonly follow: boolean;
+  /** Open the run's report page when the run ends. */
+  readonly open: boolean;
 }
 
 export const LOCAL_USAGE = [
@@ -25,6 +27,7 @@ export const LOCAL_USAGE = [
   '  --install             build a virtual environment per stage from its requirements.txt (cached in .local/venvs)',
   '  --s3-root <dir>       local S3 folder (default .local/s3)',
   '  --follow              print the jobs\' output as it comes',
+  '  --open                open the run\'s report page (.local/runs/<execution>/report.html) when it ends',
   '  -h, --help            this help',
 ].join('\n');
 
@@ -43,6 +46,7 @@ export function parseLocalArgs(argv: readonly string[]): LocalCommandOptions {
         install: { type: 'boolean', default: false },
         's3-root': { type: 'string' },
         follow: { type: 'boolean', default: false },
+        open: { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
@@ -60,5 +64,6 @@ export function parseLocalArgs(argv: readonly string[]): LocalCommandOptions {
     install: values.install ?? false,
     s3Root: values['s3-root'],
     follow: values.follow ?? false,
+    open: values.open ?? false,
   };
 }

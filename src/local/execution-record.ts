@@ -16,6 +16,8 @@ export class ExecutionRecorder {
     switch (event.type) {
       case 'StateEntered': {
         const record: StateRecord = { name, type, status: 'RUNNING', startedAt: new Date(event.timestamp).toISOString(), attempts: 1, jobs: [] };
+        // A Choice's input is what it compared (a metric gate's value and threshold): the report page shows it.
+        if (type === 'Choice') record.input = event.state.input;
         this.states.push(record);
         this.entered.set(name, { record, at: event.timestamp });
         break;

@@ -3,7 +3,7 @@
  * Only what the emulated jobs need: prefix download into a folder, folder upload under a prefix.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 const S3_URI = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/;
 
@@ -44,6 +44,35 @@ export class LocalS3 {
     }
     cpSync(source, dir, { recursive: true });
     return countFiles(dir);
+  }
+
+  /** Keys of every object under a prefix, relative to it, in byte order ('/'-separated). */
+  list(uri: string): string[] {
+    const root = this.pathOf(uri);
+    if (!existsSync(root)) return [];
+    if (statSync(root).isFile()) return [basename(root)];
+    const keys: string[] = [];
+    const walk = (dir: string, prefix: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(join(dir, entry.name), `${prefix}${entry.name}/`);
+        else if (entry.isFile()) keys.push(`${prefix}${entry.name}`);
+      }
+    };
+    walk(root, '');
+    return keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Copies the named objects (keys relative to the prefix, from {@link list}) into `dir`, keeping their relative paths. */
+  downloadKeys(uri: string, keys: readonly string[], dir: string): number {
+    const root = this.pathOf(uri);
+    mkdirSync(dir, { recursive: true });
+    const single = existsSync(root) && statSync(root).isFile();
+    for (const key of keys) {
+      const target = join(dir, key);
+      mkdirSync(dirname(target), { recursive: true });
+      cpSync(single ? root : join(root, key), target);
+    }
+    return keys.length;
   }
 
   /** Uploads every file under `dir` below the prefix (existing objects with other keys stay, as in S3). */

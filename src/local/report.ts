@@ -33,6 +33,20 @@ export interface JobRecord {
   readonly stdoutLog: string;
   readonly stderrLog: string;
   readonly outputs: readonly JobOutputRecord[];
+  /** Jobs on several instances: one entry per local host (dir and logs above are the first host's). */
+  readonly hosts?: readonly HostRecord[];
+}
+
+/** One instance of a multi-instance job, run as its own local process. */
+export interface HostRecord {
+  readonly host: string;
+  readonly exitCode?: number;
+  readonly scriptMs: number;
+  readonly dir: string;
+  /** Objects each input gave this host (a sharded input gives a share). */
+  readonly inputObjects: Readonly<Record<string, number>>;
+  /** Files this host wrote, per output. */
+  readonly outputFiles: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface StateRecord {
@@ -47,6 +61,8 @@ export interface StateRecord {
   error?: { readonly error: string; readonly cause: string };
   /** The state a Catch sent the execution to. */
   caughtTo?: string;
+  /** Choice states only: the input it compared. */
+  input?: unknown;
 }
 
 export interface LocalRunReport {

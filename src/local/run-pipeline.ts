@@ -18,6 +18,7 @@ import { validateExecutionInput, validateStageSwitches } from './input-validatio
 import { LocalS3 } from './local-s3.js';
 import { ProgressPrinter } from './progress.js';
 import { resolvePython, type PythonInterpreter } from './python-env.js';
+import { writeLocalReportPage } from '../report/local-record.js';
 import { readJsonFile } from './repo-files.js';
 import { writeReport, type ExecutionStatus, type LocalRunReport } from './report.js';
 import type { LocalRunContext } from './run-context.js';
@@ -160,6 +161,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     };
     const reportPath = writeReport(report);
     printer.summary(report, reportPath);
+    log(`  report page: ${show(writeLocalReportPage(report, definition.value))}`);
     return report;
   } finally {
     options.signal?.removeEventListener('abort', onOuterAbort);

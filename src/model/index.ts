@@ -4,3 +4,5 @@ export * from './defaults.js';
 export * from './rules.js';
 export * from './framework-images.js';
 export * from './resolve.js';
+export * from './warnings.js';
+export * from './options-schema.js';

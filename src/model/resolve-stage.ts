@@ -59,6 +59,7 @@ import {
   VOLUME_SIZE_RANGE,
 } from './rules.js';
 import type {
+  InputDistribution,
   ResolvedImage,
   ResolvedMetricGate,
   ResolvedStage,
@@ -107,6 +108,7 @@ export const KIND_FACTS: Readonly<Record<StageKind, KindFacts>> = {
 
 export const STAGE_KINDS = Object.keys(KIND_FACTS) as StageKind[];
 const STAGE_MODES = ['script', 'container'];
+const INPUT_DISTRIBUTIONS: readonly InputDistribution[] = ['replicated', 'sharded'];
 /** Options that belong to one or two kinds; set on another kind they are a mistake, not a no-op. */
 const KIND_OPTIONS: readonly (keyof StageOptions)[] = ['gate', 'hyperparameters', 'modelStage', 'endpointName', 'endpointWait'];
 
@@ -378,6 +380,7 @@ interface Channel {
   readonly name: string;
   readonly from?: string;
   readonly localPath?: string;
+  readonly distribution?: unknown;
   readonly field: string;
 }
 
@@ -400,8 +403,10 @@ function resolveChannels(s: StageOptions, kind: StageKind, index: number, earlie
   const none = { inputs: [] as ResolvedStageInput[], outputs: [] as ResolvedStageOutput[] };
   const dataDefault = defaultDataSource(index, earlier);
   const trainingDefault = [...earlier].reverse().find((e) => e.kind === 'training');
-  const given = (list: readonly { name?: string; from?: string; localPath?: string }[] | undefined, what: 'inputs' | 'outputs'): Channel[] | undefined =>
-    list === undefined ? undefined : list.map((c, i) => ({ name: String(c?.name ?? ''), from: c?.from, localPath: c?.localPath, field: `${what}[${i}]` }));
+  const given = (list: readonly { name?: string; from?: string; localPath?: string; distribution?: unknown }[] | undefined, what: 'inputs' | 'outputs'): Channel[] | undefined =>
+    list === undefined
+      ? undefined
+      : list.map((c, i) => ({ name: String(c?.name ?? ''), from: c?.from, localPath: c?.localPath, distribution: c?.distribution, field: `${what}[${i}]` }));
   const inputs = given(s.inputs, 'inputs');
   const outputs = given(s.outputs, 'outputs');
   const refuse = (what: 'inputs' | 'outputs', why: string) => {
@@ -410,6 +415,12 @@ function resolveChannels(s: StageOptions, kind: StageKind, index: number, earlie
   const noLocalPaths = (channels: Channel[], why: string) => {
     for (const c of channels) if (c.localPath !== undefined) fail(`${c.field}.localPath`, why);
   };
+  // Only processing stages shard: an evaluation's gate reads one report, which several hosts would each write.
+  if (kind !== 'processing') {
+    for (const c of inputs ?? []) {
+      if (c.distribution !== undefined) fail(`${c.field}.distribution`, `only processing stages shard their inputs (this stage is a ${kind} stage${kind === 'evaluation' ? ', whose gate reads one report' : ''}); remove distribution`);
+    }
+  }
 
   switch (kind) {
     case 'processing':
@@ -437,7 +448,17 @@ function resolveChannels(s: StageOptions, kind: StageKind, index: number, earlie
         if (mode === 'script' && input.name === CODE_CHANNEL) fail(`${input.field}.name`, `'${CODE_CHANNEL}' is reserved for the stage's script in script mode`);
         sourceOf(input, earlier, fail);
       }
-      const resolvedInputs = ins.map(({ name, from, localPath }) => ({ name, from: from!, localPath }));
+      for (const input of ins) {
+        if (input.distribution !== undefined && !INPUT_DISTRIBUTIONS.includes(input.distribution as InputDistribution)) {
+          fail(`${input.field}.distribution`, `${JSON.stringify(input.distribution)} must be 'replicated' (every instance gets every object) or 'sharded' (each instance gets a share of the objects)`);
+        }
+      }
+      const resolvedInputs = ins.map(({ name, from, localPath, distribution }) => ({
+        name,
+        from: from!,
+        localPath,
+        distribution: (distribution ?? 'replicated') as InputDistribution,
+      }));
       const resolvedOutputs = outs.map(({ name, localPath }) => ({ name, localPath }));
       checkLocalPaths(resolvedInputs, resolvedOutputs, mode, fail);
       return { inputs: resolvedInputs, outputs: resolvedOutputs };

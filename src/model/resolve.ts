@@ -6,6 +6,7 @@
 import { DEFAULT_CDK_QUALIFIER, DEFAULT_STAGES, PIPELINE_TIMEOUT_MARGIN_SECONDS, defaultBucket } from './defaults.js';
 import { PipelineValidationError, type ModelProblem } from './errors.js';
 import { partitionOf } from './framework-images.js';
+import { optionShapeProblems, type ShapeCheckOptions } from './options-schema.js';
 import { resolveStage } from './resolve-stage.js';
 import { ACCOUNT_PATTERN, MAX_STAGES, PIPELINE_TIMEOUT_MAX, PROJECT_NAME_MAX, PROJECT_NAME_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN, bucketNameProblem } from './rules.js';
 import type { PipelineOptions, ResolvedEnvironment, ResolvedPipeline, ResolvedStage, StageOptions } from './types.js';
@@ -13,23 +14,33 @@ import type { PipelineOptions, ResolvedEnvironment, ResolvedPipeline, ResolvedSt
 export { jobPrefix, STAGE_KINDS, KIND_FACTS } from './resolve-stage.js';
 
 
-/** Resolves and validates; throws {@link PipelineValidationError} listing every problem. */
-export function resolvePipeline(options: PipelineOptions): ResolvedPipeline {
+/**
+ * Resolves and validates; throws {@link PipelineValidationError} listing every problem.
+ * `shape.extraTopLevelKeys` names keys beside the pipeline options that are allowed (a project's projen options).
+ */
+export function resolvePipeline(options: PipelineOptions, shape: ShapeCheckOptions = {}): ResolvedPipeline {
   const problems: ModelProblem[] = [];
-  const result = resolveCollecting(options, problems);
+  const result = resolveCollecting(options, problems, shape);
   if (problems.length > 0 || !result) throw new PipelineValidationError(problems);
   return result;
 }
 
 /** Validation only: the problems of a model (empty when valid). */
-export function validatePipeline(options: PipelineOptions): readonly ModelProblem[] {
+export function validatePipeline(options: PipelineOptions, shape: ShapeCheckOptions = {}): readonly ModelProblem[] {
   const problems: ModelProblem[] = [];
-  resolveCollecting(options, problems);
+  resolveCollecting(options, problems, shape);
   return problems;
 }
 
-function resolveCollecting(options: PipelineOptions, problems: ModelProblem[]): ResolvedPipeline | undefined {
+function resolveCollecting(options: PipelineOptions, problems: ModelProblem[], shape: ShapeCheckOptions): ResolvedPipeline | undefined {
   const report = (path: string, message: string) => problems.push({ path, message });
+  // Keys and types first (the runtime schema): the rules below assume the shape, and a misspelt key must
+  // not fall back to a default. Shape problems are reported alone; the rest follow once they are fixed.
+  const shapeProblems = optionShapeProblems(options, shape);
+  if (shapeProblems.length > 0) {
+    problems.push(...shapeProblems);
+    return undefined;
+  }
   const o = (options ?? {}) as Partial<PipelineOptions>;
 
   const name = String(o.name ?? '');

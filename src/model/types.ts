@@ -38,7 +38,16 @@ export interface StageInputOptions {
   readonly from?: string;
   /** Absolute path under `/opt/ml/processing/`. Defaults to `/opt/ml/processing/input/<name>`. */
   readonly localPath?: string;
+  /**
+   * Processing stages: `replicated` gives every instance all objects (`FullyReplicated`);
+   * `sharded` gives each of the stage's `instanceCount` instances a share of the objects (`ShardedByS3Key`).
+   * @default 'replicated'
+   */
+  readonly distribution?: InputDistribution;
 }
+
+/** How SageMaker spreads an input's S3 objects over a job's instances. */
+export type InputDistribution = 'replicated' | 'sharded';
 
 /** A named output of a stage, uploaded by SageMaker from `localPath` to S3 when the job ends. */
 export interface StageOutputOptions {
@@ -223,6 +232,8 @@ export interface ResolvedStageInput {
   readonly from: string;
   /** Where the job sees it: below /opt/ml/processing/ (processing, evaluation), /opt/ml/input/data/<name> (training); empty for model and transform inputs. */
   readonly localPath: string;
+  /** Processing and evaluation inputs: `sharded` (processing only) becomes `ShardedByS3Key`; absent on other kinds. */
+  readonly distribution?: InputDistribution;
 }
 
 export interface ResolvedStageOutput {

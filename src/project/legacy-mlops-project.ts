@@ -5,6 +5,7 @@
 import { awscdk, javascript, typescript } from 'projen';
 import { buildStateMachine } from '../asl/state-machine.js';
 import { resolvePipeline } from '../model/resolve.js';
+import { pipelineWarnings } from '../model/warnings.js';
 import { packageInfo } from '../package-info.js';
 import type { PipelineOptions, ResolvedPipeline } from '../model/types.js';
 import { CdkApp, CDK_APP_COMMAND } from './cdk-app.js';
@@ -13,6 +14,10 @@ import { IamDocuments } from './iam-documents.js';
 import { PipelineDefinition } from './pipeline-definition.js';
 import { PipelineReadme } from './pipeline-readme.js';
 import { PipelineTasks } from './pipeline-tasks.js';
+import { projenOptionKeys } from './projen-option-keys.js';
+import { printModelErrorsPlainly } from './uncaught-model-error.js';
+import { PipelineValidationError } from '../model/errors.js';
+import { pickPipelineOptions } from '../model/options-schema.js';
 import { StageCode } from './stage-code.js';
 
 
@@ -35,13 +40,23 @@ export interface LegacyMlopsProjectOptions
   readonly legacyMlopsVersion?: string;
 }
 
+function resolveOrReport(options: LegacyMlopsProjectOptions): ResolvedPipeline {
+  try {
+    // Projen's own options sit beside the pipeline options; any other key is a mistake to report.
+    return resolvePipeline(options, { extraTopLevelKeys: [...projenOptionKeys(), 'legacyMlopsVersion'] });
+  } catch (error) {
+    if (error instanceof PipelineValidationError) printModelErrorsPlainly();
+    throw error;
+  }
+}
+
 export class LegacyMlopsProject extends awscdk.AwsCdkTypeScriptApp {
   /** The validated pipeline model every file derives from. */
   public readonly pipeline: ResolvedPipeline;
 
   constructor(options: LegacyMlopsProjectOptions) {
     // Validate before projen does anything: an invalid model must not write a single file.
-    const pipeline = resolvePipeline(options);
+    const pipeline = resolveOrReport(options);
     const { legacyMlopsVersion, stages: _stages, region: _region, account: _account, bucket: _bucket, existingRoles: _roles, pipelineTimeoutSeconds: _timeout, cdkQualifier: _qualifier, schedule: _schedule, notifications: _notifications, environments: _environments, ...projenOptions } = options;
     const ownPackage = packageInfo();
     const runner = typescript.TypeScriptRunner.tsx();
@@ -69,6 +84,7 @@ export class LegacyMlopsProject extends awscdk.AwsCdkTypeScriptApp {
       gitignore: ['.local/', '__pycache__/', '*.pyc', ...(projenOptions.gitignore ?? [])],
     });
     this.pipeline = pipeline;
+    for (const warning of pipelineWarnings(pipeline)) this.logger.warn(warning);
 
     const definition = buildStateMachine(pipeline);
     new PipelineDefinition(this, pipeline);
@@ -76,7 +92,7 @@ export class LegacyMlopsProject extends awscdk.AwsCdkTypeScriptApp {
     new StageCode(this, pipeline);
     new PipelineReadme(this, pipeline);
     new PipelineTasks(this);
-    new CdkApp(this, options);
-    new DeployWorkflow(this, options, { branch: options.defaultReleaseBranch ?? 'main' });
+    new CdkApp(this, pickPipelineOptions(options));
+    new DeployWorkflow(this, pickPipelineOptions(options), { branch: options.defaultReleaseBranch ?? 'main' });
   }
 }

@@ -143,6 +143,7 @@ function renderStageScript(stage: ResolvedStage, pipeline: ResolvedPipeline): st
     ...scriptHeaderData(stage, pipeline),
     inputs: stage.inputs,
     outputs: stage.outputs,
+    sharded: stage.inputs.filter((i) => i.distribution === 'sharded').map((i) => `'${i.name}'`).join(', '),
     legacyFunction,
     // Two blank lines after the last definition, as PEP 8 asks.
     legacyCode: legacyCode.trimEnd() + '\n\n',

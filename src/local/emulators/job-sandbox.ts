@@ -38,13 +38,18 @@ export function hostPathOf(sandbox: JobSandbox, containerPath: string): string {
   return join(sandbox.optMl, containerPath.slice(OPT_ML.length));
 }
 
-/** `/opt/ml/config/processingjobconfig.json` and `resourceconfig.json`, as SageMaker writes them for a one-host job. */
-export function writeJobConfig(sandbox: JobSandbox, jobConfig: Record<string, unknown>, instanceType: string | undefined): void {
+/** `/opt/ml/config/processingjobconfig.json` and `resourceconfig.json`, as SageMaker writes them on one host of the job. */
+export function writeJobConfig(
+  sandbox: JobSandbox,
+  jobConfig: Record<string, unknown>,
+  instanceType: string | undefined,
+  hosts: readonly string[] = ['algo-1'],
+  currentHost: string = hosts[0],
+): void {
   const config = join(sandbox.optMl, 'config');
   writeFileSync(join(config, 'processingjobconfig.json'), JSON.stringify(jobConfig, null, 2));
-  const hosts = ['algo-1'];
   const resourceConfig = {
-    current_host: hosts[0],
+    current_host: currentHost,
     current_instance_type: instanceType,
     current_group_name: 'homogeneousCluster',
     hosts,

@@ -112,7 +112,7 @@ export interface JobIdentity {
   readonly sandbox: JobSandbox;
 }
 
-export type JobEnd = Pick<JobRecord, 'status' | 'exitCode' | 'exitMessage' | 'failureReason' | 'scriptMs'> & { readonly outputs?: JobOutputRecord[] };
+export type JobEnd = Pick<JobRecord, 'status' | 'exitCode' | 'exitMessage' | 'failureReason' | 'scriptMs' | 'hosts'> & { readonly outputs?: JobOutputRecord[] };
 
 /** Records a finished job in the report and clears its /tmp (like a container's, it does not outlive the job). */
 export function recordJobEnd(run: LocalRunContext, job: JobIdentity, end: JobEnd): JobRecord {
@@ -134,6 +134,7 @@ export function recordJobEnd(run: LocalRunContext, job: JobIdentity, end: JobEnd
     stdoutLog: job.sandbox.stdoutLog,
     stderrLog: job.sandbox.stderrLog,
     outputs: end.outputs ?? [],
+    ...(end.hosts ? { hosts: end.hosts } : {}),
   };
   rmSync(join(job.sandbox.dir, 'tmp'), { recursive: true, force: true });
   run.jobs.jobEnded(record);

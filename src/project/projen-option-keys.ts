@@ -1,0 +1,33 @@
+/**
+ * The option names projen's `AwsCdkTypeScriptApp` takes, read from projen's own jsii assembly (the
+ * type information projen ships), so that a `.projenrc.ts` key that is neither a pipeline option nor
+ * a projen option is reported instead of silently ignored, whatever projen version is installed.
+ */
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+
+interface JsiiType {
+  readonly interfaces?: readonly string[];
+  readonly properties?: readonly { readonly name: string }[];
+}
+
+const ROOT_TYPE = 'projen.awscdk.AwsCdkTypeScriptAppOptions';
+let cached: readonly string[] | undefined;
+
+/** Every property of projen's AwsCdkTypeScriptAppOptions and the interfaces it extends. */
+export function projenOptionKeys(): readonly string[] {
+  if (cached) return cached;
+  const assemblyFile = createRequire(import.meta.url).resolve('projen/.jsii');
+  const types = (JSON.parse(fs.readFileSync(assemblyFile, 'utf8')) as { types: Record<string, JsiiType> }).types;
+  const keys = new Set<string>();
+  const visit = (fqn: string) => {
+    const type = types[fqn];
+    if (!type) return;
+    for (const property of type.properties ?? []) keys.add(property.name);
+    for (const parent of type.interfaces ?? []) visit(parent);
+  };
+  visit(ROOT_TYPE);
+  if (keys.size === 0) throw new Error(`projen's assembly (${assemblyFile}) has no ${ROOT_TYPE}; legacy-mlops needs a projen release that ships it`);
+  cached = [...keys].sort();
+  return cached;
+}
