@@ -111,11 +111,11 @@ describe('(a) console-exported state machine, input parameters, script folders, 
     expect(post.image).toMatchObject({ source: 'framework', framework: { name: 'sklearn', version: '0.23-1' } });
     expect(inf.image).toMatchObject({ source: 'dockerfile', dockerfile: 'stages/inference/Dockerfile' });
     expect([pre.entryScript, inf.entryScript, post.entryScript]).toEqual(['preprocess.py', 'src/predict.py', 'postprocess.py']);
-    expect(pre.inputs).toEqual([{ name: 'input-1', from: 'raw', localPath: '/opt/ml/processing/input/data' }]);
+    expect(pre.inputs).toMatchObject([{ name: 'input-1', from: 'raw', localPath: '/opt/ml/processing/input/data' }]);
     expect(pre.outputs).toEqual([{ name: 'output-1', localPath: '/opt/ml/processing/output' }]);
     // Wired by the legacy S3 URIs, at exactly the legacy LocalPaths, /opt/ml/processing/input itself included.
-    expect(inf.inputs).toEqual([{ name: 'input-1', from: 'pre-processing/output-1', localPath: '/opt/ml/processing/input' }]);
-    expect(post.inputs).toEqual([{ name: 'input-1', from: 'inference/output-1', localPath: '/opt/ml/processing/input' }]);
+    expect(inf.inputs).toMatchObject([{ name: 'input-1', from: 'pre-processing/output-1', localPath: '/opt/ml/processing/input' }]);
+    expect(post.inputs).toMatchObject([{ name: 'input-1', from: 'inference/output-1', localPath: '/opt/ml/processing/input' }]);
     // The code input moves aside when a data input takes its path.
     expect(pre.codeLocalPath).toBe('/opt/ml/processing/input/code');
     expect(post.codeLocalPath).toBe('/opt/ml/processing/code');
@@ -178,10 +178,10 @@ describe('(b) a folder of loose scripts', () => {
     expect(result.errors).toEqual([]);
     const p = pipelineOf(result.target);
     expect(p.stages.map((s) => [s.name, s.entryScript])).toEqual([['preprocess', 'clean_data.py'], ['predict', 'predict.py']]);
-    expect(p.stages[0].inputs).toEqual([{ name: 'input', from: 'raw', localPath: '/opt/ml/processing/input' }]);
+    expect(p.stages[0].inputs).toMatchObject([{ name: 'input', from: 'raw', localPath: '/opt/ml/processing/input' }]);
     expect(p.stages[0].codeLocalPath).toBe('/opt/ml/processing/code');
     expect(p.stages[0].outputs).toEqual([{ name: 'clean', localPath: '/opt/ml/processing/output/clean' }]);
-    expect(p.stages[1].inputs).toEqual([{ name: 'clean', from: 'preprocess/clean', localPath: '/opt/ml/processing/input/clean' }]);
+    expect(p.stages[1].inputs).toMatchObject([{ name: 'clean', from: 'preprocess/clean', localPath: '/opt/ml/processing/input/clean' }]);
     expect(sha(path.join(result.target, 'stages/preprocess/clean_data.py'))).toBe(sha(path.join(FIXTURES, 'b-loose-scripts/clean_data.py')));
     expect(fs.existsSync(path.join(result.target, 'MIGRATION.md'))).toBe(false);
     await independentChecks(result.target);

@@ -309,7 +309,7 @@ function channelsOf(s: TaskSettings, earlier: readonly StageOptions[]): Partial<
       ...(s.kind === 'transform' ? { inputs: s.inputUris.map((i) => ({ name: i.name, from: i.from ?? 'raw' })), outputs: s.outputUris.map((o) => ({ name: o.name })) } : {}),
     };
   }
-  const inputs = s.inputUris.map((i) => ({ name: i.name, from: i.from ?? 'raw', ...(s.kind === 'processing' && i.localPath ? { localPath: i.localPath } : {}) }));
+  const inputs = s.inputUris.map((i) => ({ name: i.name, from: i.from ?? 'raw', ...(s.kind === 'processing' && i.localPath ? { localPath: i.localPath } : {}), ...(i.sharded ? { distribution: 'sharded' as const } : {}) }));
   const outputs = s.kind === 'processing' ? s.outputUris.map((o) => ({ name: o.name, ...(o.localPath ? { localPath: o.localPath } : {}) })) : undefined;
   return { ...(inputs.length > 0 ? { inputs } : {}), ...(outputs && outputs.length > 0 ? { outputs } : {}) };
 }

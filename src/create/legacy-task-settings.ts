@@ -15,6 +15,8 @@ export interface LegacyChannel {
   readonly name: string;
   readonly uri: string;
   readonly localPath?: string;
+  /** Each instance reads a share of the objects (`ShardedByS3Key`). */
+  readonly sharded?: boolean;
   /** `<stage>/<output>` once wired to an earlier stage. */
   from?: string;
 }
@@ -71,7 +73,7 @@ export function settingsOf(task: LegacyTask, stageName: string): TaskSettings {
         report.push({ legacy: `input ${str(input.InputName)} (${uri || 'code'} → ${localPath})`, outcome: 'replaced', why: "it delivered the script; the project uploads the stage folder as the stage's code input", action: 'none' });
         continue;
       }
-      inputUris.push({ name: channel(str(input.InputName), inputUris, true), uri, ...(localPath ? { localPath } : {}) });
+      inputUris.push({ name: channel(str(input.InputName), inputUris, true), uri, ...(localPath ? { localPath } : {}), ...(s3.S3DataDistributionType === 'ShardedByS3Key' ? { sharded: true } : {}) });
     }
     for (const output of Array.isArray(obj(p.ProcessingOutputConfig).Outputs) ? (obj(p.ProcessingOutputConfig).Outputs as Json[]).map(obj) : []) {
       const s3 = obj(output.S3Output);
