@@ -71,12 +71,14 @@ export class FailureNotifications extends Construct {
         statements: [
           new iam.PolicyStatement({ sid: 'AccountAdministersKey', principals: [new iam.AccountRootPrincipal()], actions: KEY_ADMIN_ACTIONS, resources: ['*'] }),
           // EventBridge encrypts what it publishes to the topic with this key (the statement the SNS guide
-          // gives for AWS event sources). Who may publish at all is decided by the topic policy below.
+          // gives for AWS event sources). Who may publish at all is decided by the topic policy below;
+          // aws:SourceAccount keeps another account's rules from using the key (confused deputy, IAM guide).
           new iam.PolicyStatement({
             sid: 'EventBridgePublishesEncrypted',
             principals: [eventBridge],
             actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
             resources: ['*'],
+            conditions: { StringEquals: { 'aws:SourceAccount': pipeline.account } },
           }),
         ],
       }),

@@ -105,7 +105,12 @@ export class LegacyMlopsPipeline extends Construct {
     this.executionInput = deployedExecutionInput(pipeline, this.images.imageUris);
     const schedule = props.schedule ?? pipeline.schedule;
     if (schedule) {
-      this.schedule = new PipelineSchedule(this, 'Schedule', { ...schedule, stateMachine: this.stateMachine, executionInput: this.executionInput });
+      this.schedule = new PipelineSchedule(this, 'Schedule', {
+        ...schedule,
+        stateMachine: this.stateMachine,
+        executionInput: this.executionInput,
+        ruleName: `${stateMachineName(pipeline)}-schedule`,
+      });
     }
     const notifications = props.notifications ?? pipeline.notifications;
     if (notifications) {

@@ -2,7 +2,7 @@
  * `runPipelineLocally`: executes the generated repo's state machine (the very file that is deployed)
  * with aws-local-stepfunctions, every Task state answered by a local emulator, and returns the report.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
@@ -18,6 +18,7 @@ import { validateExecutionInput, validateStageSwitches } from './input-validatio
 import { LocalS3 } from './local-s3.js';
 import { ProgressPrinter } from './progress.js';
 import { resolvePython, type PythonInterpreter } from './python-env.js';
+import { seedRawData } from './raw-data-seed.js';
 import { writeLocalReportPage } from '../report/local-record.js';
 import { readJsonFile } from './repo-files.js';
 import { writeReport, type ExecutionStatus, type LocalRunReport } from './report.js';
@@ -46,8 +47,6 @@ export interface LocalRunOptions {
   readonly executionName?: string;
 }
 
-/** Raw data is seeded from here into the input's `rawDataUri` on the first run. */
-const RAW_DATA_DIR = join('data', 'raw');
 const LOCAL_DIR = '.local';
 
 /**
@@ -216,18 +215,6 @@ async function prepareTasks(
     }
   }
   return { tasks, problems: [...new Set(problems)] };
-}
-
-/** Copies data/raw/ into the raw-data prefix the first time (while that prefix is empty). */
-function seedRawData(repoRoot: string, s3: LocalS3, rawDataUri: unknown, log: (line: string) => void): string | undefined {
-  if (typeof rawDataUri !== 'string' || s3.hasObjects(rawDataUri)) return undefined;
-  const source = join(repoRoot, RAW_DATA_DIR);
-  if (!existsSync(source) || readdirSync(source).length === 0) {
-    return `no raw data: put the input files in ${RAW_DATA_DIR}/ (copied to the local S3 prefix ${rawDataUri} on the first run)`;
-  }
-  s3.upload(source, rawDataUri);
-  log(`  local S3: seeded ${rawDataUri} from ${RAW_DATA_DIR}/ (${relative(repoRoot, s3.pathOf(rawDataUri))})`);
-  return undefined;
 }
 
 interface Outcome {

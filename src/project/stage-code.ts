@@ -10,6 +10,9 @@ import type { ResolvedPipeline } from '../model/types.js';
 import { renderSampleData, renderStageFiles } from '../stages/index.js';
 
 export class StageCode extends Component {
+  /** Every file it writes when absent (relative to the project's outdir). */
+  public readonly paths: readonly string[];
+
   constructor(project: Project, pipeline: ResolvedPipeline) {
     super(project);
     // Raw data the user brought (an imported legacy repository's data files) replaces the sample.
@@ -17,5 +20,6 @@ export class StageCode extends Component {
     const hasOwnData = existsSync(rawDir) && readdirSync(rawDir).some((f) => !f.startsWith('.'));
     const files = [...pipeline.stages.flatMap((stage) => renderStageFiles(stage, pipeline)), ...(hasOwnData ? [] : renderSampleData(pipeline))];
     for (const file of files) new SampleFile(project, file.path, { contents: file.content });
+    this.paths = files.map((f) => f.path);
   }
 }
