@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { ENTRY_SCRIPT_PATTERN } from '../model/rules.js';
 import { CreateError } from './errors.js';
 import { describeKind, FileKindError, followedKind, kindOf, listFolder, readRegularFile } from './file-kind.js';
+import type { StageImport } from './import-types.js';
 import { scanScript, type ScannedPaths, type ScannedFolder } from './legacy-paths.js';
 import { importLegacyRepository, type RepoImport } from './legacy-repo.js';
 import { looksLikeLegacyRepository } from './legacy-repo-scan.js';
@@ -29,23 +30,7 @@ export interface FromItem {
   readonly path: string;
 }
 
-export interface CopiedFile {
-  /** Absolute source path. */
-  readonly source: string;
-  /** Path relative to `stages/<stage>/`. */
-  readonly target: string;
-}
-
-export interface StageImport {
-  readonly stage: string;
-  readonly files: readonly CopiedFile[];
-  /** The entry script, relative to `stages/<stage>/`. */
-  readonly entryScript: string;
-  /** The `/opt/ml` paths found in every copied Python file. */
-  readonly paths: ScannedPaths;
-  /** The legacy state machine set this stage's inputs and outputs: no guessing from the script's paths. */
-  readonly channelsFixed?: boolean;
-}
+export type { CopiedFile, StageImport } from './import-types.js';
 
 export interface ImportPlan {
   readonly stages: readonly StageImport[];

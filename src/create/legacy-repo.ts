@@ -8,7 +8,7 @@ import { recogniseFrameworkImage } from '../model/framework-images.js';
 import { ENTRY_SCRIPT_PATTERN, RESERVED_STAGE_NAMES, STAGE_NAME_MAX } from '../model/rules.js';
 import type { StageOptions } from '../model/types.js';
 import { resolveTaskValues, type Json, type LegacyTask } from './legacy-asl.js';
-import type { CopiedFile, StageImport } from './legacy-import.js';
+import type { CopiedFile, StageImport } from './import-types.js';
 import { scanRepository, type RepoScan, type ScannedContainer, type ScannedScriptFolder } from './legacy-repo-scan.js';
 import { settingsOf, type TaskSettings } from './legacy-task-settings.js';
 import type { MigrationItem } from './migration-report.js';
