@@ -114,7 +114,7 @@ export class LegacyMlopsPipeline extends Construct {
     }
     const notifications = props.notifications ?? pipeline.notifications;
     if (notifications) {
-      this.notifications = new FailureNotifications(this, 'FailureNotifications', { pipeline, stateMachine: this.stateMachine, email: notifications.email });
+      this.notifications = new FailureNotifications(this, 'FailureNotifications', { pipeline, stateMachine: this.stateMachine, email: notifications.email, stateMachineRole: this.roles });
     }
     this.addOutputs(pipeline);
   }

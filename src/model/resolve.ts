@@ -105,6 +105,10 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[], s
   }
 
   const deployment = resolveDeployment(o, name, account, region, report);
+  const approval = stages.find((s) => s.kind === 'approval');
+  if (approval && !deployment.notifications) {
+    report('notifications', `stage '${approval.name}' asks a person through the notifications topic: add notifications: { email: '<who decides>' }`);
+  }
   // Each environment resolves the same model in its own account and region (framework images differ
   // per region); only checked when the model itself is valid, so no problem is reported twice.
   if (problems.length === 0 && o.environments) checkEnvironmentModels(o, deployment.environments, report, shape);
