@@ -97,7 +97,7 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
     removeStaging(staging);
     untrack();
     cleanUpNow();
-    throw error;
+    throw asCreateError(error, request.target);
   }
 }
 
@@ -135,4 +135,13 @@ export function describeMerge(merged: MergeResult, target: string): string[] {
 async function loadSynthesizer(): Promise<Synthesizer> {
   const { synthesizeProject } = await import('../project/synthesize.js');
   return synthesizeProject as Synthesizer;
+}
+
+/** A file-system error while staging (full disk, no permission) as one line that says what to fix; others unchanged. */
+function asCreateError(error: unknown, target: string): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (error instanceof CreateError || !e?.code || !e.syscall) return error;
+  const hints: Record<string, string> = { ENOSPC: 'free some disk space', EDQUOT: 'free some disk space (quota)', EACCES: 'make it writable', EPERM: 'make it writable', EROFS: 'choose a writable place' };
+  const where = e.path ? ` ${e.path}` : '';
+  return new CreateError(`could not write the project (${e.code} on ${e.syscall}${where}); nothing was changed in ${target}: ${hints[e.code] ?? 'fix the cause'} and rerun`);
 }
