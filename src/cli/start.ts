@@ -70,9 +70,14 @@ export async function runStart(argv: string[], cwd: string, deps: StartDependenc
   const inputFile = resolve(cwd, args.input ?? EXECUTION_INPUT_FILE);
   try {
     target = selectEnvironment(readPipelineModel(cwd), args.env);
-    baseInput = JSON.parse(readFileSync(inputFile, 'utf8')) as ExecutionInput;
   } catch (error) {
     return fail(messageOf(error));
+  }
+  try {
+    baseInput = JSON.parse(readFileSync(inputFile, 'utf8')) as ExecutionInput;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return fail(`cannot read ${relative(cwd, inputFile) || inputFile}: ${code === 'ENOENT' ? 'it does not exist' : code ?? `it is not valid JSON (${messageOf(error)})`}`);
   }
   const { environment, pipeline } = target;
   const arn = stateMachineArn(pipeline);
