@@ -20,6 +20,12 @@ describe('parseDockerfile', () => {
     expect(info.env).toMatchObject({ PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' });
   });
 
+  test('a legacy Dockerfile copying one folder of its context (`COPY ./src/* /opt/ml/code/`) mounts that folder', () => {
+    const info = parseDockerfile(['FROM python:3.8', 'COPY ./src/requirements.txt /opt/ml/code/requirements.txt', 'COPY ./src/* /opt/ml/code/', 'CMD ["python", "/opt/ml/code/predict.py"]'].join('\n'));
+    expect([info.codeDir, info.codeSource, info.cmd]).toEqual(['/opt/ml/code', 'src', ['python', '/opt/ml/code/predict.py']]);
+    expect(parseDockerfile('FROM x\nCOPY . /app\n').codeSource).toBeUndefined();
+  });
+
   test('shell form, CMD, relative WORKDIR, legacy ENV and multi-stage builds follow Docker', () => {
     const info = parseDockerfile(
       [

@@ -17,6 +17,7 @@ import { gitInit } from './git-init.js';
 import { cleanUpNow, trackFolder } from './interrupts.js';
 import { mergeIntoPlace, type MergeResult } from './merge-into-place.js';
 import type { ImportPlan } from './legacy-import.js';
+import { MIGRATION_FILE, renderMigrationReport } from './migration-report.js';
 import { npmInstall } from './npm-install.js';
 import type { ProgressStream } from './progress.js';
 import { PROJENRC_FILE, renderProjenrc, type ProjectDefinition } from './projenrc.js';
@@ -65,6 +66,13 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
         copyRegularFile(file.source, path.join(staging, 'stages', stage.stage, file.target));
       }
     }
+    const repository = request.imports?.repository;
+    if (repository) {
+      // Beside the legacy code, never inside it: files the stage needs that the legacy code lacked.
+      for (const extra of repository.generated) writeNew(path.join(staging, 'stages', extra.stage, extra.target), extra.content);
+      for (const file of repository.data) copyRegularFile(file.source, path.join(staging, 'data', 'raw', file.target));
+      writeNew(path.join(staging, MIGRATION_FILE), renderMigrationReport(repository.source, repository.report));
+    }
     fs.writeFileSync(path.join(staging, PROJENRC_FILE), renderProjenrc(request.definition));
     const synthesize = request.synthesize ?? (await loadSynthesizer());
     try {
@@ -109,7 +117,8 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
 function offeredOnce(staging: string, imports: ImportPlan | undefined): (relative: string) => boolean {
   const managed = new Set<string>(readManaged(staging));
   for (const stage of imports?.stages ?? []) for (const file of stage.files) managed.add(`stages/${stage.stage}/${file.target}`);
-  for (const file of [PROJENRC_FILE, 'package.json', 'package-lock.json', '.projen/files.json']) managed.add(file);
+  for (const file of imports?.repository?.data ?? []) managed.add(`data/raw/${file.target}`);
+  for (const file of [PROJENRC_FILE, MIGRATION_FILE, 'package.json', 'package-lock.json', '.projen/files.json']) managed.add(file);
   return (relative) => !managed.has(relative) && !relative.startsWith('node_modules/');
 }
 
@@ -130,6 +139,11 @@ export function describeMerge(merged: MergeResult, target: string): string[] {
   if (merged.kept.length > 0) lines.push(`Kept your existing ${merged.kept.join(', ')} (user code is never overwritten)`);
   if (merged.written.length === 0) lines.push(`${target} already held every file of the project: nothing was written`);
   return lines;
+}
+
+function writeNew(file: string, content: string) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content, { flag: 'wx' });
 }
 
 async function loadSynthesizer(): Promise<Synthesizer> {
