@@ -151,7 +151,10 @@ describe('LocalS3', () => {
 
 describe('command line', () => {
   test('options and their defaults', () => {
-    expect(parseLocalArgs([])).toEqual({ help: false, backend: 'auto', install: false, rebuildEnvs: false, follow: false, open: false, inputPath: undefined, python: undefined, s3Root: undefined });
+    expect(parseLocalArgs([])).toEqual({ help: false, backend: 'auto', install: false, rebuildEnvs: false, follow: false, open: false, inputPath: undefined, python: undefined, s3Root: undefined, approvals: 'ask' });
+    expect(parseLocalArgs(['--approve-all'])).toMatchObject({ approvals: 'approve-all' });
+    expect(parseLocalArgs(['--reject-all'])).toMatchObject({ approvals: 'reject-all' });
+    expect(() => parseLocalArgs(['--approve-all', '--reject-all'])).toThrow(/--approve-all and --reject-all contradict each other/);
     expect(parseLocalArgs(['--no-envs'])).toMatchObject({ envs: false, rebuildEnvs: false });
     expect(parseLocalArgs(['--rebuild-envs'])).toMatchObject({ envs: undefined, rebuildEnvs: true });
     expect(() => parseLocalArgs(['--rebuild-envs', '--no-envs'])).toThrow(/contradict/);
@@ -165,6 +168,7 @@ describe('command line', () => {
       s3Root: 's3',
       follow: true,
       open: true,
+      approvals: 'ask',
     });
   });
 
