@@ -6,7 +6,7 @@ import { rewritePaths } from '../src/local/backends/direct.js';
 import { BackendSelector } from '../src/local/backends/select.js';
 import type { BackendProbe, IsolationBackend } from '../src/local/backends/types.js';
 import { imageCommand, parseDockerfile } from '../src/local/dockerfile.js';
-import { LocalRunRefused, LocalS3, listsRequirements, parseLocalArgs } from '../src/local/index.js';
+import { LocalRunRefused, LocalS3, parseLocalArgs } from '../src/local/index.js';
 import type { StageCode } from '../src/local/stage-code.js';
 import { generatedRepo } from './fixtures/local/generated-repo.js';
 
@@ -18,6 +18,12 @@ describe('parseDockerfile', () => {
     expect(info.workdir).toBe('/opt/ml/code');
     expect(info.codeDir).toBe('/opt/ml/code');
     expect(info.env).toMatchObject({ PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' });
+  });
+
+  test('a legacy Dockerfile copying one folder of its context (`COPY ./src/* /opt/ml/code/`) mounts that folder', () => {
+    const info = parseDockerfile(['FROM python:3.8', 'COPY ./src/requirements.txt /opt/ml/code/requirements.txt', 'COPY ./src/* /opt/ml/code/', 'CMD ["python", "/opt/ml/code/predict.py"]'].join('\n'));
+    expect([info.codeDir, info.codeSource, info.cmd]).toEqual(['/opt/ml/code', 'src', ['python', '/opt/ml/code/predict.py']]);
+    expect(parseDockerfile('FROM x\nCOPY . /app\n').codeSource).toBeUndefined();
   });
 
   test('shell form, CMD, relative WORKDIR, legacy ENV and multi-stage builds follow Docker', () => {
@@ -145,26 +151,29 @@ describe('LocalS3', () => {
 
 describe('command line', () => {
   test('options and their defaults', () => {
-    expect(parseLocalArgs([])).toEqual({ help: false, backend: 'auto', install: false, follow: false, open: false, inputPath: undefined, python: undefined, s3Root: undefined });
+    expect(parseLocalArgs([])).toEqual({ help: false, backend: 'auto', install: false, rebuildEnvs: false, follow: false, open: false, inputPath: undefined, python: undefined, s3Root: undefined, approvals: 'ask' });
+    expect(parseLocalArgs(['--approve-all'])).toMatchObject({ approvals: 'approve-all' });
+    expect(parseLocalArgs(['--reject-all'])).toMatchObject({ approvals: 'reject-all' });
+    expect(() => parseLocalArgs(['--approve-all', '--reject-all'])).toThrow(/--approve-all and --reject-all contradict each other/);
+    expect(parseLocalArgs(['--no-envs'])).toMatchObject({ envs: false, rebuildEnvs: false });
+    expect(parseLocalArgs(['--rebuild-envs'])).toMatchObject({ envs: undefined, rebuildEnvs: true });
+    expect(() => parseLocalArgs(['--rebuild-envs', '--no-envs'])).toThrow(/contradict/);
     expect(parseLocalArgs(['--input', 'in.json', '--backend', 'bwrap', '--python', '/usr/bin/python3', '--install', '--s3-root', 's3', '--follow', '--open'])).toEqual({
       help: false,
       inputPath: 'in.json',
       backend: 'bwrap',
       python: '/usr/bin/python3',
       install: true,
+      rebuildEnvs: false,
       s3Root: 's3',
       follow: true,
       open: true,
+      approvals: 'ask',
     });
   });
 
   test('unknown options and positionals are refused', () => {
     expect(() => parseLocalArgs(['--fast'])).toThrow(LocalRunRefused);
     expect(() => parseLocalArgs(['run'])).toThrow(LocalRunRefused);
-  });
-
-  test('a requirements file lists requirements only when a line is not a comment', () => {
-    expect(listsRequirements('# only comments\n\n   # indented\n')).toBe(false);
-    expect(listsRequirements('# pinned\nrequests==2.32.3\n')).toBe(true);
   });
 });

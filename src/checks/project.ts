@@ -12,10 +12,12 @@ import { checkRequestShape, REQUEST_SHAPE_CHECK } from './request-shape.js';
 import { parseSageMakerResource } from './sagemaker-integrations.js';
 import { checkSageMakerRules, SAGEMAKER_RULES_CHECK } from './sagemaker-rules.js';
 import { checkStageSwitches, STAGE_SWITCHES_CHECK } from './stage-switches.js';
-import { loadSageMakerModel, type ModelLookup } from './service-model.js';
+import { MODEL_HINT, loadSageMakerModel, loadServiceModel, type ModelLookup } from './service-model.js';
 import { captureTaskRequests, TaskCaptureError, type CapturedTaskRequest } from './task-requests.js';
 import { checkIamDocuments } from './iam-documents.js';
 import { isFailure, type Finding } from './types.js';
+import { checkDrift, DRIFT_CHECK } from './drift.js';
+import { checkModelIntegrity, MODEL_INTEGRITY_CHECK } from './model-integrity.js';
 
 /** The managed files checked (the same paths the project type writes). */
 export const CHECKED_ARTIFACTS = {
@@ -67,6 +69,8 @@ export interface ValidateProjectOptions {
   readonly loadModel?: () => Promise<ModelLookup>;
   /** The IAM check. @default checkIamDocuments (drift, wildcards, PassRole condition, coverage of every Task call) */
   readonly iamCheck?: IamCheck;
+  /** Re-synthesize from .projenrc.ts and compare every managed file. @default true */
+  readonly drift?: boolean;
 }
 
 export async function validateProject(projectDir: string, options: ValidateProjectOptions = {}): Promise<ValidationReport> {
@@ -122,6 +126,12 @@ export async function validateProject(projectDir: string, options: ValidateProje
     result(IAM_POLICIES_CHECK, 'pipeline/iam/*.json', await (options.iamCheck ?? checkIamDocuments)(projectDir)),
   );
 
+  checks.push(result(MODEL_INTEGRITY_CHECK, 'Task retries, catches, timeouts and entrypoints; input role, bucket and images; entry scripts', checkModelIntegrity(projectDir, definition, input)));
+  if (options.drift ?? true) {
+    const drift = await checkDrift(projectDir);
+    checks.push(drift.skipped ? skippedResult(DRIFT_CHECK, drift.skipped) : result(DRIFT_CHECK, `${count(drift.compared, 'managed file')} against .projenrc.ts`, drift.findings));
+  }
+
   return {
     projectDir,
     checks,
@@ -143,6 +153,12 @@ async function capture(definition: unknown, input: unknown, executionName: strin
 async function requestShapes(requests: readonly CapturedTaskRequest[], loadModel: () => Promise<ModelLookup>): Promise<CheckResult> {
   const lookup = await loadModel();
   if (!lookup.found) return skippedResult(REQUEST_SHAPE_CHECK, `SageMaker API model not found: ${lookup.hint}`);
+  // Other services' models (SNS for an approval's publish) come from the same botocore.
+  const otherModels = new Map<string, ModelLookup>();
+  for (const { resource } of requests) {
+    const service = parseSageMakerResource(resource)?.integration.service;
+    if (service && service !== 'sagemaker' && !otherModels.has(service)) otherModels.set(service, await loadServiceModel(service));
+  }
   const findings = requests.flatMap(({ stateName, resource, request }) => {
     const parsed = parseSageMakerResource(resource);
     if (!parsed) {
@@ -150,7 +166,10 @@ async function requestShapes(requests: readonly CapturedTaskRequest[], loadModel
     }
     // Not a SageMaker request (S3 GetObject of a report): no SageMaker shape to check it against.
     if (!parsed.integration.operation) return [];
-    return checkRequestShape(parsed.integration.operation, request, lookup.model, stateName);
+    const service = parsed.integration.service ?? 'sagemaker';
+    const model = service === 'sagemaker' ? lookup : otherModels.get(service);
+    if (!model?.found) return [{ check: REQUEST_SHAPE_CHECK, location: stateName, message: `skipped: the ${service} API model was not found (${MODEL_HINT})`, severity: 'skipped' as const }];
+    return checkRequestShape(parsed.integration.operation, request, model.model, stateName);
   });
   return result(REQUEST_SHAPE_CHECK, `${count(requests.length, 'task request')} against ${lookup.path}`, findings);
 }

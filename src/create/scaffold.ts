@@ -17,6 +17,7 @@ import { gitInit } from './git-init.js';
 import { cleanUpNow, trackFolder } from './interrupts.js';
 import { mergeIntoPlace, type MergeResult } from './merge-into-place.js';
 import type { ImportPlan } from './legacy-import.js';
+import { MIGRATION_FILE, renderMigrationReport } from './migration-report.js';
 import { npmInstall } from './npm-install.js';
 import type { ProgressStream } from './progress.js';
 import { PROJENRC_FILE, renderProjenrc, type ProjectDefinition } from './projenrc.js';
@@ -65,6 +66,13 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
         copyRegularFile(file.source, path.join(staging, 'stages', stage.stage, file.target));
       }
     }
+    const repository = request.imports?.repository;
+    if (repository) {
+      // Beside the legacy code, never inside it: files the stage needs that the legacy code lacked.
+      for (const extra of repository.generated) writeNew(path.join(staging, 'stages', extra.stage, extra.target), extra.content);
+      for (const file of repository.data) copyRegularFile(file.source, path.join(staging, 'data', 'raw', file.target));
+      writeNew(path.join(staging, MIGRATION_FILE), renderMigrationReport(repository.source, repository.report));
+    }
     fs.writeFileSync(path.join(staging, PROJENRC_FILE), renderProjenrc(request.definition));
     const synthesize = request.synthesize ?? (await loadSynthesizer());
     try {
@@ -97,7 +105,7 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
     removeStaging(staging);
     untrack();
     cleanUpNow();
-    throw error;
+    throw asCreateError(error, request.target);
   }
 }
 
@@ -109,7 +117,8 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
 function offeredOnce(staging: string, imports: ImportPlan | undefined): (relative: string) => boolean {
   const managed = new Set<string>(readManaged(staging));
   for (const stage of imports?.stages ?? []) for (const file of stage.files) managed.add(`stages/${stage.stage}/${file.target}`);
-  for (const file of [PROJENRC_FILE, 'package.json', 'package-lock.json', '.projen/files.json']) managed.add(file);
+  for (const file of imports?.repository?.data ?? []) managed.add(`data/raw/${file.target}`);
+  for (const file of [PROJENRC_FILE, MIGRATION_FILE, 'package.json', 'package-lock.json', '.projen/files.json']) managed.add(file);
   return (relative) => !managed.has(relative) && !relative.startsWith('node_modules/');
 }
 
@@ -132,7 +141,21 @@ export function describeMerge(merged: MergeResult, target: string): string[] {
   return lines;
 }
 
+function writeNew(file: string, content: string) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content, { flag: 'wx' });
+}
+
 async function loadSynthesizer(): Promise<Synthesizer> {
   const { synthesizeProject } = await import('../project/synthesize.js');
   return synthesizeProject as Synthesizer;
+}
+
+/** A file-system error while staging (full disk, no permission) as one line that says what to fix; others unchanged. */
+function asCreateError(error: unknown, target: string): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (error instanceof CreateError || !e?.code || !e.syscall) return error;
+  const hints: Record<string, string> = { ENOSPC: 'free some disk space', EDQUOT: 'free some disk space (quota)', EACCES: 'make it writable', EPERM: 'make it writable', EROFS: 'choose a writable place' };
+  const where = e.path ? ` ${e.path}` : '';
+  return new CreateError(`could not write the project (${e.code} on ${e.syscall}${where}); nothing was changed in ${target}: ${hints[e.code] ?? 'fix the cause'} and rerun`);
 }

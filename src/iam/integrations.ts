@@ -15,6 +15,7 @@ import { eventsRuleArn, sageMakerAccountArnPattern, sageMakerArn } from './arns.
 import { asArray, asObject, listPrefix, passRole, passedRoleArn, publishMetrics, pullImage, readPrefix, writeLogs, writePrefix } from './grants.js';
 import { imageRepositoryArnOf } from './image-repository.js';
 import { jobNamePattern, jobNamePrefixOf, sampleJobName } from './job-name.js';
+import { GOVERNANCE_INTEGRATIONS } from './governance-integrations.js';
 import { REQUEST_INTEGRATIONS } from './request-integrations.js';
 import { s3PrefixOf } from './s3-locations.js';
 import type { Permission, TaskContext, TaskIntegration } from './types.js';
@@ -119,6 +120,7 @@ export const TASK_INTEGRATIONS: Readonly<Record<string, TaskIntegration>> = {
   [TRAINING_JOB_RESOURCE]: sageMakerSyncJob(TRAINING_JOB),
   [TRANSFORM_JOB_RESOURCE]: sageMakerSyncJob(TRANSFORM_JOB),
   ...REQUEST_INTEGRATIONS,
+  ...GOVERNANCE_INTEGRATIONS,
 };
 
 /** Looks a Task resource up in any partition (`arn:aws-cn:states:::…` uses the same row). */

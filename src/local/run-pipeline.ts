@@ -2,7 +2,7 @@
  * `runPipelineLocally`: executes the generated repo's state machine (the very file that is deployed)
  * with aws-local-stepfunctions, every Task state answered by a local emulator, and returns the report.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
@@ -22,7 +22,7 @@ import { seedRawData } from './raw-data-seed.js';
 import { writeLocalReportPage } from '../report/local-record.js';
 import { readJsonFile } from './repo-files.js';
 import { writeReport, type ExecutionStatus, type LocalRunReport } from './report.js';
-import type { LocalRunContext } from './run-context.js';
+import type { ApprovalMode, LocalRunContext } from './run-context.js';
 import { ValidationCache } from './validation-cache.js';
 
 export interface LocalRunOptions {
@@ -36,6 +36,13 @@ export interface LocalRunOptions {
   readonly python?: string;
   /** Build a virtual environment per stage from its requirements.txt. */
   readonly install?: boolean;
+  /**
+   * Run each stage in its own Python environment like its image (default; `LEGACY_MLOPS_ENVS=off`
+   * or false: the interpreter's own packages, as `--no-envs`).
+   */
+  readonly envs?: boolean;
+  /** Delete every stage environment first (`--rebuild-envs`). */
+  readonly rebuildEnvs?: boolean;
   /** Local S3 folder (default `.local/s3`). */
   readonly s3Root?: string;
   /** Print job output as it comes. */
@@ -45,6 +52,8 @@ export interface LocalRunOptions {
   /** Progress output, one line per call (default: standard output). */
   readonly log?: (line: string) => void;
   readonly executionName?: string;
+  /** How approval stages decide: ask (the terminal when there is one, else wait for `legacy-mlops approve`), or decide them all. */
+  readonly approvals?: ApprovalMode;
 }
 
 const LOCAL_DIR = '.local';
@@ -92,6 +101,9 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const recorder = new ExecutionRecorder();
   const notices: string[] = [];
   let announcedPython: Promise<PythonInterpreter> | undefined;
+  const envs = options.envs ?? process.env.LEGACY_MLOPS_ENVS !== 'off';
+  const envsDir = join(localDir, 'envs');
+  if (envs && options.rebuildEnvs) rmSync(envsDir, { recursive: true, force: true });
   const context: LocalRunContext = {
     repoRoot,
     executionName,
@@ -104,8 +116,11 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
         log(`  python3 in jobs: ${interpreter.executable} (Python ${interpreter.version})`);
         return interpreter;
       })),
-    install: options.install ?? false,
+    // The environments hold requirements.txt already: the entrypoint's own pip step is skipped.
+    install: !envs && (options.install ?? false),
     venvsDir: join(localDir, 'venvs'),
+    envs,
+    envsDir,
     signal: stop.signal,
     follow: options.follow ?? false,
     log,
@@ -117,6 +132,8 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
       },
     },
     models: new Map(),
+    approvals: options.approvals ?? 'ask',
+    registryDir: join(localDir, 'registry'),
     notice: (text) => {
       if (notices.includes(text)) return;
       notices.push(text);

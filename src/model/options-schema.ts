@@ -14,12 +14,14 @@
  */
 import { Ajv, type ErrorObject, type JSONSchemaType } from 'ajv';
 import type {
+  ApprovalOptions,
   EndpointWaitOptions,
   EnvironmentOptions,
   FrameworkOptions,
   MetricGateOptions,
   NotificationOptions,
   PipelineOptions,
+  RegistryOptions,
   ScheduleOptions,
   StageInputOptions,
   StageOptions,
@@ -85,12 +87,31 @@ const endpointWaitSchema: JSONSchemaType<EndpointWaitOptions> = {
   additionalProperties: false,
 };
 
+const registrySchema: JSONSchemaType<RegistryOptions> = {
+  type: 'object',
+  properties: {
+    group: { type: 'string', nullable: true },
+    autoApprove: { type: 'boolean', nullable: true },
+  },
+  required: [],
+  additionalProperties: false,
+};
+
+const approvalSchema: JSONSchemaType<ApprovalOptions> = {
+  type: 'object',
+  properties: {
+    timeoutSeconds: { type: 'number', nullable: true },
+  },
+  required: [],
+  additionalProperties: false,
+};
+
 export const STAGE_OPTIONS_SCHEMA: JSONSchemaType<StageOptions> = {
   type: 'object',
   properties: {
     name: { type: 'string' },
     description: { type: 'string', nullable: true },
-    kind: { type: 'string', enum: ['processing', 'evaluation', 'training', 'model', 'transform', 'endpoint'], nullable: true },
+    kind: { type: 'string', enum: ['processing', 'evaluation', 'training', 'model', 'transform', 'endpoint', 'register', 'approval'], nullable: true },
     mode: { type: 'string', enum: ['script', 'container'], nullable: true },
     framework: { ...frameworkSchema, nullable: true },
     imageUri: { type: 'string', nullable: true },
@@ -108,6 +129,8 @@ export const STAGE_OPTIONS_SCHEMA: JSONSchemaType<StageOptions> = {
     modelStage: { type: 'string', nullable: true },
     endpointName: { type: 'string', nullable: true },
     endpointWait: { ...endpointWaitSchema, nullable: true },
+    registry: { ...registrySchema, nullable: true },
+    approval: { ...approvalSchema, nullable: true },
   },
   required: ['name'],
   additionalProperties: false,
@@ -148,6 +171,7 @@ export const PIPELINE_OPTIONS_SCHEMA: JSONSchemaType<PipelineOptions> = {
     region: { type: 'string' },
     account: { type: 'string' },
     bucket: { type: 'string', nullable: true },
+    existingBucket: { type: 'boolean', nullable: true },
     stages: { type: 'array', items: STAGE_OPTIONS_SCHEMA, nullable: true },
     existingRoles: {
       type: 'object',

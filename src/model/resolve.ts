@@ -54,6 +54,7 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[], s
 
   const bucket = o.bucket ?? defaultBucket(name, account, region);
   const bucketProblem = bucketNameProblem(bucket);
+  if (o.existingBucket === true && o.bucket === undefined) report('existingBucket', 'names no bucket: set `bucket` to the existing bucket\'s name');
   // A derived bucket name is only worth reporting when its parts are valid; otherwise they are the problem.
   if (bucketProblem && (o.bucket !== undefined || problems.length === 0)) {
     report('bucket', `'${bucket}' is not a valid S3 bucket name: it ${bucketProblem}${o.bucket === undefined ? ' (derived from name, account and region; set `bucket` explicitly)' : ''}`);
@@ -105,6 +106,10 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[], s
   }
 
   const deployment = resolveDeployment(o, name, account, region, report);
+  const approval = stages.find((s) => s.kind === 'approval');
+  if (approval && !deployment.notifications) {
+    report('notifications', `stage '${approval.name}' asks a person through the notifications topic: add notifications: { email: '<who decides>' }`);
+  }
   // Each environment resolves the same model in its own account and region (framework images differ
   // per region); only checked when the model itself is valid, so no problem is reported twice.
   if (problems.length === 0 && o.environments) checkEnvironmentModels(o, deployment.environments, report, shape);
@@ -117,6 +122,7 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[], s
     partition,
     s3: {
       bucket,
+      existing: o.existingBucket === true,
       rawDataUri: `s3://${bucket}/data/raw/`,
       codeUri: `s3://${bucket}/code/`,
       runsUri: `s3://${bucket}/runs/`,

@@ -19,6 +19,7 @@ import { printModelErrorsPlainly } from './uncaught-model-error.js';
 import { refuseUnsafeLinks, SynthesisRefusedError } from './symlink-guard.js';
 import { PipelineValidationError } from '../model/errors.js';
 import { pickPipelineOptions } from '../model/options-schema.js';
+import { SYNTH_OUTDIR_VARIABLE } from './paths.js';
 import { StageCode } from './stage-code.js';
 
 
@@ -59,7 +60,7 @@ export class LegacyMlopsProject extends awscdk.AwsCdkTypeScriptApp {
   constructor(options: LegacyMlopsProjectOptions) {
     // Validate before projen does anything: an invalid model must not write a single file.
     const pipeline = resolveOrReport(options);
-    const { legacyMlopsVersion, stages: _stages, region: _region, account: _account, bucket: _bucket, existingRoles: _roles, pipelineTimeoutSeconds: _timeout, cdkQualifier: _qualifier, schedule: _schedule, notifications: _notifications, environments: _environments, ...projenOptions } = options;
+    const { legacyMlopsVersion, stages: _stages, region: _region, account: _account, bucket: _bucket, existingBucket: _existingBucket, existingRoles: _roles, pipelineTimeoutSeconds: _timeout, cdkQualifier: _qualifier, schedule: _schedule, notifications: _notifications, environments: _environments, ...projenOptions } = options;
     const ownPackage = packageInfo();
     const runner = typescript.TypeScriptRunner.tsx();
     super({
@@ -81,6 +82,8 @@ export class LegacyMlopsProject extends awscdk.AwsCdkTypeScriptApp {
       licensed: false,
       app: CDK_APP_COMMAND,
       ...projenOptions,
+      // `legacy-mlops validate` re-synthesizes elsewhere to compare (drift check).
+      ...(process.env[SYNTH_OUTDIR_VARIABLE] ? { outdir: process.env[SYNTH_OUTDIR_VARIABLE] } : {}),
       name: options.name,
       deps: [`${ownPackage.name}@${legacyMlopsVersion ?? `^${ownPackage.version}`}`, ...(projenOptions.deps ?? [])],
       gitignore: ['.local/', '__pycache__/', '*.pyc', ...(projenOptions.gitignore ?? [])],

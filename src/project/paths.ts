@@ -7,5 +7,10 @@ export const PIPELINE_FILES = {
   stateMachineRoleTrust: 'pipeline/iam/state-machine-role-trust.json',
   sageMakerExecutionRolePolicy: 'pipeline/iam/sagemaker-execution-role-policy.json',
   sageMakerExecutionRoleTrust: 'pipeline/iam/sagemaker-execution-role-trust.json',
+  /** Only with an approval stage: for the people who run `legacy-mlops approve`. */
+  approverPolicy: 'pipeline/iam/approver-policy.json',
   readme: 'README.md',
 } as const;
+
+/** Read by LegacyMlopsProject: synthesize into this folder instead (how `legacy-mlops validate` checks for drift). */
+export const SYNTH_OUTDIR_VARIABLE = 'LEGACY_MLOPS_SYNTH_OUTDIR';
