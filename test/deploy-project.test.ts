@@ -43,7 +43,7 @@ describe('the CDK app of the generated repo', () => {
 
   test('tasks: deploy, diff and destroy drive cdk; start runs legacy-mlops start with the arguments given', () => {
     const tasks = readJson(repo, '.projen/tasks.json').tasks;
-    expect(tasks.deploy.steps).toEqual([{ execArgs: ['cdk', 'deploy'], receiveArgs: true }]);
+    expect(tasks.deploy.steps).toEqual([{ exec: 'cdk deploy --import-existing-resources', receiveArgs: true }]);
     expect(tasks.diff.steps).toEqual([{ execArgs: ['cdk', 'diff'] }]);
     expect(tasks.destroy.steps).toEqual([{ execArgs: ['cdk', 'destroy'], receiveArgs: true }]);
     expect(tasks.start.steps).toEqual([{ exec: 'legacy-mlops start', receiveArgs: true }]);
@@ -101,7 +101,7 @@ describe('.github/workflows/deploy.yml', () => {
         'role-session-name': `churn-model-${env.name}-deploy`,
       });
       // The tested cloud assembly, not a new synthesis, and only this environment's stack.
-      expect(job.steps[deploy].run).toBe(`npx cdk deploy --app cdk.out --require-approval never churn-model-${env.name}`);
+      expect(job.steps[deploy].run).toBe(`npx cdk deploy --app cdk.out --require-approval never --import-existing-resources churn-model-${env.name}`);
     }
   });
 

@@ -95,7 +95,7 @@ export function buildReadme(pipeline: ResolvedPipeline): string {
     '| --- | --- |',
     '| `npx projen local` | Runs the whole state machine on this machine, no AWS account needed: S3 is a folder under `.local/s3/`, each job runs in a sandbox with `/opt/ml/...` mounted. |',
     '| `npx projen validate` | Checks the generated artifacts offline: the ASL (asl-validator), every SageMaker request against the API shapes, the sample input against its schema, the Python sources. |',
-    '| `npx projen deploy` | Deploys with the AWS CDK: bucket, roles, container images, stage code and the state machine (logs + X-Ray); `npx projen diff` previews, `npx projen destroy` removes. Needs AWS credentials and a bootstrapped account (`npx cdk bootstrap`). |',
+    '| `npx projen deploy` | Deploys with the AWS CDK: bucket, roles, container images, stage code and the state machine (logs + X-Ray); `npx projen diff` previews, `npx projen destroy` removes everything but the bucket: the data stays, and the next `npx projen deploy` takes the same bucket back (`--import-existing-resources`). With `existingBucket: true` the stack uses your bucket and never creates, changes or deletes it. Needs AWS credentials and a bootstrapped account (`npx cdk bootstrap`). |',
     '| `npx projen start` | Starts an execution of the deployed state machine with the execution input adjusted to the deployed bucket, images and role, and follows it state by state. |',
     '| `npx projen` | Re-synthesizes every managed file from `.projenrc.ts`. |',
     '| `npx projen upgrade` | Upgrades dependencies, legacy-mlops included. |',

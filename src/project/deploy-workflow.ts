@@ -8,6 +8,7 @@
 import { Component, github, type Project } from 'projen';
 import { consoleHost, stateMachineArn } from '../construct/deployed-input.js';
 import { buildPipelineModel } from '../construct/pipeline-model.js';
+import { IMPORT_RETAINED_RESOURCES } from './cdk-app.js';
 import type { PipelineOptions } from '../model/types.js';
 
 const { JobPermission } = github.workflows;
@@ -85,7 +86,7 @@ export class DeployWorkflow extends Component {
             with: { 'role-to-assume': `\${{ vars.${DEPLOY_ROLE_VARIABLE} }}`, 'aws-region': env.region, 'role-session-name': `${name}-${env.name}-deploy` },
           },
           // Deploys what the build job synthesized and tested, not a fresh synthesis.
-          { name: `cdk deploy ${env.stackName}`, run: `npx cdk deploy --app cdk.out --require-approval never ${env.stackName}` },
+          { name: `cdk deploy ${env.stackName}`, run: `npx cdk deploy --app cdk.out --require-approval never ${IMPORT_RETAINED_RESOURCES} ${env.stackName}` },
         ],
       };
       previous = id;
