@@ -283,7 +283,8 @@ async function execute(
       retryIntervalOverrides: Object.fromEntries([...tasks.keys()].map((name) => [name, 0])),
       waitTimeOverrides: Object.fromEntries(waits.map((name) => [name, 0])),
     },
-    context: { Execution: { Name: executionName, Id: `arn:aws:states:local:000000000000:execution:local:${executionName}` } },
+    // Task.Token: what an approval stage publishes (one per run is enough: local stages wait one at a time).
+    context: { Execution: { Name: executionName, Id: `arn:aws:states:local:000000000000:execution:local:${executionName}` }, Task: { Token: `local-${executionName}` } },
   });
   const onStop = () => execution.abort();
   if (stop.signal.aborted) onStop();
