@@ -1,7 +1,7 @@
 /** One `createProcessingJob.sync` Task state per processing stage. */
 import { CODE_CHANNEL, CODE_LOCAL_PATH } from '../model/defaults.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
-import { ERROR_PATH, INPUT, stageResultPath, stageSettingPath } from './input-paths.js';
+import { ERROR_PATH, INPUT, ITEM_INPUT, executionNamePath, stageResultPath, stageSettingPath } from './input-paths.js';
 import { inputSourceUri, runOutputUri, stageCodeUri } from './s3-locations.js';
 import type { CatchRule, JsonObject, RetryRule, TaskState } from './types.js';
 
@@ -62,7 +62,8 @@ export function stageTags(stage: ResolvedStage, pipeline: ResolvedPipeline): Jso
   return [
     { Key: 'legacy-mlops:project', Value: pipeline.name },
     { Key: 'legacy-mlops:stage', Value: stage.name },
-    { Key: 'legacy-mlops:execution', 'Value.$': '$$.Execution.Name' },
+    { Key: 'legacy-mlops:execution', 'Value.$': executionNamePath(pipeline) },
+    ...(pipeline.fanOut ? [{ Key: 'legacy-mlops:item', 'Value.$': ITEM_INPUT.itemId }] : []),
   ];
 }
 
@@ -110,7 +111,7 @@ export function processingTaskState(stage: ResolvedStage, pipeline: ResolvedPipe
     ProcessingOutputConfig: {
       Outputs: stage.outputs.map((output) => ({
         OutputName: output.name,
-        S3Output: { 'S3Uri.$': runOutputUri(stage.name, output.name), LocalPath: output.localPath, S3UploadMode: 'EndOfJob' },
+        S3Output: { 'S3Uri.$': runOutputUri(stage.name, output.name, pipeline), LocalPath: output.localPath, S3UploadMode: 'EndOfJob' },
       })),
     },
     Tags: stageTags(stage, pipeline),

@@ -16,6 +16,7 @@ import { Ajv, type ErrorObject, type JSONSchemaType } from 'ajv';
 import type {
   EndpointWaitOptions,
   EnvironmentOptions,
+  FanOutOptions,
   FrameworkOptions,
   MetricGateOptions,
   NotificationOptions,
@@ -130,6 +131,17 @@ const notificationSchema: JSONSchemaType<NotificationOptions> = {
   additionalProperties: false,
 };
 
+const fanOutSchema: JSONSchemaType<FanOutOptions> = {
+  type: 'object',
+  properties: {
+    maxConcurrency: { type: 'number', nullable: true },
+    toleratedFailurePercentage: { type: 'number', nullable: true },
+    itemsFrom: { type: 'string', enum: ['input', 's3'], nullable: true },
+  },
+  required: [],
+  additionalProperties: false,
+};
+
 const environmentSchema: JSONSchemaType<EnvironmentOptions> = {
   type: 'object',
   properties: {
@@ -164,6 +176,7 @@ export const PIPELINE_OPTIONS_SCHEMA: JSONSchemaType<PipelineOptions> = {
     schedule: { ...scheduleSchema, nullable: true },
     notifications: { ...notificationSchema, nullable: true },
     environments: { type: 'array', items: environmentSchema, nullable: true },
+    fanOut: { ...fanOutSchema, nullable: true },
   },
   required: ['name', 'region', 'account'],
   additionalProperties: false,

@@ -7,6 +7,7 @@ import { DEFAULT_CDK_QUALIFIER, DEFAULT_STAGES, PIPELINE_TIMEOUT_MARGIN_SECONDS,
 import { PipelineValidationError, type ModelProblem } from './errors.js';
 import { partitionOf } from './framework-images.js';
 import { optionShapeProblems, type ShapeCheckOptions } from './options-schema.js';
+import { resolveFanOut } from './fan-out.js';
 import { resolveStage } from './resolve-stage.js';
 import { ACCOUNT_PATTERN, MAX_STAGES, PIPELINE_TIMEOUT_MAX, PROJECT_NAME_MAX, PROJECT_NAME_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN, bucketNameProblem } from './rules.js';
 import type { PipelineOptions, ResolvedEnvironment, ResolvedPipeline, ResolvedStage, StageOptions } from './types.js';
@@ -105,6 +106,7 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[], s
   }
 
   const deployment = resolveDeployment(o, name, account, region, report);
+  const fanOut = resolveFanOut(o.fanOut, Array.isArray(stageOptions) ? stageOptions : [], report);
   // Each environment resolves the same model in its own account and region (framework images differ
   // per region); only checked when the model itself is valid, so no problem is reported twice.
   if (problems.length === 0 && o.environments) checkEnvironmentModels(o, deployment.environments, report);
@@ -126,6 +128,7 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[], s
     pipelineTimeoutSeconds,
     cdkQualifier,
     ...deployment,
+    ...(fanOut ? { fanOut } : {}),
   };
 }
 
