@@ -74,6 +74,8 @@ const project = new typescript.TypeScriptProject({
     // The construct acknowledges cdk-nag findings with reasons; the add-stage editor walks .projenrc.ts with the TS compiler API.
     'cdk-nag@^3.0.2',
     'typescript@~6.0',
+    // PEP 440 versions: the nearest available version of a pin the image has and this machine's index lacks.
+    '@renovatebot/pep440@^5.0.1',
     // The run report page lays out the state machine graph (pure JS, no DOM) and draws it as inline SVG.
     '@dagrejs/dagre@^3.1.3',
   ],
@@ -92,6 +94,9 @@ const project = new typescript.TypeScriptProject({
     // Source of src/model/instance-types.ts (`npx projen instance-types`); nothing shipped imports it.
     '@aws-sdk/client-sagemaker@^3.1142.0',
     'yaml@^2.9.1',
+    // Node 24 from the npm registry: npm puts node_modules/.bin first on PATH for scripts, so `npm run demo`
+    // and `npm test` run on a supported Node where the machine's is older (Node 20).
+    'node@^24',
     // Drives Debian's chromium (never a downloaded browser) to check the run report page as a person sees it.
     'playwright-core@^1.65.1',
   ],
@@ -111,8 +116,8 @@ project.package.addField('exports', {
   './package.json': './package.json',
 });
 project.package.addField('files', ['lib/src', 'lib/generators', 'templates', 'README.md']);
-// npm 11 blocks install scripts: only esbuild (under tsx) needs one.
-project.package.addField('allowScripts', { esbuild: true, yo: false, '@parcel/watcher': false });
+// npm 11 blocks install scripts: only esbuild (under tsx) and node (fetches its platform binary) need one.
+project.package.addField('allowScripts', { esbuild: true, node: true, yo: false, '@parcel/watcher': false });
 
 // The thin `create-legacy-mlops` package (npx create-legacy-mlops, npm init legacy-mlops) moves in lockstep with this one.
 new JsonFile(project, 'src/create-package/package.json', {
@@ -139,6 +144,8 @@ new JsonFile(project, 'jest.config.json', {
     testMatch: ['<rootDir>/test/**/*.test.ts'],
     testTimeout: 120000,
     maxWorkers: 2,
+    // Local runs in tests use the test interpreter as given, unless a test asks for stage environments.
+    setupFiles: ['<rootDir>/test/setup-env.ts'],
   },
 });
 

@@ -164,7 +164,7 @@ describe('captureTaskRequests (aws-local-stepfunctions)', () => {
     expect(predict.ProcessingResources.ClusterConfig.InstanceType).toBe(input.stages.predict.instanceType);
     expect(predict.ProcessingJobName).toMatch(/^demo-predict-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(predict.ProcessingInputs[0].S3Input.S3Uri).toBe(`${input.runsUri}nightly-42/preprocess/data/`);
-    expect(predict.Tags).toContainEqual({ Key: 'legacy-mlops:execution', Value: 'nightly-42' });
+    expect(predict.Tags).toContainEqual({ Key: 'legacy-mlops:execution-base64', Value: Buffer.from('nightly-42').toString('base64') });
     expect(new Set(requests.map((r) => (r.request as Json).ProcessingJobName)).size).toBe(3);
   });
 

@@ -118,6 +118,8 @@ describe('the default pipeline (preprocess script → predict container → post
     const images = Object.values(manifest.dockerImages) as any[];
     expect(images).toHaveLength(1);
     expect(images[0].source.platform).toBe('linux/amd64');
+    // A Docker-type image: the containerd image store would otherwise push an OCI manifest SageMaker rejects.
+    expect(images[0].source.dockerOutputs).toEqual(['type=docker']);
     expect(fs.readdirSync(path.join(assembly.directory, images[0].source.directory)).sort()).toEqual(fs.readdirSync(path.join(base.repo, 'stages/predict')).sort());
     const destination = Object.values(images[0].destinations)[0] as any;
     expect(destination.repositoryName).toBe('cdk-hnb659fds-container-assets-111122223333-eu-west-1');
@@ -210,6 +212,12 @@ describe('optional features change exactly what they should', () => {
     expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { Ref: machineId }, Input: expect.anything() })]);
     const [[, invokePolicy]] = resourcesOfType(template, 'AWS::IAM::Policy');
     expect(invokePolicy.Properties.PolicyDocument.Statement).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: machineId } }]);
+    // Only this rule of this account may assume the invoke role (confused deputy).
+    expect(rule.Properties.Name).toBe('churn-model-schedule');
+    const [[, invokeRole]] = resourcesOfType(template, 'AWS::IAM::Role').filter(([, r]) => r.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service === 'events.amazonaws.com');
+    const ruleArn = JSON.stringify(invokeRole.Properties.AssumeRolePolicyDocument.Statement[0].Condition.ArnEquals['aws:SourceArn']);
+    expect(ruleArn).toContain(':events:eu-west-1:111122223333:rule/churn-model-schedule');
+    expect(invokeRole.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals).toEqual({ 'aws:SourceAccount': '111122223333' });
     expect(template.toJSON().Outputs).toEqual(base.templates[0].toJSON().Outputs);
     expect(nagFindings(built.stacks[0].stack)).toEqual([]);
   });
@@ -233,6 +241,8 @@ describe('optional features change exactly what they should', () => {
     const [[keyId, key]] = resourcesOfType(template, 'AWS::KMS::Key');
     expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
     expect(key.Properties.EnableKeyRotation).toBe(true);
+    const eventBridgeUse = key.Properties.KeyPolicy.Statement.find((st: any) => st.Sid === 'EventBridgePublishesEncrypted');
+    expect(eventBridgeUse.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': '111122223333' } });
     expect(rule.Properties.Targets[0].Arn).toEqual({ Ref: topicId });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ml-team@example.com', TopicArn: { Ref: topicId } });
     const [[, topicPolicy]] = resourcesOfType(template, 'AWS::SNS::TopicPolicy');

@@ -1,4 +1,4 @@
-import { FRAMEWORKS, IMAGE_TABLE_SOURCE, KNOWN_REGIONS, defaultFrameworkVersion, recogniseFrameworkImage, resolveFrameworkImage } from '../src/model/framework-images.js';
+import { FRAMEWORKS, FRAMEWORK_NAMES, IMAGE_TABLE_SOURCE, KNOWN_REGIONS, defaultFrameworkVersion, publishedVersion, recogniseFrameworkImage, resolveFrameworkImage } from '../src/model/framework-images.js';
 import { PUBLISHED_IMAGES } from '../src/model/framework-image-data.js';
 
 describe('framework image table (every version AWS publishes for jobs, per region)', () => {
@@ -30,6 +30,20 @@ describe('framework image table (every version AWS publishes for jobs, per regio
   ] as const)('%s %s in %s', (name, version, region, uri) => {
     expect(resolveFrameworkImage(name, version, region)).toMatchObject({ imageUri: uri });
     expect(recogniseFrameworkImage(uri)).toEqual({ name, version, region });
+  });
+
+  test('a model is served only from an image the SDK lists for inference (scikit-learn 1.4-2 → 1.4-2-py312)', () => {
+    expect(resolveFrameworkImage('sklearn', '1.4-2', 'eu-west-1', 'inference')).toMatchObject({
+      imageUri: '141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-py312-cpu-py3',
+    });
+    for (const name of FRAMEWORK_NAMES) {
+      for (const { version } of FRAMEWORKS[name].versions) {
+        const ref = resolveFrameworkImage(name, version, 'eu-west-1', 'inference');
+        if ('error' in ref) continue;
+        const served = recogniseFrameworkImage(ref.imageUri)!;
+        expect([name, version, publishedVersion(name, served.version)?.inference !== undefined]).toEqual([name, version, true]);
+      }
+    }
   });
 
   test('a region or serving image AWS does not publish is named, not guessed', () => {

@@ -166,7 +166,8 @@ describe('the lifecycle preset', () => {
       expect(evaluate.ProcessingInputs.find((i: Json) => i.InputName === 'model').S3Input.S3Uri).toBe(artifact);
       const createModel = requests.find((r) => r.stateName === 'model')!.request as Json;
       expect(createModel.PrimaryContainer).toEqual({
-        Image: '141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-cpu-py3',
+        // scikit-learn 1.4-2 is listed for training only; the SDK serves it from the py312 image.
+        Image: '141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-py312-cpu-py3',
         ModelDataUrl: artifact,
         Environment: { SAGEMAKER_PROGRAM: 'inference.py', SAGEMAKER_SUBMIT_DIRECTORY: '/opt/ml/model/code' },
       });

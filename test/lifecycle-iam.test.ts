@@ -150,15 +150,15 @@ test('the execution role reads and writes model artifacts, transform data and lo
   expect(notDenied(await decisions('sageMakerExecution', denied))).toEqual([]);
 });
 
-test('SageMaker may assume the execution role for the training job, the model, the transform job and the endpoint', async () => {
-  const assume = async (sourceArn: string) => {
+test('SageMaker may assume the execution role for the training job, the model, the transform job and the endpoint, with or without a SourceArn', async () => {
+  const assume = async (sourceArn?: string, sourceAccount = ACCOUNT) => {
     const result = await runSimulation(
       {
         request: {
           principal: 'sagemaker.amazonaws.com',
           action: 'sts:AssumeRole',
           resource: { resource: p.roles.sageMakerExecutionRoleArn, accountId: ACCOUNT },
-          contextVariables: { 'aws:SourceAccount': ACCOUNT, 'aws:SourceArn': sourceArn },
+          contextVariables: sourceArn === undefined ? {} : { 'aws:SourceAccount': sourceAccount, 'aws:SourceArn': sourceArn },
         },
         identityPolicies: [],
         serviceControlPolicies: [],
@@ -171,8 +171,19 @@ test('SageMaker may assume the execution role for the training job, the model, t
     return `${sourceArn} → ${result.overallResult}`;
   };
   const admitted = await Promise.all(
-    [sm('training-job', `demo-train-${uuid}`), sm('model', `demo-model-${uuid}`), sm('transform-job', `demo-transform-${uuid}`), sm('endpoint', 'churn-live')].map(assume),
+    [sm('training-job', `demo-train-${uuid}`), sm('model', `demo-model-${uuid}`), sm('transform-job', `demo-transform-${uuid}`), sm('endpoint', 'churn-live')].map((arn) => assume(arn)),
   );
   expect(notAllowed(admitted)).toEqual([]);
-  expect(notDenied(await Promise.all([sm('training-job', `other-train-${uuid}`), sm('endpoint', 'someone-elses')].map(assume)))).toEqual([]);
+  // Which ARN SageMaker presents for a model's role is not documented: the account-wide pattern, or none at all.
+  expect(docs.sageMakerExecutionRoleTrust.Statement[0].Condition).toEqual({
+    StringEqualsIfExists: { 'aws:SourceAccount': ACCOUNT },
+    ArnLikeIfExists: { 'aws:SourceArn': `arn:aws:sagemaker:${REGION}:${ACCOUNT}:*` },
+  });
+  expect(notAllowed([await assume(undefined), await assume(sm('endpoint-config', `demo-serve-${uuid}`))])).toEqual([]);
+  // Another account's or region's resources never.
+  const elsewhere = [
+    await assume(`arn:aws:sagemaker:${REGION}:444455556666:model/demo-model-${uuid}`, '444455556666'),
+    await assume(`arn:aws:sagemaker:us-east-1:${ACCOUNT}:model/demo-model-${uuid}`),
+  ];
+  expect(notDenied(elsewhere)).toEqual([]);
 });

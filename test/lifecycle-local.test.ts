@@ -184,6 +184,7 @@ describe('an endpoint stage locally', () => {
       'serve: status',
       'serve: in service?',
     ]);
-    expect(report.wallMs).toBeLessThan(30_000);
+    // The Wait state asks for 30 s; locally it does not wait (its own duration, not the machine's speed, is what is asserted).
+    expect(report.states.find((s) => s.name === 'serve: wait')!.durationMs).toBeLessThan(30_000 / 2);
   });
 });

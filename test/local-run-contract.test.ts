@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLocal } from '../src/cli/local.js';
-import { runPipelineLocally, venvCacheKey, type LocalRunReport } from '../src/local/index.js';
+import { runPipelineLocally, type LocalRunReport } from '../src/local/index.js';
 import { PIPELINE_FILES } from '../src/project/paths.js';
 import { PYTHON, generatedRepo, parseCsv, runQuietly, type GeneratedRepo } from './fixtures/local/generated-repo.js';
 
@@ -215,39 +215,5 @@ time.sleep(120)
       print.mockRestore();
       complain.mockRestore();
     }
-  });
-});
-
-describe('--install', () => {
-  test('builds a virtual environment per requirements file (comments only here), reused while the file is unchanged', async () => {
-    const repo = oneStageRepo(`
-import os, sys, pandas
-with open("/opt/ml/processing/output/data/prefix.txt", "w") as f:
-    f.write(sys.prefix)
-with open("/opt/ml/processing/output/data/skip.txt", "w") as f:
-    f.write(os.environ.get("LEGACY_MLOPS_SKIP_REQUIREMENTS", "unset"))
-`);
-    expect(repo.read('stages/legacy/requirements.txt')).toMatch(/^#/m);
-    const first = await runQuietly(repo, { backend: 'bwrap', install: true });
-    expect(first.report.status).toBe('SUCCEEDED');
-    const venvs = join(repo.dir, '.local', 'venvs');
-    const [key] = readdirSync(venvs);
-    expect(readFileSync(join(outputDir(repo, first.report), 'prefix.txt'), 'utf8')).toBe(join(venvs, key));
-    expect(first.output).toContain(`built virtual environment ${join(venvs, key)}`);
-    // The entrypoint's own `pip install -r requirements.txt` step runs, as in the cloud.
-    expect(readFileSync(join(outputDir(repo, first.report), 'skip.txt'), 'utf8')).toBe('unset');
-
-    const second = await runQuietly(repo, { backend: 'bwrap', install: true });
-    expect(second.report.status).toBe('SUCCEEDED');
-    expect(second.output).toContain(`reusing virtual environment ${join(venvs, key)}`);
-    expect(readdirSync(venvs)).toEqual([key]);
-  });
-
-  test('the cache key follows the requirements text and the interpreter', () => {
-    const python = { executable: '/usr/bin/python3', prefixes: ['/usr'], version: '3.11.2' };
-    const key = venvCacheKey('# nothing\n', python);
-    expect(venvCacheKey('# nothing\n', python)).toBe(key);
-    expect(venvCacheKey('# nothing\nrequests==2.32.3\n', python)).not.toBe(key);
-    expect(venvCacheKey('# nothing\n', { ...python, version: '3.12.1' })).not.toBe(key);
   });
 });

@@ -6,7 +6,7 @@ import { rewritePaths } from '../src/local/backends/direct.js';
 import { BackendSelector } from '../src/local/backends/select.js';
 import type { BackendProbe, IsolationBackend } from '../src/local/backends/types.js';
 import { imageCommand, parseDockerfile } from '../src/local/dockerfile.js';
-import { LocalRunRefused, LocalS3, listsRequirements, parseLocalArgs } from '../src/local/index.js';
+import { LocalRunRefused, LocalS3, parseLocalArgs } from '../src/local/index.js';
 import type { StageCode } from '../src/local/stage-code.js';
 import { generatedRepo } from './fixtures/local/generated-repo.js';
 
@@ -145,13 +145,17 @@ describe('LocalS3', () => {
 
 describe('command line', () => {
   test('options and their defaults', () => {
-    expect(parseLocalArgs([])).toEqual({ help: false, backend: 'auto', install: false, follow: false, open: false, inputPath: undefined, python: undefined, s3Root: undefined });
+    expect(parseLocalArgs([])).toEqual({ help: false, backend: 'auto', install: false, rebuildEnvs: false, follow: false, open: false, inputPath: undefined, python: undefined, s3Root: undefined });
+    expect(parseLocalArgs(['--no-envs'])).toMatchObject({ envs: false, rebuildEnvs: false });
+    expect(parseLocalArgs(['--rebuild-envs'])).toMatchObject({ envs: undefined, rebuildEnvs: true });
+    expect(() => parseLocalArgs(['--rebuild-envs', '--no-envs'])).toThrow(/contradict/);
     expect(parseLocalArgs(['--input', 'in.json', '--backend', 'bwrap', '--python', '/usr/bin/python3', '--install', '--s3-root', 's3', '--follow', '--open'])).toEqual({
       help: false,
       inputPath: 'in.json',
       backend: 'bwrap',
       python: '/usr/bin/python3',
       install: true,
+      rebuildEnvs: false,
       s3Root: 's3',
       follow: true,
       open: true,
@@ -161,10 +165,5 @@ describe('command line', () => {
   test('unknown options and positionals are refused', () => {
     expect(() => parseLocalArgs(['--fast'])).toThrow(LocalRunRefused);
     expect(() => parseLocalArgs(['run'])).toThrow(LocalRunRefused);
-  });
-
-  test('a requirements file lists requirements only when a line is not a comment', () => {
-    expect(listsRequirements('# only comments\n\n   # indented\n')).toBe(false);
-    expect(listsRequirements('# pinned\nrequests==2.32.3\n')).toBe(true);
   });
 });

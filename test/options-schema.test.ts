@@ -124,6 +124,11 @@ describe('.projenrc.ts synthesis', () => {
     expect(() => synthesizeProject({ ...base, description: 'churn', deps: ['lodash'] }, dir)).not.toThrow();
     expect(() => synthesizeProject({ ...base, gitignor: ['x'] } as unknown as PipelineOptions, fresh())).toThrow(/gitignor: unknown key 'gitignor'; did you mean 'gitignore'\?/);
   });
+
+  test('projen options are accepted with several environments too (each environment re-resolves the model)', () => {
+    const environments = [{ name: 'preprod', account: '111122223333', region: 'eu-west-1' }, { name: 'prod', account: '444455556666', region: 'eu-central-1' }];
+    expect(() => synthesizeProject({ ...base, environments, description: 'churn' }, fresh())).not.toThrow();
+  });
 });
 
 describe('answers file', () => {

@@ -9,3 +9,5 @@ export * from './transform-task.js';
 export * from './metric-gate.js';
 export * from './endpoint-states.js';
 export * from './stage-switch.js';
+export * from './register-task.js';
+export * from './approval-states.js';

@@ -54,6 +54,8 @@ export const KIND_SETTINGS: Readonly<Record<StageKind, readonly StageSetting[]>>
   model: ['imageUri'],
   transform: ['instanceType', 'instanceCount'],
   endpoint: ['instanceType', 'instanceCount'],
+  register: [],
+  approval: [],
 };
 export type StageSetting = (typeof STAGE_SETTINGS)[number] | 'threshold' | 'enabled';
 

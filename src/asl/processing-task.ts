@@ -1,5 +1,6 @@
 /** One `createProcessingJob.sync` Task state per processing stage. */
 import { CODE_CHANNEL, CODE_LOCAL_PATH } from '../model/defaults.js';
+import { STAGE_TAG_KEY } from '../model/rules.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { ERROR_PATH, INPUT, ITEM_INPUT, executionNamePath, stageResultPath, stageSettingPath } from './input-paths.js';
 import { inputSourceUri, runOutputUri, stageCodeUri } from './s3-locations.js';
@@ -19,11 +20,20 @@ export function canonicalTaskResource(resource: string): string {
 }
 
 /**
- * Only SageMaker's transient errors are retried: throttling/internal errors and capacity limits.
+ * Only errors a retry can cure. The `.sync` SageMaker integrations raise API errors as
+ * `SageMaker.<exception>`: modelled exceptions by name (`ResourceLimitExceededException`), every other
+ * error code (ValidationException, AccessDeniedException, a role SageMaker cannot assume, an image it
+ * cannot pull, and also ThrottlingException) as the generic `SageMaker.AmazonSageMakerException`, whose
+ * code is only in the Cause text, which a Retry cannot read. Retrying the generic error spent about
+ * 7.5 minutes on errors that never succeed, so it is not retried: they fail on the first attempt.
+ * A capacity limit (too many concurrent jobs, no spare instances) clears as other jobs end.
  * A job that ran and failed (States.TaskFailed) is never retried: re-running broken code costs money.
+ * Sources: docs/aws-audit.md (finding 8).
  */
+export const TRANSIENT_SAGEMAKER_ERRORS: readonly string[] = ['SageMaker.ResourceLimitExceededException'];
+
 export const TRANSIENT_SAGEMAKER_RETRY: RetryRule = {
-  ErrorEquals: ['SageMaker.AmazonSageMakerException', 'SageMaker.ResourceLimitExceededException'],
+  ErrorEquals: [...TRANSIENT_SAGEMAKER_ERRORS],
   IntervalSeconds: 30,
   MaxAttempts: 4,
   BackoffRate: 2,
@@ -57,13 +67,27 @@ export function scriptEntrypoint(stage: ResolvedStage, codePath: string = CODE_L
   return ['/bin/sh', '-c', command, 'sh', `${codePath}/requirements.txt`, `${codePath}/${stage.entryScript}`, `pip install -r ${stage.codeDir}/requirements.txt failed`];
 }
 
+/**
+ * The execution tag's value: the execution name in base64. Step Functions allows `(`, `)`, `!` and `'`
+ * in execution names, SageMaker's TagValue pattern (`^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`) does not, and
+ * no intrinsic function replaces characters; base64's alphabet (letters, digits, `+`, `/`, `=`) always
+ * matches, stays unique per execution and decodes back (`echo <value> | base64 -d`). An 80-character
+ * name encodes to 108 characters, under the 256 a tag value may hold.
+ */
+export const EXECUTION_TAG_VALUE = 'States.Base64Encode($$.Execution.Name)';
+/** The key says how the value is encoded. */
+export const EXECUTION_TAG_KEY = 'legacy-mlops:execution-base64';
+/** Fan-out: the item a job runs for (the local runner reports jobs per item by it). */
+export const ITEM_TAG_KEY = 'legacy-mlops:item';
+
 /** Tags every resource legacy-mlops starts carries: the local runner finds a Task's stage by the stage tag. */
 export function stageTags(stage: ResolvedStage, pipeline: ResolvedPipeline): JsonObject[] {
   return [
     { Key: 'legacy-mlops:project', Value: pipeline.name },
-    { Key: 'legacy-mlops:stage', Value: stage.name },
-    { Key: 'legacy-mlops:execution', 'Value.$': executionNamePath(pipeline) },
-    ...(pipeline.fanOut ? [{ Key: 'legacy-mlops:item', 'Value.$': ITEM_INPUT.itemId }] : []),
+    { Key: STAGE_TAG_KEY, Value: stage.name },
+    { Key: EXECUTION_TAG_KEY, 'Value.$': pipeline.fanOut ? `States.Base64Encode(${executionNamePath(pipeline)})` : EXECUTION_TAG_VALUE },
+    // Item ids match SageMaker's TagValue pattern as they are (letters, digits, '.', '_', '-').
+    ...(pipeline.fanOut ? [{ Key: ITEM_TAG_KEY, 'Value.$': ITEM_INPUT.itemId }] : []),
   ];
 }
 

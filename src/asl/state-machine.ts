@@ -1,11 +1,13 @@
 /** `buildStateMachine`: resolved pipeline → the ASL definition written to `pipeline/state-machine.asl.json`. Pure. */
 import type { ResolvedPipeline, ResolvedStage, StageKind } from '../model/types.js';
+import { approvalStates } from './approval-states.js';
 import { endpointStates } from './endpoint-states.js';
 import { FAN_OUT_STATE, ITEM_SUCCEEDED_STATE, fanOutStates, itemSucceededState } from './fan-out.js';
 import { ERROR_PATH } from './input-paths.js';
 import { metricGateStates, gateStateNames } from './metric-gate.js';
 import { modelTaskState } from './model-task.js';
 import { failStateName, processingTaskState } from './processing-task.js';
+import { registerTaskState } from './register-task.js';
 import { stageSwitchState, switchStateName } from './stage-switch.js';
 import { trainingTaskState } from './training-task.js';
 import { transformTaskState } from './transform-task.js';
@@ -30,6 +32,8 @@ const KIND_STATES: Readonly<Record<StageKind, StageStates>> = {
   model: (stage, pipeline, next) => ({ [stage.name]: modelTaskState(stage, pipeline, next) }),
   transform: (stage, pipeline, next) => ({ [stage.name]: transformTaskState(stage, pipeline, next) }),
   endpoint: (stage, pipeline, next, done) => endpointStates(stage, pipeline, next ?? done),
+  register: (stage, pipeline, next) => ({ [stage.name]: registerTaskState(stage, pipeline, next) }),
+  approval: (stage, pipeline, next) => approvalStates(stage, pipeline, next),
 };
 
 /** The first state of a stage: its switch when it can be skipped, else its own first state. */

@@ -9,8 +9,11 @@ import { isObject, type Finding } from './types.js';
 
 export const ASL_RULES_CHECK = 'asl-rules';
 
-/** SageMaker's transient errors: throttling/internal errors and capacity limits. Anything else is the job's own failure. */
-export const RETRYABLE_SAGEMAKER_ERRORS: readonly string[] = ['SageMaker.AmazonSageMakerException', 'SageMaker.ResourceLimitExceededException'];
+/**
+ * Errors a retry can cure: capacity limits. The generic `SageMaker.AmazonSageMakerException` also carries
+ * ValidationException and access errors, which fail the same way on every attempt (docs/aws-audit.md, finding 8).
+ */
+export const RETRYABLE_SAGEMAKER_ERRORS: readonly string[] = ['SageMaker.ResourceLimitExceededException'];
 
 export function checkAslRules(definition: unknown): Finding[] {
   const findings: Finding[] = [];
@@ -76,7 +79,9 @@ function checkRetry(state: Record<string, unknown>, location: string, report: (l
       const why =
         error === 'States.ALL' || error === 'States.TaskFailed'
           ? ' re-runs jobs whose own code failed (and pays for them again)'
-          : ' is not one of SageMaker\'s transient errors';
+          : error === 'SageMaker.AmazonSageMakerException'
+            ? ' repeats errors that cannot succeed (ValidationException, access denied, an image or role SageMaker cannot use)'
+            : ' is not one of SageMaker\'s transient errors';
       report(`${location}.Retry[${i}].ErrorEquals`, `retrying on '${String(error)}'${why}; retry only on ${RETRYABLE_SAGEMAKER_ERRORS.join(', ')}`);
     }
   });

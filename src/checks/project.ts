@@ -12,7 +12,7 @@ import { checkRequestShape, REQUEST_SHAPE_CHECK } from './request-shape.js';
 import { parseSageMakerResource } from './sagemaker-integrations.js';
 import { checkSageMakerRules, SAGEMAKER_RULES_CHECK } from './sagemaker-rules.js';
 import { checkStageSwitches, STAGE_SWITCHES_CHECK } from './stage-switches.js';
-import { loadSageMakerModel, type ModelLookup } from './service-model.js';
+import { MODEL_HINT, loadSageMakerModel, loadServiceModel, type ModelLookup } from './service-model.js';
 import { captureTaskRequests, TaskCaptureError, type CapturedTaskRequest } from './task-requests.js';
 import { checkIamDocuments } from './iam-documents.js';
 import { isFailure, type Finding } from './types.js';
@@ -143,6 +143,12 @@ async function capture(definition: unknown, input: unknown, executionName: strin
 async function requestShapes(requests: readonly CapturedTaskRequest[], loadModel: () => Promise<ModelLookup>): Promise<CheckResult> {
   const lookup = await loadModel();
   if (!lookup.found) return skippedResult(REQUEST_SHAPE_CHECK, `SageMaker API model not found: ${lookup.hint}`);
+  // Other services' models (SNS for an approval's publish) come from the same botocore.
+  const otherModels = new Map<string, ModelLookup>();
+  for (const { resource } of requests) {
+    const service = parseSageMakerResource(resource)?.integration.service;
+    if (service && service !== 'sagemaker' && !otherModels.has(service)) otherModels.set(service, await loadServiceModel(service));
+  }
   const findings = requests.flatMap(({ stateName, resource, request }) => {
     const parsed = parseSageMakerResource(resource);
     if (!parsed) {
@@ -150,7 +156,10 @@ async function requestShapes(requests: readonly CapturedTaskRequest[], loadModel
     }
     // Not a SageMaker request (S3 GetObject of a report): no SageMaker shape to check it against.
     if (!parsed.integration.operation) return [];
-    return checkRequestShape(parsed.integration.operation, request, lookup.model, stateName);
+    const service = parsed.integration.service ?? 'sagemaker';
+    const model = service === 'sagemaker' ? lookup : otherModels.get(service);
+    if (!model?.found) return [{ check: REQUEST_SHAPE_CHECK, location: stateName, message: `skipped: the ${service} API model was not found (${MODEL_HINT})`, severity: 'skipped' as const }];
+    return checkRequestShape(parsed.integration.operation, request, model.model, stateName);
   });
   return result(REQUEST_SHAPE_CHECK, `${count(requests.length, 'task request')} against ${lookup.path}`, findings);
 }

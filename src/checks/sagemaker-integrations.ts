@@ -12,11 +12,15 @@ type JsonObject = { [key: string]: Json };
 
 export interface SageMakerIntegration {
   /** `sagemaker` for `arn:<partition>:states:::sagemaker:<action>`; `aws-sdk:<service>` for AWS SDK integrations. */
-  readonly style: 'sagemaker' | 'aws-sdk:sagemaker' | 'aws-sdk:s3';
+  readonly style: 'sagemaker' | 'aws-sdk:sagemaker' | 'aws-sdk:s3' | 'sns';
   /** The action after the style, e.g. `createProcessingJob`, `getObject`. */
   readonly action: string;
-  /** The SageMaker API operation (service-model name) the resolved Parameters are sent to; absent for other services. */
+  /** The API operation (service-model name) the resolved Parameters are sent to; absent when no model is checked (S3). */
   readonly operation?: string;
+  /** The botocore service whose model has `operation`. @default 'sagemaker' */
+  readonly service?: 'sagemaker' | 'sns';
+  /** True when the call pauses for a task token (`.waitForTaskToken`), the only way it is used. */
+  readonly waitsForToken?: boolean;
   /**
    * The request member naming what the call creates, when names must be unique per account forever
    * (computed with States.UUID() in the state). Absent for calls that create nothing, and for
@@ -122,6 +126,30 @@ export const SAGEMAKER_INTEGRATIONS: readonly SageMakerIntegration[] = [
     }),
   },
   {
+    style: 'aws-sdk:sagemaker',
+    action: 'createModelPackage',
+    operation: 'CreateModelPackage',
+    runsJob: false,
+    response: (request, _sync, arnOf) => ({ ModelPackageArn: arnOf('model-package', `${String(request.ModelPackageGroupName)}/1`) }),
+  },
+  {
+    style: 'aws-sdk:sagemaker',
+    action: 'updateModelPackage',
+    operation: 'UpdateModelPackage',
+    runsJob: false,
+    response: (request) => ({ ModelPackageArn: String(request.ModelPackageArn) }),
+  },
+  {
+    style: 'sns',
+    action: 'publish',
+    operation: 'Publish',
+    service: 'sns',
+    waitsForToken: true,
+    runsJob: false,
+    // What SendTaskSuccess hands back: the decision `legacy-mlops approve` sends.
+    response: () => ({ decision: 'approved', by: 'arn:aws:iam::000000000000:user/reviewer', at: '2026-01-01T00:00:00.000Z', reason: 'sample' }),
+  },
+  {
     style: 'aws-sdk:s3',
     action: 'getObject',
     runsJob: false,
@@ -130,7 +158,7 @@ export const SAGEMAKER_INTEGRATIONS: readonly SageMakerIntegration[] = [
   },
 ];
 
-const RESOURCE_PATTERN = /^arn:(aws|aws-cn|aws-us-gov):states:::(sagemaker|aws-sdk:sagemaker|aws-sdk:s3):([A-Za-z]+)(\.sync|\.waitForTaskToken)?$/;
+const RESOURCE_PATTERN = /^arn:(aws|aws-cn|aws-us-gov):states:::(sagemaker|aws-sdk:sagemaker|aws-sdk:s3|sns):([A-Za-z]+)(\.sync|\.waitForTaskToken)?$/;
 
 export interface ParsedResource {
   readonly integration: SageMakerIntegration;
@@ -146,6 +174,9 @@ export function parseSageMakerResource(resource: unknown): ParsedResource | unde
   const integration = SAGEMAKER_INTEGRATIONS.find((row) => row.style === match[2] && row.action === match[3]);
   if (!integration) return undefined;
   const suffix = match[4];
+  if (integration.waitsForToken) {
+    return suffix === '.waitForTaskToken' ? { integration, sync: false } : { integration, sync: false, suffixProblem: `${integration.style}:${integration.action} is used to wait for a decision: add .waitForTaskToken` };
+  }
   if (suffix === '.waitForTaskToken') {
     return { integration, sync: false, suffixProblem: `${integration.style} integrations do not support .waitForTaskToken` };
   }
@@ -161,5 +192,5 @@ export function operationForResource(resource: unknown): string | undefined {
 }
 
 export function knownResourceExamples(): string[] {
-  return SAGEMAKER_INTEGRATIONS.map((row) => `arn:aws:states:::${row.style}:${row.action}${row.runsJob ? '.sync' : ''}`);
+  return SAGEMAKER_INTEGRATIONS.map((row) => `arn:aws:states:::${row.style}:${row.action}${row.runsJob ? '.sync' : row.waitsForToken ? '.waitForTaskToken' : ''}`);
 }

@@ -50,6 +50,11 @@ export function pythonCandidates(): string[] {
 }
 
 export async function loadSageMakerModel(pythons: readonly string[] = pythonCandidates()): Promise<ModelLookup> {
+  return loadServiceModel('sagemaker', pythons);
+}
+
+/** Any botocore service model by its folder name (`sagemaker`, `sns`, `stepfunctions`). */
+export async function loadServiceModel(service: string, pythons: readonly string[] = pythonCandidates()): Promise<ModelLookup> {
   const tried: string[] = [];
   for (const python of pythons) {
     const botocoreDir = await botocoreDirOf(python);
@@ -57,9 +62,9 @@ export async function loadSageMakerModel(pythons: readonly string[] = pythonCand
       tried.push(`${python}: no botocore`);
       continue;
     }
-    const file = await findServiceFile(join(botocoreDir, 'data', 'sagemaker'));
+    const file = await findServiceFile(join(botocoreDir, 'data', service));
     if (!file) {
-      tried.push(`${python}: botocore at ${botocoreDir} has no sagemaker model`);
+      tried.push(`${python}: botocore at ${botocoreDir} has no ${service} model`);
       continue;
     }
     return { found: true, model: await readModel(file), path: file };

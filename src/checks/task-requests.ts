@@ -29,6 +29,9 @@ export class TaskCaptureError extends Error {
   }
 }
 
+/** The task token sample requests carry (real ones are opaque strings of up to 1024 characters). */
+export const SAMPLE_TASK_TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAeSampleTaskToken';
+
 export async function captureTaskRequests(definition: unknown, input: unknown, executionName: string): Promise<CapturedTaskRequest[]> {
   const requests: CapturedTaskRequest[] = [];
   const handlers: Record<string, (request: Json) => Json> = {};
@@ -59,7 +62,11 @@ export async function captureTaskRequests(definition: unknown, input: unknown, e
   }
   const execution = machine.run(runInput, {
     overrides: { taskResourceLocalHandlers: handlers },
-    context: { Execution: { Name: executionName, Input: cloneJson(input) } },
+    // Id and Task.Token: what approval requests carry (the engine does not make them up).
+    context: {
+      Execution: { Name: executionName, Id: `arn:aws:states:us-east-1:000000000000:execution:sample:${executionName}`, Input: cloneJson(input) },
+      Task: { Token: SAMPLE_TASK_TOKEN },
+    },
   });
   try {
     await execution.result;

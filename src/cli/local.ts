@@ -1,21 +1,35 @@
 /**
  * `legacy-mlops local`: runs the generated pipeline on this machine (see src/local/).
  * Exit codes: 0 the execution succeeded, 1 it failed or timed out, 2 refused before any job started,
- * 130 interrupted (Ctrl-C).
+ * 130 interrupted (Ctrl-C, SIGINT), 143 terminated (SIGTERM).
  */
 import { join } from 'node:path';
 import { LOCAL_USAGE, LocalRunRefused, parseLocalArgs, runPipelineLocally } from '../local/index.js';
+import { killAllJobsNow } from '../local/job-process.js';
 import { REPORT_PAGE_FILE } from '../report/local-record.js';
 import { openPage } from '../report/open-page.js';
 
 export const EXIT_REFUSED = 2;
 export const EXIT_INTERRUPTED = 130;
+export const EXIT_TERMINATED = 143;
 
 export async function runLocal(argv: string[], cwd: string): Promise<number> {
   const stop = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  // First signal: stop the running job (SIGTERM to its group, SIGKILL after a grace period);
+  // a second one kills every job process at once.
   const onSignal = (signal: NodeJS.Signals) => {
-    if (!stop.signal.aborted) process.stderr.write(`\nlegacy-mlops local: ${signal}: stopping the running job\n`);
+    if (received) {
+      killAllJobsNow();
+      return;
+    }
+    received = signal;
     stop.abort();
+  };
+  const exitCodeOf = () => (received === 'SIGTERM' ? EXIT_TERMINATED : EXIT_INTERRUPTED);
+  const interrupted = () => {
+    process.stderr.write(`legacy-mlops local: ${received === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted (Ctrl-C)'}: every job process stopped\n`);
+    return exitCodeOf();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -32,8 +46,9 @@ export async function runLocal(argv: string[], cwd: string): Promise<number> {
       if (problem) console.error(`legacy-mlops local: ${problem}`);
     }
     if (report.status === 'SUCCEEDED') return 0;
-    return report.status === 'ABORTED' ? EXIT_INTERRUPTED : 1;
+    return received ? interrupted() : 1;
   } catch (error) {
+    if (received) return interrupted();
     if (!(error instanceof LocalRunRefused)) throw error;
     for (const problem of error.problems) console.error(`legacy-mlops local: ${problem}`);
     return EXIT_REFUSED;

@@ -13,6 +13,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { ResolvedPipeline } from '../model/types.js';
+import { notificationTopicName } from '../asl/approval-states.js';
+import { approvalKeyPolicyStatement } from '../iam/approver-policy.js';
 import { consoleHost } from './deployed-input.js';
 
 /** Execution statuses that notify. */
@@ -52,6 +54,8 @@ export interface FailureNotificationsProps {
   readonly stateMachine: sfn.IStateMachine;
   /** Subscribed to the topic when given. */
   readonly email?: string;
+  /** What creates the state machine role: with an approval stage the key policy names that role, which must exist first. */
+  readonly stateMachineRole?: Construct;
 }
 
 export class FailureNotifications extends Construct {
@@ -62,6 +66,7 @@ export class FailureNotifications extends Construct {
     super(scope, id);
     const { pipeline } = props;
     const eventBridge = new iam.ServicePrincipal('events.amazonaws.com');
+    const hasApproval = pipeline.stages.some((s) => s.kind === 'approval');
 
     const key = new kms.Key(this, 'Key', {
       description: `legacy-mlops: encrypts the failure notifications of ${pipeline.name}`,
@@ -70,20 +75,28 @@ export class FailureNotifications extends Construct {
       policy: new iam.PolicyDocument({
         statements: [
           new iam.PolicyStatement({ sid: 'AccountAdministersKey', principals: [new iam.AccountRootPrincipal()], actions: KEY_ADMIN_ACTIONS, resources: ['*'] }),
+          // Approval stages publish their request (with its task token) as the state machine role.
+          ...(hasApproval ? [iam.PolicyStatement.fromJson(approvalKeyPolicyStatement(pipeline))] : []),
           // EventBridge encrypts what it publishes to the topic with this key (the statement the SNS guide
-          // gives for AWS event sources). Who may publish at all is decided by the topic policy below.
+          // gives for AWS event sources). Who may publish at all is decided by the topic policy below;
+          // aws:SourceAccount keeps another account's rules from using the key (confused deputy, IAM guide).
           new iam.PolicyStatement({
             sid: 'EventBridgePublishesEncrypted',
             principals: [eventBridge],
             actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
             resources: ['*'],
+            conditions: { StringEquals: { 'aws:SourceAccount': pipeline.account } },
           }),
         ],
       }),
     });
 
+    if (hasApproval && props.stateMachineRole) key.node.addDependency(props.stateMachineRole);
+
     this.topic = new sns.Topic(this, 'Topic', {
-      displayName: `${pipeline.name} pipeline failures`,
+      // Named: the state machine's policy (derived from the ASL) names the topic approvals publish to.
+      topicName: notificationTopicName(pipeline),
+      displayName: `${pipeline.name} pipeline ${hasApproval ? 'failures and approvals' : 'failures'}`,
       masterKey: key,
       enforceSSL: true,
     });

@@ -105,11 +105,16 @@ export class LegacyMlopsPipeline extends Construct {
     this.executionInput = deployedExecutionInput(pipeline, this.images.imageUris);
     const schedule = props.schedule ?? pipeline.schedule;
     if (schedule) {
-      this.schedule = new PipelineSchedule(this, 'Schedule', { ...schedule, stateMachine: this.stateMachine, executionInput: this.executionInput });
+      this.schedule = new PipelineSchedule(this, 'Schedule', {
+        ...schedule,
+        stateMachine: this.stateMachine,
+        executionInput: this.executionInput,
+        ruleName: `${stateMachineName(pipeline)}-schedule`,
+      });
     }
     const notifications = props.notifications ?? pipeline.notifications;
     if (notifications) {
-      this.notifications = new FailureNotifications(this, 'FailureNotifications', { pipeline, stateMachine: this.stateMachine, email: notifications.email });
+      this.notifications = new FailureNotifications(this, 'FailureNotifications', { pipeline, stateMachine: this.stateMachine, email: notifications.email, stateMachineRole: this.roles });
     }
     this.addOutputs(pipeline);
   }

@@ -10,6 +10,9 @@ import type { ResolvedPipeline } from '../model/types.js';
 import { builtImageStages } from './deployed-input.js';
 import { STAGE_CODE_EXCLUDES } from './stage-code-upload.js';
 
+/** `docker build --output`: a Docker image (Docker V2 manifest), never an OCI one. */
+export const DOCKER_IMAGE_OUTPUT = 'type=docker';
+
 export interface StageImagesProps {
   readonly pipeline: ResolvedPipeline;
   /** Root of the generated repo (holds `stages/<name>/`). */
@@ -28,6 +31,9 @@ export class StageImages extends Construct {
         exclude: STAGE_CODE_EXCLUDES,
         // SageMaker processing instances are x86_64; a laptop with an ARM CPU would otherwise build arm64.
         platform: ecrAssets.Platform.LINUX_AMD64,
+        // Docker's containerd image store pushes OCI manifests, which SageMaker has rejected
+        // ("Unsupported manifest media type"); ask for a Docker-type image (docs/aws-audit.md, finding 5).
+        outputs: [DOCKER_IMAGE_OUTPUT],
         displayName: `${props.pipeline.name} ${stage.name} stage`,
       });
     }

@@ -3,6 +3,7 @@ import { stageInputKey } from '../asl/input-paths.js';
 import { stageImageUri } from '../input/execution-input.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { PIPELINE_FILES } from '../project/paths.js';
+import { localEnvironmentsSection } from './local-envs.js';
 import { pipelineMermaid } from './mermaid.js';
 import { KIND_FACTS } from '../model/resolve-stage.js';
 
@@ -115,6 +116,7 @@ export function buildReadme(pipeline: ResolvedPipeline): string {
           '',
         ]
       : []),
+    ...localEnvironmentsSection(pipeline),
     '## Change the pipeline',
     '',
     'Edit the `stages` literal in `.projenrc.ts` and run `npx projen`: add, remove or reorder stages, change an instance type, a framework version or an input path. ' +

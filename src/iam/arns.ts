@@ -12,8 +12,23 @@ export function literal(value: string, what: string): string {
   return value;
 }
 
+/**
+ * SageMaker writes resource names in lowercase inside its ARNs (an endpoint created as `ChurnEndpoint`
+ * is `…:endpoint/churnendpoint`; the CDK's SageMaker task constructs lowercase for the same reason), so
+ * a grant or a trust condition built from a user-given name must be lowercased or IAM denies the call.
+ * Lowercasing leaves the `?`/`*` wildcards of a name pattern as they are.
+ */
 export function sageMakerArn(where: Where, resourceType: string, name: string): string {
-  return `arn:${where.partition}:sagemaker:${where.region}:${where.account}:${resourceType}/${name}`;
+  return `arn:${where.partition}:sagemaker:${where.region}:${where.account}:${resourceType}/${name.toLowerCase()}`;
+}
+
+/**
+ * Every SageMaker resource of the account and region: what AWS recommends for `aws:SourceArn` in a
+ * trust policy when the ARN the service presents is not documented (IAM guide, "The confused deputy
+ * problem"; SageMaker guide, "Cross-service confused deputy prevention").
+ */
+export function sageMakerAccountArnPattern(where: Where): string {
+  return `arn:${where.partition}:sagemaker:${where.region}:${where.account}:*`;
 }
 
 export function eventsRuleArn(where: Where, ruleName: string): string {

@@ -11,27 +11,16 @@
 import { PROCESSING_JOB_RESOURCE, canonicalTaskResource } from '../asl/processing-task.js';
 import { TRAINING_JOB_RESOURCE } from '../asl/training-task.js';
 import { TRANSFORM_JOB_RESOURCE } from '../asl/transform-task.js';
-import type { ResolvedPipeline } from '../model/types.js';
-import { eventsRuleArn, sageMakerArn } from './arns.js';
+import { eventsRuleArn, sageMakerAccountArnPattern, sageMakerArn } from './arns.js';
 import { asArray, asObject, listPrefix, passRole, passedRoleArn, publishMetrics, pullImage, readPrefix, writeLogs, writePrefix } from './grants.js';
 import { imageRepositoryArnOf } from './image-repository.js';
 import { jobNamePattern, jobNamePrefixOf, sampleJobName } from './job-name.js';
+import { GOVERNANCE_INTEGRATIONS } from './governance-integrations.js';
 import { REQUEST_INTEGRATIONS } from './request-integrations.js';
 import { s3PrefixOf } from './s3-locations.js';
-import type { Permission, SampleNames, TaskPermissions } from './types.js';
+import type { Permission, TaskContext, TaskIntegration } from './types.js';
 
-export interface TaskContext {
-  readonly state: string;
-  readonly parameters: Readonly<Record<string, unknown>>;
-  readonly pipeline: ResolvedPipeline;
-  readonly samples: SampleNames;
-}
-
-export interface TaskIntegration {
-  /** What a Task of this resource does (for messages and docs). */
-  readonly description: string;
-  permissions(task: TaskContext): Omit<TaskPermissions, 'state' | 'resource'>;
-}
+export type { TaskContext, TaskIntegration } from './types.js';
 
 /** Where a SageMaker job request names its data and image. */
 interface JobRequestShape {
@@ -60,6 +49,8 @@ interface SageMakerJobKind {
   /** CloudWatch namespace of the job's instance metrics. */
   readonly metricNamespace: string;
   readonly request: JobRequestShape;
+  /** SageMaker documents that it presents the job's ARN as `aws:SourceArn` when it assumes the role for this kind. */
+  readonly sourceArnDocumented: boolean;
 }
 
 export const PROCESSING_JOB: SageMakerJobKind = {
@@ -69,6 +60,7 @@ export const PROCESSING_JOB: SageMakerJobKind = {
   managedRule: 'StepFunctionsGetEventsForSageMakerProcessingJobsRule',
   logGroup: '/aws/sagemaker/ProcessingJobs',
   metricNamespace: '/aws/sagemaker/ProcessingJobs',
+  sourceArnDocumented: true,
   request: {
     inputs: (p, where) =>
       asArray(p.ProcessingInputs).map((input, i) => {
@@ -92,6 +84,7 @@ export const TRAINING_JOB: SageMakerJobKind = {
   managedRule: 'StepFunctionsGetEventsForSageMakerTrainingJobsRule',
   logGroup: '/aws/sagemaker/TrainingJobs',
   metricNamespace: '/aws/sagemaker/TrainingJobs',
+  sourceArnDocumented: true,
   request: {
     inputs: (p, where) =>
       asArray(p.InputDataConfig).map((channel, i) => {
@@ -114,6 +107,7 @@ export const TRANSFORM_JOB: SageMakerJobKind = {
   managedRule: 'StepFunctionsGetEventsForSageMakerTransformJobsRule',
   logGroup: '/aws/sagemaker/TransformJobs',
   metricNamespace: '/aws/sagemaker/TransformJobs',
+  sourceArnDocumented: false,
   request: {
     inputs: (p) => [[asObject(asObject(asObject(p.TransformInput).DataSource).S3DataSource), 'S3Uri']],
     outputs: (p) => [[p.TransformOutput, 'S3OutputPath']],
@@ -126,6 +120,7 @@ export const TASK_INTEGRATIONS: Readonly<Record<string, TaskIntegration>> = {
   [TRAINING_JOB_RESOURCE]: sageMakerSyncJob(TRAINING_JOB),
   [TRANSFORM_JOB_RESOURCE]: sageMakerSyncJob(TRANSFORM_JOB),
   ...REQUEST_INTEGRATIONS,
+  ...GOVERNANCE_INTEGRATIONS,
 };
 
 /** Looks a Task resource up in any partition (`arn:aws-cn:states:::…` uses the same row). */
@@ -149,7 +144,9 @@ function sageMakerSyncJob(kind: SageMakerJobKind): TaskIntegration {
       return {
         stateMachineRole: stateMachineRolePermissions(kind, task, job, where),
         sageMakerExecutionRole: executionRolePermissions(kind, task, job.name, where),
-        executionRoleSourceArns: [job.pattern],
+        // SageMaker documents the job's ARN as aws:SourceArn for training (and processing) jobs; a transform
+        // job runs as its model's role, where the presented ARN is not documented (see trust-policy.ts).
+        executionRoleSourceArns: [kind.sourceArnDocumented ? job.pattern : sageMakerAccountArnPattern(task.pipeline)],
       };
     },
   };

@@ -17,11 +17,11 @@ import {
   UPDATE_ENDPOINT_RESOURCE,
 } from '../asl/endpoint-states.js';
 import type { ResolvedPipeline } from '../model/types.js';
-import { literal, s3ObjectArn, sageMakerArn } from './arns.js';
+import { literal, s3ObjectArn, sageMakerAccountArnPattern, sageMakerArn } from './arns.js';
 import { asObject, passRole, passedRoleArn, publishMetrics, pullImage, readPrefix, sageMakerActions, writeLogs } from './grants.js';
 import { imageRepositoryArnOf } from './image-repository.js';
 import { jobNamePattern, jobNamePrefixOf, sampleJobName } from './job-name.js';
-import type { TaskContext, TaskIntegration } from './integrations.js';
+import type { TaskContext, TaskIntegration } from './types.js';
 import { s3ObjectOf, s3PrefixOf } from './s3-locations.js';
 
 /** Endpoints log to a group per endpoint, and publish instance metrics under this namespace. */
@@ -65,8 +65,8 @@ const createModel: TaskIntegration = {
     const artifact = s3PrefixOf(container, 'ModelDataUrl', task.pipeline, task.samples.executionName, `${where}: PrimaryContainer.ModelDataUrl`);
     return {
       stateMachineRole: [
-        // AddTags: the request carries Tags.
-        sageMakerActions('SageMakerModels', ['CreateModel', 'AddTags'], model.pattern, model.sample),
+        // AddTags: the request carries Tags. ListTags: the Step Functions guide grants it for every SageMaker integration.
+        sageMakerActions('SageMakerModels', ['CreateModel', 'AddTags', 'ListTags'], model.pattern, model.sample),
         passRole(passedRoleArn(task.parameters, 'ExecutionRoleArn', task.pipeline, where)),
       ],
       // What the model's role does when a transform job or an endpoint loads the model.
@@ -74,9 +74,9 @@ const createModel: TaskIntegration = {
         readPrefix(task.pipeline.partition, artifact, 'ReadModelArtifacts'),
         ...pullImage(imageRepositoryArnOf(container, 'Image', task.pipeline, where)),
       ],
-      // Unverified which ARN SageMaker presents when it assumes a model's role; the model's, the
-      // transform job's (its row) and the endpoint's (its rows) are all admitted.
-      executionRoleSourceArns: [model.pattern],
+      // Which ARN SageMaker presents when it assumes a model's role (for CreateModel, a transform job
+      // or an endpoint) is not documented: AWS's advice is the account-wide pattern (see trust-policy.ts).
+      executionRoleSourceArns: [sageMakerAccountArnPattern(task.pipeline)],
     };
   },
 };
@@ -86,7 +86,7 @@ const createEndpointConfig: TaskIntegration = {
   permissions(task) {
     const config = uniqueName(task, 'EndpointConfigName', 'endpoint-config');
     return {
-      stateMachineRole: [sageMakerActions('SageMakerEndpointConfigs', ['CreateEndpointConfig', 'AddTags'], config.pattern, config.sample)],
+      stateMachineRole: [sageMakerActions('SageMakerEndpointConfigs', ['CreateEndpointConfig', 'AddTags', 'ListTags'], config.pattern, config.sample)],
       sageMakerExecutionRole: [],
       executionRoleSourceArns: [],
     };
@@ -100,7 +100,7 @@ function deployEndpoint(description: string): TaskIntegration {
     permissions(task) {
       const endpoint = endpointOf(task);
       const config = endpointConfigOf(task);
-      const actions = ['CreateEndpoint', 'UpdateEndpoint', 'AddTags'];
+      const actions = ['CreateEndpoint', 'UpdateEndpoint', 'AddTags', 'ListTags'];
       const full = actions.map((a) => `sagemaker:${a}`);
       return {
         stateMachineRole: [
@@ -110,7 +110,7 @@ function deployEndpoint(description: string): TaskIntegration {
             resources: [endpoint.arn, config.pattern],
             calls: full.flatMap((action) => [
               { action, resource: endpoint.arn },
-              ...(action === 'sagemaker:AddTags' ? [] : [{ action, resource: config.sample }]),
+              ...(action === 'sagemaker:AddTags' || action === 'sagemaker:ListTags' ? [] : [{ action, resource: config.sample }]),
             ]),
           },
         ],
@@ -119,7 +119,7 @@ function deployEndpoint(description: string): TaskIntegration {
           writeLogs('WriteEndpointLogs', task.pipeline, `${ENDPOINT_LOG_GROUP_PREFIX}${endpoint.name}`, 'AllTraffic/i-0123456789abcdef0'),
           publishMetrics('PublishEndpointMetrics', ENDPOINT_METRIC_NAMESPACE),
         ],
-        executionRoleSourceArns: [endpoint.arn],
+        executionRoleSourceArns: [sageMakerAccountArnPattern(task.pipeline)],
       };
     },
   };

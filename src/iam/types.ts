@@ -2,6 +2,7 @@
  * Plain IAM JSON documents as this package emits them, and the building block they are made of.
  * Hand-written because the packages that type IAM policies are AGPL (fine in tests, not in what we ship).
  */
+import type { ResolvedPipeline } from '../model/types.js';
 
 /** `{ <operator>: { <condition key>: value(s) } }` */
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
@@ -90,4 +91,19 @@ export interface SampleNames {
   readonly jobId: string;
   /** The execution name runs are keyed by. */
   readonly executionName: string;
+}
+
+/** What a Task's permissions are derived from: its state, static parameters and the pipeline. */
+export interface TaskContext {
+  readonly state: string;
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly pipeline: ResolvedPipeline;
+  readonly samples: SampleNames;
+}
+
+/** One row of the Task-resource tables: what the Task does and what each role needs for it. */
+export interface TaskIntegration {
+  /** What a Task of this resource does (for messages and docs). */
+  readonly description: string;
+  permissions(task: TaskContext): Omit<TaskPermissions, 'state' | 'resource'>;
 }

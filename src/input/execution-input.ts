@@ -163,6 +163,8 @@ const KIND_INSTANCE_TYPES: Readonly<Record<StageKind, readonly string[]>> = {
   model: [],
   transform: TRANSFORM_INSTANCE_TYPES,
   endpoint: ENDPOINT_INSTANCE_TYPES,
+  register: [],
+  approval: [],
 };
 
 /** Schema of one setting for a kind. */

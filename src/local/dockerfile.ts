@@ -21,7 +21,7 @@ export function parseDockerfile(text: string): DockerfileInfo {
   let workdir: string | undefined;
   let codeDir: string | undefined;
   let env: Record<string, string> = {};
-  for (const { instruction, args } of instructions(text)) {
+  for (const { instruction, args } of dockerInstructions(text)) {
     switch (instruction) {
       case 'FROM':
         // A later stage starts afresh: only the final stage describes the image.
@@ -61,7 +61,8 @@ export function imageCommand(info: DockerfileInfo, containerArguments?: readonly
   return [...(info.entrypoint ?? []), ...args];
 }
 
-function* instructions(text: string): Generator<{ instruction: string; args: string }> {
+/** The instructions of a Dockerfile, continuation lines joined and comments dropped. */
+export function* dockerInstructions(text: string): Generator<{ instruction: string; args: string }> {
   let pending = '';
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();

@@ -5,5 +5,7 @@ export { TASK_EMULATORS, assignEmulators, emulatorFor, taskStatesOf } from './em
 export type { TaskEmulator, TaskStateRef, PreparedTask, TaskHandler } from './emulators/types.js';
 export { BACKEND_NAMES, type BackendName, type IsolationBackend } from './backends/types.js';
 export { LocalS3 } from './local-s3.js';
-export { venvCacheKey, listsRequirements } from './python-env.js';
+export { stageEnvSpec, type StageEnvSpec } from './env-spec.js';
+export { ensureStageEnvironment, envCacheKey, type StageEnvironment } from './stage-env.js';
+export { stageInterpreter } from './stage-interpreter.js';
 export type { LocalRunReport, StateRecord, JobRecord, ExecutionStatus } from './report.js';

@@ -1,11 +1,10 @@
 /**
  * The Python a local job runs: an interpreter on this machine (`--python`, `LEGACY_MLOPS_PYTHON`,
- * or `python3` on PATH), optionally a per-stage virtual environment (`--install`), reached in the
+ * or `python3` on PATH), or the stage's environment built from it (stage-env.ts), reached in the
  * job through a `python3` shim placed first on PATH.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LocalRunRefused, messageOf } from './errors.js';
@@ -33,56 +32,6 @@ export async function resolvePython(requested: string | undefined, env: NodeJS.P
   } catch (error) {
     throw new LocalRunRefused(`Python interpreter '${command}' (from ${source}) does not run: ${firstLine(messageOf(error))}; pass --python <path>`);
   }
-}
-
-/** True when a requirements file lists at least one requirement (not only comments and blank lines). */
-export function listsRequirements(text: string): boolean {
-  return text.split(/\r?\n/).some((line) => line.trim() !== '' && !line.trim().startsWith('#'));
-}
-
-/** Venv cache key: the requirements text and the interpreter it is built on. */
-export function venvCacheKey(requirementsText: string, python: PythonInterpreter): string {
-  return createHash('sha256').update(`${python.executable}\n${python.version}\n${requirementsText}`).digest('hex').slice(0, 16);
-}
-
-const READY_MARKER = '.legacy-mlops-ready';
-
-/**
- * A virtual environment holding the stage's requirements, reused while `requirements.txt` is unchanged.
- * It sees the interpreter's own packages too, as a prebuilt framework image already has pandas and numpy.
- */
-export async function ensureStageVenv(
-  requirementsPath: string,
-  python: PythonInterpreter,
-  venvsRoot: string,
-): Promise<{ interpreter: PythonInterpreter; dir: string; reused: boolean }> {
-  const text = existsSync(requirementsPath) ? readFileSync(requirementsPath, 'utf8') : '';
-  const dir = join(venvsRoot, venvCacheKey(text, python));
-  const executable = join(dir, 'bin', 'python');
-  const interpreter: PythonInterpreter = { executable, prefixes: [dir, ...python.prefixes], version: python.version };
-  if (existsSync(join(dir, READY_MARKER))) return { interpreter, dir, reused: true };
-
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(venvsRoot, { recursive: true });
-  const needsPip = listsRequirements(text);
-  // Without requirements no pip is needed, which also works where ensurepip is not installed.
-  const venvArgs = ['-m', 'venv', '--system-site-packages', ...(needsPip ? [] : ['--without-pip']), dir];
-  try {
-    await run(python.executable, venvArgs, { timeout: 300_000 });
-    if (needsPip) {
-      const { stdout, stderr } = await run(executable, ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', requirementsPath], {
-        timeout: 1_800_000,
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      writeFileSync(join(dir, 'install.log'), stdout + stderr);
-    }
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    const detail = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join(' ') || messageOf(error);
-    throw new LocalRunRefused(`--install: cannot build the environment for ${requirementsPath}: ${detail}`);
-  }
-  writeFileSync(join(dir, READY_MARKER), text);
-  return { interpreter, dir, reused: false };
 }
 
 /**

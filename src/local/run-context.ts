@@ -30,9 +30,13 @@ export interface LocalRunContext {
   readonly backends: BackendSelector;
   /** The interpreter jobs on this machine run (resolved once, only when a stage needs it). */
   readonly python: () => Promise<PythonInterpreter>;
-  /** `--install`: a virtual environment per stage from its requirements.txt, cached under `venvsDir`. */
+  /** `--install` (older runs): the script entrypoint's own `pip install -r requirements.txt` runs in the job. */
   readonly install: boolean;
   readonly venvsDir: string;
+  /** Each stage runs in its own Python environment, like its image (off with --no-envs). */
+  readonly envs: boolean;
+  /** `.local/envs`: the environments, by content hash. */
+  readonly envsDir: string;
   /** Aborted on Ctrl-C or when the execution ends: running jobs stop. */
   readonly signal: AbortSignal;
   /** Stream job output live (`--follow`). */

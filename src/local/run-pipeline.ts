@@ -2,8 +2,8 @@
  * `runPipelineLocally`: executes the generated repo's state machine (the very file that is deployed)
  * with aws-local-stepfunctions, every Task state answered by a local emulator, and returns the report.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
@@ -13,6 +13,7 @@ import type { BackendName } from './backends/types.js';
 import { assignEmulators } from './emulators/registry.js';
 import type { PreparedTask } from './emulators/types.js';
 import { LocalRunRefused, messageOf } from './errors.js';
+import { ITEM_TAG_KEY } from '../asl/processing-task.js';
 import { ExecutionRecorder, type ExecutionEvent } from './execution-record.js';
 import { distributedMaps, runDistributedMap, withLocalMapTasks, type ItemOutcome, type MapRunEnvironment } from './distributed-map.js';
 import { localExecutionName } from './execution-name.js';
@@ -20,6 +21,7 @@ import { validateExecutionInput, validateStageSwitches } from './input-validatio
 import { LocalS3 } from './local-s3.js';
 import { ProgressPrinter } from './progress.js';
 import { resolvePython, type PythonInterpreter } from './python-env.js';
+import { seedRawData } from './raw-data-seed.js';
 import { writeLocalReportPage } from '../report/local-record.js';
 import { readJsonFile } from './repo-files.js';
 import { writeReport, type ExecutionStatus, type LocalRunReport } from './report.js';
@@ -37,6 +39,13 @@ export interface LocalRunOptions {
   readonly python?: string;
   /** Build a virtual environment per stage from its requirements.txt. */
   readonly install?: boolean;
+  /**
+   * Run each stage in its own Python environment like its image (default; `LEGACY_MLOPS_ENVS=off`
+   * or false: the interpreter's own packages, as `--no-envs`).
+   */
+  readonly envs?: boolean;
+  /** Delete every stage environment first (`--rebuild-envs`). */
+  readonly rebuildEnvs?: boolean;
   /** Local S3 folder (default `.local/s3`). */
   readonly s3Root?: string;
   /** Print job output as it comes. */
@@ -48,8 +57,6 @@ export interface LocalRunOptions {
   readonly executionName?: string;
 }
 
-/** Raw data is seeded from here into the input's `rawDataUri` on the first run. */
-const RAW_DATA_DIR = join('data', 'raw');
 const LOCAL_DIR = '.local';
 /** A fan-out from S3 reads its items from here on the first run (see src/stages/render-sample-data.ts). */
 const ITEMS_FILE = join('data', 'items.json');
@@ -100,6 +107,9 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const recorder = new ExecutionRecorder();
   const notices: string[] = [];
   let announcedPython: Promise<PythonInterpreter> | undefined;
+  const envs = options.envs ?? process.env.LEGACY_MLOPS_ENVS !== 'off';
+  const envsDir = join(localDir, 'envs');
+  if (envs && options.rebuildEnvs) rmSync(envsDir, { recursive: true, force: true });
   const context: LocalRunContext = {
     repoRoot,
     executionName,
@@ -112,8 +122,11 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
         log(`  python3 in jobs: ${interpreter.executable} (Python ${interpreter.version})`);
         return interpreter;
       })),
-    install: options.install ?? false,
+    // The environments hold requirements.txt already: the entrypoint's own pip step is skipped.
+    install: !envs && (options.install ?? false),
     venvsDir: join(localDir, 'venvs'),
+    envs,
+    envsDir,
     signal: stop.signal,
     follow: options.follow ?? false,
     log,
@@ -229,18 +242,6 @@ async function prepareTasks(
   return { tasks, problems: [...new Set(problems)] };
 }
 
-/** Copies data/raw/ into the raw-data prefix the first time (while that prefix is empty). */
-function seedRawData(repoRoot: string, s3: LocalS3, rawDataUri: unknown, log: (line: string) => void): string | undefined {
-  if (typeof rawDataUri !== 'string' || s3.hasObjects(rawDataUri)) return undefined;
-  const source = join(repoRoot, RAW_DATA_DIR);
-  if (!existsSync(source) || readdirSync(source).length === 0) {
-    return `no raw data: put the input files in ${RAW_DATA_DIR}/ (copied to the local S3 prefix ${rawDataUri} on the first run)`;
-  }
-  s3.upload(source, rawDataUri);
-  log(`  local S3: seeded ${rawDataUri} from ${RAW_DATA_DIR}/ (${relative(repoRoot, s3.pathOf(rawDataUri))})`);
-  return undefined;
-}
-
 /** A fan-out from S3: copies data/items.json to `s3://<itemsBucket>/<itemsKey>` when that object is absent. */
 function seedItems(repoRoot: string, s3: LocalS3, input: unknown, log: (line: string) => void): string | undefined {
   const { itemsBucket, itemsKey } = (input ?? {}) as { itemsBucket?: unknown; itemsKey?: unknown };
@@ -264,7 +265,7 @@ interface Outcome {
 /** The fan-out item a Task's request belongs to: its `legacy-mlops:item` tag (see src/asl/processing-task.ts). */
 function itemTagOf(request: unknown): string | undefined {
   const tags = (request as { Tags?: unknown } | null)?.Tags;
-  const tag = Array.isArray(tags) ? tags.find((t) => (t as { Key?: unknown })?.Key === 'legacy-mlops:item') : undefined;
+  const tag = Array.isArray(tags) ? tags.find((t) => (t as { Key?: unknown })?.Key === ITEM_TAG_KEY) : undefined;
   return typeof tag?.Value === 'string' ? tag.Value : undefined;
 }
 

@@ -7,9 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CODE_CHANNEL } from '../model/defaults.js';
 import { parseDockerfile, type DockerfileInfo } from './dockerfile.js';
+import { STAGE_TAG_KEY } from '../model/rules.js';
 
-/** The tag the generated ASL puts on every job; its static value names the stage. */
-export const STAGE_TAG = 'legacy-mlops:stage';
 const STAGES_DIR = 'stages';
 
 export interface StageCode {
@@ -110,7 +109,7 @@ function filesUnder(mount: string, command: readonly string[]): string[] {
 
 function stageNameFromTags(tags: Json): string | undefined {
   if (!Array.isArray(tags)) return undefined;
-  const tag = tags.map(asObject).find((t) => t.Key === STAGE_TAG);
+  const tag = tags.map(asObject).find((t) => t.Key === STAGE_TAG_KEY);
   return typeof tag?.Value === 'string' && /^[a-z][a-z0-9-]*$/.test(tag.Value) ? tag.Value : undefined;
 }
 

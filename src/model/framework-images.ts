@@ -81,6 +81,16 @@ export interface FrameworkImageRef {
   readonly repositoryArn: string;
 }
 
+/**
+ * The image that serves a version's models: only one the SageMaker Python SDK lists in its inference scope.
+ * scikit-learn 1.4-2 is listed for training only; the SDK serves it from the `1.4-2-py312` image (same
+ * scikit-learn, newer Python), so a version without its own serving image uses a `<version>-<variant>` that has one.
+ */
+function servingImage(name: FrameworkName, info: PublishedVersion) {
+  if (info.inference) return info.inference;
+  return PUBLISHED_IMAGES[name]?.find((v) => v.version.startsWith(`${info.version}-`) && v.inference)?.inference;
+}
+
 /** Resolves a framework image for a region (the one that runs jobs, or the one that serves models), or returns why it cannot. */
 export function resolveFrameworkImage(
   name: FrameworkName,
@@ -94,8 +104,7 @@ export function resolveFrameworkImage(
   if (!info) {
     return { error: `${table.label} version '${version}' is not known (allowed: ${table.versions.map((v) => v.version).join(', ')})` };
   }
-  // scikit-learn and XGBoost images serve models too (one image per version); PyTorch serves from its own.
-  const image = purpose === 'inference' ? (info.inference ?? (name === 'pytorch' ? undefined : info)) : info;
+  const image = purpose === 'inference' ? servingImage(name, info) : info;
   if (!image) return { error: `${table.label} ${version} has no serving image (AWS publishes it for jobs only); pick a version with one` };
   const account = SUPPORTED_PARTITION.test(region) ? image.regions[region] : undefined;
   if (!account) return { error: `${table.label} ${version} images are not published in region '${region}'` };

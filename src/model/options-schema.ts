@@ -14,6 +14,7 @@
  */
 import { Ajv, type ErrorObject, type JSONSchemaType } from 'ajv';
 import type {
+  ApprovalOptions,
   EndpointWaitOptions,
   EnvironmentOptions,
   FanOutOptions,
@@ -21,6 +22,7 @@ import type {
   MetricGateOptions,
   NotificationOptions,
   PipelineOptions,
+  RegistryOptions,
   ScheduleOptions,
   StageInputOptions,
   StageOptions,
@@ -86,12 +88,31 @@ const endpointWaitSchema: JSONSchemaType<EndpointWaitOptions> = {
   additionalProperties: false,
 };
 
+const registrySchema: JSONSchemaType<RegistryOptions> = {
+  type: 'object',
+  properties: {
+    group: { type: 'string', nullable: true },
+    autoApprove: { type: 'boolean', nullable: true },
+  },
+  required: [],
+  additionalProperties: false,
+};
+
+const approvalSchema: JSONSchemaType<ApprovalOptions> = {
+  type: 'object',
+  properties: {
+    timeoutSeconds: { type: 'number', nullable: true },
+  },
+  required: [],
+  additionalProperties: false,
+};
+
 export const STAGE_OPTIONS_SCHEMA: JSONSchemaType<StageOptions> = {
   type: 'object',
   properties: {
     name: { type: 'string' },
     description: { type: 'string', nullable: true },
-    kind: { type: 'string', enum: ['processing', 'evaluation', 'training', 'model', 'transform', 'endpoint'], nullable: true },
+    kind: { type: 'string', enum: ['processing', 'evaluation', 'training', 'model', 'transform', 'endpoint', 'register', 'approval'], nullable: true },
     mode: { type: 'string', enum: ['script', 'container'], nullable: true },
     framework: { ...frameworkSchema, nullable: true },
     imageUri: { type: 'string', nullable: true },
@@ -109,6 +130,8 @@ export const STAGE_OPTIONS_SCHEMA: JSONSchemaType<StageOptions> = {
     modelStage: { type: 'string', nullable: true },
     endpointName: { type: 'string', nullable: true },
     endpointWait: { ...endpointWaitSchema, nullable: true },
+    registry: { ...registrySchema, nullable: true },
+    approval: { ...approvalSchema, nullable: true },
   },
   required: ['name'],
   additionalProperties: false,

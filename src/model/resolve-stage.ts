@@ -58,6 +58,7 @@ import {
   TRANSFORM_INSTANCE_TYPES,
   VOLUME_SIZE_RANGE,
 } from './rules.js';
+import { NO_IMAGE, resolveApproval, resolveRegistry } from './resolve-governance.js';
 import type {
   InputDistribution,
   ResolvedImage,
@@ -104,13 +105,15 @@ export const KIND_FACTS: Readonly<Record<StageKind, KindFacts>> = {
   model: { runsJob: false, hasCode: false, hasImage: true, options: [] },
   transform: { instanceTypes: TRANSFORM_INSTANCE_TYPES, instanceWhat: 'transform', runsJob: true, hasCode: false, hasImage: false, options: ['modelStage'] },
   endpoint: { instanceTypes: ENDPOINT_INSTANCE_TYPES, instanceWhat: 'endpoint (production variant)', runsJob: false, hasCode: false, hasImage: false, options: ['modelStage', 'endpointName', 'endpointWait'] },
+  register: { runsJob: false, hasCode: false, hasImage: false, options: ['modelStage', 'registry'] },
+  approval: { runsJob: false, hasCode: false, hasImage: false, options: ['approval'] },
 };
 
 export const STAGE_KINDS = Object.keys(KIND_FACTS) as StageKind[];
 const STAGE_MODES = ['script', 'container'];
 const INPUT_DISTRIBUTIONS: readonly InputDistribution[] = ['replicated', 'sharded'];
 /** Options that belong to one or two kinds; set on another kind they are a mistake, not a no-op. */
-const KIND_OPTIONS: readonly (keyof StageOptions)[] = ['gate', 'hyperparameters', 'modelStage', 'endpointName', 'endpointWait'];
+const KIND_OPTIONS: readonly (keyof StageOptions)[] = ['gate', 'hyperparameters', 'modelStage', 'endpointName', 'endpointWait', 'registry', 'approval'];
 
 /**
  * The resolved stage, and whether it is valid. An invalid stage still comes back as far as it could
@@ -155,14 +158,16 @@ export function resolveStage(
     fail(s.mode !== undefined ? 'mode' : s.framework !== undefined ? 'framework' : 'imageUri', `a ${kind} stage runs the image of its model stage; remove mode, framework and imageUri`);
   }
   if (!facts.hasCode && kind !== 'model' && s.entryScript !== undefined) fail('entryScript', `a ${kind} stage runs no code of its own; the model stage's inference code runs`);
-  if (kind === 'endpoint' && s.environment !== undefined) fail('environment', "an endpoint runs its model's container: set the environment on the model stage");
+  if ((kind === 'endpoint' || kind === 'register') && s.environment !== undefined) fail('environment', `a${kind === 'endpoint' ? 'n endpoint runs' : ' registered version carries'} its model's container: set the environment on the model stage`);
+  if (kind === 'approval' && s.environment !== undefined) fail('environment', 'an approval stage runs no container; remove environment');
 
   const mode = facts.hasImage ? (s.mode ?? (s.imageUri ? 'container' : 'script')) : 'script';
   if (!STAGE_MODES.includes(mode)) fail('mode', `'${mode}' is not a stage mode (allowed: script, container)`);
 
   const codeDir = `stages/${name}`;
-  const modelStage = kind === 'transform' || kind === 'endpoint' ? resolveModelStage(s, earlier, kind, fail) : undefined;
-  const image = facts.hasImage ? resolveImage(s, mode, name, kind, project, fail) : modelStage && modelImage(modelStage);
+  const modelStage = kind === 'transform' || kind === 'endpoint' || kind === 'register' ? resolveModelStage(s, earlier, kind, fail) : undefined;
+  // An approval runs nothing: it gets an empty image that no derivation reads.
+  const image = facts.hasImage ? resolveImage(s, mode, name, kind, project, fail) : kind === 'approval' ? NO_IMAGE : modelStage && modelImage(modelStage);
 
   const entryScript = s.entryScript ?? (kind === 'model' ? DEFAULT_INFERENCE_SCRIPT : defaultEntryScript(name));
   if (!ENTRY_SCRIPT_PATTERN.test(entryScript) || entryScript.length > ENTRY_SCRIPT_MAX) {
@@ -184,6 +189,8 @@ export function resolveStage(
   const gate = kind === 'evaluation' ? resolveGate(s, channels.outputs, fail) : undefined;
   const hyperparameters = kind === 'training' ? resolveHyperparameters(s, fail) : {};
   const endpoint = kind === 'endpoint' ? resolveEndpoint(s, project.name, name, fail) : undefined;
+  const registry = kind === 'register' ? resolveRegistry(s, earlier, project.name, fail) : undefined;
+  const approval = kind === 'approval' ? resolveApproval(s, earlier, fail) : undefined;
   const skippable = s.skippable ?? false;
   if (typeof skippable !== 'boolean') fail('skippable', `${JSON.stringify(skippable)} must be true or false`);
 
@@ -198,7 +205,7 @@ export function resolveStage(
     entryScript,
     jobNamePrefix,
     ...settings,
-    taskTimeoutSeconds: taskTimeout(kind, settings.maxRuntimeSeconds, endpoint),
+    taskTimeoutSeconds: approval ? approval.timeoutSeconds : taskTimeout(kind, settings.maxRuntimeSeconds, endpoint),
     environment,
     inputs: channels.inputs,
     outputs: channels.outputs,
@@ -207,6 +214,8 @@ export function resolveStage(
     ...(gate ? { gate } : {}),
     ...(modelStage ? { modelStage: modelStage.name } : {}),
     ...(endpoint ? { endpoint } : {}),
+    ...(registry ? { registry } : {}),
+    ...(approval ? { approval } : {}),
   };
   return { stage, ok: ok && image !== undefined };
 }
@@ -224,7 +233,7 @@ export function jobPrefix(project: string, stage: string): string {
  * Endpoints: every wait plus the calls around them.
  */
 function taskTimeout(kind: StageKind, maxRuntimeSeconds: number, endpoint: ResolvedStage['endpoint']): number {
-  if (kind === 'model') return SHORT_TASK_TIMEOUT_SECONDS;
+  if (kind === 'model' || kind === 'register') return SHORT_TASK_TIMEOUT_SECONDS;
   if (endpoint) return endpoint.intervalSeconds * endpoint.maxAttempts + 4 * SHORT_TASK_TIMEOUT_SECONDS;
   return maxRuntimeSeconds + TASK_TIMEOUT_MARGIN_SECONDS;
 }
@@ -511,6 +520,14 @@ function resolveChannels(s: StageOptions, kind: StageKind, index: number, earlie
     case 'endpoint':
       refuse('inputs', 'an endpoint stage reads no data: it serves the model of its model stage');
       refuse('outputs', 'an endpoint stage writes no output');
+      return none;
+    case 'register':
+      refuse('inputs', "a register stage reads no data: it records its model stage's model and the evaluation report");
+      refuse('outputs', 'a register stage writes no output: it creates a version in the model registry');
+      return none;
+    case 'approval':
+      refuse('inputs', 'an approval stage reads no data: a person decides');
+      refuse('outputs', 'an approval stage writes no output');
       return none;
   }
 }

@@ -107,9 +107,13 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[], s
 
   const deployment = resolveDeployment(o, name, account, region, report);
   const fanOut = resolveFanOut(o.fanOut, Array.isArray(stageOptions) ? stageOptions : [], report);
+  const approval = stages.find((s) => s.kind === 'approval');
+  if (approval && !deployment.notifications) {
+    report('notifications', `stage '${approval.name}' asks a person through the notifications topic: add notifications: { email: '<who decides>' }`);
+  }
   // Each environment resolves the same model in its own account and region (framework images differ
   // per region); only checked when the model itself is valid, so no problem is reported twice.
-  if (problems.length === 0 && o.environments) checkEnvironmentModels(o, deployment.environments, report);
+  if (problems.length === 0 && o.environments) checkEnvironmentModels(o, deployment.environments, report, shape);
 
   if (problems.length > 0) return undefined;
   return {
@@ -208,10 +212,10 @@ function scheduleExpressionProblem(expression: string): string | undefined {
 }
 
 /** Every environment must resolve on its own: e.g. a script stage's framework image must exist in its region. */
-function checkEnvironmentModels(o: Partial<PipelineOptions>, environments: readonly ResolvedEnvironment[], report: Report) {
+function checkEnvironmentModels(o: Partial<PipelineOptions>, environments: readonly ResolvedEnvironment[], report: Report, shape: ShapeCheckOptions) {
   environments.forEach((env, index) => {
     if (env.account === o.account && env.region === o.region) return;
-    const nested = validatePipeline({ ...(o as PipelineOptions), account: env.account, region: env.region, environments: undefined });
+    const nested = validatePipeline({ ...(o as PipelineOptions), account: env.account, region: env.region, environments: undefined }, shape);
     for (const problem of nested) report(`environments[${index}] (${env.name}): ${problem.path}`, problem.message);
   });
 }

@@ -15,8 +15,12 @@ export const PROJECT_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 export const PROJECT_NAME_MAX = 32;
 export const STAGE_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 export const STAGE_NAME_MAX = 20;
-/** SageMaker job names: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`; ours are `<prefix>-<uuid>`. */
-export const JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+/** SageMaker's name pattern for jobs, models, endpoint configs and endpoints (EntityName in the API). */
+export const SAGEMAKER_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+/** SageMaker job names; ours are `<prefix>-<uuid>`. */
+export const JOB_NAME_PATTERN = SAGEMAKER_NAME_PATTERN;
+/** The tag every job and model carries, naming the stage that started it (read back by the local runner). */
+export const STAGE_TAG_KEY = 'legacy-mlops:stage';
 export const JOB_NAME_MAX = 63;
 export const UUID_LENGTH = 36;
 /** 63 - '-' - UUID. */
@@ -46,7 +50,7 @@ export const TRAINING_MODEL_DIR = '/opt/ml/model';
 export const METRIC_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const REPORT_FILE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.json$/;
 /** SageMaker endpoint (and model, endpoint config) names. */
-export const ENDPOINT_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+export const ENDPOINT_NAME_PATTERN = SAGEMAKER_NAME_PATTERN;
 export const ENDPOINT_WAIT_INTERVAL_RANGE = [1, 3600] as const;
 export const ENDPOINT_WAIT_ATTEMPTS_RANGE = [1, 1000] as const;
 export const MAX_PROCESSING_OUTPUTS = 10;
@@ -73,3 +77,8 @@ export function bucketNameProblem(bucket: string): string | undefined {
   }
   return undefined;
 }
+/** CreateModelPackageGroup's ModelPackageGroupName (EntityName). */
+export const MODEL_PACKAGE_GROUP_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+/** An approval waits at most 30 days (a person on holiday should not hold an execution for a year). */
+export const APPROVAL_TIMEOUT_RANGE = [60, 2_592_000] as const;
+export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 604_800;

@@ -10,9 +10,11 @@
  * Stage kinds: `processing` (a SageMaker Processing job), `training` (a training job whose model
  * artifacts later stages read), `evaluation` (a processing job writing a metrics report, plus a
  * metric gate), `model` (CreateModel from a training stage's artifacts), `transform` (a batch
- * transform job on a model stage's model) and `endpoint` (a real-time endpoint serving it).
+ * transform job on a model stage's model), `endpoint` (a real-time endpoint serving it),
+ * `register` (a version of the model stage's model in a SageMaker Model Registry group, carrying
+ * the evaluation report as its metrics) and `approval` (the execution waits for a person's decision).
  */
-export type StageKind = 'processing' | 'training' | 'evaluation' | 'model' | 'transform' | 'endpoint';
+export type StageKind = 'processing' | 'training' | 'evaluation' | 'model' | 'transform' | 'endpoint' | 'register' | 'approval';
 
 /** How a stage's code gets into its container. */
 export type StageMode = 'script' | 'container';
@@ -130,6 +132,27 @@ export interface StageOptions {
   readonly endpointName?: string;
   /** Endpoint: how long to wait for InService. */
   readonly endpointWait?: EndpointWaitOptions;
+  /** Register: the model registry settings of the version it creates. */
+  readonly registry?: RegistryOptions;
+  /** Approval: how long a person has to decide. */
+  readonly approval?: ApprovalOptions;
+}
+
+/** Where and how a register stage records a model version. */
+export interface RegistryOptions {
+  /** Model package group (created by the CDK app). @default the project name */
+  readonly group?: string;
+  /**
+   * Register the version as `Approved` (the metric gate before it passed, or the execution would not be
+   * here); otherwise it waits as `PendingManualApproval`. Needs an evaluation stage before it. @default false
+   */
+  readonly autoApprove?: boolean;
+}
+
+/** How an approval stage waits for a person. */
+export interface ApprovalOptions {
+  /** Seconds before an undecided approval ends the execution in a Fail state. @default 604800 (7 days) */
+  readonly timeoutSeconds?: number;
 }
 
 export interface PipelineOptions {
@@ -295,6 +318,23 @@ export interface ResolvedStage {
   readonly modelStage?: string;
   /** Endpoint only. */
   readonly endpoint?: { readonly name: string; readonly intervalSeconds: number; readonly maxAttempts: number };
+  /** Register only: the group, whether the version starts approved, and the evaluation stage whose report it carries. */
+  readonly registry?: ResolvedRegistry;
+  /** Approval only. */
+  readonly approval?: ResolvedApproval;
+}
+
+export interface ResolvedRegistry {
+  readonly group: string;
+  readonly autoApprove: boolean;
+  /** The nearest earlier evaluation stage: its report becomes the version's model quality statistics. */
+  readonly evaluationStage?: string;
+}
+
+export interface ResolvedApproval {
+  readonly timeoutSeconds: number;
+  /** The nearest earlier register stage: its version is marked Approved or Rejected with the decision. */
+  readonly registerStage?: string;
 }
 
 export interface ResolvedPipeline {

@@ -1,7 +1,7 @@
 /** Writes the least-privilege IAM documents derived from the ASL: managed, read-only, regenerated. */
 import { Component, JsonFile, type Project } from 'projen';
 import type { StateMachineDefinition } from '../asl/types.js';
-import { buildIamDocuments } from '../iam/index.js';
+import { buildApproverPolicy, buildIamDocuments } from '../iam/index.js';
 import type { ResolvedPipeline } from '../model/types.js';
 import { PIPELINE_FILES } from './paths.js';
 
@@ -14,5 +14,7 @@ export class IamDocuments extends Component {
     new JsonFile(project, PIPELINE_FILES.stateMachineRoleTrust, { ...managed, obj: docs.stateMachineRoleTrust });
     new JsonFile(project, PIPELINE_FILES.sageMakerExecutionRolePolicy, { ...managed, obj: docs.sageMakerExecutionRolePolicy });
     new JsonFile(project, PIPELINE_FILES.sageMakerExecutionRoleTrust, { ...managed, obj: docs.sageMakerExecutionRoleTrust });
+    const approvers = buildApproverPolicy(pipeline);
+    if (approvers) new JsonFile(project, PIPELINE_FILES.approverPolicy, { ...managed, obj: approvers });
   }
 }

@@ -16,6 +16,7 @@ import { PipelineReadme } from './pipeline-readme.js';
 import { PipelineTasks } from './pipeline-tasks.js';
 import { projenOptionKeys } from './projen-option-keys.js';
 import { printModelErrorsPlainly } from './uncaught-model-error.js';
+import { refuseUnsafeLinks, SynthesisRefusedError } from './symlink-guard.js';
 import { PipelineValidationError } from '../model/errors.js';
 import { pickPipelineOptions } from '../model/options-schema.js';
 import { StageCode } from './stage-code.js';
@@ -53,6 +54,7 @@ function resolveOrReport(options: LegacyMlopsProjectOptions): ResolvedPipeline {
 export class LegacyMlopsProject extends awscdk.AwsCdkTypeScriptApp {
   /** The validated pipeline model every file derives from. */
   public readonly pipeline: ResolvedPipeline;
+  private readonly stageCode: StageCode;
 
   constructor(options: LegacyMlopsProjectOptions) {
     // Validate before projen does anything: an invalid model must not write a single file.
@@ -89,10 +91,21 @@ export class LegacyMlopsProject extends awscdk.AwsCdkTypeScriptApp {
     const definition = buildStateMachine(pipeline);
     new PipelineDefinition(this, pipeline);
     new IamDocuments(this, definition, pipeline);
-    new StageCode(this, pipeline);
+    this.stageCode = new StageCode(this, pipeline);
     new PipelineReadme(this, pipeline);
     new PipelineTasks(this);
     new CdkApp(this, pickPipelineOptions(options));
     new DeployWorkflow(this, pickPipelineOptions(options), { branch: options.defaultReleaseBranch ?? 'main' });
+  }
+
+  /** Before projen writes or cleans up anything: no file may be written through a link out of the repo. */
+  public override preSynthesize(): void {
+    try {
+      refuseUnsafeLinks(this.outdir, [...this.files.map((f) => f.path), ...this.stageCode.paths]);
+    } catch (error) {
+      if (error instanceof SynthesisRefusedError) printModelErrorsPlainly();
+      throw error;
+    }
+    super.preSynthesize();
   }
 }

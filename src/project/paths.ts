@@ -7,5 +7,7 @@ export const PIPELINE_FILES = {
   stateMachineRoleTrust: 'pipeline/iam/state-machine-role-trust.json',
   sageMakerExecutionRolePolicy: 'pipeline/iam/sagemaker-execution-role-policy.json',
   sageMakerExecutionRoleTrust: 'pipeline/iam/sagemaker-execution-role-trust.json',
+  /** Only with an approval stage: for the people who run `legacy-mlops approve`. */
+  approverPolicy: 'pipeline/iam/approver-policy.json',
   readme: 'README.md',
 } as const;

@@ -8,9 +8,13 @@ import type { ResolvedPipeline } from '../model/types.js';
 import { renderSampleData, renderStageFiles } from '../stages/index.js';
 
 export class StageCode extends Component {
+  /** Every file it writes when absent (relative to the project's outdir). */
+  public readonly paths: readonly string[];
+
   constructor(project: Project, pipeline: ResolvedPipeline) {
     super(project);
     const files = [...pipeline.stages.flatMap((stage) => renderStageFiles(stage, pipeline)), ...renderSampleData(pipeline)];
     for (const file of files) new SampleFile(project, file.path, { contents: file.content });
+    this.paths = files.map((f) => f.path);
   }
 }

@@ -6,11 +6,12 @@
  */
 import { inspect } from 'node:util';
 import { PipelineValidationError } from '../model/errors.js';
+import { SynthesisRefusedError } from './symlink-guard.js';
 
 let installed = false;
 
 /**
- * Makes an uncaught {@link PipelineValidationError} print as its problems only. Installed when one is
+ * Makes an uncaught {@link PipelineValidationError} (or {@link SynthesisRefusedError}) print as its message only. Installed when one is
  * thrown, so a caller that catches it (a test, the scaffolder) sees no difference. Any other uncaught
  * error still prints in full (a listener replaces Node's own printing for all of them).
  */
@@ -18,7 +19,8 @@ export function printModelErrorsPlainly(): void {
   if (installed) return;
   installed = true;
   process.on('uncaughtException', (error: unknown) => {
-    process.stderr.write(error instanceof PipelineValidationError ? `${error.message}\n` : `${inspect(error)}\n`);
+    const plain = error instanceof PipelineValidationError || error instanceof SynthesisRefusedError;
+    process.stderr.write(plain ? `${error.message}\n` : `${inspect(error)}\n`);
     process.exit(1);
   });
 }

@@ -16,7 +16,7 @@ export async function benchLocalRun(runs = 5): Promise<void> {
       const overhead: number[] = [];
       // The first run seeds local S3 and fills the validation cache; it is reported separately.
       for (let i = 0; i <= runs; i++) {
-        const report = await runPipelineLocally({ repoRoot: dir, backend, python, log: () => undefined });
+        const report = await runPipelineLocally({ repoRoot: dir, backend, python, envs: false, log: () => undefined });
         if (report.status !== 'SUCCEEDED') throw new Error(`local run failed: ${JSON.stringify(report.error)}`);
         if (i === 0) {
           console.log(`${`local run, ${backend}, first run`.padEnd(48)} wall ${report.wallMs.toFixed(0).padStart(6)} ms  runner overhead ${report.overheadMs.toFixed(0)} ms`);

@@ -1,5 +1,6 @@
 /** `npm run bench`: prints timings. Targets are aims for people to read, not test assertions. */
 import { benchCreate } from './create.js';
+import { benchLocalEnvs } from './local-envs.js';
 import { benchLocalRun } from './local-run.js';
 import { benchSynth } from './synth.js';
 
@@ -7,6 +8,7 @@ const only = process.argv.slice(2);
 const suites: Record<string, () => Promise<void>> = {
   synth: () => benchSynth(),
   local: () => benchLocalRun(),
+  envs: () => benchLocalEnvs(),
   create: () => benchCreate(),
 };
 

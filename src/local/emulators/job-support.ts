@@ -4,15 +4,19 @@
  * every job gets, following a job's output, and recording its end.
  */
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BackendChoice } from '../backends/select.js';
 import { LocalRunRefused } from '../errors.js';
 import { runJobProcess, type JobProcessResult, type JobProcessSpec } from '../job-process.js';
-import { ensureStageVenv, type PythonInterpreter } from '../python-env.js';
+import { frameworkImageOf } from '../../model/framework-packages.js';
+import { stageEnvSpec } from '../env-spec.js';
+import { preflightImports } from '../import-preflight.js';
+import type { PythonInterpreter } from '../python-env.js';
 import type { JobOutputRecord, JobRecord } from '../report.js';
 import type { LocalRunContext } from '../run-context.js';
 import { stageCodeProblems, type StageCode } from '../stage-code.js';
+import { ensureStageEnvironment } from '../stage-env.js';
 import type { JobSandbox } from './job-sandbox.js';
 import type { PreparedTask, TaskStateRef } from './types.js';
 
@@ -33,7 +37,7 @@ export interface JobSetting {
   readonly run: LocalRunContext;
 }
 
-/** Checks the stage's code, picks its backend and interpreter (a venv with --install), builds its image if any. */
+/** Checks the stage's code, picks its backend and interpreter (its environment, unless --no-envs), builds its image if any. */
 export async function prepareStageJob(state: TaskStateRef, stage: StageCode, imageUri: string | undefined, run: LocalRunContext, checkCode = true): Promise<JobSetting> {
   const problems = checkCode ? stageCodeProblems(run.repoRoot, stage) : [];
   if (problems.length > 0) throw new LocalRunRefused(problems);
@@ -41,14 +45,42 @@ export async function prepareStageJob(state: TaskStateRef, stage: StageCode, ima
   let python: PythonInterpreter | undefined;
   if (choice.backend.usesLocalPython) {
     python = await run.python();
-    if (run.install && checkCode) {
-      const venv = await ensureStageVenv(join(stage.stageDir, 'requirements.txt'), python, run.venvsDir);
-      run.log(`  ${stage.stageName}: ${venv.reused ? 'reusing' : 'built'} virtual environment ${venv.dir}`);
-      python = venv.interpreter;
-    }
+    if (run.envs) python = await stageEnvironment(state, stage, imageUri, python, run, checkCode);
   }
   await choice.backend.prepareStage?.(stage, run.log);
   return { state, stage, choice, python, run };
+}
+
+/** The stage's environment (built or reused), its warnings as notices, then the import preflight. */
+async function stageEnvironment(state: TaskStateRef, stage: StageCode, imageUri: string | undefined, base: PythonInterpreter, run: LocalRunContext, checkCode: boolean): Promise<PythonInterpreter> {
+  const show = (path: string) => relative(run.repoRoot, path) || '.';
+  const [major, minor] = base.version.split('.').map(Number);
+  if (major < 3 || (major === 3 && minor < 10)) {
+    throw new LocalRunRefused(`Python ${base.version} (${base.executable}) is too old for the stage environments: pass --python with Python 3.10 or newer, or --no-envs`);
+  }
+  const training = state.resource.includes('createTrainingJob');
+  const spec = stageEnvSpec(run.repoRoot, stage, imageUri ?? (stage.script?.inModelArtifact ? soleFrameworkImage(run.input) : undefined), training);
+  const env = await ensureStageEnvironment(spec, base, { root: run.envsDir, log: run.log, show, signal: run.signal });
+  if (env.reused) run.log(`  ${stage.stageName}: Python environment ${show(env.dir)} (${spec.description})`);
+  for (const warning of env.warnings) run.notice(warning);
+  if (checkCode) {
+    const problems = await preflightImports(stage, env.interpreter.executable, env.dir, show(stage.stageDir));
+    if (problems.length > 0) throw new LocalRunRefused(problems);
+  }
+  return env.interpreter;
+}
+
+/**
+ * A transform runs its model's image, which only the run knows: the framework image of the execution
+ * input, when the input names exactly one (the lifecycle preset's single model stage).
+ */
+function soleFrameworkImage(input: unknown): string | undefined {
+  const uris = new Set<string>();
+  for (const value of Object.values((input ?? {}) as Record<string, unknown>)) {
+    const uri = (value as { imageUri?: unknown } | null)?.imageUri;
+    if (typeof uri === 'string' && frameworkImageOf(uri)) uris.add(uri);
+  }
+  return uris.size === 1 ? [...uris][0] : undefined;
 }
 
 /** The parts of a PreparedTask every job emulator fills the same way. */

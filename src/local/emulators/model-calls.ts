@@ -10,15 +10,15 @@ import { TaskError } from '../errors.js';
 import type { LocalRunContext } from '../run-context.js';
 import { sageMakerArn } from './training-job.js';
 import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
+import { SAGEMAKER_NAME_PATTERN, STAGE_TAG_KEY } from '../../model/rules.js';
 
 type Json = Record<string, unknown>;
 const asObject = (value: unknown): Json => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
-const MODEL_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 /** The stage a state belongs to: its tag, else the part of the state name before ':' (e.g. `serve: status`). */
 function stageOf(state: TaskStateRef): string {
   const tags = asObject(state.definition.Parameters).Tags;
-  const tag = Array.isArray(tags) ? tags.map(asObject).find((t) => t.Key === 'legacy-mlops:stage') : undefined;
+  const tag = Array.isArray(tags) ? tags.map(asObject).find((t) => t.Key === STAGE_TAG_KEY) : undefined;
   return typeof tag?.Value === 'string' ? tag.Value : state.name.split(':')[0];
 }
 
@@ -33,7 +33,7 @@ export const createModelEmulator: TaskEmulator = {
         const name = String(request.ModelName ?? '');
         const image = String(container.Image ?? '');
         const modelDataUrl = String(container.ModelDataUrl ?? '');
-        if (!MODEL_NAME.test(name)) throw new TaskError('SageMaker.ValidationException', `ModelName '${name}' must be 1-63 letters, digits or hyphens`);
+        if (!SAGEMAKER_NAME_PATTERN.test(name)) throw new TaskError('SageMaker.ValidationException', `ModelName '${name}' must be 1-63 letters, digits or hyphens`);
         if (run.models.has(name)) throw new TaskError('SageMaker.ValidationException', `Cannot create already existing model "${name}"`);
         // SageMaker checks the artifact is there before it accepts the model.
         const local = modelDataUrl.startsWith('s3://') ? run.s3.pathOf(modelDataUrl) : '';

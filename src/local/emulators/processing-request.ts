@@ -3,6 +3,7 @@
  * before starting it (the subset a local run can break), and the DescribeProcessingJob-like
  * result a `.sync` task returns.
  */
+import { SAGEMAKER_NAME_PATTERN } from '../../model/rules.js';
 
 export interface ProcessingS3Input {
   readonly S3Uri: string;
@@ -24,7 +25,6 @@ export interface ProcessingRequest {
   readonly [other: string]: unknown;
 }
 
-const JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const LOCAL_PATH_PREFIX = '/opt/ml/processing/';
 /** SageMaker's default when StoppingCondition is absent: one day. */
 export const DEFAULT_MAX_RUNTIME_SECONDS = 86_400;
@@ -34,7 +34,7 @@ export function processingRequestProblems(value: unknown): string[] {
   const request = value as Partial<ProcessingRequest> | null;
   if (!request || typeof request !== 'object') return ['the request is not an object'];
   const problems: string[] = [];
-  if (typeof request.ProcessingJobName !== 'string' || !JOB_NAME.test(request.ProcessingJobName)) {
+  if (typeof request.ProcessingJobName !== 'string' || !SAGEMAKER_NAME_PATTERN.test(request.ProcessingJobName)) {
     problems.push(`ProcessingJobName '${String(request.ProcessingJobName)}' must be 1-63 letters, digits or hyphens`);
   }
   if (typeof request.AppSpecification?.ImageUri !== 'string') problems.push('AppSpecification.ImageUri is missing');

@@ -17,9 +17,9 @@ import { SANDBOX_FOLDERS, createJobSandbox, hostPathOf, readExitMessage, type Jo
 import { RUNNER_ENV, SKIP_REQUIREMENTS, prepareStageJob, preparedTaskOf, recordJobEnd, runInSandbox, staticImageUri, type JobIdentity, type JobSetting } from './job-support.js';
 import { DEFAULT_MAX_RUNTIME_SECONDS } from './processing-request.js';
 import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
+import { SAGEMAKER_NAME_PATTERN } from '../../model/rules.js';
 
 const run = promisify(execFile);
-const JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const CHANNEL_ROOT = '/opt/ml/input/data';
 const MODEL_DIR = '/opt/ml/model';
 /** What a custom training image is started with (`docker run <image> train`). */
@@ -59,7 +59,7 @@ export function trainingRequestProblems(value: unknown): string[] {
   const request = value as Partial<TrainingRequest> | null;
   if (!request || typeof request !== 'object') return ['the request is not an object'];
   const problems: string[] = [];
-  if (typeof request.TrainingJobName !== 'string' || !JOB_NAME.test(request.TrainingJobName)) problems.push(`TrainingJobName '${String(request.TrainingJobName)}' must be 1-63 letters, digits or hyphens`);
+  if (typeof request.TrainingJobName !== 'string' || !SAGEMAKER_NAME_PATTERN.test(request.TrainingJobName)) problems.push(`TrainingJobName '${String(request.TrainingJobName)}' must be 1-63 letters, digits or hyphens`);
   if (typeof request.AlgorithmSpecification?.TrainingImage !== 'string') problems.push('AlgorithmSpecification.TrainingImage is missing');
   if (typeof request.OutputDataConfig?.S3OutputPath !== 'string' || !request.OutputDataConfig.S3OutputPath.startsWith('s3://')) problems.push('OutputDataConfig.S3OutputPath must be an s3:// URI');
   for (const channel of request.InputDataConfig ?? []) {

@@ -18,6 +18,7 @@ import { SANDBOX_FOLDERS, createJobSandbox, hostPathOf, readExitMessage, type Jo
 import { RUNNER_ENV, prepareStageJob, preparedTaskOf, recordJobEnd, runInSandbox, type JobIdentity, type JobSetting } from './job-support.js';
 import { DEFAULT_MAX_RUNTIME_SECONDS } from './processing-request.js';
 import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
+import { SAGEMAKER_NAME_PATTERN, STAGE_TAG_KEY } from '../../model/rules.js';
 
 const run = promisify(execFile);
 const DRIVER = readTemplate('local/transform_driver.py');
@@ -26,7 +27,6 @@ const MODEL_DIR = '/opt/ml/model';
 const INPUT_DIR = '/opt/ml/transform/input';
 const OUTPUT_DIR = '/opt/ml/transform/output';
 const FAILURE_FILE = '/opt/ml/output/failure';
-const JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 export interface TransformRequest {
   readonly TransformJobName: string;
@@ -44,7 +44,7 @@ export const transformJobEmulator: TaskEmulator = {
   emulates: 'SageMaker batch transform job',
   async prepare(state: TaskStateRef, context): Promise<PreparedTask> {
     const tags = (state.definition.Parameters as { Tags?: { Key?: string; Value?: unknown }[] } | undefined)?.Tags ?? [];
-    const stageName = String(tags.find((t) => t.Key === 'legacy-mlops:stage')?.Value ?? state.name);
+    const stageName = String(tags.find((t) => t.Key === STAGE_TAG_KEY)?.Value ?? state.name);
     // The code is the model's, unpacked from its artifact at run time; there is no stage folder to check.
     const stage: StageCode = {
       stateName: state.name,
@@ -61,7 +61,7 @@ export function transformRequestProblems(value: unknown): string[] {
   const request = value as Partial<TransformRequest> | null;
   if (!request || typeof request !== 'object') return ['the request is not an object'];
   const problems: string[] = [];
-  if (typeof request.TransformJobName !== 'string' || !JOB_NAME.test(request.TransformJobName)) problems.push(`TransformJobName '${String(request.TransformJobName)}' must be 1-63 letters, digits or hyphens`);
+  if (typeof request.TransformJobName !== 'string' || !SAGEMAKER_NAME_PATTERN.test(request.TransformJobName)) problems.push(`TransformJobName '${String(request.TransformJobName)}' must be 1-63 letters, digits or hyphens`);
   if (typeof request.ModelName !== 'string') problems.push('ModelName is missing');
   const source = request.TransformInput?.DataSource?.S3DataSource;
   if (typeof source?.S3Uri !== 'string' || !source.S3Uri.startsWith('s3://')) problems.push('TransformInput.DataSource.S3DataSource.S3Uri must be an s3:// URI');
