@@ -78,6 +78,9 @@ const project = new typescript.TypeScriptProject({
     '@renovatebot/pep440@^5.0.1',
     // The run report page lays out the state machine graph (pure JS, no DOM) and draws it as inline SVG.
     '@dagrejs/dagre@^3.1.3',
+    // `--from` reads legacy state machines written in YAML, and legacy Dockerfiles (the parser behind VS Code's Docker support).
+    'yaml@^2.9.1',
+    'dockerfile-ast@^0.7.1',
   ],
   devDeps: [
     'jest@^30.5.2',
@@ -93,7 +96,6 @@ const project = new typescript.TypeScriptProject({
     'aws-sdk-client-mock@^4.1.0',
     // Source of src/model/instance-types.ts (`npx projen instance-types`); nothing shipped imports it.
     '@aws-sdk/client-sagemaker@^3.1142.0',
-    'yaml@^2.9.1',
     // Node 24 from the npm registry: npm puts node_modules/.bin first on PATH for scripts, so `npm run demo`
     // and `npm test` run on a supported Node where the machine's is older (Node 20).
     'node@^24',

@@ -79,8 +79,11 @@ describe('validateProject', () => {
       'sagemaker-rules': 'passed',
       'python-syntax': 'passed',
       'iam-policies': 'passed',
+      'model-integrity': 'passed',
+      // No .projenrc.ts in this hand-written repo: nothing to re-synthesize from.
+      drift: 'skipped',
     });
-    expect(report).toMatchObject({ passed: 10, failed: 0, skipped: 0 });
+    expect(report).toMatchObject({ passed: 11, failed: 0, skipped: 1 });
     expect(report.checks.find((c) => c.check === 'task-requests')!.subject).toMatch(/2 task requests/);
     expect(report.checks.find((c) => c.check === 'python-syntax')!.subject).toMatch(/2 Python files/);
   });
@@ -106,7 +109,8 @@ describe('validateProject', () => {
     expect(byCheck['request-shape']).toEqual(['prepare › ProcessingResources.ClusterConfig.InstanceType', 'prepare › Unknown']);
     expect(byCheck['sagemaker-rules']).toEqual(['score › ProcessingOutputConfig.Outputs[0].S3Output.LocalPath']);
     expect(byCheck['python-syntax']).toEqual(['stages/score/broken.py:1']);
-    expect(report.failed).toBe(5);
+    expect(byCheck['model-integrity']).toEqual(["pipeline/state-machine.asl.json: state 'score'"]);
+    expect(report.failed).toBe(6);
     expect(readdirSync(join(dir, 'stages/score')).sort()).toEqual(['broken.py', 'score.py']); // no __pycache__
   });
 
@@ -124,7 +128,7 @@ describe('validateProject', () => {
     const shape = report.checks.find((c) => c.check === 'request-shape')!;
     expect(shape.status).toBe('skipped');
     expect(shape.hint).toMatch(/pip install botocore/);
-    expect(report).toMatchObject({ passed: 9, failed: 0, skipped: 1 });
+    expect(report).toMatchObject({ passed: 10, failed: 0, skipped: 2 });
   });
 
   test('iam-policies catches a hand-edited policy: wildcard action, a removed grant, PassRole without its condition', async () => {
@@ -179,8 +183,8 @@ describe('runValidate', () => {
     const dir = writeProject(CONTAINER_ONLY);
     const { io, out } = capture();
     expect(await runValidate([], dir, io)).toBe(0);
-    expect(out.at(-1)).toBe('10 checks passed, 0 failed');
-    expect(out.filter((l) => /^\s+PASS /.test(l))).toHaveLength(10);
+    expect(out.at(-1)).toBe('11 checks passed, 0 failed, 1 skipped');
+    expect(out.filter((l) => /^\s+PASS /.test(l))).toHaveLength(11);
     expect(out.some((l) => /PASS iam-policies/.test(l))).toBe(true);
   });
 
@@ -193,8 +197,12 @@ describe('runValidate', () => {
     const { io, out } = capture();
     expect(await runValidate(['.'], dir, io)).toBe(1);
     const findings = out.filter((l) => l.trimStart().startsWith('✗'));
-    expect(findings).toEqual([expect.stringMatching(/States\.score\.Catch: the Task has no Catch/), expect.stringMatching(/prepare › Bogus: unknown member/)]);
-    expect(out.at(-1)).toBe('8 checks passed, 2 failed');
+    expect(findings).toEqual([
+      expect.stringMatching(/States\.score\.Catch: the Task has no Catch/),
+      expect.stringMatching(/prepare › Bogus: unknown member/),
+      expect.stringMatching(/state 'score': Catch was removed/),
+    ]);
+    expect(out.at(-1)).toBe('8 checks passed, 3 failed, 1 skipped');
   });
 
   test('--json prints the report; unknown options exit 2', async () => {

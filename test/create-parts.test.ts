@@ -86,11 +86,12 @@ describe('the /opt/ml path scan', () => {
   });
 
   test('paths no Processing channel can serve are reported with the reason', () => {
-    const { unplaced } = classifyPaths(['/opt/ml/model/model.pkl', '/opt/ml/processing/input/x.csv', '/opt/ml/processing/model/']);
-    expect(unplaced.map((u) => u.path)).toEqual(['/opt/ml/model/model.pkl', '/opt/ml/processing/input/x.csv', '/opt/ml/processing/model']);
+    const { unplaced, inputs } = classifyPaths(['/opt/ml/model/model.pkl', '/opt/ml/processing/input/x.csv', '/opt/ml/processing/model/']);
+    expect(unplaced.map((u) => u.path)).toEqual(['/opt/ml/model/model.pkl', '/opt/ml/processing/model']);
     expect(unplaced[0].reason).toMatch(/training-job path/);
-    expect(unplaced[1].reason).toMatch(/give each input its own folder/);
-    expect(unplaced[2].reason).toMatch(/neither under input\/ nor output\//);
+    expect(unplaced[1].reason).toMatch(/neither under input\/ nor output\//);
+    // SageMaker accepts /opt/ml/processing/input itself as a LocalPath, as legacy pipelines use it.
+    expect(inputs).toEqual([{ folder: '/opt/ml/processing/input', files: ['x.csv'] }]);
   });
 
   test('bare data-file names are noticed, Python modules are not', () => {

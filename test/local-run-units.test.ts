@@ -20,6 +20,12 @@ describe('parseDockerfile', () => {
     expect(info.env).toMatchObject({ PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' });
   });
 
+  test('a legacy Dockerfile copying one folder of its context (`COPY ./src/* /opt/ml/code/`) mounts that folder', () => {
+    const info = parseDockerfile(['FROM python:3.8', 'COPY ./src/requirements.txt /opt/ml/code/requirements.txt', 'COPY ./src/* /opt/ml/code/', 'CMD ["python", "/opt/ml/code/predict.py"]'].join('\n'));
+    expect([info.codeDir, info.codeSource, info.cmd]).toEqual(['/opt/ml/code', 'src', ['python', '/opt/ml/code/predict.py']]);
+    expect(parseDockerfile('FROM x\nCOPY . /app\n').codeSource).toBeUndefined();
+  });
+
   test('shell form, CMD, relative WORKDIR, legacy ENV and multi-stage builds follow Docker', () => {
     const info = parseDockerfile(
       [
@@ -145,7 +151,10 @@ describe('LocalS3', () => {
 
 describe('command line', () => {
   test('options and their defaults', () => {
-    expect(parseLocalArgs([])).toEqual({ help: false, backend: 'auto', install: false, rebuildEnvs: false, follow: false, open: false, inputPath: undefined, python: undefined, s3Root: undefined });
+    expect(parseLocalArgs([])).toEqual({ help: false, backend: 'auto', install: false, rebuildEnvs: false, follow: false, open: false, inputPath: undefined, python: undefined, s3Root: undefined, approvals: 'ask' });
+    expect(parseLocalArgs(['--approve-all'])).toMatchObject({ approvals: 'approve-all' });
+    expect(parseLocalArgs(['--reject-all'])).toMatchObject({ approvals: 'reject-all' });
+    expect(() => parseLocalArgs(['--approve-all', '--reject-all'])).toThrow(/--approve-all and --reject-all contradict each other/);
     expect(parseLocalArgs(['--no-envs'])).toMatchObject({ envs: false, rebuildEnvs: false });
     expect(parseLocalArgs(['--rebuild-envs'])).toMatchObject({ envs: undefined, rebuildEnvs: true });
     expect(() => parseLocalArgs(['--rebuild-envs', '--no-envs'])).toThrow(/contradict/);
@@ -159,6 +168,7 @@ describe('command line', () => {
       s3Root: 's3',
       follow: true,
       open: true,
+      approvals: 'ask',
     });
   });
 

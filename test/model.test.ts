@@ -83,7 +83,7 @@ describe('invalid models: one clear message per problem', () => {
     ['unknown source', { ...base, stages: [{ name: 'a', inputs: [{ name: 'x', from: 'b/data' }] }] }, /from: 'b\/data' is not 'raw' or an earlier stage's output \(allowed: raw\)/],
     ['unknown output', { ...base, stages: [{ name: 'a' }, { name: 'b', inputs: [{ name: 'x', from: 'a/nope' }] }] }, /stage 'a' has no output 'nope' \(it has: data\)/],
     ['local path outside /opt/ml/processing', { ...base, stages: [{ name: 'a', outputs: [{ name: 'o', localPath: '/tmp/out' }] }] }, /'\/tmp\/out' must be a folder under \/opt\/ml\/processing\//],
-    ['overlapping paths', { ...base, stages: [{ name: 'a', inputs: [{ name: 'x', localPath: '/opt/ml/processing/input/code/x' }] }] }, /overlaps/],
+    ['overlapping paths', { ...base, stages: [{ name: 'a', inputs: [{ name: 'x', localPath: '/opt/ml/processing/input/d' }, { name: 'y', localPath: '/opt/ml/processing/input/d/e' }] }] }, /overlaps/],
     ['framework version', { ...base, stages: [{ name: 'a', framework: { name: 'sklearn', version: '9.9' } }] }, /scikit-learn version '9\.9' is not known \(allowed: .*1\.2-1/],
     ['unknown kind', { ...base, stages: [{ name: 'a', kind: 'tuning' as never }] }, /'tuning' is not a stage kind \(allowed: processing, evaluation, training, model, transform, endpoint, register, approval\)/],
     ['image URI', { ...base, stages: [{ name: 'a', mode: 'container', imageUri: 'docker.io/library/python:3' }] }, /is not an Amazon ECR image URI/],
@@ -127,5 +127,21 @@ describe('properties', () => {
     const before = JSON.stringify(DEFAULT_STAGES);
     resolvePipeline(base);
     expect(JSON.stringify(DEFAULT_STAGES)).toBe(before);
+  });
+});
+
+describe('LocalPaths legacy pipelines use', () => {
+  test('/opt/ml/processing/input and /output themselves are accepted, and the script code input moves aside', () => {
+    const p = resolvePipeline({
+      name: 'demo', region: 'eu-west-1', account: '111122223333',
+      stages: [
+        { name: 'a', inputs: [{ name: 'data', localPath: '/opt/ml/processing/input' }], outputs: [{ name: 'out', localPath: '/opt/ml/processing/output' }] },
+        { name: 'b', inputs: [{ name: 'x', localPath: '/opt/ml/processing/input/code/x' }] },
+        { name: 'c' },
+        { name: 'd', mode: 'container', inputs: [{ name: 'data', localPath: '/opt/ml/processing/input' }] },
+      ],
+    });
+    expect(p.stages.map((s) => s.codeLocalPath)).toEqual(['/opt/ml/processing/code', '/opt/ml/processing/code', '/opt/ml/processing/input/code', undefined]);
+    expect(p.stages[0].inputs[0].localPath).toBe('/opt/ml/processing/input');
   });
 });

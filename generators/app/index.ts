@@ -11,6 +11,7 @@ import { CreateError, describeOrigin, type AnswerOrigin } from '../../src/create
 import { stageFieldOf } from '../../src/create/field-checks.js';
 import { CREATE_FLAGS, DEFAULT_PRESET, readFlags, type CreateFlags, type PresetName } from '../../src/create/flags.js';
 import { planImport, type ImportPlan } from '../../src/create/legacy-import.js';
+import { reportLines } from '../../src/create/migration-report.js';
 import { seconds } from '../../src/create/progress.js';
 import type { ProjectDefinition } from '../../src/create/projenrc.js';
 import { scaffold, type ScaffoldResult } from '../../src/create/scaffold.js';
@@ -231,9 +232,20 @@ export default class LegacyMlopsGenerator extends Generator<Record<string, unkno
   /** `--from`: which scripts go where, and the folders their paths call for (confirmed when interactive). */
   private async _importScripts(from: NonNullable<FromAnswer>, stages: StageOptions[], region: string): Promise<StageOptions[]> {
     const origin = this.given.from ? describeOrigin(this.given.from.origin) : '--from';
-    const plan = planImport(from, stages.map((s) => s.name), origin);
+    const plan = planImport(from, stages.map((s) => s.name), origin, this.given.account?.value);
     this.imports = plan;
     for (const note of plan.notes) this._say(`Note: ${note}`);
+    const repository = plan.repository;
+    if (repository?.stages) {
+      if (this.given.stages) this._say(`Note: the stages come from the legacy state machine; ${describeOrigin(this.given.stages.origin)} is not used`);
+      stages = repository.stages;
+    } else if (repository?.overrides) {
+      stages = stages.map((s) => ({ ...s, ...repository.overrides?.find((o) => o.name === s.name) }));
+    }
+    if (repository) {
+      this.log('Migration report (also written to MIGRATION.md):');
+      for (const line of reportLines(repository.report)) this.log(`  ${line}`);
+    }
     const channels = deriveChannels(stages, plan, region);
     if (channels.summary.length > 0) {
       this.log('Imported scripts and the folders they use:');

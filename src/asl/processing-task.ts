@@ -115,8 +115,9 @@ export function processingTaskState(stage: ResolvedStage, pipeline: ResolvedPipe
   }));
   const appSpecification: JsonObject = { 'ImageUri.$': stageSettingPath(stage.name, 'imageUri') };
   if (stage.mode === 'script') {
-    inputs.unshift({ InputName: CODE_CHANNEL, S3Input: s3Input(CODE_LOCAL_PATH, { key: 'S3Uri.$', value: stageCodeUri(stage.name) }) });
-    appSpecification.ContainerEntrypoint = scriptEntrypoint(stage);
+    const codePath = stage.codeLocalPath ?? CODE_LOCAL_PATH;
+    inputs.unshift({ InputName: CODE_CHANNEL, S3Input: s3Input(codePath, { key: 'S3Uri.$', value: stageCodeUri(stage.name) }) });
+    appSpecification.ContainerEntrypoint = scriptEntrypoint(stage, codePath);
   }
 
   const parameters: JsonObject = {

@@ -83,7 +83,14 @@ export async function checkIamDocuments(projectDir: string): Promise<Finding[]> 
     });
   }
 
-  const definition = JSON.parse(await readFile(join(projectDir, PIPELINE_FILES.stateMachine), 'utf8')) as StateMachineDefinition;
+  let definition: StateMachineDefinition;
+  try {
+    definition = JSON.parse(await readFile(join(projectDir, PIPELINE_FILES.stateMachine), 'utf8')) as StateMachineDefinition;
+  } catch (error) {
+    // The artifacts check names the file's problem; the policies cannot be compared without it.
+    add(PIPELINE_FILES.stateMachine, `cannot be read, so the policies cannot be checked against it (${error instanceof Error ? error.message : String(error)})`);
+    return findings;
+  }
   let pipeline;
   try {
     pipeline = readPipelineModel(projectDir).environments[0].pipeline;

@@ -16,6 +16,8 @@ import { MODEL_HINT, loadSageMakerModel, loadServiceModel, type ModelLookup } fr
 import { captureTaskRequests, TaskCaptureError, type CapturedTaskRequest } from './task-requests.js';
 import { checkIamDocuments } from './iam-documents.js';
 import { isFailure, type Finding } from './types.js';
+import { checkDrift, DRIFT_CHECK } from './drift.js';
+import { checkModelIntegrity, MODEL_INTEGRITY_CHECK } from './model-integrity.js';
 
 /** The managed files checked (the same paths the project type writes). */
 export const CHECKED_ARTIFACTS = {
@@ -67,6 +69,8 @@ export interface ValidateProjectOptions {
   readonly loadModel?: () => Promise<ModelLookup>;
   /** The IAM check. @default checkIamDocuments (drift, wildcards, PassRole condition, coverage of every Task call) */
   readonly iamCheck?: IamCheck;
+  /** Re-synthesize from .projenrc.ts and compare every managed file. @default true */
+  readonly drift?: boolean;
 }
 
 export async function validateProject(projectDir: string, options: ValidateProjectOptions = {}): Promise<ValidationReport> {
@@ -121,6 +125,12 @@ export async function validateProject(projectDir: string, options: ValidateProje
   checks.push(
     result(IAM_POLICIES_CHECK, 'pipeline/iam/*.json', await (options.iamCheck ?? checkIamDocuments)(projectDir)),
   );
+
+  checks.push(result(MODEL_INTEGRITY_CHECK, 'Task retries, catches, timeouts and entrypoints; input role, bucket and images; entry scripts', checkModelIntegrity(projectDir, definition, input)));
+  if (options.drift ?? true) {
+    const drift = await checkDrift(projectDir);
+    checks.push(drift.skipped ? skippedResult(DRIFT_CHECK, drift.skipped) : result(DRIFT_CHECK, `${count(drift.compared, 'managed file')} against .projenrc.ts`, drift.findings));
+  }
 
   return {
     projectDir,

@@ -30,6 +30,23 @@ const EXECUTION_INPUT_FILE = 'pipeline/execution-input.json';
 const DEFAULT_POLL_SECONDS = 10;
 const CAUSE_MAX = 2000;
 
+const VALUE_OPTIONS = ['--env', '--input', '--name', '--poll-seconds'];
+
+/**
+ * `--poll-seconds -1` as `--poll-seconds=-1`: an option that takes a value takes the next argument even
+ * when it starts with '-', so the value is checked (and refused by name) instead of the parse failing.
+ */
+function joinDashValues(argv: readonly string[], options: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (options.includes(argv[i]) && i + 1 < argv.length && argv[i + 1].startsWith('-')) {
+      out.push(`${argv[i]}=${argv[i + 1]}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
 export interface StartDependencies {
   /** @default an SFNClient for the environment's region (the default credential chain) */
   readonly client?: SFNClient;
@@ -52,7 +69,7 @@ export async function runStart(argv: string[], cwd: string, deps: StartDependenc
   let args;
   try {
     args = parseArgs({
-      args: argv,
+      args: joinDashValues(argv, VALUE_OPTIONS),
       options: { env: { type: 'string' }, input: { type: 'string' }, name: { type: 'string' }, 'poll-seconds': { type: 'string' } },
       strict: true,
       allowPositionals: false,
@@ -70,9 +87,14 @@ export async function runStart(argv: string[], cwd: string, deps: StartDependenc
   const inputFile = resolve(cwd, args.input ?? EXECUTION_INPUT_FILE);
   try {
     target = selectEnvironment(readPipelineModel(cwd), args.env);
-    baseInput = JSON.parse(readFileSync(inputFile, 'utf8')) as ExecutionInput;
   } catch (error) {
     return fail(messageOf(error));
+  }
+  try {
+    baseInput = JSON.parse(readFileSync(inputFile, 'utf8')) as ExecutionInput;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return fail(`cannot read ${relative(cwd, inputFile) || inputFile}: ${code === 'ENOENT' ? 'it does not exist' : code ?? `it is not valid JSON (${messageOf(error)})`}`);
   }
   const { environment, pipeline } = target;
   const arn = stateMachineArn(pipeline);

@@ -3,7 +3,7 @@
  * Exit code 0 only when no check failed (skipped checks are listed, with how to enable them).
  */
 import { resolve } from 'node:path';
-import { validateProject, type CheckResult, type ValidationReport } from '../checks/project.js';
+import { validateProject, type CheckResult, type ValidateProjectOptions, type ValidationReport } from '../checks/project.js';
 
 export interface ValidateIo {
   readonly out: (line: string) => void;
@@ -17,7 +17,7 @@ const defaultIo: ValidateIo = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-export async function runValidate(argv: readonly string[], cwd: string, io: ValidateIo = defaultIo): Promise<number> {
+export async function runValidate(argv: readonly string[], cwd: string, io: ValidateIo = defaultIo, options: ValidateProjectOptions = {}): Promise<number> {
   const flags = argv.filter((a) => a.startsWith('-'));
   const positional = argv.filter((a) => !a.startsWith('-'));
   if (flags.includes('-h') || flags.includes('--help')) {
@@ -29,7 +29,7 @@ export async function runValidate(argv: readonly string[], cwd: string, io: Vali
     io.err(`${unknown.length > 0 ? `unknown option ${unknown[0]}` : 'at most one project directory'}\n${USAGE}`);
     return 2;
   }
-  const report = await validateProject(resolve(cwd, positional[0] ?? '.'));
+  const report = await validateProject(resolve(cwd, positional[0] ?? '.'), options);
   if (flags.includes('--json')) io.out(JSON.stringify(report, null, 2));
   else formatReport(report).forEach((line) => io.out(line));
   return report.failed === 0 ? 0 : 1;

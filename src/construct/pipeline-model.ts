@@ -1,10 +1,14 @@
 /**
  * `pipeline/pipeline-model.json`: the resolved model of every environment, written by the project
- * type and read by the generated CDK app (`src/main.ts`) and by `legacy-mlops start`. Resolving
- * once at `npx projen` time means the app and `start` never re-validate, and cannot disagree.
+ * type and read by the generated CDK app (`src/main.ts`), `legacy-mlops start` and `validate`.
+ * It also holds the options it was resolved from: a reader resolves them again (every model rule
+ * applies) and refuses a file whose resolved part says anything else, so a hand-edited model
+ * (an entry script like `../../../etc/x.py`, another account's role) never reaches a deployment.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PipelineValidationError } from '../model/errors.js';
 import { resolvePipeline } from '../model/resolve.js';
 import type { PipelineOptions, ResolvedEnvironment, ResolvedPipeline } from '../model/types.js';
 
@@ -19,6 +23,8 @@ export interface EnvironmentPipeline {
 
 export interface PipelineModelFile {
   readonly version: typeof PIPELINE_MODEL_VERSION;
+  /** The pipeline options of `.projenrc.ts` the environments were resolved from. */
+  readonly options: PipelineOptions;
   /** In promotion order. */
   readonly environments: readonly EnvironmentPipeline[];
 }
@@ -27,6 +33,7 @@ export function buildPipelineModel(options: PipelineOptions): PipelineModelFile 
   const model = resolvePipeline(options);
   return {
     version: PIPELINE_MODEL_VERSION,
+    options: JSON.parse(JSON.stringify(options)) as PipelineOptions,
     environments: model.environments.map((environment) => ({
       environment,
       pipeline:
@@ -45,10 +52,46 @@ export function readPipelineModel(projectDir: string): PipelineModelFile {
   } catch (error) {
     throw new Error(`cannot read ${PIPELINE_MODEL_FILE} (run 'npx projen' first): ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (model.version !== PIPELINE_MODEL_VERSION || !Array.isArray(model.environments) || model.environments.length === 0) {
+  if (model?.version !== PIPELINE_MODEL_VERSION || !Array.isArray(model.environments) || model.environments.length === 0 || typeof model.options !== 'object') {
     throw new Error(`${PIPELINE_MODEL_FILE} was written by another version of legacy-mlops: run 'npx projen' to regenerate it`);
   }
+  const problem = pipelineModelProblem(model);
+  if (problem) throw new Error(`${PIPELINE_MODEL_FILE} ${problem}`);
   return model;
+}
+
+/**
+ * Why a model file cannot be trusted, or undefined: its options must pass every model rule, and its
+ * environments must be exactly what they resolve to.
+ */
+export function pipelineModelProblem(model: PipelineModelFile): string | undefined {
+  let expected: PipelineModelFile;
+  try {
+    expected = buildPipelineModel(model.options);
+  } catch (error) {
+    if (!(error instanceof PipelineValidationError)) throw error;
+    const first = error.problems[0];
+    return `holds an invalid model (${first.path}: ${first.message}): fix .projenrc.ts and run 'npx projen'`;
+  }
+  // As written to JSON (undefined members dropped).
+  const where = firstDifference(JSON.parse(JSON.stringify(expected.environments)), model.environments, 'environments');
+  return where ? `was edited by hand (${where} is not what its options resolve to): run 'npx projen' to regenerate it` : undefined;
+}
+
+/** The path of the first value that differs between two JSON values, or undefined when equal. */
+export function firstDifference(expected: unknown, actual: unknown, at: string): string | undefined {
+  if (isDeepStrictEqual(expected, actual)) return undefined;
+  if (typeof expected !== 'object' || expected === null || typeof actual !== 'object' || actual === null || Array.isArray(expected) !== Array.isArray(actual)) return at;
+  const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
+  for (const key of keys) {
+    const e = (expected as Record<string, unknown>)[key];
+    const a = (actual as Record<string, unknown>)[key];
+    const named = (a as { name?: unknown } | undefined)?.name ?? (e as { name?: unknown } | undefined)?.name;
+    const next = Array.isArray(expected) ? `${at}[${key}]${typeof named === 'string' ? ` (${named})` : ''}` : `${at}.${key}`;
+    const inner = firstDifference(e, a, next);
+    if (inner) return inner;
+  }
+  return at;
 }
 
 /** The named environment, or the first one (the one deployed first). */

@@ -14,7 +14,10 @@ import * as path from 'node:path';
 import { ENTRY_SCRIPT_PATTERN } from '../model/rules.js';
 import { CreateError } from './errors.js';
 import { describeKind, FileKindError, followedKind, kindOf, listFolder, readRegularFile } from './file-kind.js';
+import type { StageImport } from './import-types.js';
 import { scanScript, type ScannedPaths, type ScannedFolder } from './legacy-paths.js';
+import { importLegacyRepository, type RepoImport } from './legacy-repo.js';
+import { looksLikeLegacyRepository } from './legacy-repo-scan.js';
 import { catalogStage } from './stage-catalog.js';
 
 /** Folders never copied from a legacy code folder. */
@@ -27,24 +30,12 @@ export interface FromItem {
   readonly path: string;
 }
 
-export interface CopiedFile {
-  /** Absolute source path. */
-  readonly source: string;
-  /** Path relative to `stages/<stage>/`. */
-  readonly target: string;
-}
-
-export interface StageImport {
-  readonly stage: string;
-  readonly files: readonly CopiedFile[];
-  /** The entry script, relative to `stages/<stage>/`. */
-  readonly entryScript: string;
-  /** The `/opt/ml` paths found in every copied Python file. */
-  readonly paths: ScannedPaths;
-}
+export type { CopiedFile, StageImport } from './import-types.js';
 
 export interface ImportPlan {
   readonly stages: readonly StageImport[];
+  /** A whole legacy repository: its stages, files written beside the legacy code, sample data and report. */
+  readonly repository?: RepoImport & { readonly source: string };
   /** Things worth saying: renamed scripts, files left out. */
   readonly notes: readonly string[];
 }
@@ -65,8 +56,20 @@ export function checkReadable(items: readonly FromItem[], origin: string): void 
   for (const item of items) statKind(item.path, origin);
 }
 
-/** Maps the items to the pipeline's stages and lists the copies. */
-export function planImport(items: readonly FromItem[], stageNames: readonly string[], origin: string): ImportPlan {
+/**
+ * Maps the items to the pipeline's stages and lists the copies. A single folder holding a state
+ * machine or a Dockerfile is a whole legacy repository (see legacy-repo.ts), and so is a
+ * `stage=folder` item whose folder holds a Dockerfile (a container stage).
+ */
+export function planImport(items: readonly FromItem[], stageNames: readonly string[], origin: string, account?: string): ImportPlan {
+  if (items.length === 1 && statKind(items[0].path, origin) === 'folder' && looksLikeLegacyRepository(items[0].path)) {
+    const explicitStage = items[0].stage;
+    if (explicitStage && !stageNames.includes(explicitStage)) {
+      throw new CreateError(`Invalid ${origin}: '${explicitStage}=' names no stage of this pipeline (stages: ${stageNames.join(', ')}); add it with --stages`);
+    }
+    const repository = importLegacyRepository(items[0].path, origin, { stageNames, account, ...(explicitStage ? { explicitStage } : {}) });
+    return { stages: repository.imports, notes: [], repository: { ...repository, source: items[0].path } };
+  }
   const notes: string[] = [];
   const byStage = new Map<string, { source: string; kind: 'file' | 'folder' }>();
   const assign = (stage: string, source: string, kind: 'file' | 'folder') => {
@@ -131,9 +134,12 @@ export function planImport(items: readonly FromItem[], stageNames: readonly stri
 /** A file or folder name that means a stage: its name or a catalog alias, `_` read as `-`. */
 export function matchStage(fileName: string, stageNames: readonly string[]): string | undefined {
   const stem = fileName.replace(/\.py$/, '').toLowerCase().replace(/_/g, '-');
+  const head = stem.split('-')[0];
   return (
     stageNames.find((s) => s === stem) ??
-    stageNames.find((s) => catalogStage(s)?.aliases.includes(stem))
+    stageNames.find((s) => catalogStage(s)?.aliases.includes(stem)) ??
+    // `clean_data.py`: the first word names the stage.
+    stageNames.find((s) => s === head || catalogStage(s)?.aliases.includes(head))
   );
 }
 

@@ -21,7 +21,7 @@ export interface ScannedFolder {
 }
 
 export interface ScannedPaths {
-  /** Folders under /opt/ml/processing/input/, in order of first use. */
+  /** Folders under /opt/ml/processing/input (itself included), in order of first use. */
   readonly inputs: readonly ScannedFolder[];
   /** Folders under /opt/ml/processing/output (itself included), in order of first use. */
   readonly outputs: readonly ScannedFolder[];
@@ -58,9 +58,9 @@ export function classifyPaths(literals: readonly string[]): Omit<ScannedPaths, '
     const folder = isFile ? posix.dirname(path) : path;
     const file = isFile ? posix.basename(path) : undefined;
     if (within(folder, CODE_LOCAL_PATH) || CONTAINER_OWN.some((root) => within(folder, root))) continue;
-    if (folder.startsWith(`${INPUT_ROOT}/`)) add(inputs, folder, file);
+    // SageMaker accepts any LocalPath below /opt/ml/processing/, the input and output folders themselves included.
+    if (within(folder, INPUT_ROOT)) add(inputs, folder, file);
     else if (within(folder, OUTPUT_ROOT)) add(outputs, folder, file);
-    else if (folder === INPUT_ROOT) unplaced.push({ path, reason: `reads straight from ${INPUT_ROOT}: give each input its own folder below it` });
     else if (within(folder, '/opt/ml/processing')) {
       unplaced.push({ path, reason: folder === '/opt/ml/processing' ? 'the path is built at run time: set its inputs and outputs by hand' : 'it is neither under input/ nor output/: set it as an input or an output by hand' });
     } else unplaced.push({ path, reason: 'a Processing job provides only /opt/ml/processing/... folders (this looks like a training-job path)' });

@@ -13,6 +13,7 @@ import { CreateError } from './errors.js';
 import { copyRegularFile } from './file-kind.js';
 import { gitInit } from './git-init.js';
 import type { ImportPlan } from './legacy-import.js';
+import { MIGRATION_FILE, renderMigrationReport } from './migration-report.js';
 import { npmInstall } from './npm-install.js';
 import type { ProgressStream } from './progress.js';
 import { PROJENRC_FILE, renderProjenrc, type ProjectDefinition } from './projenrc.js';
@@ -55,6 +56,13 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
         copyRegularFile(file.source, path.join(staging, 'stages', stage.stage, file.target));
       }
     }
+    const repository = request.imports?.repository;
+    if (repository) {
+      // Beside the legacy code, never inside it: files the stage needs that the legacy code lacked.
+      for (const extra of repository.generated) writeNew(path.join(staging, 'stages', extra.stage, extra.target), extra.content);
+      for (const file of repository.data) copyRegularFile(file.source, path.join(staging, 'data', 'raw', file.target));
+      writeNew(path.join(staging, MIGRATION_FILE), renderMigrationReport(repository.source, repository.report));
+    }
     fs.writeFileSync(path.join(staging, PROJENRC_FILE), renderProjenrc(request.definition));
     const synthesize = request.synthesize ?? (await loadSynthesizer());
     try {
@@ -75,6 +83,11 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
     removeStaging(staging);
     throw error;
   }
+}
+
+function writeNew(file: string, content: string) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content, { flag: 'wx' });
 }
 
 async function loadSynthesizer(): Promise<Synthesizer> {

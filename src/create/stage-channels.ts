@@ -43,7 +43,8 @@ export function deriveChannels(stages: readonly StageOptions[], plan: ImportPlan
 
   withEntryScripts(stages, plan).forEach((stage, index) => {
     const imported = plan.stages.find((i) => i.stage === stage.name);
-    if (!imported) {
+    if (!imported || imported.channelsFixed) {
+      if (imported) summary.push(`${stage.name}: runs stages/${stage.name}/${imported.entryScript || '(its image\'s command)'}; inputs and outputs as the legacy state machine had them`);
       result.push(stage);
       return;
     }

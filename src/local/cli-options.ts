@@ -16,6 +16,8 @@ export interface LocalCommandOptions {
   readonly follow: boolean;
   /** Open the run's report page when the run ends. */
   readonly open: boolean;
+  /** `--approve-all` / `--reject-all`: approval stages decide without asking. */
+  readonly approvals: 'ask' | 'approve-all' | 'reject-all';
 }
 
 export const LOCAL_USAGE = [
@@ -35,6 +37,10 @@ export const LOCAL_USAGE = [
   '  --s3-root <dir>       local S3 folder (default .local/s3)',
   '  --follow              print the jobs\' output as it comes',
   '  --open                open the run\'s report page (.local/runs/<execution>/report.html) when it ends',
+  '  --approve-all         approval stages approve without asking (unattended runs)',
+  '  --reject-all          approval stages reject without asking',
+  '                        (otherwise an approval asks on the terminal, or waits for',
+  '                        `legacy-mlops approve <execution>` from another terminal)',
   '  -h, --help            this help',
 ].join('\n');
 
@@ -57,6 +63,8 @@ export function parseLocalArgs(argv: readonly string[]): LocalCommandOptions {
         's3-root': { type: 'string' },
         follow: { type: 'boolean', default: false },
         open: { type: 'boolean', default: false },
+        'approve-all': { type: 'boolean', default: false },
+        'reject-all': { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
@@ -64,6 +72,7 @@ export function parseLocalArgs(argv: readonly string[]): LocalCommandOptions {
   }
   const backend = values.backend ?? 'auto';
   if (values['rebuild-envs'] && values.envs === false) throw new LocalRunRefused('--rebuild-envs and --no-envs contradict each other; give one');
+  if (values['approve-all'] && values['reject-all']) throw new LocalRunRefused('--approve-all and --reject-all contradict each other; give one');
   if (backend !== 'auto' && !(BACKEND_NAMES as readonly string[]).includes(backend)) {
     throw new LocalRunRefused(`--backend '${backend}' is not one of ${BACKEND_NAMES.join(', ')}`);
   }
@@ -78,5 +87,6 @@ export function parseLocalArgs(argv: readonly string[]): LocalCommandOptions {
     s3Root: values['s3-root'],
     follow: values.follow ?? false,
     open: values.open ?? false,
+    approvals: values['approve-all'] ? 'approve-all' : values['reject-all'] ? 'reject-all' : 'ask',
   };
 }

@@ -13,6 +13,8 @@ export interface DockerfileInfo {
   readonly env: Readonly<Record<string, string>>;
   /** Destination of `COPY . <dir>` (or `ADD`), where the build context (the stage folder) lands. */
   readonly codeDir?: string;
+  /** The context folder copied there: '' for `COPY . <dir>`, `src` for a legacy `COPY ./src/* <dir>/`. */
+  readonly codeSource?: string;
 }
 
 export function parseDockerfile(text: string): DockerfileInfo {
@@ -20,12 +22,13 @@ export function parseDockerfile(text: string): DockerfileInfo {
   let cmd: string[] | undefined;
   let workdir: string | undefined;
   let codeDir: string | undefined;
+  let codeSource: string | undefined;
   let env: Record<string, string> = {};
   for (const { instruction, args } of dockerInstructions(text)) {
     switch (instruction) {
       case 'FROM':
         // A later stage starts afresh: only the final stage describes the image.
-        entrypoint = cmd = workdir = codeDir = undefined;
+        entrypoint = cmd = workdir = codeDir = codeSource = undefined;
         env = {};
         break;
       case 'ENTRYPOINT':
@@ -44,15 +47,18 @@ export function parseDockerfile(text: string): DockerfileInfo {
       case 'COPY':
       case 'ADD': {
         const words = args.split(/\s+/).filter((w) => !w.startsWith('--'));
-        if (words.length === 2 && (words[0] === '.' || words[0] === './')) {
+        // The whole context (`.`), or one folder of it (`src`, `./src/`, `./src/*`), as legacy Dockerfiles copy their code.
+        const source = words.length === 2 ? words[0].replace(/^\.\//, '').replace(/\/\*$/, '').replace(/\/+$/, '') : undefined;
+        if (source !== undefined && (source === '' || source === '.' || /^[\w-]+(\/[\w-]+)*$/.test(source))) {
           const dest = words[1] === '.' || words[1] === './' ? (workdir ?? '/') : words[1];
           codeDir = absolute(dest).replace(/\/+$/, '') || '/';
+          codeSource = source === '.' ? '' : source;
         }
         break;
       }
     }
   }
-  return { entrypoint, cmd, workdir, env, codeDir };
+  return { entrypoint, cmd, workdir, env, codeDir, ...(codeSource ? { codeSource } : {}) };
 }
 
 /** Docker's rule: ENTRYPOINT plus (arguments or CMD); no ENTRYPOINT means CMD alone. */

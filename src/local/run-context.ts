@@ -47,4 +47,10 @@ export interface LocalRunContext {
   readonly models: Map<string, LocalModel>;
   /** Something the run did not do as the cloud would (an endpoint it did not deploy): logged and kept in the report. */
   readonly notice: (text: string) => void;
+  /** How approval stages decide (`--approve-all`, `--reject-all`, or ask). */
+  readonly approvals: ApprovalMode;
+  /** `.local/registry`: the emulated model registry, one folder per model package group, kept across runs. */
+  readonly registryDir: string;
 }
+
+export type ApprovalMode = 'ask' | 'approve-all' | 'reject-all';

@@ -25,7 +25,7 @@ import { seedRawData } from './raw-data-seed.js';
 import { writeLocalReportPage } from '../report/local-record.js';
 import { readJsonFile } from './repo-files.js';
 import { writeReport, type ExecutionStatus, type LocalRunReport } from './report.js';
-import type { LocalRunContext } from './run-context.js';
+import type { ApprovalMode, LocalRunContext } from './run-context.js';
 import { ValidationCache } from './validation-cache.js';
 
 export interface LocalRunOptions {
@@ -55,6 +55,8 @@ export interface LocalRunOptions {
   /** Progress output, one line per call (default: standard output). */
   readonly log?: (line: string) => void;
   readonly executionName?: string;
+  /** How approval stages decide: ask (the terminal when there is one, else wait for `legacy-mlops approve`), or decide them all. */
+  readonly approvals?: ApprovalMode;
 }
 
 const LOCAL_DIR = '.local';
@@ -139,6 +141,8 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
       },
     },
     models: new Map(),
+    approvals: options.approvals ?? 'ask',
+    registryDir: join(localDir, 'registry'),
     notice: (text) => {
       if (notices.includes(text)) return;
       notices.push(text);

@@ -64,6 +64,12 @@ export function codeMountOf(stage: StageCode): string | undefined {
   return stage.script ? stage.script.localPath.replace(/\/+$/, '') : stage.dockerfile?.info.codeDir;
 }
 
+/** The folder of the stage mounted at codeMountOf: the stage folder, or the part of it the Dockerfile copies. */
+export function codeSourceOf(stage: StageCode): string {
+  const sub = stage.script ? undefined : stage.dockerfile?.info.codeSource;
+  return sub ? join(stage.stageDir, sub) : stage.stageDir;
+}
+
 /**
  * The command the job's container runs when it is known before the run: the static ContainerEntrypoint
  * (plus arguments), else the Dockerfile's ENTRYPOINT/CMD. Undefined when only the image knows it.
@@ -87,7 +93,7 @@ export function stageCodeProblems(repoRoot: string, stage: StageCode): string[] 
   if (!mount || !command) return [];
   const problems: string[] = [];
   for (const file of filesUnder(mount, command)) {
-    if (!existsSync(join(stage.stageDir, file))) {
+    if (!existsSync(join(codeSourceOf(stage), file))) {
       problems.push(`state '${stage.stateName}': script ${shownDir}/${file} not found (its entrypoint runs ${mount}/${file})`);
     }
   }

@@ -209,6 +209,7 @@ export function resolveStage(
     environment,
     inputs: channels.inputs,
     outputs: channels.outputs,
+    ...(mode === 'script' && (kind === 'processing' || kind === 'evaluation') ? { codeLocalPath: codeLocalPathFor(channels.inputs, channels.outputs) } : {}),
     skippable,
     hyperparameters,
     ...(gate ? { gate } : {}),
@@ -566,13 +567,23 @@ function checkChannelNames(channels: readonly { name: string; field: string }[],
   }
 }
 
+/** Where a script-mode processing stage's code goes: the usual folder, or one aside when a data input or output takes its path. */
+const CODE_LOCAL_PATHS = [CODE_LOCAL_PATH, '/opt/ml/processing/code', '/opt/ml/processing/legacy-mlops-code'];
+
+export function codeLocalPathFor(inputs: readonly { localPath: string }[], outputs: readonly { localPath: string }[]): string {
+  const taken = [...inputs, ...outputs].map((c) => c.localPath);
+  const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+  return CODE_LOCAL_PATHS.find((p) => !taken.some((t) => overlaps(p, t))) ?? CODE_LOCAL_PATH;
+}
+
 function checkLocalPaths(inputs: readonly ResolvedStageInput[], outputs: readonly ResolvedStageOutput[], mode: string, fail: Fail) {
   const all = [
     ...inputs.map((c, i) => ({ path: c.localPath, field: `inputs[${i}].localPath` })),
     ...outputs.map((c, i) => ({ path: c.localPath, field: `outputs[${i}].localPath` })),
-    ...(mode === 'script' ? [{ path: CODE_LOCAL_PATH, field: 'script code input' }] : []),
+    ...(mode === 'script' ? [{ path: codeLocalPathFor(inputs, outputs), field: 'script code input' }] : []),
   ];
   for (const c of all) {
+    // Any path SageMaker accepts: below /opt/ml/processing/, including /opt/ml/processing/input and /output themselves.
     if (!c.path.startsWith(PROCESSING_LOCAL_PATH_PREFIX) || c.path.length <= PROCESSING_LOCAL_PATH_PREFIX.length) {
       fail(c.field, `'${c.path}' must be a folder under ${PROCESSING_LOCAL_PATH_PREFIX}`);
     } else if (c.path.length > PROCESSING_LOCAL_PATH_MAX || /(^|\/)\.\.?(\/|$)|\/\/|\s/.test(c.path)) {

@@ -308,6 +308,11 @@ export interface ResolvedStage {
   readonly environment: Readonly<Record<string, string>>;
   readonly inputs: readonly ResolvedStageInput[];
   readonly outputs: readonly ResolvedStageOutput[];
+  /**
+   * Script-mode processing and evaluation: where the code input lands (/opt/ml/processing/input/code,
+   * or aside when a legacy input takes that path, e.g. /opt/ml/processing/input itself).
+   */
+  readonly codeLocalPath?: string;
   /** The execution input may switch it off (`stages.<key>.enabled: false`). */
   readonly skippable: boolean;
   /** Training only (empty otherwise). */

@@ -19,6 +19,7 @@ import { printModelErrorsPlainly } from './uncaught-model-error.js';
 import { refuseUnsafeLinks, SynthesisRefusedError } from './symlink-guard.js';
 import { PipelineValidationError } from '../model/errors.js';
 import { pickPipelineOptions } from '../model/options-schema.js';
+import { SYNTH_OUTDIR_VARIABLE } from './paths.js';
 import { StageCode } from './stage-code.js';
 
 
@@ -81,6 +82,8 @@ export class LegacyMlopsProject extends awscdk.AwsCdkTypeScriptApp {
       licensed: false,
       app: CDK_APP_COMMAND,
       ...projenOptions,
+      // `legacy-mlops validate` re-synthesizes elsewhere to compare (drift check).
+      ...(process.env[SYNTH_OUTDIR_VARIABLE] ? { outdir: process.env[SYNTH_OUTDIR_VARIABLE] } : {}),
       name: options.name,
       deps: [`${ownPackage.name}@${legacyMlopsVersion ?? `^${ownPackage.version}`}`, ...(projenOptions.deps ?? [])],
       gitignore: ['.local/', '__pycache__/', '*.pyc', ...(projenOptions.gitignore ?? [])],

@@ -11,3 +11,6 @@ export const PIPELINE_FILES = {
   approverPolicy: 'pipeline/iam/approver-policy.json',
   readme: 'README.md',
 } as const;
+
+/** Read by LegacyMlopsProject: synthesize into this folder instead (how `legacy-mlops validate` checks for drift). */
+export const SYNTH_OUTDIR_VARIABLE = 'LEGACY_MLOPS_SYNTH_OUTDIR';

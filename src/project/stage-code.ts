@@ -3,6 +3,8 @@
  * only when absent: from then on they are the user's, never overwritten and never cleaned up
  * (projen's SampleFile is not tracked in .projen/files.json).
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Component, SampleFile, type Project } from 'projen';
 import type { ResolvedPipeline } from '../model/types.js';
 import { renderSampleData, renderStageFiles } from '../stages/index.js';
@@ -13,7 +15,10 @@ export class StageCode extends Component {
 
   constructor(project: Project, pipeline: ResolvedPipeline) {
     super(project);
-    const files = [...pipeline.stages.flatMap((stage) => renderStageFiles(stage, pipeline)), ...renderSampleData(pipeline)];
+    // Raw data the user brought (an imported legacy repository's data files) replaces the sample.
+    const rawDir = join(project.outdir, 'data', 'raw');
+    const hasOwnData = existsSync(rawDir) && readdirSync(rawDir).some((f) => !f.startsWith('.'));
+    const files = [...pipeline.stages.flatMap((stage) => renderStageFiles(stage, pipeline)), ...(hasOwnData ? [] : renderSampleData(pipeline))];
     for (const file of files) new SampleFile(project, file.path, { contents: file.content });
     this.paths = files.map((f) => f.path);
   }

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { codeMountOf } from '../stage-code.js';
+import { codeMountOf, codeSourceOf } from '../stage-code.js';
 import type { StageCode } from '../stage-code.js';
 import { hostEnv, requireCommand, withLocalPython, writeJobShims } from './local-process.js';
 import type { BackendProbe, ContainerJob, IsolationBackend, LaunchPlan } from './types.js';
@@ -57,7 +57,7 @@ export class BwrapBackend implements IsolationBackend {
     }
     args.push('--bind', job.optMlDir, OPT_ML, '--ro-bind', shims, SHIM_DIR);
     const mount = codeMountOf(job.stage);
-    if (!job.stage.script && mount) args.push('--ro-bind', job.stage.stageDir, mount);
+    if (!job.stage.script && mount) args.push('--ro-bind', codeSourceOf(job.stage), mount);
     args.push('--chdir', job.workdir ?? OPT_ML, '--', ...withLocalPython(requireCommand(job)));
     const env = { ...hostEnv(), HOME: '/tmp', TMPDIR: '/tmp', ...job.env, PATH: `${SHIM_DIR}:${process.env.PATH ?? '/usr/bin:/bin'}` };
     return { argv: [this.command, ...args], env, cwd: job.sandboxDir };

@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { codeMountOf, type StageCode } from '../stage-code.js';
+import { codeMountOf, codeSourceOf, type StageCode } from '../stage-code.js';
 import { hostEnv, requireCommand, withLocalPython, writeJobShims } from './local-process.js';
 import type { BackendProbe, ContainerJob, IsolationBackend, LaunchPlan } from './types.js';
 
@@ -31,7 +31,7 @@ export class DirectBackend implements IsolationBackend {
     // Longest prefix first, so the stage's code folder wins over /opt/ml.
     const mappings: [string, string][] = [['/opt/ml', job.optMlDir]];
     const mount = codeMountOf(job.stage);
-    if (!job.stage.script && mount) mappings.unshift([mount, job.stage.stageDir]);
+    if (!job.stage.script && mount) mappings.unshift([mount, codeSourceOf(job.stage)]);
     const rewrite = (text: string) => rewritePaths(text, mappings);
 
     const tmp = join(job.sandboxDir, 'tmp');

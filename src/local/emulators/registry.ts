@@ -9,12 +9,15 @@ import {
   LIST_ENDPOINTS_RESOURCE,
   UPDATE_ENDPOINT_RESOURCE,
 } from '../../asl/endpoint-states.js';
+import { SNS_PUBLISH_WAIT_RESOURCE, UPDATE_MODEL_PACKAGE_RESOURCE } from '../../asl/approval-states.js';
 import { S3_GET_OBJECT_RESOURCE } from '../../asl/metric-gate.js';
+import { CREATE_MODEL_PACKAGE_RESOURCE } from '../../asl/register-task.js';
 import { CREATE_MODEL_RESOURCE } from '../../asl/model-task.js';
 import { PROCESSING_JOB_RESOURCE, canonicalTaskResource } from '../../asl/processing-task.js';
 import { TRAINING_JOB_RESOURCE } from '../../asl/training-task.js';
 import { TRANSFORM_JOB_RESOURCE } from '../../asl/transform-task.js';
 import { LocalRunRefused } from '../errors.js';
+import { approvalRequestEmulator, createModelPackageEmulator, updateModelPackageEmulator } from './governance-calls.js';
 import { ENDPOINT_EMULATORS, createModelEmulator, s3GetObjectEmulator } from './model-calls.js';
 import { processingJobEmulator } from './processing-job.js';
 import { trainingJobEmulator } from './training-job.js';
@@ -32,6 +35,9 @@ export const TASK_EMULATORS: ReadonlyMap<string, TaskEmulator> = new Map<string,
   [CREATE_ENDPOINT_RESOURCE, ENDPOINT_EMULATORS.createEndpoint],
   [UPDATE_ENDPOINT_RESOURCE, ENDPOINT_EMULATORS.updateEndpoint],
   [DESCRIBE_ENDPOINT_RESOURCE, ENDPOINT_EMULATORS.describeEndpoint],
+  [CREATE_MODEL_PACKAGE_RESOURCE, createModelPackageEmulator],
+  [UPDATE_MODEL_PACKAGE_RESOURCE, updateModelPackageEmulator],
+  [SNS_PUBLISH_WAIT_RESOURCE, approvalRequestEmulator],
 ]);
 
 /** Every Task state, including those inside Parallel branches and Map iterators (handlers are keyed by state name). */

@@ -1,0 +1,217 @@
+/**
+ * `--from <legacy repository>` on three legacy layouts written as data scientists write them:
+ * (a) a console-exported state machine + input parameters + script folders + a container folder,
+ * (b) loose scripts only, (c) a training + batch-transform pipeline in YAML. Each import is asserted
+ * field by field, then checked like every generated repo, and run locally where its packages exist.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { jest } from '@jest/globals';
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { validateProject } from '../src/checks/index.js';
+import { runCreate } from '../src/create/cli.js';
+import { buildIamDocuments, requiredCalls, type PolicyDocument } from '../src/iam/index.js';
+import { runPipelineLocally } from '../src/local/index.js';
+import type { ResolvedPipeline } from '../src/model/index.js';
+import { isolateFromAws } from './aws-isolation.js';
+import { trackedMkdtemp } from './temp-dirs.js';
+
+isolateFromAws();
+jest.setTimeout(600_000);
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'legacy');
+const PYTHON = process.env.LEGACY_MLOPS_PYTHON ?? '/usr/bin/python3';
+
+function hashes(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = path.posix.join(rel, e.name);
+      if (e.isDirectory()) walk(r);
+      else out[r] = createHash('sha256').update(fs.readFileSync(path.join(dir, r))).digest('hex');
+    }
+  };
+  walk('');
+  return out;
+}
+const sha = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+async function create(fixture: string, extra: string[] = []) {
+  const parent = trackedMkdtemp(path.join(os.tmpdir(), 'legacy-import-'));
+  const target = path.join(parent, 'migrated');
+  const lines: string[] = [];
+  const errors: string[] = [];
+  const before = hashes(path.join(FIXTURES, fixture));
+  // Yeoman's log writes to stdout itself.
+  const [write, writeErr] = [process.stdout.write.bind(process.stdout), process.stderr.write.bind(process.stderr)];
+  process.stdout.write = process.stderr.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
+  let code: number;
+  try {
+    code = await runCreate([target, '--yes', '--region', 'eu-west-1', '--account', '111122223333', '--from', path.join(FIXTURES, fixture), '--skip-install', '--no-git', ...extra], parent, { out: (l) => lines.push(l), err: (l) => errors.push(l) });
+  } finally {
+    process.stdout.write = write;
+    process.stderr.write = writeErr;
+  }
+  // Legacy files are never touched.
+  expect(hashes(path.join(FIXTURES, fixture))).toEqual(before);
+  return { code, target, parent, output: lines.join('\n'), errors };
+}
+
+function pipelineOf(target: string): ResolvedPipeline {
+  return JSON.parse(fs.readFileSync(path.join(target, 'pipeline/pipeline-model.json'), 'utf8')).environments[0].pipeline;
+}
+
+/** The same independent checks every generated repo passes: ASL (asl-validator), request shapes, IAM documents, then IAM simulation. */
+async function independentChecks(target: string) {
+  const report = await validateProject(target, { python: PYTHON });
+  expect(report.checks.filter((c) => c.status === 'failed')).toEqual([]);
+  const p = pipelineOf(target);
+  const definition = JSON.parse(fs.readFileSync(path.join(target, 'pipeline/state-machine.asl.json'), 'utf8'));
+  const docs = buildIamDocuments(definition, p);
+  const denied: string[] = [];
+  for (const call of requiredCalls(definition, p)) {
+    const policy = call.role === 'stateMachine' ? docs.stateMachineRolePolicy : docs.sageMakerExecutionRolePolicy;
+    const principal = call.role === 'stateMachine' ? p.roles.stateMachineRoleArn : p.roles.sageMakerExecutionRoleArn;
+    const field = call.resource.split(':')[4];
+    const owner = field && /^\d{12}$/.test(field) ? field : p.account;
+    const resourcePolicy = owner === p.account ? undefined : { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: [call.action], Resource: '*' }] };
+    const result = await runSimulation({ request: { principal, action: call.action, resource: { resource: call.resource, accountId: owner }, contextVariables: { ...call.context } }, identityPolicies: [{ name: 'policy', policy: policy as PolicyDocument }], serviceControlPolicies: [], resourceControlPolicies: [], resourcePolicy }, {});
+    if (result.resultType === 'error' || result.overallResult !== 'Allowed') denied.push(`${call.action} ${call.resource}`);
+  }
+  expect(denied).toEqual([]);
+  return p;
+}
+
+async function runLocally(target: string) {
+  const lines: string[] = [];
+  const report = await runPipelineLocally({ repoRoot: target, python: PYTHON, log: (l) => lines.push(l) });
+  return { report, output: lines.join('\n') };
+}
+
+describe('(a) console-exported state machine, input parameters, script folders, a container folder with src/', () => {
+  let result: Awaited<ReturnType<typeof create>>;
+  beforeAll(async () => {
+    result = await create('a-console-export');
+  });
+
+  test('stage order, kinds, images, sizes and LocalPaths come from the legacy state machine and its parameters', () => {
+    expect(result.errors).toEqual([]);
+    expect(result.code).toBe(0);
+    const p = pipelineOf(result.target);
+    expect(p.stages.map((s) => [s.name, s.kind, s.mode])).toEqual([
+      ['pre-processing', 'processing', 'script'],
+      ['inference', 'processing', 'container'],
+      ['post-processing', 'processing', 'script'],
+    ]);
+    const [pre, inf, post] = p.stages;
+    for (const s of p.stages) expect([s.instanceType, s.instanceCount, s.volumeSizeGb, s.maxRuntimeSeconds]).toEqual(['ml.m5.xlarge', 1, 20, 3600]);
+    expect(pre.image).toMatchObject({ source: 'framework', framework: { name: 'sklearn', version: '0.23-1', imageUri: '141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-scikit-learn:0.23-1-cpu-py3' } });
+    expect(post.image).toMatchObject({ source: 'framework', framework: { name: 'sklearn', version: '0.23-1' } });
+    expect(inf.image).toMatchObject({ source: 'dockerfile', dockerfile: 'stages/inference/Dockerfile' });
+    expect([pre.entryScript, inf.entryScript, post.entryScript]).toEqual(['preprocess.py', 'src/predict.py', 'postprocess.py']);
+    expect(pre.inputs).toMatchObject([{ name: 'input-1', from: 'raw', localPath: '/opt/ml/processing/input/data' }]);
+    expect(pre.outputs).toEqual([{ name: 'output-1', localPath: '/opt/ml/processing/output' }]);
+    // Wired by the legacy S3 URIs, at exactly the legacy LocalPaths, /opt/ml/processing/input itself included.
+    expect(inf.inputs).toMatchObject([{ name: 'input-1', from: 'pre-processing/output-1', localPath: '/opt/ml/processing/input' }]);
+    expect(post.inputs).toMatchObject([{ name: 'input-1', from: 'inference/output-1', localPath: '/opt/ml/processing/input' }]);
+    // The code input moves aside when a data input takes its path.
+    expect(pre.codeLocalPath).toBe('/opt/ml/processing/input/code');
+    expect(post.codeLocalPath).toBe('/opt/ml/processing/code');
+    const asl = JSON.parse(fs.readFileSync(path.join(result.target, 'pipeline/state-machine.asl.json'), 'utf8'));
+    const postTask = JSON.stringify(asl);
+    expect(postTask).toContain('"/opt/ml/processing/code/postprocess.py"');
+  });
+
+  test('every legacy file is copied byte for byte; the container stage is the whole build context with its own Dockerfile', () => {
+    const legacy = path.join(FIXTURES, 'a-console-export');
+    const pairs: [string, string][] = [
+      ['preprocessing/preprocess.py', 'stages/pre-processing/preprocess.py'],
+      ['preprocessing/requirements.txt', 'stages/pre-processing/requirements.txt'],
+      ['inferencecontainer/Dockerfile', 'stages/inference/Dockerfile'],
+      ['inferencecontainer/src/predict.py', 'stages/inference/src/predict.py'],
+      ['inferencecontainer/src/requirements.txt', 'stages/inference/src/requirements.txt'],
+      ['postprocessing/postprocess.py', 'stages/post-processing/postprocess.py'],
+      ['postprocessing/requirements.txt', 'stages/post-processing/requirements.txt'],
+      ['data/pre_processing_input.csv', 'data/raw/pre_processing_input.csv'],
+    ];
+    for (const [from, to] of pairs) expect([to, sha(path.join(result.target, to))]).toEqual([to, sha(path.join(legacy, from))]);
+    // Beside the legacy code: the stage's requirements point at the ones the Dockerfile installs.
+    expect(fs.readFileSync(path.join(result.target, 'stages/inference/requirements.txt'), 'utf8')).toContain('-r src/requirements.txt');
+    expect(fs.readdirSync(path.join(result.target, 'stages/inference')).sort()).toEqual(['Dockerfile', 'requirements.txt', 'src']);
+    expect(fs.readdirSync(path.join(result.target, 'data/raw'))).toEqual(['pre_processing_input.csv']);
+  });
+
+  test('the migration report is printed and written to MIGRATION.md: where each item went, what was left behind and why', () => {
+    const md = fs.readFileSync(path.join(result.target, 'MIGRATION.md'), 'utf8');
+    for (const text of [result.output, md]) {
+      expect(text).toContain('churn-state-machine.json');
+      expect(text).toContain('input-parameters.json');
+      expect(text).toMatch(/inferencecontainer\/ \(Dockerfile\).*stages\/inference\//);
+      expect(text).toMatch(/444455556666\.dkr\.ecr\.us-east-1\.amazonaws\.com\/churn-inference:latest.*the Dockerfile wins/);
+      expect(text).toMatch(/ChurnSageMakerExecutionRole.*another account's role/);
+      expect(text).toContain("fixed ProcessingJobName 'churn-preprocessing-job'");
+      expect(text).toContain('s3://churn-legacy-data/raw/');
+    }
+    expect(md).toMatch(/^# Migration report/);
+    expect(md).toContain('## Left behind');
+  });
+
+  test('passes the independent checks (asl-validator, SageMaker request shapes, IAM documents and simulation)', async () => {
+    await independentChecks(result.target);
+  });
+
+  test('runs locally: the legacy container stage runs its own CMD from src/, and stops on its missing package with a clear line', async () => {
+    // statsmodels is not installed for this interpreter (and its legacy pins do not build on Python 3.11).
+    const { report, output } = await runLocally(result.target);
+    expect(report.status).toBe('FAILED');
+    expect(report.states.find((s) => s.name === 'pre-processing')?.status).toBe('SUCCEEDED');
+    expect(output).toContain('File "/opt/ml/code/predict.py"');
+    expect(output).toContain("ModuleNotFoundError: No module named 'statsmodels'");
+  });
+});
+
+describe('(b) a folder of loose scripts', () => {
+  test('scripts without a state machine import as before, and a script reading /opt/ml/processing/input itself is accepted', async () => {
+    const result = await create('b-loose-scripts', ['--stages', 'preprocess,predict']);
+    expect(result.errors).toEqual([]);
+    const p = pipelineOf(result.target);
+    expect(p.stages.map((s) => [s.name, s.entryScript])).toEqual([['preprocess', 'clean_data.py'], ['predict', 'predict.py']]);
+    expect(p.stages[0].inputs).toMatchObject([{ name: 'input', from: 'raw', localPath: '/opt/ml/processing/input' }]);
+    expect(p.stages[0].codeLocalPath).toBe('/opt/ml/processing/code');
+    expect(p.stages[0].outputs).toEqual([{ name: 'clean', localPath: '/opt/ml/processing/output/clean' }]);
+    expect(p.stages[1].inputs).toMatchObject([{ name: 'clean', from: 'preprocess/clean', localPath: '/opt/ml/processing/input/clean' }]);
+    expect(sha(path.join(result.target, 'stages/preprocess/clean_data.py'))).toBe(sha(path.join(FIXTURES, 'b-loose-scripts/clean_data.py')));
+    expect(fs.existsSync(path.join(result.target, 'MIGRATION.md'))).toBe(false);
+    await independentChecks(result.target);
+    // The user's data, as the import asked for it.
+    fs.rmSync(path.join(result.target, 'data/raw'), { recursive: true });
+    fs.mkdirSync(path.join(result.target, 'data/raw'));
+    fs.writeFileSync(path.join(result.target, 'data/raw/customers.csv'), 'customer_id,monthly_charges\nC1,10.5\nC2,\nC3,99.0\n');
+    const { report, output } = await runLocally(result.target);
+    expect([report.status, output]).toEqual(['SUCCEEDED', expect.any(String)]);
+  });
+});
+
+describe('(c) a training + batch-transform pipeline in YAML', () => {
+  test('imported with its kinds, hyperparameters, images and wiring; passes the independent checks', async () => {
+    const result = await create('c-train-transform');
+    expect(result.errors).toEqual([]);
+    const p = pipelineOf(result.target);
+    expect(p.stages.map((s) => [s.name, s.kind])).toEqual([['train-model', 'training'], ['save-model', 'model'], ['batch-scoring', 'transform']]);
+    const [train, model, transform] = p.stages;
+    expect([train.instanceType, train.volumeSizeGb, train.maxRuntimeSeconds, train.hyperparameters]).toEqual(['ml.m5.xlarge', 10, 7200, { C: '0.5', max_iter: '500' }]);
+    expect(train.image).toMatchObject({ source: 'framework', framework: { name: 'sklearn', version: '1.2-1' } });
+    expect(train.inputs).toEqual([expect.objectContaining({ name: 'train', from: 'raw' })]);
+    expect(model.inputs).toEqual([expect.objectContaining({ name: 'model', from: 'train-model/model' })]);
+    expect(model.entryScript).toBe('inference.py');
+    expect([transform.instanceType, transform.modelStage, transform.inputs[0].from]).toEqual(['ml.m5.large', 'save-model', 'raw']);
+    expect(sha(path.join(result.target, 'stages/save-model/inference.py'))).toBe(sha(path.join(FIXTURES, 'c-train-transform/serving/inference.py')));
+    expect(fs.readdirSync(path.join(result.target, 'data/raw')).sort()).toEqual(['score.csv', 'train.csv']);
+    const md = fs.readFileSync(path.join(result.target, 'MIGRATION.md'), 'utf8');
+    expect(md).toMatch(/state Notify \(Task arn:aws:states:::sns:publish\).*it is not a SageMaker task/);
+    expect(md).toContain('sagemaker_program');
+    await independentChecks(result.target);
+  });
+});
