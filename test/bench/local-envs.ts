@@ -9,8 +9,10 @@ import { runPipelineLocally } from '../../src/local/index.js';
 import { synthesizeProject } from '../../src/project/synthesize.js';
 import { median } from './stats.js';
 
-export async function benchLocalEnvs(runs = 5): Promise<void> {
+export async function benchLocalEnvs(runs = 3): Promise<void> {
+  // Environments are built from a python3 as a fresh machine has it; the baseline without them needs one with pandas.
   const python = process.env.LEGACY_MLOPS_BENCH_PYTHON ?? 'python3';
+  const withPandas = process.env.LEGACY_MLOPS_PYTHON ?? '/usr/bin/python3';
   const dir = mkdtempSync(join(tmpdir(), 'lmo-bench-envs-'));
   const backend = 'bwrap';
   try {
@@ -29,7 +31,7 @@ export async function benchLocalEnvs(runs = 5): Promise<void> {
     const overhead = { envs: [] as number[], none: [] as number[] };
     for (let i = 0; i < runs; i++) {
       for (const envs of [true, false]) {
-        const report = await runPipelineLocally({ repoRoot: dir, backend, python, envs, log: () => undefined });
+        const report = await runPipelineLocally({ repoRoot: dir, backend, python: envs ? python : withPandas, envs, log: () => undefined });
         if (report.status !== 'SUCCEEDED') throw new Error(`local run failed: ${JSON.stringify(report.error)}`);
         overhead[envs ? 'envs' : 'none'].push(report.overheadMs);
       }

@@ -85,8 +85,8 @@ const symlinkCases: HostileCase[] = [
     /^npx projen refused: README\.md is a symbolic link to \S+, which does not exist/),
   linkCase('a managed pipeline/ folder linked outside is refused', 'pipeline', (dir) => path.join(dir, 'outside'),
     /^npx projen refused to write pipeline\/\S+: pipeline is a symbolic link to \S+\/outside, outside the repository/),
-  linkCase('data/raw linked to a folder outside is refused', 'data/raw', (dir) => path.join(dir, 'outside'),
-    /^npx projen refused to write data\/raw\/\S+: data\/raw is a symbolic link to \S+\/outside, outside the repository/),
+  linkCase('data/raw linked to an empty folder outside is refused (the sample would land there)', 'data/raw', (dir) => (fs.mkdirSync(path.join(dir, 'outside/empty')), path.join(dir, 'outside/empty')),
+    /^npx projen refused to write data\/raw\/\S+: data\/raw is a symbolic link to \S+\/outside\/empty, outside the repository/),
   linkCase('a relative link climbing out of the repo is refused', 'stages/predict/predict.py', () => '../../../outside/x.py',
     /^npx projen refused: stages\/predict\/predict\.py is a symbolic link to \.\.\/\.\.\/\.\.\/outside\/x\.py, which does not exist/),
   {

@@ -76,7 +76,9 @@ async function stageEnvironment(state: TaskStateRef, stage: StageCode, imageUri:
  */
 function soleFrameworkImage(input: unknown): string | undefined {
   const uris = new Set<string>();
-  for (const value of Object.values((input ?? {}) as Record<string, unknown>)) {
+  const entries = (input ?? {}) as Record<string, unknown>;
+  const stages = (entries.stages ?? {}) as Record<string, unknown>;
+  for (const value of [...Object.values(entries), ...Object.values(stages)]) {
     const uri = (value as { imageUri?: unknown } | null)?.imageUri;
     if (typeof uri === 'string' && frameworkImageOf(uri)) uris.add(uri);
   }
