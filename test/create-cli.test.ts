@@ -122,7 +122,7 @@ describe('bad input: one line on stderr, exit code 1, nothing written', () => {
       { CI: 'true', npm_config_offline: 'true', npm_config_cache: cache },
     );
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/create-legacy-mlops: npm install failed after \d+\.\d s .*nothing was written/);
+    expect(result.stderr).toMatch(/create-legacy-mlops: npm install failed after \d+\.\d s: ENOTCACHED: .*nothing was written/);
     expect(result.stderr).not.toMatch(/npm ci/);
     expect(fs.readdirSync(cwd)).toEqual([]);
   });

@@ -22,6 +22,7 @@ import { PLACEHOLDER_ACCOUNT } from '../../src/docs/readme.js';
 import { STAGE_PRESETS } from '../../src/model/defaults.js';
 import { validatePipeline } from '../../src/model/resolve.js';
 import type { PipelineOptions, StageOptions } from '../../src/model/types.js';
+import { shellQuote } from '../../src/create/shell-quote.js';
 import { Conversation } from './conversation.js';
 import {
   CONFIRM_PATHS_QUESTION,
@@ -178,9 +179,9 @@ export default class LegacyMlopsGenerator extends Generator<Record<string, unkno
     const relative = path.relative(this.contextRoot, this.target);
     const where = relative === '' ? '.' : relative.startsWith('..') ? this.target : relative;
     const install = this.result.installMs === undefined ? 'dependencies not installed' : `npm install ${seconds(this.result.installMs)}`;
-    this.log(`\nCreated ${this.definition.pipeline.name} in ${where} (files in ${seconds(this.result.filesMs)}, ${install}).`);
+    this.log(`\nCreated ${this.definition.pipeline.name} in ${shellQuote(where)} (files in ${seconds(this.result.filesMs)}, ${install}).`);
     this.log('Next:');
-    if (where !== '.') this.log(`  cd ${where}`);
+    if (where !== '.') this.log(`  cd ${shellQuote(where)}`);
     if (this.result.installMs === undefined) this.log('  npm install');
     for (const next of NEXT_COMMANDS) this.log(`  ${next.command.padEnd(22)} # ${next.why}`);
   }

@@ -3,7 +3,6 @@
  * (flags win), each checked against the model at once and remembered with
  * where it came from, so an error names the flag or file entry to fix.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validatePipeline } from '../model/resolve.js';
 import { KIND_FACTS } from '../model/resolve-stage.js';
@@ -11,6 +10,7 @@ import { stageShapeProblems } from '../model/options-schema.js';
 import { closestKey } from '../model/suggest.js';
 import { REGION_PATTERN } from '../model/rules.js';
 import type { StageOptions } from '../model/types.js';
+import { describeKind, FileKindError, readRegularFile } from './file-kind.js';
 import { CreateError, describeOrigin, invalidAnswer, type AnswerOrigin } from './errors.js';
 import { projectFieldProblem, stageFieldOf, stageFieldProblem, type ProjectField } from './field-checks.js';
 import { PRESET_NAMES, type CreateFlags, type PresetName } from './flags.js';
@@ -106,8 +106,10 @@ export function readAnswersFile(file: string): GivenAnswers {
   const label = path.basename(file);
   let data: unknown;
   try {
-    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    // Only a regular file: a FIFO here would block the read forever.
+    data = JSON.parse(readRegularFile(file).toString('utf8'));
   } catch (error) {
+    if (error instanceof FileKindError) throw new CreateError(`Invalid --answers: ${file} is ${describeKind(error.kind)}: give a JSON file`);
     const e = error as NodeJS.ErrnoException;
     const why = e.code === 'ENOENT' ? 'it does not exist' : e.code ? e.code : `it is not valid JSON (${e.message})`;
     throw new CreateError(`Invalid --answers: cannot read ${file}: ${why}`);

@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packageInfo } from '../package-info.js';
 import { CreateError } from './errors.js';
 import { CREATE_FLAGS, flagsHelp } from './flags.js';
+import { handleInterrupts } from './interrupts.js';
 
 export const BIN_NAME = 'create-legacy-mlops';
 const NAMESPACE = 'legacy-mlops:app';
@@ -42,30 +43,50 @@ export function appGeneratorPath(): string {
 /** Flags yeoman-generator itself defines, accepted and passed through. */
 const YEOMAN_FLAGS = ['help', 'h', 'skip-cache', 'force-install', 'ask-answered'];
 
-/** Rejects unknown flags and extra arguments up front (a typo must not be silently ignored). */
-export function checkArguments(argv: readonly string[]): void {
+/**
+ * Rejects unknown flags, flags given twice and extra arguments up front (a typo must not be silently
+ * ignored), and returns argv with every value joined to its flag (`--max-runtime=-5`): an option that
+ * takes a value takes the next argument even when it starts with `-`, where yeoman's parser would
+ * read `-5` as a flag of its own and drop the value.
+ */
+export function checkArguments(argv: readonly string[]): string[] {
   const known = new Set([...CREATE_FLAGS.flatMap((f) => [f.name, ...(f.alias ? [f.alias] : []), ...(f.type === 'boolean' ? [`no-${f.name}`] : [])]), ...YEOMAN_FLAGS]);
   const takesValue = new Set(CREATE_FLAGS.filter((f) => f.type === 'string').map((f) => f.name));
   const positional: string[] = [];
+  const normalized: string[] = [];
+  const seen = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') {
       positional.push(...argv.slice(i + 1));
+      normalized.push(...argv.slice(i));
       break;
     }
     if (!arg.startsWith('-') || arg === '-') {
       positional.push(arg);
+      normalized.push(arg);
       continue;
     }
     const name = arg.replace(/^--?/, '').split('=')[0];
     if (!known.has(name)) throw new CreateError(`unknown option ${arg.split('=')[0]} (see ${BIN_NAME} --help)`);
-    if (takesValue.has(name) && !arg.includes('=')) {
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new CreateError(`${arg} needs a value (see ${BIN_NAME} --help)`);
-      i++;
+    if (!takesValue.has(name)) {
+      normalized.push(arg);
+      continue;
     }
+    let value: string;
+    if (arg.includes('=')) value = arg.slice(arg.indexOf('=') + 1);
+    else {
+      if (i + 1 >= argv.length) throw new CreateError(`--${name} needs a value (see ${BIN_NAME} --help)`);
+      value = argv[++i];
+    }
+    if (value.trim() === '') throw new CreateError(`--${name} needs a value, got an empty one (see ${BIN_NAME} --help)`);
+    const before = seen.get(name);
+    if (before !== undefined) throw new CreateError(`--${name} is given twice ('${before}' and '${value}'): keep one`);
+    seen.set(name, value);
+    normalized.push(`--${name}=${value}`);
   }
   if (positional.length > 1) throw new CreateError(`expected at most one directory, got ${positional.map((p) => `'${p}'`).join(' ')}`);
+  return normalized;
 }
 
 export interface CreateIo {
@@ -76,27 +97,38 @@ export interface CreateIo {
 const consoleIo: CreateIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
 export async function runCreate(argv: readonly string[], cwd = process.cwd(), io: CreateIo = consoleIo): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  // A flag's value is not a flag: `--name --help` names the project '--help' (and is refused for it).
+  let args: string[] | undefined;
+  try {
+    args = checkArguments(argv);
+  } catch {
+    args = undefined;
+  }
+  const flags = args ?? argv;
+  if (flags.includes('--help') || flags.includes('-h')) {
     io.out(usage());
     return 0;
   }
-  if (argv.includes('--version')) {
+  if (flags.includes('--version')) {
     io.out(packageInfo().version);
     return 0;
   }
+  const stopHandling = handleInterrupts(io.err, BIN_NAME);
   try {
-    checkArguments(argv);
+    args = checkArguments(argv);
     const { createEnv } = await import('yeoman-environment');
     const env = createEnv({ cwd });
     // Registered as a class: yeoman would require() a path, which a TypeScript source run cannot serve.
     const resolved = appGeneratorPath();
     const { default: AppGenerator } = (await import(pathToFileURL(resolved).href)) as { default: new (...args: never[]) => unknown };
     env.register(AppGenerator as never, { namespace: NAMESPACE, resolved });
-    await env.run([NAMESPACE, ...argv]);
+    await env.run([NAMESPACE, ...args]);
     return 0;
   } catch (error) {
     io.err(`${BIN_NAME}: ${describeError(error)}`);
     return 1;
+  } finally {
+    stopHandling();
   }
 }
 
@@ -105,5 +137,7 @@ function describeError(error: unknown): string {
   const e = error as { name?: string; message?: string; stack?: string };
   // A prompt cut off by closed input or Ctrl+C.
   if (/force closed|ExitPromptError/i.test(`${e?.name} ${e?.message}`)) return 'cancelled: input closed before all questions were answered (pass --yes, or the answers as flags)';
-  return process.env.DEBUG ? String(e?.stack ?? error) : String(e?.message ?? error);
+  if (process.env.DEBUG) return String(e?.stack ?? error);
+  // A file-system error the code did not expect: its first line names the call, the code and the path.
+  return String(e?.message ?? error).split('\n')[0];
 }

@@ -1,9 +1,10 @@
 /**
- * Writes a new project: everything happens in a staging folder beside the
- * target (legacy scripts copied, `.projenrc.ts` rendered, the projen project
- * synthesized in-process, dependencies installed, first commit), and the
- * result is moved into place last. Any failure removes the staging folder and
- * leaves the target untouched.
+ * Writes a new project: everything happens in a staging folder (legacy
+ * scripts copied, `.projenrc.ts` rendered, the projen project synthesized
+ * in-process, dependencies installed), and the result is moved into place
+ * last: one rename for a new folder, a journalled merge for a folder that
+ * already holds files (`--force`). Any failure, or a signal, removes the
+ * staging folder and leaves the target untouched.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,13 +12,16 @@ import { PipelineValidationError } from '../model/errors.js';
 import type { PipelineOptions } from '../model/types.js';
 import { CreateError } from './errors.js';
 import { copyRegularFile } from './file-kind.js';
+import { gitCommitOnto } from './git-commit-onto.js';
 import { gitInit } from './git-init.js';
+import { cleanUpNow, trackFolder } from './interrupts.js';
+import { mergeIntoPlace, type MergeResult } from './merge-into-place.js';
 import type { ImportPlan } from './legacy-import.js';
 import { MIGRATION_FILE, renderMigrationReport } from './migration-report.js';
 import { npmInstall } from './npm-install.js';
 import type { ProgressStream } from './progress.js';
 import { PROJENRC_FILE, renderProjenrc, type ProjectDefinition } from './projenrc.js';
-import { checkTarget, makeStagingDir, moveIntoPlace, removeStaging } from './target-dir.js';
+import { checkTarget, hasEntries, makeStagingDir, moveIntoPlace, removeStaging } from './target-dir.js';
 
 export type Synthesizer = (options: PipelineOptions & { legacyMlopsVersion?: string }, outdir: string) => unknown;
 
@@ -39,6 +43,8 @@ export interface ScaffoldResult {
   readonly filesMs: number;
   readonly installMs?: number;
   readonly notes: readonly string[];
+  /** What `--force` did in a folder that held files. */
+  readonly merged?: MergeResult;
 }
 
 export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult> {
@@ -46,9 +52,13 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
   const notes: string[] = [];
   // Checked again here: the folder may have changed while the questions were answered.
   checkTarget(request.target, request.force);
+  // Into a folder that holds files: staged inside it, so every move is a rename on one file system (even on a mount point).
+  const merging = hasEntries(request.target);
   let staging: string | undefined;
+  let untrack: () => void = () => undefined;
   try {
-    staging = makeStagingDir(request.target);
+    staging = makeStagingDir(request.target, merging);
+    untrack = trackFolder(staging);
     // The user's scripts first: projen writes stage stubs only where no file exists.
     for (const stage of request.imports?.stages ?? []) {
       for (const file of stage.files) {
@@ -73,16 +83,62 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
     }
     const filesMs = Date.now() - start;
     const installMs = request.install ? await npmInstall(staging, request.progress) : undefined;
+    if (!merging) {
+      if (request.git) {
+        const outcome = await gitInit(staging, request.target);
+        if (outcome.note) notes.push(outcome.note);
+      }
+      moveIntoPlace(staging, request.target);
+      untrack();
+      return { filesMs, installMs, notes };
+    }
+    const merged = mergeIntoPlace(staging, request.target, { keepExisting: offeredOnce(staging, request.imports) });
+    removeStaging(staging);
+    untrack();
+    notes.push(...describeMerge(merged, request.target));
     if (request.git) {
-      const outcome = await gitInit(staging, request.target);
+      const outcome = await gitCommitOnto(request.target, merged.written);
       if (outcome.note) notes.push(outcome.note);
     }
-    moveIntoPlace(staging, request.target);
-    return { filesMs, installMs, notes };
+    return { filesMs, installMs, notes, merged };
   } catch (error) {
     removeStaging(staging);
-    throw error;
+    untrack();
+    cleanUpNow();
+    throw asCreateError(error, request.target);
   }
+}
+
+/**
+ * Files the scaffold only offers as a starting point (stage stubs, requirements, Dockerfiles, sample
+ * data): projen writes them once and never again, so `--force` keeps the user's copy too. Everything
+ * projen manages, `.projenrc.ts`, `package.json` and the scripts imported with `--from` are written.
+ */
+function offeredOnce(staging: string, imports: ImportPlan | undefined): (relative: string) => boolean {
+  const managed = new Set<string>(readManaged(staging));
+  for (const stage of imports?.stages ?? []) for (const file of stage.files) managed.add(`stages/${stage.stage}/${file.target}`);
+  for (const file of imports?.repository?.data ?? []) managed.add(`data/raw/${file.target}`);
+  for (const file of [PROJENRC_FILE, MIGRATION_FILE, 'package.json', 'package-lock.json', '.projen/files.json']) managed.add(file);
+  return (relative) => !managed.has(relative) && !relative.startsWith('node_modules/');
+}
+
+function readManaged(staging: string): string[] {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(staging, '.projen/files.json'), 'utf8')) as { files?: string[] }).files ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** Lines that say what `--force` did: every replaced file and where its previous version is. */
+export function describeMerge(merged: MergeResult, target: string): string[] {
+  const lines: string[] = [];
+  if (merged.replaced.length > 0) {
+    lines.push(`Replaced ${merged.replaced.length} file${merged.replaced.length === 1 ? '' : 's'}; the previous versions are in ${merged.backupDir}: ${merged.replaced.join(', ')}`);
+  }
+  if (merged.kept.length > 0) lines.push(`Kept your existing ${merged.kept.join(', ')} (user code is never overwritten)`);
+  if (merged.written.length === 0) lines.push(`${target} already held every file of the project: nothing was written`);
+  return lines;
 }
 
 function writeNew(file: string, content: string) {
@@ -93,4 +149,13 @@ function writeNew(file: string, content: string) {
 async function loadSynthesizer(): Promise<Synthesizer> {
   const { synthesizeProject } = await import('../project/synthesize.js');
   return synthesizeProject as Synthesizer;
+}
+
+/** A file-system error while staging (full disk, no permission) as one line that says what to fix; others unchanged. */
+function asCreateError(error: unknown, target: string): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (error instanceof CreateError || !e?.code || !e.syscall) return error;
+  const hints: Record<string, string> = { ENOSPC: 'free some disk space', EDQUOT: 'free some disk space (quota)', EACCES: 'make it writable', EPERM: 'make it writable', EROFS: 'choose a writable place' };
+  const where = e.path ? ` ${e.path}` : '';
+  return new CreateError(`could not write the project (${e.code} on ${e.syscall}${where}); nothing was changed in ${target}: ${hints[e.code] ?? 'fix the cause'} and rerun`);
 }

@@ -26,8 +26,21 @@ export function checkTarget(target: string, force: boolean): void {
   }
 }
 
-/** A fresh hidden folder beside the target (same file system, so the final move is a rename). */
-export function makeStagingDir(target: string): string {
+/** Whether `target` is a folder holding anything. */
+export function hasEntries(target: string): boolean {
+  try {
+    return fs.readdirSync(target).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A fresh hidden folder on the target's file system, so the final moves are renames: beside a new
+ * target (one rename), inside a target that already holds files (a merge; the target may be a mount point).
+ */
+export function makeStagingDir(target: string, inside = false): string {
+  if (inside) return fs.mkdtempSync(path.join(target, '.legacy-mlops-staging-'));
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
   return fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.legacy-mlops-`));
@@ -39,11 +52,21 @@ export function moveIntoPlace(staging: string, target: string): void {
     fs.renameSync(staging, target);
     return;
   }
-  // An existing (empty, or forced) target may be someone's working directory: keep the folder itself.
-  for (const entry of fs.readdirSync(staging)) {
-    const destination = path.join(target, entry);
-    fs.rmSync(destination, { recursive: true, force: true });
-    fs.renameSync(path.join(staging, entry), destination);
+  // An existing empty target may be someone's working directory: keep the folder itself. A file that
+  // appeared since the check is never replaced here (rename would): the user sees an error instead.
+  const moved: string[] = [];
+  try {
+    for (const entry of fs.readdirSync(staging)) {
+      const destination = path.join(target, entry);
+      if (fs.existsSync(destination)) throw new CreateError(`${destination} appeared while the project was being created: move it away and rerun`);
+      fs.renameSync(path.join(staging, entry), destination);
+      moved.push(entry);
+    }
+  } catch (error) {
+    // Back to the staging folder (removed by the caller): the target is empty again.
+    for (const entry of moved.reverse()) fs.renameSync(path.join(target, entry), path.join(staging, entry));
+    if (error instanceof CreateError) throw error;
+    throw new CreateError(`could not move the project into ${target} (${(error as NodeJS.ErrnoException).code}); nothing was changed there`);
   }
   fs.rmdirSync(staging);
 }

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AWS_ISOLATION } from '../aws-isolation.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,6 +24,8 @@ export const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
 export const CREATE_BIN = [TSX, path.join(REPO_ROOT, 'src/cli/create.ts')];
 /** `legacy-mlops` from source. */
 export const LEGACY_MLOPS_BIN = [TSX, path.join(REPO_ROOT, 'src/cli/legacy-mlops.ts')];
+/** `create-legacy-mlops` as one Node process (no tsx wrapper process), for signal cases: `node --import tsx`. */
+export const CREATE_NODE = [process.execPath, '--import', pathToFileURL(path.join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs')).href, path.join(REPO_ROOT, 'src/cli/create.ts')];
 /** The flags of a create run that needs no network, no prompt and no AWS account (issue 10's `F`). */
 export const QUIET_CREATE_FLAGS = ['--yes', '--skip-install', '--no-git', '--region', 'eu-west-1', '--account', '111122223333'];
 
@@ -74,11 +76,13 @@ export interface HostileCase {
   readonly run?: (ctx: CaseContext) => Promise<CommandResult>;
   /** The command's working directory, relative to the workspace (default: the workspace). */
   readonly cwd?: string;
-  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly env?: Readonly<Record<string, string | undefined>> | ((ctx: CaseContext) => Readonly<Record<string, string | undefined>>);
   /** Run as this unprivileged user when the tests run as root (e.g. `yo`, or permission faults root ignores). */
   readonly user?: string;
   /** Text written to stdin (default: stdin closed). */
   readonly stdin?: string;
+  /** A signal sent to the command's process group mid-run (Ctrl-C, SIGTERM). */
+  readonly signalWhen?: SignalWhen;
   /** Expected exit code; 'non-zero' for any failure. */
   readonly exitCode: number | 'non-zero';
   /** The one line that explains the outcome: matched against each line of stderr (then stdout). */
@@ -182,6 +186,15 @@ export interface SpawnOptions {
   readonly timeoutMs?: number;
   /** Called once the child has started (e.g. to send it a signal later). */
   readonly onSpawn?: (pid: number) => void;
+  /** Sends `signal` to the command's process group (as a terminal's Ctrl-C does) once its output matches `when`. */
+  readonly signalWhen?: SignalWhen;
+}
+
+export interface SignalWhen {
+  readonly when: RegExp;
+  readonly signal: NodeJS.Signals;
+  /** Milliseconds to wait after the match before signalling (default 0). */
+  readonly delayMs?: number;
 }
 
 /** The environment a case's command sees: this process's, the hostile defaults, then the case's own (undefined removes). */
@@ -214,8 +227,14 @@ export function spawnCommand(argv: readonly string[], options: SpawnOptions): Pr
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    let signalled = false;
+    const watch = () => {
+      if (!options.signalWhen || signalled || !options.signalWhen.when.test(stdout + stderr)) return;
+      signalled = true;
+      setTimeout(() => killGroup(child.pid, options.signalWhen!.signal), options.signalWhen.delayMs ?? 0);
+    };
+    child.stdout.setEncoding('utf8').on('data', (d: string) => ((stdout += d), watch()));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => ((stderr += d), watch()));
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.stdin ?? '');
     const timer = setTimeout(() => {
@@ -305,7 +324,8 @@ export async function runHostileCase(c: HostileCase, workspace?: string): Promis
   else {
     if (!c.command) throw new Error(`case '${c.name}' has neither command nor run`);
     const argv = typeof c.command === 'function' ? c.command(ctx) : c.command;
-    result = await spawnCommand(argv, { cwd: path.join(dir, c.cwd ?? '.'), env: c.env, user: c.user, stdin: c.stdin, timeoutMs: c.timeoutMs });
+    const env = typeof c.env === 'function' ? c.env(ctx) : c.env;
+    result = await spawnCommand(argv, { cwd: path.join(dir, c.cwd ?? '.'), env, user: c.user, stdin: c.stdin, timeoutMs: c.timeoutMs, signalWhen: c.signalWhen, onSpawn: (pid) => (ctx.state.pid = pid) });
   }
   const after = hashTree(dir, owned);
   const shown = `exit ${result.exitCode}${result.timedOut ? ' (timed out)' : ''}\n--- stderr\n${result.stderr}\n--- stdout\n${result.stdout}`;

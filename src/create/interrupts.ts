@@ -1,0 +1,89 @@
+/**
+ * Ctrl-C (SIGINT) and SIGTERM while a project is being created: every child
+ * process group still running (npm install and whatever it started) is ended,
+ * every staging folder is removed, and the command exits 130 / 143 with one
+ * line. Nothing in the target has changed by then: the target is only touched
+ * by the final synchronous merge, which a signal handler cannot interrupt.
+ */
+import * as fs from 'node:fs';
+
+const groups = new Set<number>();
+const folders = new Set<string>();
+let installed: ((signal: NodeJS.Signals) => void) | undefined;
+
+/** A child started with `detached: true` (its own process group), ended with its group on a signal. */
+export function trackProcessGroup(pid: number | undefined): () => void {
+  if (pid === undefined) return () => undefined;
+  groups.add(pid);
+  return () => groups.delete(pid);
+}
+
+/** A folder removed on a signal (staging). Returns the function that stops tracking it. */
+export function trackFolder(folder: string): () => void {
+  folders.add(folder);
+  return () => folders.delete(folder);
+}
+
+/** Ends tracked groups and removes tracked folders, synchronously (also used on ordinary failures). */
+export function cleanUpNow(): void {
+  for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
+  // Wait (briefly) for the killed processes to be gone, so none writes into a folder after its removal.
+  const deadline = Date.now() + 3000;
+  while ([...groups].some(alive) && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  groups.clear();
+  for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true });
+  folders.clear();
+}
+
+/** Installs the handlers for the life of the command; `say` prints the one line. */
+export function handleInterrupts(say: (line: string) => void, name: string): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    cleanUpNow();
+    say(`${name}: interrupted by ${signal}: stopped, removed the partial project; nothing in the target was changed`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  installed = handler;
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+    installed = undefined;
+  };
+}
+
+/** Whether the handlers are on (for tests). */
+export function interruptsHandled(): boolean {
+  return installed !== undefined;
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** A process group with a live (not zombie) member. Linux reads /proc; elsewhere kill(0) answers. */
+function alive(pgid: number): boolean {
+  if (fs.existsSync('/proc/self/stat')) {
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (fields[0] !== 'Z' && Number(fields[2]) === pgid) return true;
+      } catch {
+        // Ended while reading.
+      }
+    }
+    return false;
+  }
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
