@@ -3,12 +3,14 @@
  * kind and settings from the legacy state machine when there is one), the files each stage gets
  * (copied byte for byte), the sample data, and the migration report. Reads, never writes.
  */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { recogniseFrameworkImage } from '../model/framework-images.js';
 import { ENTRY_SCRIPT_PATTERN, RESERVED_STAGE_NAMES, STAGE_NAME_MAX } from '../model/rules.js';
 import type { StageOptions } from '../model/types.js';
 import { resolveTaskValues, type Json, type LegacyTask } from './legacy-asl.js';
 import type { CopiedFile, StageImport } from './import-types.js';
+import { scanScript } from './legacy-paths.js';
 import { scanRepository, type RepoScan, type ScannedContainer, type ScannedScriptFolder } from './legacy-repo-scan.js';
 import { settingsOf, type TaskSettings } from './legacy-task-settings.js';
 import type { MigrationItem } from './migration-report.js';
@@ -139,7 +141,9 @@ function stageFrom(root: string, task: LegacyTask | undefined, s: TaskSettings |
     stage = { ...stage, mode: 'container', ...(entry ? { entryScript: entry } : {}) };
     delete (stage as { imageUri?: string }).imageUri;
     delete (stage as { framework?: unknown }).framework;
-    stageImport = { stage: name, files, entryScript: entry ?? '', paths: emptyPaths(), channelsFixed: Boolean(task) };
+    // Without a state machine, the container's scripts say where its folders are, as for script stages.
+    const paths = task ? emptyPaths() : scanScript(c.files.filter((f) => f.endsWith('.py')).map((f) => readFileSync(path.join(root, c.dir, f), 'utf8')).join('\n'));
+    stageImport = { stage: name, files, entryScript: entry ?? '', paths, channelsFixed: Boolean(task) };
     report.push({ legacy: `${c.dir}/ (${c.dockerfile})`, outcome: `stages/${name}/: the whole build context, byte for byte; the image is built from its Dockerfile${entry ? `, which runs ${entry}` : ''}` });
     if (s?.imageUri && !framework) report.push({ legacy: `${task?.stateName}: image ${s.imageUri}`, outcome: 'replaced', why: 'the Dockerfile that builds it is imported, so the pipeline builds and pushes the image itself (the Dockerfile wins)' });
     const requirements = c.analysis.requirementsFiles;

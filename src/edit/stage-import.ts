@@ -41,11 +41,19 @@ export function stageNameFromFile(file: string): string | undefined {
  * folders its script reads and writes (inputs from the earlier stage whose output it reads, when known).
  */
 export function planStageImport(source: string, stages: readonly StageOptions[], index: number, region: string, origin = '--from'): StageImportPlan {
-  const stage = stages[index];
-  const plan = planImport([{ stage: stage.name, path: source }], [stage.name], origin);
+  const plan = planImport([{ stage: stages[index].name, path: source }], [stages[index].name], origin);
+  // A folder with a Dockerfile is a container stage: its build context is the stage folder, its Dockerfile kept.
+  const override = plan.repository?.overrides?.find((o) => o.name === stages[index].name);
+  const stage: StageOptions = override ? { ...withoutImage(stages[index]), ...override } : stages[index];
   // Only stages up to the new one matter to its wiring; the ones after it are not imported.
-  const channels = deriveChannels(stages.slice(0, index + 1), plan, region);
+  const channels = deriveChannels([...stages.slice(0, index), stage], plan, region);
   return { plan, channels, withChannels: channels.stages[index], withEntryScript: withEntryScripts([stage], plan)[0] };
+}
+
+/** A stage whose image the imported Dockerfile now says: no framework or image URI of its own. */
+function withoutImage(stage: StageOptions): StageOptions {
+  const { framework: _framework, imageUri: _imageUri, ...rest } = stage;
+  return rest;
 }
 
 /** Copies that would replace different bytes: write-once code is never overwritten, so these refuse the import. */
@@ -69,6 +77,13 @@ export function copyImport(root: string, plan: ImportPlan): string[] {
       fs.copyFileSync(f.source, destination, fs.constants.COPYFILE_EXCL);
       written.push(path.relative(root, destination));
     }
+  }
+  // Beside the legacy code: the requirements its Dockerfile installs, for local runs.
+  for (const extra of plan.repository?.generated ?? []) {
+    const destination = path.join(root, 'stages', extra.stage, extra.target);
+    if (fs.existsSync(destination)) continue;
+    fs.writeFileSync(destination, extra.content, { flag: 'wx' });
+    written.push(path.relative(root, destination));
   }
   return written;
 }
