@@ -43,7 +43,7 @@ describe('the CDK app of the generated repo', () => {
 
   test('tasks: deploy, diff and destroy drive cdk; start runs legacy-mlops start with the arguments given', () => {
     const tasks = readJson(repo, '.projen/tasks.json').tasks;
-    expect(tasks.deploy.steps).toEqual([{ execArgs: ['cdk', 'deploy'], receiveArgs: true }]);
+    expect(tasks.deploy.steps).toEqual([{ exec: 'cdk deploy --import-existing-resources', receiveArgs: true }]);
     expect(tasks.diff.steps).toEqual([{ execArgs: ['cdk', 'diff'] }]);
     expect(tasks.destroy.steps).toEqual([{ execArgs: ['cdk', 'destroy'], receiveArgs: true }]);
     expect(tasks.start.steps).toEqual([{ exec: 'legacy-mlops start', receiveArgs: true }]);
@@ -61,14 +61,14 @@ describe('.github/workflows/deploy.yml', () => {
     expect(fs.existsSync(path.join(repo, '.mergify.yml'))).toBe(false);
   });
 
-  test('build: install, synthesize, drift check, build (cdk synth + tests), validate, keep the cloud assembly: in that order', () => {
+  test('build: install, synthesize, drift check, build (cdk synth), validate, keep the cloud assembly: in that order', () => {
     const { build } = workflow().jobs;
     expect(build.permissions).toEqual({ contents: 'read' });
     expect(runs(build)).toEqual([
       'npm ci',
       'npx projen --no-post',
       'git add --all && git diff --staged --exit-code',
-      'npx projen build',
+      'npx projen compile && npx projen post-compile',
       'npx projen validate',
     ]);
     expect(build.steps.at(-1)).toMatchObject({ uses: 'actions/upload-artifact@v4', with: { name: 'cloud-assembly', path: 'cdk.out/' } });
@@ -76,8 +76,8 @@ describe('.github/workflows/deploy.yml', () => {
 
   test('deploys preprod after the build, then prod after preprod, each in its GitHub Environment (the approval gate)', () => {
     const { jobs } = workflow();
-    expect(Object.keys(jobs)).toEqual(['build', 'deploy-preprod', 'deploy-prod']);
-    expect(needs(jobs['deploy-preprod'])).toEqual(['build']);
+    expect(Object.keys(jobs)).toEqual(['test', 'build', 'deploy-preprod', 'deploy-prod']);
+    expect(needs(jobs['deploy-preprod'])).toEqual(['test', 'build']);
     expect(needs(jobs['deploy-prod'])).toEqual(['deploy-preprod']);
     expect(jobs['deploy-preprod'].environment.name).toBe('preprod');
     expect(jobs['deploy-prod'].environment.name).toBe('prod');
@@ -101,8 +101,34 @@ describe('.github/workflows/deploy.yml', () => {
         'role-session-name': `churn-model-${env.name}-deploy`,
       });
       // The tested cloud assembly, not a new synthesis, and only this environment's stack.
-      expect(job.steps[deploy].run).toBe(`npx cdk deploy --app cdk.out --require-approval never churn-model-${env.name}`);
+      expect(job.steps[deploy].run).toBe(`npx cdk deploy --app cdk.out --require-approval never --import-existing-resources churn-model-${env.name}`);
     }
+  });
+
+  test('test: npx projen test (stage tests, validate, a local run) with Python set up and cached, before every deploy job; the run report kept even when it fails', () => {
+    const { jobs } = workflow();
+    const { test: tests } = jobs;
+    expect(needs(tests)).toEqual([]);
+    expect(tests.permissions).toEqual({ contents: 'read' });
+    const uses = tests.steps.map((s: any) => s.uses ?? s.run);
+    const at = (match: string) => uses.findIndex((u: string) => u.startsWith(match));
+    expect(tests.steps[at('actions/setup-python')].with).toMatchObject({ cache: 'pip', 'cache-dependency-path': 'stages/*/requirements.txt' });
+    expect(tests.steps[at('actions/cache')].with).toEqual({
+      path: '.local/envs',
+      key: "local-envs-${{ runner.os }}-python3.12-${{ hashFiles('stages/*/requirements.txt', 'stages/*/Dockerfile', 'pipeline/pipeline-model.json') }}",
+    });
+    expect(at('npm ci')).toBeLessThan(at('npx projen test'));
+    expect(at('actions/setup-python')).toBeLessThan(at('npx projen test'));
+    expect(runs(tests)).toContain('npx projen test --backend direct');
+    const report = tests.steps[tests.steps.length - 1];
+    expect(report).toMatchObject({ if: 'always()', uses: 'actions/upload-artifact@v4', with: { name: 'local-run-report', path: '.local/runs/*/report.*', 'include-hidden-files': true } });
+    // Every deploy job depends on the test job, directly or through the jobs it needs.
+    const upstream = (id: string): string[] => needs(jobs[id]).flatMap((n: string) => [n, ...upstream(n)]);
+    const deploys = Object.keys(jobs).filter((id) => jobs[id].steps.some((s: any) => s.run?.startsWith('npx cdk deploy')));
+    expect(deploys).toEqual(['deploy-preprod', 'deploy-prod']);
+    for (const id of deploys) expect(upstream(id)).toContain('test');
+    // The generated repo's test task is what the job runs.
+    expect(readJson(repo, '.projen/tasks.json').tasks.test.steps).toEqual([{ exec: 'legacy-mlops test', receiveArgs: true }]);
   });
 
   test('OIDC only: id-token write on the deploy jobs alone, and no stored AWS keys anywhere', () => {
@@ -118,7 +144,7 @@ describe('.github/workflows/deploy.yml', () => {
     const single = generateRepo('project-trunk', { defaultReleaseBranch: 'trunk' });
     const { on, jobs } = parse(fs.readFileSync(path.join(single, '.github/workflows/deploy.yml'), 'utf8'));
     expect(on.push.branches).toEqual(['trunk']);
-    expect(Object.keys(jobs)).toEqual(['build', 'deploy-default']);
+    expect(Object.keys(jobs)).toEqual(['test', 'build', 'deploy-default']);
     expect(jobs['deploy-default'].if).toContain("github.ref == 'refs/heads/trunk'");
     expect(jobs['deploy-default'].environment.name).toBe('default');
   });

@@ -53,7 +53,8 @@ describe('a synthesized lifecycle project', () => {
     const report = await validateProject(dir);
     expect(report.checks.filter((c) => c.status !== 'passed').map((c) => [c.check, c.status, c.findings])).toEqual([]);
     expect(report.checks.find((c) => c.check === 'task-requests')?.subject).toMatch(/6 task requests/);
-    expect(report.checks.find((c) => c.check === 'python-syntax')?.subject).toMatch(/4 Python files/);
+    // 4 stage scripts (preprocess, train with its inference script, evaluate) and 3 starter tests.
+    expect(report.checks.find((c) => c.check === 'python-syntax')?.subject).toMatch(/7 Python files/);
   });
 
   test('the README shows the gate and the switches', () => {

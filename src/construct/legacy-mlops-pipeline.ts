@@ -76,7 +76,7 @@ export class LegacyMlopsPipeline extends Construct {
     const built = builtImageStages(pipeline);
     if (built.length > MAX_BUILT_IMAGE_TAGS) throw new Error(`${built.length} stages build their image from a Dockerfile; at most ${MAX_BUILT_IMAGE_TAGS} fit in the state machine's tags`);
 
-    this.bucket = new PipelineBucket(this, 'Storage', { bucketName: pipeline.s3.bucket });
+    this.bucket = new PipelineBucket(this, 'Storage', { bucketName: pipeline.s3.bucket, existing: pipeline.s3.existing });
     this.roles = new PipelineRoles(this, 'Roles', { pipeline, definition });
     this.images = new StageImages(this, 'Images', { pipeline, projectDir });
     this.stageCode = new StageCodeUpload(this, 'StageCode', { pipeline, bucket: this.bucket.bucket, projectDir });

@@ -1,4 +1,12 @@
-/** The project bucket (raw data, stage code, run outputs) and the bucket its access logs go to. */
+/**
+ * The project bucket (raw data, stage code, run outputs) and the bucket its access logs go to; or, in
+ * existing-bucket mode, the user's bucket as it is (nothing created, nothing changed on it).
+ *
+ * The created bucket has a fixed name and is retained when the stack is destroyed, so a later deploy
+ * finds it there: `npx projen deploy` passes `--import-existing-resources`, and CloudFormation adopts
+ * the retained bucket (a custom-named resource with DeletionPolicy Retain) instead of failing with
+ * "already exists" (CloudFormation CreateChangeSet, ImportExistingResources).
+ */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -6,14 +14,21 @@ import { Construct } from 'constructs';
 export interface PipelineBucketProps {
   /** Fixed by the model: the IAM documents under `pipeline/iam/` name it. */
   readonly bucketName: string;
+  /** Use the existing bucket of this name; create nothing. @default false */
+  readonly existing?: boolean;
 }
 
 export class PipelineBucket extends Construct {
-  public readonly bucket: s3.Bucket;
-  public readonly accessLogsBucket: s3.Bucket;
+  public readonly bucket: s3.IBucket;
+  /** Absent in existing-bucket mode: how the user's bucket logs is the user's choice. */
+  public readonly accessLogsBucket?: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: PipelineBucketProps) {
     super(scope, id);
+    if (props.existing) {
+      this.bucket = s3.Bucket.fromBucketName(this, 'Bucket', props.bucketName);
+      return;
+    }
     // Server access logs only support SSE-S3 on the target bucket. (cdk-nag's S1 does not ask a log target to log itself.)
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
       encryption: s3.BucketEncryption.S3_MANAGED,

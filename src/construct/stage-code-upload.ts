@@ -78,9 +78,11 @@ export class StageCodeUpload extends Construct {
       retainOnDelete: true,
     });
 
-    const bucketId = Stack.of(this).getLogicalId(props.bucket.node.defaultChild as s3.CfnBucket);
+    // cdk-nag names a created bucket by its logical id, an existing one by its literal ARN.
+    const created = props.bucket.node.defaultChild as s3.CfnBucket | undefined;
+    const bucketArn = created ? `<${Stack.of(this).getLogicalId(created)}.Arn>` : `arn:<AWS::Partition>:s3:::${props.bucket.bucketName}`;
     acknowledgeNagFindings(role, [
-      { id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${CODE_PREFIX}*]`, reason: `The upload syncs the stage folders file by file under ${CODE_PREFIX}; the file names are the user's.` },
+      { id: `AwsSolutions-IAM5[Resource::${bucketArn}/${CODE_PREFIX}*]`, reason: `The upload syncs the stage folders file by file under ${CODE_PREFIX}; the file names are the user's.` },
     ]);
     // The handler is a stack-level singleton whose runtime aws-cdk-lib pins (and updates with new releases).
     const handler = Stack.of(this).node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));

@@ -7,6 +7,9 @@ import { localEnvironmentsSection } from './local-envs.js';
 import { pipelineMermaid } from './mermaid.js';
 import { KIND_FACTS } from '../model/resolve-stage.js';
 
+/** A real report page (the lifecycle sample whose model missed its gate), shipped with the package and written once. */
+export const REPORT_SCREENSHOT_PATH = 'docs/report-page.png';
+
 /** Account id the scaffolder writes when it could not ask STS; the README tells how to replace it. */
 export const PLACEHOLDER_ACCOUNT = '000000000000';
 
@@ -94,8 +97,9 @@ export function buildReadme(pipeline: ResolvedPipeline): string {
     '| Command | What it does |',
     '| --- | --- |',
     '| `npx projen local` | Runs the whole state machine on this machine, no AWS account needed: S3 is a folder under `.local/s3/`, each job runs in a sandbox with `/opt/ml/...` mounted. |',
+    '| `npx projen test` | Tests the pipeline before anything reaches AWS, in order: each stage\'s tests (`stages/<name>/test_*.py`), `validate`, then a local run of the whole pipeline on the sample data. Stops at the first part that fails and names it. The CI workflow runs it before every deploy. |',
     '| `npx projen validate` | Checks the generated artifacts offline: the ASL (asl-validator), every SageMaker request against the API shapes, the sample input against its schema, the Python sources. |',
-    '| `npx projen deploy` | Deploys with the AWS CDK: bucket, roles, container images, stage code and the state machine (logs + X-Ray); `npx projen diff` previews, `npx projen destroy` removes. Needs AWS credentials and a bootstrapped account (`npx cdk bootstrap`). |',
+    '| `npx projen deploy` | Deploys with the AWS CDK: bucket, roles, container images, stage code and the state machine (logs + X-Ray); `npx projen diff` previews, `npx projen destroy` removes everything but the bucket: the data stays, and the next `npx projen deploy` takes the same bucket back (`--import-existing-resources`). With `existingBucket: true` the stack uses your bucket and never creates, changes or deletes it. Needs AWS credentials and a bootstrapped account (`npx cdk bootstrap`). |',
     '| `npx projen start` | Starts an execution of the deployed state machine with the execution input adjusted to the deployed bucket, images and role, and follows it state by state. |',
     '| `npx projen` | Re-synthesizes every managed file from `.projenrc.ts`. |',
     '| `npx projen upgrade` | Upgrades dependencies, legacy-mlops included. |',
@@ -118,6 +122,7 @@ export function buildReadme(pipeline: ResolvedPipeline): string {
         ]
       : []),
     ...localEnvironmentsSection(pipeline),
+    ...testSection(pipeline),
     '## Change the pipeline',
     '',
     'Edit the `stages` literal in `.projenrc.ts` and run `npx projen`: add, remove or reorder stages, change an instance type, a framework version or an input path. ' +
@@ -180,6 +185,39 @@ function fanOutParagraph(pipeline: ResolvedPipeline): string[] {
       `At most ${fanOut.maxConcurrency} items run at once (\`fanOut.maxConcurrency\`): SageMaker's per-instance-type job quotas are the real limit, so raise it only as far as your quotas allow. ` +
       `A failed item ends that item only; the execution fails when more than ${fanOut.toleratedFailurePercentage}% of the items fail (\`fanOut.toleratedFailurePercentage\`). ` +
       `Every item's outcome (failed ones with their error) is written to \`${pipeline.s3.runsUri}<execution name>/fan-out/<map run>/\` (manifest.json, SUCCEEDED_0.json, FAILED_0.json); \`npx projen local\` lists them in its report.`,
+    '',
+  ];
+}
+
+/** How the repo tests itself, and how to read a run's report page. */
+function testSection(pipeline: ResolvedPipeline): string[] {
+  const tested = pipeline.stages.filter((s) => KIND_FACTS[s.kind].hasCode);
+  const example = tested[0]?.name ?? '<name>';
+  return [
+    '## Test it',
+    '',
+    `Each stage with code has a starter test beside it (${tested.map((s) => `\`stages/${s.name}/test_${s.name.replace(/-/g, '_')}.py\``).join(', ')}): ` +
+      'standard-library `unittest` that calls the stage\'s legacy function on a tiny fixture and checks the shape of what it writes. ' +
+      'It is yours like the stage code: when the legacy code\'s files change, change the fixture with them. ' +
+      `Run one stage's tests with \`python3 -m unittest discover -s stages/${example} -p "test_*.py"\` (or \`pytest stages/${example}\`).`,
+    '',
+    '`npx projen test` runs every stage\'s tests, then `validate`, then the whole pipeline locally; skip a part with `--skip-stage-tests`, `--skip-validate` or `--skip-run`, ' +
+      'and pass `--python <path>` or `--backend <name>` as to `npx projen local`. The deploy workflow runs the same command in its `test` job, before any deploy job, ' +
+      'and keeps the run\'s report as the `local-run-report` artifact.',
+    '',
+    '### Read a run\'s report',
+    '',
+    'Every `npx projen local` run writes `.local/runs/<execution>/report.html`, one file that needs no network to view (`npx projen local --open` opens it); ' +
+      '`npx projen start` writes the same page for a cloud execution from its Step Functions history. From the top:',
+    '',
+    '- the execution\'s status and, when it failed, the state it failed in with SageMaker\'s reason;',
+    ...(pipeline.stages.some((s) => s.gate) ? ['- the metric gate: the metric\'s value against its threshold, and whether the model passed;'] : []),
+    '- the pipeline graph, each state coloured by how it ended: green succeeded, red failed, orange failed but caught (the run went on to its Catch), grey dashed skipped or not reached;',
+    '- the timeline: one bar per job, from its start to its end, so the slow stage stands out;',
+    '- each job: its exit message (the first 1 KB of `/opt/ml/output/message`), the last lines of its log, its duration;',
+    '- the outputs each stage wrote: S3 locations, local paths and sizes, and the first rows of a CSV output.',
+    '',
+    `![A run report page: a lifecycle run whose model missed its accuracy gate](${REPORT_SCREENSHOT_PATH})`,
     '',
   ];
 }

@@ -183,6 +183,7 @@ export const PIPELINE_OPTIONS_SCHEMA: JSONSchemaType<PipelineOptions> = {
     region: { type: 'string' },
     account: { type: 'string' },
     bucket: { type: 'string', nullable: true },
+    existingBucket: { type: 'boolean', nullable: true },
     stages: { type: 'array', items: STAGE_OPTIONS_SCHEMA, nullable: true },
     existingRoles: {
       type: 'object',

@@ -55,6 +55,7 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[], s
 
   const bucket = o.bucket ?? defaultBucket(name, account, region);
   const bucketProblem = bucketNameProblem(bucket);
+  if (o.existingBucket === true && o.bucket === undefined) report('existingBucket', 'names no bucket: set `bucket` to the existing bucket\'s name');
   // A derived bucket name is only worth reporting when its parts are valid; otherwise they are the problem.
   if (bucketProblem && (o.bucket !== undefined || problems.length === 0)) {
     report('bucket', `'${bucket}' is not a valid S3 bucket name: it ${bucketProblem}${o.bucket === undefined ? ' (derived from name, account and region; set `bucket` explicitly)' : ''}`);
@@ -123,6 +124,7 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[], s
     partition,
     s3: {
       bucket,
+      existing: o.existingBucket === true,
       rawDataUri: `s3://${bucket}/data/raw/`,
       codeUri: `s3://${bucket}/code/`,
       runsUri: `s3://${bucket}/runs/`,

@@ -164,6 +164,11 @@ export interface PipelineOptions {
   readonly account: string;
   /** S3 bucket. @default '<name>-<account>-<region>' */
   readonly bucket?: string;
+  /**
+   * `bucket` names a bucket that exists already and is not this stack's: the stack uses it as it is and
+   * creates none (no encryption, versioning, logging or policy is changed on it). @default false
+   */
+  readonly existingBucket?: boolean;
   /** Stages in order. @default the classic preprocess → predict → postprocess pipeline */
   readonly stages?: StageOptions[];
   /**
@@ -238,6 +243,8 @@ export interface EnvironmentOptions {
 /** S3 layout of a project, all prefixes ending in `/`. */
 export interface ResolvedS3Layout {
   readonly bucket: string;
+  /** The bucket exists and is not the stack's: use it, create none. */
+  readonly existing: boolean;
   /** `s3://<bucket>/data/raw/`: the raw input data the first stage reads. */
   readonly rawDataUri: string;
   /** `s3://<bucket>/code/`: stage code, one folder per stage. */

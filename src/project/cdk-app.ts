@@ -11,6 +11,8 @@ import type { PipelineOptions } from '../model/types.js';
 /** The `app` command of cdk.json: the entry point runs with tsx, like `.projenrc.ts` (no compile step). */
 export const CDK_APP_COMMAND = 'npx tsx src/main.ts';
 export const CDK_APP_ENTRYPOINT = 'src/main.ts';
+/** `cdk deploy` flag: adopt the custom-named, retained resources an earlier deployment left (the bucket). */
+export const IMPORT_RETAINED_RESOURCES = '--import-existing-resources';
 /** cdk-nag 3 (AwsSolutionsChecks as a CDK validation plugin) needs aws-cdk-lib >= 2.257. */
 export const CDK_NAG_VERSION = '^3.0.2';
 
@@ -36,6 +38,9 @@ export class CdkApp extends Component {
     main.addLine(`// ${main.marker}`);
     for (const line of MAIN_TS.split('\n')) main.addLine(line);
     project.deps.addDependency(`cdk-nag@${CDK_NAG_VERSION}`, DependencyType.BUILD);
+    // The bucket outlives `npx projen destroy` (fixed name, RETAIN): CloudFormation adopts it on the next
+    // deploy instead of failing with "already exists" (CreateChangeSet ImportExistingResources).
+    project.tasks.tryFind('deploy')?.reset(`cdk deploy ${IMPORT_RETAINED_RESOURCES}`, { receiveArgs: true });
     project.addTask('start', {
       description: 'Start an execution of the deployed pipeline and follow it until it ends: --env <name>, --input <file>, --name <execution name>',
       exec: 'legacy-mlops start',

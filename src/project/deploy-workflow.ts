@@ -1,6 +1,6 @@
 /**
- * `.github/workflows/deploy.yml`: build, synthesize and check that the committed files match
- * `.projenrc.ts`, test and validate, then deploy the synthesized cloud assembly to each environment
+ * `.github/workflows/deploy.yml`: test (stage tests, validate, a local run), build, synthesize and check
+ * that the committed files match `.projenrc.ts`, then deploy the synthesized cloud assembly to each environment
  * in order. Each deploy job names its GitHub Environment: protection rules on it (required
  * reviewers, e.g. on `prod`) are the approval gate. AWS credentials come from the GitHub OIDC
  * provider (`id-token: write`), never from stored keys.
@@ -8,7 +8,9 @@
 import { Component, github, type Project } from 'projen';
 import { consoleHost, stateMachineArn } from '../construct/deployed-input.js';
 import { buildPipelineModel } from '../construct/pipeline-model.js';
+import { IMPORT_RETAINED_RESOURCES } from './cdk-app.js';
 import type { PipelineOptions } from '../model/types.js';
+import { TEST_JOB_ID, testJob } from './test-job.js';
 
 const { JobPermission } = github.workflows;
 type Job = github.workflows.Job;
@@ -48,7 +50,7 @@ export class DeployWorkflow extends Component {
       { name: 'Install dependencies', run: 'npm ci' },
     ];
     const build: Job = {
-      name: 'Build, drift check, test and validate',
+      name: 'Build, drift check and validate',
       runsOn: ['ubuntu-latest'],
       permissions: { contents: JobPermission.READ },
       steps: [
@@ -56,20 +58,22 @@ export class DeployWorkflow extends Component {
         { name: 'Synthesize the project files from .projenrc.ts', run: 'npx projen --no-post' },
         // A generated file edited by hand, or .projenrc.ts changed without `npx projen`, fails here.
         { name: 'Drift check: committed files match .projenrc.ts', run: 'git add --all && git diff --staged --exit-code' },
-        { name: 'Build (cdk synth with cdk-nag, tests)', run: 'npx projen build' },
+        // Not `npx projen build`: its test step is the test job's, and runs the pipeline once, there.
+        { name: 'Build (cdk synth with cdk-nag)', run: 'npx projen compile && npx projen post-compile' },
         { name: 'Validate the pipeline offline', run: 'npx projen validate' },
         { name: 'Keep the cloud assembly for the deploy jobs', uses: 'actions/upload-artifact@v4', with: { name: CLOUD_ASSEMBLY_ARTIFACT, path: 'cdk.out/', 'if-no-files-found': 'error', 'include-hidden-files': true } },
       ],
     };
-    const jobs: Record<string, Job> = { build };
+    const jobs: Record<string, Job> = { [TEST_JOB_ID]: testJob(setup), build };
 
-    let previous = 'build';
+    // The first deploy waits for the tests and the build; each later one for the deploy before it.
+    let previous: string[] = [TEST_JOB_ID, 'build'];
     for (const { environment: env, pipeline } of environments) {
       const arn = stateMachineArn(pipeline);
       const id = deployJobId(env.name);
       jobs[id] = {
         name: `Deploy to ${env.name} (${env.account}, ${env.region})`,
-        needs: [previous],
+        needs: previous,
         if: `github.event_name != 'pull_request' && github.ref == 'refs/heads/${branch}'`,
         runsOn: ['ubuntu-latest'],
         environment: { name: env.name, url: `https://${consoleHost(pipeline.partition, env.region)}/states/home?region=${env.region}#/statemachines/view/${arn}` },
@@ -85,10 +89,10 @@ export class DeployWorkflow extends Component {
             with: { 'role-to-assume': `\${{ vars.${DEPLOY_ROLE_VARIABLE} }}`, 'aws-region': env.region, 'role-session-name': `${name}-${env.name}-deploy` },
           },
           // Deploys what the build job synthesized and tested, not a fresh synthesis.
-          { name: `cdk deploy ${env.stackName}`, run: `npx cdk deploy --app cdk.out --require-approval never ${env.stackName}` },
+          { name: `cdk deploy ${env.stackName}`, run: `npx cdk deploy --app cdk.out --require-approval never ${IMPORT_RETAINED_RESOURCES} ${env.stackName}` },
         ],
       };
-      previous = id;
+      previous = [id];
     }
     this.workflow.addJobs(jobs);
   }

@@ -1,6 +1,8 @@
 /** Writes the generated repo's README (managed: it documents the managed pipeline and follows every change). */
-import { Component, TextFile, type Project } from 'projen';
-import { buildReadme } from '../docs/readme.js';
+import { Component, SampleFile, TextFile, type Project } from 'projen';
+import { buildReadme, REPORT_SCREENSHOT_PATH } from '../docs/readme.js';
+import { findTemplatesRoot } from '../stages/template-files.js';
+import { join } from 'node:path';
 import type { ResolvedPipeline } from '../model/types.js';
 import { PIPELINE_FILES } from './paths.js';
 
@@ -11,5 +13,7 @@ export class PipelineReadme extends Component {
     // projen's own marker lets it recognise the file as managed (and stay quiet about it).
     readme.addLine(`<!-- ${readme.marker} -->`);
     readme.addLine(buildReadme(pipeline));
+    // The screenshot the README shows: written once, the user's to replace with one of their own runs.
+    new SampleFile(project, REPORT_SCREENSHOT_PATH, { sourcePath: join(findTemplatesRoot(), REPORT_SCREENSHOT_PATH) });
   }
 }

@@ -14,5 +14,7 @@ export class PipelineTasks extends Component {
       exec: 'legacy-mlops local',
       receiveArgs: true,
     });
+    // `npx projen test` (and so `npx projen build`): stage tests, validate, a local run; each skippable by a flag.
+    project.testTask.exec('legacy-mlops test', { receiveArgs: true });
   }
 }

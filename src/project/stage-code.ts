@@ -1,5 +1,5 @@
 /**
- * Writes each stage's code (stub script, requirements.txt, Dockerfile) and the sample data
+ * Writes each stage's code (stub script, starter test, requirements.txt, Dockerfile) and the sample data
  * only when absent: from then on they are the user's, never overwritten and never cleaned up
  * (projen's SampleFile is not tracked in .projen/files.json).
  */
@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Component, SampleFile, type Project } from 'projen';
 import type { ResolvedPipeline } from '../model/types.js';
-import { renderSampleData, renderStageFiles } from '../stages/index.js';
+import { renderSampleData, renderStageFiles, renderStageTest } from '../stages/index.js';
 
 export class StageCode extends Component {
   /** Every file it writes when absent (relative to the project's outdir). */
@@ -18,7 +18,12 @@ export class StageCode extends Component {
     // Raw data the user brought (an imported legacy repository's data files) replaces the sample.
     const rawDir = join(project.outdir, 'data', 'raw');
     const hasOwnData = existsSync(rawDir) && readdirSync(rawDir).some((f) => !f.startsWith('.'));
-    const files = [...pipeline.stages.flatMap((stage) => renderStageFiles(stage, pipeline)), ...(hasOwnData ? [] : renderSampleData(pipeline))];
+    // A starter test is written with the stub it tests: a script already there (imported legacy code) gets none.
+    const stubWritten = (stage: ResolvedPipeline['stages'][number]) => !existsSync(join(project.outdir, 'stages', stage.name, stage.entryScript));
+    const files = [
+      ...pipeline.stages.flatMap((stage) => [...renderStageFiles(stage, pipeline), ...(stubWritten(stage) ? renderStageTest(stage, pipeline) : [])]),
+      ...(hasOwnData ? [] : renderSampleData(pipeline)),
+    ];
     for (const file of files) new SampleFile(project, file.path, { contents: file.content });
     this.paths = files.map((f) => f.path);
   }

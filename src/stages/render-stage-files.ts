@@ -68,13 +68,13 @@ export function renderStageFiles(stage: ResolvedStage, pipeline: ResolvedPipelin
  * The role a stage's stub plays, given what its channels allow: the evaluation logic needs a model
  * input (a training stage's artifact), a data input and the gate's report output.
  */
-function roleOf(stage: ResolvedStage, pipeline: ResolvedPipeline): StageRole {
+export function roleOf(stage: ResolvedStage, pipeline: ResolvedPipeline): StageRole {
   const role = stageRole(stage);
   if (role === 'evaluate' && !(evaluationInputs(stage, pipeline) && stage.gate)) return 'generic';
   return role;
 }
 
-function evaluationInputs(stage: ResolvedStage, pipeline: ResolvedPipeline): { model: string; test: string } | undefined {
+export function evaluationInputs(stage: ResolvedStage, pipeline: ResolvedPipeline): { model: string; test: string } | undefined {
   const isModel = (from: string) => pipeline.stages.some((s) => s.kind === 'training' && from.startsWith(`${s.name}/`));
   const model = stage.inputs.find((i) => isModel(i.from));
   const test = stage.inputs.find((i) => !isModel(i.from));
