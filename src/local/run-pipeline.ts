@@ -345,7 +345,8 @@ async function execute(
   }
   const execution = machine.run(input as never, {
     overrides,
-    context: { Execution: { Name: executionName, Id: `arn:aws:states:local:000000000000:execution:local:${executionName}` } },
+    // Task.Token: what an approval stage publishes (one per run is enough: local stages wait one at a time).
+    context: { Execution: { Name: executionName, Id: `arn:aws:states:local:000000000000:execution:local:${executionName}` }, Task: { Token: `local-${executionName}` } },
   });
   const onStop = () => execution.abort();
   if (stop.signal.aborted) onStop();
