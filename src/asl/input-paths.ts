@@ -16,7 +16,27 @@ export const INPUT = {
    */
   runsBucket: '$.runsBucket',
   runsKeyPrefix: '$.runsKeyPrefix',
+  /** Fan-out with `itemsFrom: 'input'`: the items, each `{ "id": … }`. */
+  items: '$.items',
+  /** Fan-out with `itemsFrom: 's3'`: where the JSON array of items is. */
+  itemsBucket: '$.itemsBucket',
+  itemsKey: '$.itemsKey',
 } as const;
+
+/**
+ * Inside a fan-out item (a Distributed Map child execution, whose own `$$.Execution.Name` is not the
+ * parent's), the Map's ItemSelector hands each item the parent's execution name and the item itself.
+ */
+export const ITEM_INPUT = {
+  executionName: '$.executionName',
+  item: '$.item',
+  itemId: '$.item.id',
+} as const;
+
+/** The execution name run outputs are keyed by: the context's, or inside a fan-out item the parent's. */
+export function executionNamePath(pipeline: { readonly fanOut?: unknown }): string {
+  return pipeline.fanOut ? ITEM_INPUT.executionName : '$$.Execution.Name';
+}
 
 /** Key of a stage under `stages` in the execution input (stage names never contain `_`, so this is reversible). */
 export function stageInputKey(stageName: string): string {

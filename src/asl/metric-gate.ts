@@ -51,7 +51,7 @@ export function metricGateStates(stage: ResolvedStage, pipeline: ResolvedPipelin
       Type: 'Task',
       Comment: `Reads the report ${where} the ${stage.name} job wrote.`,
       Resource: integrationArn(S3_GET_OBJECT_RESOURCE, pipeline.partition),
-      Parameters: runOutputObject(stage.name, gate.reportOutput, gate.reportFile),
+      Parameters: runOutputObject(stage.name, gate.reportOutput, gate.reportFile, pipeline),
       ResultSelector: { 'body.$': 'States.StringToJson($.Body)' },
       ResultPath: reportPath(stage),
       TimeoutSeconds: READ_REPORT_TIMEOUT_SECONDS,

@@ -2,7 +2,7 @@
 import { CODE_CHANNEL, CODE_LOCAL_PATH } from '../model/defaults.js';
 import { STAGE_TAG_KEY } from '../model/rules.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
-import { ERROR_PATH, INPUT, stageResultPath, stageSettingPath } from './input-paths.js';
+import { ERROR_PATH, INPUT, ITEM_INPUT, executionNamePath, stageResultPath, stageSettingPath } from './input-paths.js';
 import { inputSourceUri, runOutputUri, stageCodeUri } from './s3-locations.js';
 import type { CatchRule, JsonObject, RetryRule, TaskState } from './types.js';
 
@@ -77,13 +77,17 @@ export function scriptEntrypoint(stage: ResolvedStage, codePath: string = CODE_L
 export const EXECUTION_TAG_VALUE = 'States.Base64Encode($$.Execution.Name)';
 /** The key says how the value is encoded. */
 export const EXECUTION_TAG_KEY = 'legacy-mlops:execution-base64';
+/** Fan-out: the item a job runs for (the local runner reports jobs per item by it). */
+export const ITEM_TAG_KEY = 'legacy-mlops:item';
 
 /** Tags every resource legacy-mlops starts carries: the local runner finds a Task's stage by the stage tag. */
 export function stageTags(stage: ResolvedStage, pipeline: ResolvedPipeline): JsonObject[] {
   return [
     { Key: 'legacy-mlops:project', Value: pipeline.name },
     { Key: STAGE_TAG_KEY, Value: stage.name },
-    { Key: EXECUTION_TAG_KEY, 'Value.$': EXECUTION_TAG_VALUE },
+    { Key: EXECUTION_TAG_KEY, 'Value.$': pipeline.fanOut ? `States.Base64Encode(${executionNamePath(pipeline)})` : EXECUTION_TAG_VALUE },
+    // Item ids match SageMaker's TagValue pattern as they are (letters, digits, '.', '_', '-').
+    ...(pipeline.fanOut ? [{ Key: ITEM_TAG_KEY, 'Value.$': ITEM_INPUT.itemId }] : []),
   ];
 }
 
@@ -132,7 +136,7 @@ export function processingTaskState(stage: ResolvedStage, pipeline: ResolvedPipe
     ProcessingOutputConfig: {
       Outputs: stage.outputs.map((output) => ({
         OutputName: output.name,
-        S3Output: { 'S3Uri.$': runOutputUri(stage.name, output.name), LocalPath: output.localPath, S3UploadMode: 'EndOfJob' },
+        S3Output: { 'S3Uri.$': runOutputUri(stage.name, output.name, pipeline), LocalPath: output.localPath, S3UploadMode: 'EndOfJob' },
       })),
     },
     Tags: stageTags(stage, pipeline),

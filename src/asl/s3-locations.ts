@@ -4,10 +4,14 @@
  * its source stage wrote to (the stage graph is baked in, the bucket is not).
  */
 import type { ResolvedPipeline } from '../model/types.js';
-import { INPUT, modelArtifactsPath } from './input-paths.js';
+import { INPUT, ITEM_INPUT, modelArtifactsPath } from './input-paths.js';
 
-/** `<runsUri><execution name>/<stage>/<output>/` */
-export function runOutputUri(stageName: string, outputName: string): string {
+/** Which run layout: a fan-out keys every item's outputs by its id too. */
+type Layout = Pick<ResolvedPipeline, 'fanOut'>;
+
+/** `<runsUri><execution name>/<stage>/<output>/`, or with a fan-out `<runsUri><execution name>/<item id>/<stage>/<output>/`. */
+export function runOutputUri(stageName: string, outputName: string, layout: Layout = {}): string {
+  if (layout.fanOut) return `States.Format('{}{}/{}/${stageName}/${outputName}/', ${INPUT.runsUri}, ${ITEM_INPUT.executionName}, ${ITEM_INPUT.itemId})`;
   return `States.Format('{}{}/${stageName}/${outputName}/', ${INPUT.runsUri}, $$.Execution.Name)`;
 }
 
@@ -21,16 +25,22 @@ export function stageCodeUri(stageName: string): string {
  * model, whose location is read from the training Task's result (SageMaker names the artifact
  * after the job, `<output path><job name>/output/model.tar.gz`; it is never guessed).
  */
-export function inputSourceUri(from: string, pipeline: Pick<ResolvedPipeline, 'stages'>): { key: string; value: string } {
+export function inputSourceUri(from: string, pipeline: Pick<ResolvedPipeline, 'stages' | 'fanOut'>): { key: string; value: string } {
   if (from === 'raw') return { key: 'S3Uri.$', value: INPUT.rawDataUri };
   const [stageName, outputName] = from.split('/');
   const source = pipeline.stages.find((s) => s.name === stageName);
   if (source?.kind === 'training') return { key: 'S3Uri.$', value: modelArtifactsPath(stageName) };
-  return { key: 'S3Uri.$', value: runOutputUri(stageName, outputName) };
+  return { key: 'S3Uri.$', value: runOutputUri(stageName, outputName, pipeline) };
 }
 
 /** Bucket and key of a file in a stage's run output, for `aws-sdk:s3:getObject` (which takes them apart). */
-export function runOutputObject(stageName: string, outputName: string, file: string): { 'Bucket.$': string; 'Key.$': string } {
+export function runOutputObject(stageName: string, outputName: string, file: string, layout: Layout = {}): { 'Bucket.$': string; 'Key.$': string } {
+  if (layout.fanOut) {
+    return {
+      'Bucket.$': INPUT.runsBucket,
+      'Key.$': `States.Format('{}{}/{}/${stageName}/${outputName}/${file}', ${INPUT.runsKeyPrefix}, ${ITEM_INPUT.executionName}, ${ITEM_INPUT.itemId})`,
+    };
+  }
   return {
     'Bucket.$': INPUT.runsBucket,
     'Key.$': `States.Format('{}{}/${stageName}/${outputName}/${file}', ${INPUT.runsKeyPrefix}, $$.Execution.Name)`,

@@ -37,7 +37,7 @@ export function trainingTaskState(stage: ResolvedStage, pipeline: ResolvedPipeli
     AlgorithmSpecification: algorithm,
     InputDataConfig: channels,
     // SageMaker writes <S3OutputPath><job name>/output/model.tar.gz: unique per job, reported in ModelArtifacts.
-    OutputDataConfig: { 'S3OutputPath.$': runOutputUri(stage.name, MODEL_OUTPUT) },
+    OutputDataConfig: { 'S3OutputPath.$': runOutputUri(stage.name, MODEL_OUTPUT, pipeline) },
     ResourceConfig: {
       'InstanceCount.$': stageSettingPath(stage.name, 'instanceCount'),
       'InstanceType.$': stageSettingPath(stage.name, 'instanceType'),

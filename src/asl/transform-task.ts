@@ -28,7 +28,7 @@ export function transformTaskState(stage: ResolvedStage, pipeline: ResolvedPipel
       CompressionType: 'None',
     },
     TransformOutput: {
-      'S3OutputPath.$': runOutputUri(stage.name, stage.outputs[0].name),
+      'S3OutputPath.$': runOutputUri(stage.name, stage.outputs[0].name, pipeline),
       Accept: TRANSFORM_RECORDS.contentType,
       AssembleWith: TRANSFORM_RECORDS.assembleWith,
     },

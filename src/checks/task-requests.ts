@@ -45,6 +45,7 @@ export async function captureTaskRequests(definition: unknown, input: unknown, e
     };
   }
   const runnable = cloneJson(definition);
+  const runInput = withSampleItems(runnable, cloneJson(input));
   // No plausible response is known for a resource outside the table (asl-rules reports it):
   // drop its result so the run still reaches, and captures, the states after it.
   for (const { state } of taskStates(runnable)) {
@@ -59,7 +60,7 @@ export async function captureTaskRequests(definition: unknown, input: unknown, e
   } catch (error) {
     throw new TaskCaptureError(`the local engine rejected the definition: ${messageOf(error)}`, requests);
   }
-  const execution = machine.run(cloneJson(input), {
+  const execution = machine.run(runInput, {
     overrides: { taskResourceLocalHandlers: handlers },
     // Id and Task.Token: what approval requests carry (the engine does not make them up).
     context: {
@@ -109,9 +110,38 @@ function passingReport(definition: unknown, task: Record<string, unknown>, input
     }
     for (const nested of [...(Array.isArray(rule.And) ? rule.And : []), ...(Array.isArray(rule.Or) ? rule.Or : []), rule.Not]) visit(nested);
   };
-  const states = isObject(definition) && isObject(definition.States) ? definition.States : {};
-  for (const state of Object.values(states)) if (isObject(state) && Array.isArray(state.Choices)) state.Choices.forEach(visit);
+  // Choices of the top level and of every Map's item processor (a fan-out's gates are inside it).
+  const visitStates = (machine: unknown) => {
+    const states = isObject(machine) && isObject(machine.States) ? machine.States : {};
+    for (const state of Object.values(states)) {
+      if (!isObject(state)) continue;
+      if (Array.isArray(state.Choices)) state.Choices.forEach(visit);
+      if (isObject(state.ItemProcessor)) visitStates(state.ItemProcessor);
+    }
+  };
+  visitStates(definition);
   return { Body: JSON.stringify(report), ContentType: 'application/json' };
+}
+
+/** Sample items a Distributed Map's ItemReader stands for: the engine reads no S3, so they ride in the input. */
+export const SAMPLE_READER_ITEMS: readonly Json[] = [{ id: 'item-1' }, { id: 'item-2' }, { id: 'item-3' }];
+const SAMPLE_ITEMS_KEY = '__legacyMlopsSampleItems';
+
+/**
+ * aws-local-stepfunctions runs a Map over `ItemsPath` and ignores ItemReader: a Map that reads its items
+ * from S3 iterates over sample items put into the input instead. The Map's ItemSelector is unchanged,
+ * so each item's requests are resolved exactly as the deployed Map would resolve them.
+ */
+function withSampleItems(definition: Json, input: Json): Json {
+  const states = isObject(definition) && isObject(definition.States) ? definition.States : {};
+  let used = false;
+  for (const state of Object.values(states)) {
+    if (!isObject(state) || state.Type !== 'Map' || !isObject(state.ItemReader)) continue;
+    delete state.ItemReader;
+    state.ItemsPath = `$.${SAMPLE_ITEMS_KEY}`;
+    used = true;
+  }
+  return used && isObject(input) ? { ...input, [SAMPLE_ITEMS_KEY]: cloneJson(SAMPLE_READER_ITEMS) } : input;
 }
 
 /** `$.a.b` in a JSON value (the plain paths the generated ASL uses). */

@@ -18,11 +18,18 @@ function stageLabel(stage: ResolvedStage): string {
 }
 
 export function pipelineMermaid(pipeline: ResolvedPipeline): string {
-  const lines = ['flowchart LR', '  raw[("raw data<br/><small>data/raw/</small>")]'];
+  const fanOut = pipeline.fanOut;
+  const lines = ['flowchart LR', `  raw[("raw data<br/><small>data/raw/${fanOut ? '&lt;item&gt;/' : ''}</small>")]`];
+  // A fan-out runs the whole chain once per item: its stages sit in one box.
+  if (fanOut) {
+    const source = fanOut.itemsFrom === 's3' ? 's3://&lt;itemsBucket&gt;/&lt;itemsKey&gt;' : 'input items';
+    lines.push(`  subgraph fan_out["for each item of ${source}: ${fanOut.maxConcurrency} at a time, ${fanOut.toleratedFailurePercentage}% may fail"]`);
+  }
   for (const stage of pipeline.stages) {
     lines.push(`  ${nodeId(stage.name)}["${stageLabel(stage)}"]`);
     lines.push(`  ${nodeId(stage.name)}_failed(["${stage.name} failed"])`);
   }
+  if (fanOut) lines.push('  end');
   lines.push('  done(["succeeded"])');
   for (const stage of pipeline.stages) {
     for (const input of stage.inputs) {

@@ -113,6 +113,7 @@ export function buildReadme(pipeline: ResolvedPipeline): string {
         `\`$.stages.${stageInputKey(s.name)}.threshold\` (${s.gate!.threshold} in the sample input); otherwise the execution ${s.gate!.onFail === 'fail' ? 'fails, naming the metric, its value and the threshold' : 'ends without running the later stages'}.\n`,
     ),
     ...shardingParagraph(pipeline),
+    ...fanOutParagraph(pipeline),
     ...(skippable.length > 0
       ? [
           `Stages ${skippable.map((s) => `\`${s.name}\``).join(', ')} can be skipped in one execution with \`"enabled": false\` in their entry of the execution input; ` +
@@ -166,6 +167,24 @@ function shardingParagraph(pipeline: ResolvedPipeline): string[] {
       '(an instance without a share gets an empty folder). Every instance uploads to the same output prefix, so the stub renames each output file to ' +
       '`<name>-<host>.<extension>` (hosts `algo-1`, `algo-2`, … from `/opt/ml/config/resourceconfig.json`); the next stage reads one file per host. ' +
       '`npx projen local` runs one local job per instance, each with its own `resourceconfig.json` and share, and warns when two hosts write the same file name.',
+    '',
+  ];
+}
+
+/** What a fan-out does, where each item's data goes, and what limits it. */
+function fanOutParagraph(pipeline: ResolvedPipeline): string[] {
+  const fanOut = pipeline.fanOut;
+  if (!fanOut) return [];
+  const items =
+    fanOut.itemsFrom === 's3'
+      ? 'the JSON array at `s3://<itemsBucket>/<itemsKey>` (the input names it; `data/items.json` is the sample, copied there by `npx projen local`)'
+      : 'the execution input\'s `items` array (up to the 256 KiB input limit, a few thousand items)';
+  return [
+    `**Fan-out**: every execution runs the whole stage chain once per item of ${items}, inside a Step Functions Distributed Map (one child execution per item). ` +
+      `Each item \`{"id": "<id>", …}\` reads its raw data from \`${pipeline.s3.rawDataUri}<id>/\` and writes under \`${pipeline.s3.runsUri}<execution name>/<id>/<stage>/<output>/\`; its jobs carry the tag \`legacy-mlops:item\`. ` +
+      `At most ${fanOut.maxConcurrency} items run at once (\`fanOut.maxConcurrency\`): SageMaker's per-instance-type job quotas are the real limit, so raise it only as far as your quotas allow. ` +
+      `A failed item ends that item only; the execution fails when more than ${fanOut.toleratedFailurePercentage}% of the items fail (\`fanOut.toleratedFailurePercentage\`). ` +
+      `Every item's outcome (failed ones with their error) is written to \`${pipeline.s3.runsUri}<execution name>/fan-out/<map run>/\` (manifest.json, SUCCEEDED_0.json, FAILED_0.json); \`npx projen local\` lists them in its report.`,
     '',
   ];
 }

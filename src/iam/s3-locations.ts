@@ -7,13 +7,15 @@
  * Hand-written: a tiny evaluator for the two forms the ASL uses (a path, and `States.Format` over
  * paths). No library evaluates intrinsics to IAM patterns; anything else is rejected, not guessed.
  */
-import { INPUT, modelArtifactsPath } from '../asl/input-paths.js';
+import { INPUT, ITEM_INPUT, modelArtifactsPath } from '../asl/input-paths.js';
 import { runOutputUri } from '../asl/s3-locations.js';
 import { MODEL_OUTPUT } from '../model/defaults.js';
 import type { ResolvedPipeline } from '../model/types.js';
 import { literal } from './arns.js';
 
 const EXECUTION_NAME_PATH = '$$.Execution.Name';
+/** The item a concrete sample call of a fan-out is made for. */
+const SAMPLE_ITEM_ID = 'item-1';
 const PATH = /^\$\$?(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
 const FORMAT = /^States\.Format\('([^'\\]*)'((?:\s*,\s*[^,()\s]+)*)\s*\)$/;
 
@@ -77,9 +79,12 @@ function bindings(pipeline: ResolvedPipeline, executionName: string): Record<str
     [INPUT.runsBucket]: literal(runs?.[1] ?? '', 'runs bucket'),
     [INPUT.runsKeyPrefix]: literal(runs?.[2] ?? '', 'runs key prefix'),
     [EXECUTION_NAME_PATH]: executionName,
+    // Inside a fan-out item: the parent's execution name and the item id (any id in a pattern).
+    [ITEM_INPUT.executionName]: executionName,
+    [ITEM_INPUT.itemId]: executionName === '*' ? '*' : SAMPLE_ITEM_ID,
   };
   for (const stage of pipeline.stages.filter((s) => s.kind === 'training')) {
-    values[modelArtifactsPath(stage.name)] = evaluate(runOutputUri(stage.name, MODEL_OUTPUT), values, `training stage ${stage.name}`);
+    values[modelArtifactsPath(stage.name)] = evaluate(runOutputUri(stage.name, MODEL_OUTPUT, pipeline), values, `training stage ${stage.name}`);
   }
   return values;
 }

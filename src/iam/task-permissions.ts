@@ -2,15 +2,27 @@
 import type { StateMachineDefinition } from '../asl/types.js';
 import type { ResolvedPipeline } from '../model/types.js';
 import { TASK_INTEGRATIONS, integrationFor } from './integrations.js';
+import { distributedMapPermissions } from './map-permissions.js';
 import type { SampleNames, TaskPermissions } from './types.js';
+
+function isDistributed(state: unknown): boolean {
+  return (state as { ItemProcessor?: { ProcessorConfig?: { Mode?: unknown } } }).ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED';
+}
 
 /** State types that call nothing and nest no states. Anything else (Map, Parallel, …) is refused, never skipped. */
 const CALL_FREE_STATE_TYPES: readonly string[] = ['Pass', 'Wait', 'Choice', 'Succeed', 'Fail'];
 
-export function taskPermissions(definition: StateMachineDefinition, pipeline: ResolvedPipeline, samples: SampleNames): TaskPermissions[] {
+export function taskPermissions(definition: Pick<StateMachineDefinition, 'States'>, pipeline: ResolvedPipeline, samples: SampleNames): TaskPermissions[] {
   const result: TaskPermissions[] = [];
   for (const [state, body] of Object.entries(definition.States)) {
     const type = (body as { Type?: unknown }).Type;
+    // A Distributed Map: its own calls (child executions, items, results), then its item processor's Tasks.
+    if (type === 'Map' && isDistributed(body)) {
+      const map = body as unknown as Record<string, unknown> & { ItemProcessor: Pick<StateMachineDefinition, 'States'> };
+      result.push({ state, resource: 'Map (Distributed)', stateMachineRole: distributedMapPermissions(map, pipeline, samples), sageMakerExecutionRole: [], executionRoleSourceArns: [] });
+      result.push(...taskPermissions(map.ItemProcessor, pipeline, samples));
+      continue;
+    }
     if (type !== 'Task') {
       if (typeof type === 'string' && CALL_FREE_STATE_TYPES.includes(type)) continue;
       throw new Error(`state '${state}': the IAM builder does not handle ${JSON.stringify(type)} states; their calls would go ungranted`);

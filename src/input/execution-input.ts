@@ -13,6 +13,7 @@ import {
   TRANSFORM_INSTANCE_TYPES,
   VOLUME_SIZE_RANGE,
 } from '../model/rules.js';
+import { ITEM_ID_PATTERN } from '../model/fan-out.js';
 import type { ResolvedPipeline, ResolvedStage, StageKind } from '../model/types.js';
 
 /**
@@ -41,15 +42,32 @@ export interface ExecutionInput {
   readonly runsBucket?: string;
   readonly runsKeyPrefix?: string;
   readonly stages: Record<string, StageRunSettings>;
+  /** Fan-out from the input: the items, each with an `id` (an S3 key segment) and any other fields. */
+  readonly items?: readonly FanOutItem[];
+  /** Fan-out from S3: the JSON array of items. */
+  readonly itemsBucket?: string;
+  readonly itemsKey?: string;
 }
+
+export interface FanOutItem {
+  readonly id: string;
+  readonly [field: string]: unknown;
+}
+
+/** The sample items: three, each with its own sample data under data/raw/<id>/. */
+export const SAMPLE_ITEM_IDS = ['item-1', 'item-2', 'item-3'] as const;
+/** Fan-out from S3: the sample's key of the items file, in the project's bucket (seeded from data/items.json locally). */
+export const SAMPLE_ITEMS_KEY = 'items/items.json';
+/** Items files live under this prefix of the project's bucket: the state machine role may read nothing else there. */
+export const ITEMS_KEY_PREFIX = 'items/';
 
 export function stageImageUri(stage: ResolvedStage): string {
   return stage.image.source === 'framework' ? stage.image.framework.imageUri : stage.image.imageUri;
 }
 
-/** True when the state machine reads `runsBucket` and `runsKeyPrefix` (a metric gate reads a report). */
+/** True when the state machine reads `runsBucket` and `runsKeyPrefix` (a metric gate reads a report, a fan-out writes its results). */
 export function needsRunsObjectLocation(pipeline: ResolvedPipeline): boolean {
-  return pipeline.stages.some((s) => s.gate);
+  return pipeline.fanOut !== undefined || pipeline.stages.some((s) => s.gate);
 }
 
 /** `s3://<bucket>/<key prefix>` → its two parts. */
@@ -96,6 +114,37 @@ export function buildExecutionInput(pipeline: ResolvedPipeline): ExecutionInput 
     runsUri: pipeline.s3.runsUri,
     ...(runs ? { runsBucket: runs.bucket, runsKeyPrefix: runs.keyPrefix } : {}),
     stages,
+    ...(pipeline.fanOut?.itemsFrom === 'input' ? { items: SAMPLE_ITEM_IDS.map((id) => ({ id })) } : {}),
+    ...(pipeline.fanOut?.itemsFrom === 's3' ? { itemsBucket: pipeline.s3.bucket, itemsKey: SAMPLE_ITEMS_KEY } : {}),
+  };
+}
+
+/** Schema of the fan-out fields of the input. */
+function fanOutSchema(pipeline: ResolvedPipeline): { required: string[]; properties: Record<string, unknown> } {
+  if (!pipeline.fanOut) return { required: [], properties: {} };
+  if (pipeline.fanOut.itemsFrom === 's3') {
+    return {
+      required: ['itemsBucket', 'itemsKey'],
+      properties: {
+        itemsBucket: { type: 'string', const: pipeline.s3.bucket, description: "The project's bucket, which holds the JSON file listing the items." },
+        itemsKey: { type: 'string', pattern: `^${ITEMS_KEY_PREFIX}[^*?]+$`, description: `Key of the JSON file, under ${ITEMS_KEY_PREFIX} (the only prefix the state machine may read it from): an array of items, each {"id": "<letters, digits, ., _, ->", …}.` },
+      },
+    };
+  }
+  return {
+    required: ['items'],
+    properties: {
+      items: {
+        type: 'array',
+        minItems: 1,
+        description: 'The items the stages run for, once each; every item reads its raw data from <rawDataUri><id>/ and writes under <runsUri><execution>/<id>/.',
+        items: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', pattern: ITEM_ID_PATTERN, description: 'Item id: an S3 key segment and a tag value.' } },
+        },
+      },
+    },
   };
 }
 
@@ -164,6 +213,7 @@ export function buildExecutionInputSchema(pipeline: ResolvedPipeline): Record<st
   });
   const stageKeys = pipeline.stages.map((s) => stageInputKey(s.name));
   const runsObject = needsRunsObjectLocation(pipeline);
+  const fanOut = fanOutSchema(pipeline);
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: `urn:legacy-mlops:${pipeline.name}:execution-input`,
@@ -172,7 +222,7 @@ export function buildExecutionInputSchema(pipeline: ResolvedPipeline): Record<st
     type: 'object',
     definitions,
     additionalProperties: false,
-    required: ['roleArn', 'rawDataUri', 'codeUri', 'runsUri', ...(runsObject ? ['runsBucket', 'runsKeyPrefix'] : []), 'stages'],
+    required: ['roleArn', 'rawDataUri', 'codeUri', 'runsUri', ...(runsObject ? ['runsBucket', 'runsKeyPrefix'] : []), 'stages', ...fanOut.required],
     properties: {
       roleArn: { type: 'string', pattern: ROLE_ARN_PATTERN, description: 'SageMaker execution role the jobs run as.' },
       rawDataUri: { type: 'string', pattern: S3_PREFIX_PATTERN, description: 'S3 prefix of the raw input data.' },
@@ -190,6 +240,7 @@ export function buildExecutionInputSchema(pipeline: ResolvedPipeline): Record<st
         required: stageKeys,
         properties: Object.fromEntries(pipeline.stages.map((s) => [stageInputKey(s.name), stageSchema(s)])),
       },
+      ...fanOut.properties,
     },
   };
 }

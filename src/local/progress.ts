@@ -44,6 +44,11 @@ export class ProgressPrinter {
     }
   }
 
+  onItemDone(item: { id: string; status: string; durationMs: number; error?: string; cause?: string }): void {
+    const how = item.status === 'SUCCEEDED' ? 'succeeded' : `${item.status.toLowerCase()}: ${item.error}: ${readableCause(String(item.cause))}`;
+    this.write(`${item.status === 'SUCCEEDED' ? '✔' : '✘'} item ${item.id} ${how} (${seconds(item.durationMs)})`);
+  }
+
   onJobStarted(job: { stateName: string; jobName: string; backend: string }): void {
     this.write(`  ${job.stateName}: job ${job.jobName} on ${job.backend}`);
   }
@@ -82,6 +87,10 @@ export class ProgressPrinter {
     if (report.error) this.write(`  ${report.error.error}: ${readableCause(report.error.cause)}`);
     const outputs = report.states.flatMap((s) => s.jobs.flatMap((j) => j.outputs));
     if (report.status === 'SUCCEEDED' && outputs.length > 0) this.write(`  final output: ${relative(this.repoRoot, outputs[outputs.length - 1].localPath)}`);
+    if (report.items) {
+      const failed = report.items.filter((i) => i.status !== 'SUCCEEDED');
+      this.write(`  items: ${report.items.length - failed.length} of ${report.items.length} succeeded${failed.length > 0 ? `; failed: ${failed.map((i) => i.id).join(', ')}` : ''}`);
+    }
     this.write(`  report: ${relative(this.repoRoot, reportPath)}`);
   }
 }

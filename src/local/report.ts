@@ -65,6 +65,9 @@ export interface StateRecord {
   input?: unknown;
 }
 
+/** A fan-out item's outcome (see src/local/distributed-map.ts). */
+export type { ItemOutcome } from './distributed-map.js';
+
 export interface LocalRunReport {
   readonly executionName: string;
   status: ExecutionStatus;
@@ -84,6 +87,8 @@ export interface LocalRunReport {
   states: StateRecord[];
   /** What the local run did not emulate (an endpoint stage's calls), one line each. */
   notices?: string[];
+  /** Fan-out: each item's outcome, in item order. */
+  items?: import('./distributed-map.js').ItemOutcome[];
   output?: unknown;
   error?: { readonly error: string; readonly cause: string; readonly state?: string };
 }

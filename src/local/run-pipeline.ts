@@ -2,7 +2,8 @@
  * `runPipelineLocally`: executes the generated repo's state machine (the very file that is deployed)
  * with aws-local-stepfunctions, every Task state answered by a local emulator, and returns the report.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
@@ -12,7 +13,9 @@ import type { BackendName } from './backends/types.js';
 import { assignEmulators } from './emulators/registry.js';
 import type { PreparedTask } from './emulators/types.js';
 import { LocalRunRefused, messageOf } from './errors.js';
-import { ExecutionRecorder } from './execution-record.js';
+import { ITEM_TAG_KEY } from '../asl/processing-task.js';
+import { ExecutionRecorder, type ExecutionEvent } from './execution-record.js';
+import { distributedMaps, runDistributedMap, withLocalMapTasks, type ItemOutcome, type MapRunEnvironment } from './distributed-map.js';
 import { localExecutionName } from './execution-name.js';
 import { validateExecutionInput, validateStageSwitches } from './input-validation.js';
 import { LocalS3 } from './local-s3.js';
@@ -57,6 +60,8 @@ export interface LocalRunOptions {
 }
 
 const LOCAL_DIR = '.local';
+/** A fan-out from S3 reads its items from here on the first run (see src/stages/render-sample-data.ts). */
+const ITEMS_FILE = join('data', 'items.json');
 
 /**
  * Runs the pipeline locally. Throws {@link LocalRunRefused} when a check fails before any job starts;
@@ -86,7 +91,10 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const cache = new ValidationCache(join(localDir, 'cache'));
   cache.check('input', [schema.text, input.text], () => validateExecutionInput(input.value, schema.value as object, show(inputPath)));
   validateStageSwitches(definition.value, input.value, show(inputPath));
-  const machine = loadStateMachine(definition, cache, show(stateMachinePath));
+  const maps = distributedMaps(definition.value);
+  const checked = loadStateMachine(definition, cache, show(stateMachinePath));
+  // Distributed Maps run as local Map Runs (see distributed-map.ts); the file itself was validated as is.
+  const machine = maps.size > 0 ? new StateMachine(withLocalMapTasks(definition.value, maps), { validationOptions: { noValidate: true } }) : checked;
   // 2. Every Task state has an emulator: none may fall through to a real AWS call.
   const assigned = assignEmulators(definition.value);
 
@@ -125,8 +133,9 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     follow: options.follow ?? false,
     log,
     jobs: {
-      jobStarted: (job) => printer.onJobStarted(job),
-      jobEnded: (record) => {
+      jobStarted: (job) => printer.onJobStarted({ ...job, stateName: itemStateName(job.stateName) }),
+      jobEnded: (job) => {
+        const record = { ...job, stateName: itemStateName(job.stateName) };
         recorder.onJobEnded(record);
         printer.onJobEnded(record);
       },
@@ -145,14 +154,16 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     log(`legacy-mlops local: execution ${executionName} of ${show(stateMachinePath)} with ${show(inputPath)}`);
     // 3. Prepare every Task (backend, interpreter, files) and the local S3; every problem at once.
     const prepared = await prepareTasks(assigned, context);
-    const seedProblem = seedRawData(repoRoot, s3, (input.value as { rawDataUri?: unknown }).rawDataUri, log);
+    const seedProblem = seedRawData(repoRoot, s3, (input.value as { rawDataUri?: unknown }).rawDataUri, log) ?? seedItems(repoRoot, s3, input.value, log);
     if (prepared.problems.length > 0 || seedProblem) throw new LocalRunRefused([...prepared.problems, ...(seedProblem ? [seedProblem] : [])]);
     for (const task of prepared.tasks.values()) task.beforeRun?.();
     if (stop.signal.aborted) throw new LocalRunRefused('interrupted before the execution started');
 
     // 4. Run the definition.
     mkdirSync(runDir, { recursive: true });
-    const outcome = await execute(machine, input.value, prepared.tasks, waitStates(definition.value), executionName, stop, recorder, printer);
+    const items: ItemOutcome[] = [];
+    const fanOut = { maps, s3, onItemDone: (item: ItemOutcome) => items.push(item) };
+    const outcome = await execute(machine, input.value, prepared.tasks, waitStates(definition.value), executionName, stop, recorder, printer, fanOut);
     const states = recorder.finish();
     const wallMs = performance.now() - started;
     const scriptMs = states.reduce((sum, s) => sum + s.jobs.reduce((t, j) => t + j.scriptMs, 0), 0);
@@ -172,6 +183,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
       ),
       states,
       ...(notices.length > 0 ? { notices } : {}),
+      ...(maps.size > 0 ? { items: items.sort((a, b) => a.index - b.index) } : {}),
       ...(outcome.output !== undefined ? { output: outcome.output } : {}),
       ...(outcome.error ? { error: outcome.error } : {}),
     };
@@ -234,10 +246,39 @@ async function prepareTasks(
   return { tasks, problems: [...new Set(problems)] };
 }
 
+/** A fan-out from S3: copies data/items.json to `s3://<itemsBucket>/<itemsKey>` when that object is absent. */
+function seedItems(repoRoot: string, s3: LocalS3, input: unknown, log: (line: string) => void): string | undefined {
+  const { itemsBucket, itemsKey } = (input ?? {}) as { itemsBucket?: unknown; itemsKey?: unknown };
+  if (typeof itemsBucket !== 'string' || typeof itemsKey !== 'string') return undefined;
+  const uri = `s3://${itemsBucket}/${itemsKey}`;
+  if (existsSync(s3.pathOf(uri))) return undefined;
+  const source = join(repoRoot, ITEMS_FILE);
+  if (!existsSync(source)) return `no items: put a JSON array of items ({"id": …}) in ${ITEMS_FILE} (copied to the local S3 object ${uri} on the first run)`;
+  mkdirSync(dirname(s3.pathOf(uri)), { recursive: true });
+  copyFileSync(source, s3.pathOf(uri));
+  log(`  local S3: seeded ${uri} from ${ITEMS_FILE}`);
+  return undefined;
+}
+
 interface Outcome {
   readonly status: ExecutionStatus;
   readonly output?: unknown;
   readonly error?: LocalRunReport['error'];
+}
+
+/** The fan-out item a Task's request belongs to: its `legacy-mlops:item` tag (see src/asl/processing-task.ts). */
+function itemTagOf(request: unknown): string | undefined {
+  const tags = (request as { Tags?: unknown } | null)?.Tags;
+  const tag = Array.isArray(tags) ? tags.find((t) => (t as { Key?: unknown })?.Key === ITEM_TAG_KEY) : undefined;
+  return typeof tag?.Value === 'string' ? tag.Value : undefined;
+}
+
+/** Which fan-out item the running job belongs to (set around each Task handler). */
+const itemScope = new AsyncLocalStorage<string | undefined>();
+
+function itemStateName(stateName: string): string {
+  const item = itemScope.getStore();
+  return item ? `${item} › ${stateName}` : stateName;
 }
 
 /** Wait states of the definition (an endpoint's polling loop): locally there is nothing to wait for. */
@@ -257,6 +298,7 @@ async function execute(
   stop: AbortController,
   recorder: ExecutionRecorder,
   printer: ProgressPrinter,
+  fanOut: { maps: ReadonlyMap<string, Record<string, unknown>>; s3: LocalS3; onItemDone: (item: ItemOutcome) => void },
 ): Promise<Outcome> {
   // Handlers are tracked so that no job outlives the run.
   const running = new Set<Promise<unknown>>();
@@ -266,7 +308,8 @@ async function execute(
       async (request: unknown) => {
         // Let the event log report the state's entry before the job prints its own lines.
         await new Promise((done) => setImmediate(done));
-        const job = task.handler(request);
+        // Jobs of a fan-out item are reported under `<item> › <state>`: the request's item tag says which.
+        const job = itemScope.run(itemTagOf(request) ?? itemScope.getStore(), () => task.handler(request));
         running.add(job);
         try {
           return (await job) as never;
@@ -276,13 +319,32 @@ async function execute(
       },
     ]),
   );
+  const overrides = {
+    taskResourceLocalHandlers: handlers,
+    // Retry waits are for cloud throttling; locally they would only slow the run down.
+    retryIntervalOverrides: Object.fromEntries([...tasks.keys()].map((name) => [name, 0])),
+    waitTimeOverrides: Object.fromEntries(waits.map((name) => [name, 0])),
+  };
+  for (const [name, map] of fanOut.maps) {
+    const environment: MapRunEnvironment = {
+      executionName,
+      s3: fanOut.s3,
+      runOptions: { overrides },
+      signal: stop.signal,
+      onEvent: (event, item) => {
+        const named = 'state' in event ? ({ ...event, state: { ...event.state, name: `${item} › ${event.state.name}` } } as ExecutionEvent) : event;
+        recorder.onEvent(named);
+        printer.onEvent(named);
+      },
+      onItemDone: (item) => {
+        printer.onItemDone(item);
+        fanOut.onItemDone(item);
+      },
+    };
+    (handlers as Record<string, (input: unknown) => Promise<never>>)[name] = (mapInput: unknown) => runDistributedMap(name, map, mapInput, environment) as Promise<never>;
+  }
   const execution = machine.run(input as never, {
-    overrides: {
-      taskResourceLocalHandlers: handlers,
-      // Retry waits are for cloud throttling; locally they would only slow the run down.
-      retryIntervalOverrides: Object.fromEntries([...tasks.keys()].map((name) => [name, 0])),
-      waitTimeOverrides: Object.fromEntries(waits.map((name) => [name, 0])),
-    },
+    overrides,
     // Task.Token: what an approval stage publishes (one per run is enough: local stages wait one at a time).
     context: { Execution: { Name: executionName, Id: `arn:aws:states:local:000000000000:execution:local:${executionName}` }, Task: { Token: `local-${executionName}` } },
   });

@@ -17,6 +17,7 @@ import type {
   ApprovalOptions,
   EndpointWaitOptions,
   EnvironmentOptions,
+  FanOutOptions,
   FrameworkOptions,
   MetricGateOptions,
   NotificationOptions,
@@ -153,6 +154,17 @@ const notificationSchema: JSONSchemaType<NotificationOptions> = {
   additionalProperties: false,
 };
 
+const fanOutSchema: JSONSchemaType<FanOutOptions> = {
+  type: 'object',
+  properties: {
+    maxConcurrency: { type: 'number', nullable: true },
+    toleratedFailurePercentage: { type: 'number', nullable: true },
+    itemsFrom: { type: 'string', enum: ['input', 's3'], nullable: true },
+  },
+  required: [],
+  additionalProperties: false,
+};
+
 const environmentSchema: JSONSchemaType<EnvironmentOptions> = {
   type: 'object',
   properties: {
@@ -188,6 +200,7 @@ export const PIPELINE_OPTIONS_SCHEMA: JSONSchemaType<PipelineOptions> = {
     schedule: { ...scheduleSchema, nullable: true },
     notifications: { ...notificationSchema, nullable: true },
     environments: { type: 'array', items: environmentSchema, nullable: true },
+    fanOut: { ...fanOutSchema, nullable: true },
   },
   required: ['name', 'region', 'account'],
   additionalProperties: false,

@@ -7,6 +7,7 @@ import { DEFAULT_CDK_QUALIFIER, DEFAULT_STAGES, PIPELINE_TIMEOUT_MARGIN_SECONDS,
 import { PipelineValidationError, type ModelProblem } from './errors.js';
 import { partitionOf } from './framework-images.js';
 import { optionShapeProblems, type ShapeCheckOptions } from './options-schema.js';
+import { resolveFanOut } from './fan-out.js';
 import { resolveStage } from './resolve-stage.js';
 import { ACCOUNT_PATTERN, MAX_STAGES, PIPELINE_TIMEOUT_MAX, PROJECT_NAME_MAX, PROJECT_NAME_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN, bucketNameProblem } from './rules.js';
 import type { PipelineOptions, ResolvedEnvironment, ResolvedPipeline, ResolvedStage, StageOptions } from './types.js';
@@ -106,6 +107,7 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[], s
   }
 
   const deployment = resolveDeployment(o, name, account, region, report);
+  const fanOut = resolveFanOut(o.fanOut, Array.isArray(stageOptions) ? stageOptions : [], report);
   const approval = stages.find((s) => s.kind === 'approval');
   if (approval && !deployment.notifications) {
     report('notifications', `stage '${approval.name}' asks a person through the notifications topic: add notifications: { email: '<who decides>' }`);
@@ -132,6 +134,7 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[], s
     pipelineTimeoutSeconds,
     cdkQualifier,
     ...deployment,
+    ...(fanOut ? { fanOut } : {}),
   };
 }
 

@@ -193,6 +193,30 @@ export interface PipelineOptions {
    * @default one environment 'default' with the project's account and region
    */
   readonly environments?: EnvironmentOptions[];
+  /**
+   * Fan-out: run the whole stage chain once per item (one model per store, product line, region…)
+   * inside a Step Functions Distributed Map. @default no fan-out: one run per execution
+   */
+  readonly fanOut?: FanOutOptions;
+}
+
+/** Where a fan-out's items come from. */
+export type FanOutItemsSource = 'input' | 's3';
+
+export interface FanOutOptions {
+  /**
+   * Items whose stage chains run at once. SageMaker's quotas are the real limit: each running item
+   * holds its current job's instances, and a new account's per-instance-type job quotas are often
+   * in single digits. @default 5
+   */
+  readonly maxConcurrency?: number;
+  /** Percentage of items that may fail (each failure ends that item only) before the execution fails. @default 0 */
+  readonly toleratedFailurePercentage?: number;
+  /**
+   * `input`: the execution input's `items` array (up to the 256 KiB input limit, a few thousand items);
+   * `s3`: a JSON array in S3 (`itemsBucket`/`itemsKey` in the input), read by the Map's ItemReader. @default 'input'
+   */
+  readonly itemsFrom?: FanOutItemsSource;
 }
 
 export interface ScheduleOptions {
@@ -347,6 +371,14 @@ export interface ResolvedPipeline {
   readonly notifications?: { readonly email?: string };
   /** At least one; the first is deployed first, each next one after an approval. */
   readonly environments: readonly ResolvedEnvironment[];
+  /** Absent when the stage chain runs once per execution. */
+  readonly fanOut?: ResolvedFanOut;
+}
+
+export interface ResolvedFanOut {
+  readonly maxConcurrency: number;
+  readonly toleratedFailurePercentage: number;
+  readonly itemsFrom: FanOutItemsSource;
 }
 
 export interface ResolvedEnvironment {

@@ -1,4 +1,5 @@
 /** The sample raw data a generated repo starts with, so the default pipeline runs end to end at once. */
+import { SAMPLE_ITEM_IDS } from '../input/execution-input.js';
 import type { ResolvedPipeline } from '../model/index.js';
 import type { RenderedFile } from './render-stage-files.js';
 import { readTemplate } from './template-files.js';
@@ -18,5 +19,20 @@ const LABELLED_CSV = readTemplate('data/raw-labelled/pre_processing_input.csv');
 /** The same file name for every pipeline; labelled when a stage trains a model. */
 export function renderSampleData(pipeline: ResolvedPipeline): RenderedFile[] {
   const trains = pipeline.stages.some((s) => s.kind === 'training');
-  return [{ path: SAMPLE_DATA_PATH, content: trains ? LABELLED_CSV : SAMPLE_CSV }];
+  const content = trains ? LABELLED_CSV : SAMPLE_CSV;
+  if (!pipeline.fanOut) return [{ path: SAMPLE_DATA_PATH, content }];
+  // A fan-out: each sample item reads its own raw data under data/raw/<id>/. Unlabelled records are dealt
+  // out so that every item has different data; a training set stays whole, large enough to learn from.
+  const [header, ...rows] = content.trimEnd().split('\n');
+  const files = SAMPLE_ITEM_IDS.map((id, i) => ({
+    path: `${SAMPLE_DATA_DIR}/${id}/${SAMPLE_FILE_NAME}`,
+    content: trains ? content : `${[header, ...rows.filter((_, r) => r % SAMPLE_ITEM_IDS.length === i)].join('\n')}\n`,
+  }));
+  if (pipeline.fanOut.itemsFrom === 's3') files.push({ path: SAMPLE_ITEMS_PATH, content: `${JSON.stringify(SAMPLE_ITEM_IDS.map((id) => ({ id })), null, 2)}\n` });
+  return files;
 }
+
+const SAMPLE_DATA_DIR = 'data/raw';
+const SAMPLE_FILE_NAME = 'pre_processing_input.csv';
+/** A fan-out from S3: the items file the local runner copies to `s3://<itemsBucket>/<itemsKey>` when it is absent. */
+export const SAMPLE_ITEMS_PATH = 'data/items.json';

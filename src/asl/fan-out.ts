@@ -1,0 +1,110 @@
+/**
+ * Fan-out: the stage chain as the ItemProcessor of a Distributed Map, run once per item.
+ *
+ * Distributed mode for both item sources, because only it has `ToleratedFailurePercentage` (an inline
+ * Map fails as a whole, and stops every other item, when one iteration fails), one execution history
+ * per item (an inline Map shares the parent's 25,000-event history), and a ResultWriter that lists
+ * every item's outcome, failed ones included. Items come from the execution input (`ItemsPath`) or
+ * from a JSON array in S3 (`ItemReader`).
+ */
+import type { ResolvedFanOut, ResolvedPipeline } from '../model/types.js';
+import { ERROR_PATH, INPUT, ITEM_INPUT } from './input-paths.js';
+import { integrationArn } from './processing-task.js';
+import type { JsonObject, State } from './types.js';
+
+export const FAN_OUT_STATE = 'fan out';
+export const FAN_OUT_FAILED_STATE = 'fan out failed';
+/** The last state of every item: its outcome, carrying the item id. */
+export const ITEM_SUCCEEDED_STATE = 'item succeeded';
+export const S3_GET_OBJECT_ITEMS_RESOURCE = 'arn:aws:states:::s3:getObject';
+export const S3_PUT_OBJECT_RESULTS_RESOURCE = 'arn:aws:states:::s3:putObject';
+/** Under each execution's run prefix: `<runsUri><execution>/fan-out/` holds the Map Run's result files. */
+export const FAN_OUT_RESULTS_FOLDER = 'fan-out';
+
+/** A Map state in Distributed mode (the fields legacy-mlops emits). */
+export interface MapState {
+  readonly Type: 'Map';
+  readonly Comment?: string;
+  readonly ItemProcessor: { readonly ProcessorConfig: { readonly Mode: 'DISTRIBUTED'; readonly ExecutionType: 'STANDARD' }; readonly StartAt: string; readonly States: Record<string, State> };
+  readonly ItemsPath?: string;
+  readonly ItemReader?: JsonObject;
+  readonly ItemSelector: JsonObject;
+  readonly MaxConcurrency: number;
+  readonly ToleratedFailurePercentage: number;
+  readonly Label: string;
+  readonly ResultWriter: JsonObject;
+  readonly ResultPath: string;
+  readonly Catch: { readonly ErrorEquals: string[]; readonly ResultPath: string; readonly Next: string }[];
+  readonly End: true;
+}
+
+/** The input one item's chain receives: the execution input's run settings, the item, the parent's execution name. */
+function itemSelector(): JsonObject {
+  return {
+    'item.$': '$$.Map.Item.Value',
+    'executionName.$': '$$.Execution.Name',
+    'roleArn.$': INPUT.roleArn,
+    'codeUri.$': INPUT.codeUri,
+    // Each item reads its own raw data: <rawDataUri><item id>/.
+    'rawDataUri.$': `States.Format('{}{}/', ${INPUT.rawDataUri}, $$.Map.Item.Value.id)`,
+    'runsUri.$': INPUT.runsUri,
+    'runsBucket.$': INPUT.runsBucket,
+    'runsKeyPrefix.$': INPUT.runsKeyPrefix,
+    'stages.$': '$.stages',
+  };
+}
+
+/** The item's last state: its id and what its stages returned (the Map Run's result files list it). */
+export function itemSucceededState(pipeline: ResolvedPipeline): State {
+  // Results exist once any stage ran; a chain whose every stage may be switched off may have none.
+  const anyAlwaysRuns = pipeline.stages.some((s) => !s.skippable);
+  return {
+    Type: 'Pass',
+    Comment: "The item's outcome: its id and its stages' results.",
+    Parameters: { 'id.$': ITEM_INPUT.itemId, status: 'SUCCEEDED', ...(anyAlwaysRuns ? { 'results.$': '$.results' } : {}) },
+    // No ResultPath: the outcome replaces the state (aws-local-stepfunctions mishandles an explicit '$').
+    End: true,
+  } as unknown as State;
+}
+
+export function fanOutStates(pipeline: ResolvedPipeline, fanOut: ResolvedFanOut, chain: { startAt: string; states: Record<string, State> }): Record<string, State | MapState> {
+  const items: Pick<MapState, 'ItemsPath' | 'ItemReader'> =
+    fanOut.itemsFrom === 's3'
+      ? {
+          ItemReader: {
+            Resource: integrationArn(S3_GET_OBJECT_ITEMS_RESOURCE, pipeline.partition),
+            ReaderConfig: { InputType: 'JSON' },
+            Parameters: { 'Bucket.$': INPUT.itemsBucket, 'Key.$': INPUT.itemsKey },
+          },
+        }
+      : { ItemsPath: INPUT.items };
+  const map: MapState = {
+    Type: 'Map',
+    Comment:
+      `Runs ${pipeline.stages.map((s) => s.name).join(' → ')} once per item of ${fanOut.itemsFrom === 's3' ? 's3://<itemsBucket>/<itemsKey>' : 'the input\'s items'}, ` +
+      `${fanOut.maxConcurrency} at a time; a failed item ends that item only, and the execution fails above ${fanOut.toleratedFailurePercentage}% failed items.`,
+    ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: chain.startAt, States: chain.states },
+    ...items,
+    ItemSelector: itemSelector(),
+    MaxConcurrency: fanOut.maxConcurrency,
+    ToleratedFailurePercentage: fanOut.toleratedFailurePercentage,
+    Label: 'items',
+    // Every item's outcome (failed ones with their error and cause) in <runsUri><execution>/fan-out/.
+    ResultWriter: {
+      Resource: integrationArn(S3_PUT_OBJECT_RESULTS_RESOURCE, pipeline.partition),
+      Parameters: { 'Bucket.$': INPUT.runsBucket, 'Prefix.$': `States.Format('{}{}/${FAN_OUT_RESULTS_FOLDER}', ${INPUT.runsKeyPrefix}, $$.Execution.Name)` },
+    },
+    ResultPath: '$.fanOut',
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: ERROR_PATH, Next: FAN_OUT_FAILED_STATE }],
+    End: true,
+  };
+  return {
+    [FAN_OUT_STATE]: map,
+    [FAN_OUT_FAILED_STATE]: {
+      Type: 'Fail',
+      Comment: 'More items failed than toleratedFailurePercentage allows (States.ExceedToleratedFailureThreshold), or the items could not be read.',
+      ErrorPath: `${ERROR_PATH}.Error`,
+      CausePath: `${ERROR_PATH}.Cause`,
+    },
+  };
+}
