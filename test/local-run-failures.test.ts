@@ -130,11 +130,19 @@ describe('Task emulators', () => {
       expect(assigned.map((a) => a.state.name)).toEqual(tasks.map((t) => t.name));
       for (const { emulator } of assigned) expect(emulator.emulates).toBe('SageMaker processing job');
     }
-    // The lifecycle kinds (and an endpoint stage) use every other emulated resource, in any partition.
+    // The lifecycle and governance kinds (and an endpoint stage) use every other emulated resource, in any partition.
     const used = new Set<string>();
     for (const region of ['eu-west-1', 'cn-north-1']) {
-      const stages = [...LIFECYCLE_STAGES, { name: 'serve', kind: 'endpoint' as const }];
-      const definition = buildStateMachine(resolvePipeline({ name: 'demo', region, account: '111122223333', stages }));
+      // Register and approval (governance) need a non-skippable evaluation before them, and notifications.
+      const fixed = LIFECYCLE_STAGES.map((s) => ({ ...s, skippable: false }));
+      const stages = [
+        ...fixed.slice(0, 4),
+        { name: 'register', kind: 'register' as const },
+        { name: 'approve', kind: 'approval' as const },
+        fixed[4],
+        { name: 'serve', kind: 'endpoint' as const },
+      ];
+      const definition = buildStateMachine(resolvePipeline({ name: 'demo', region, account: '111122223333', notifications: { email: 'ml-team@example.com' }, stages }));
       for (const { state } of assignEmulators(definition)) used.add(state.resource.replace(/^arn:aws-cn:/, 'arn:aws:'));
     }
     expect([...TASK_EMULATORS.keys()].sort()).toEqual([...used].sort());

@@ -14,6 +14,7 @@ import { seconds } from '../../src/create/progress.js';
 import type { ModelProblem } from '../../src/model/errors.js';
 import { defaultEntryScript } from '../../src/model/defaults.js';
 import { validatePipeline } from '../../src/model/resolve.js';
+import { projectOptionShape } from '../../src/project/projen-option-keys.js';
 import type { StageOptions } from '../../src/model/types.js';
 import { readStageNames } from '../../src/edit/projenrc-stages.js';
 import { readDeclaredOptions, type DeclaredOptions } from '../../src/edit/projenrc-options.js';
@@ -108,7 +109,7 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
     const read = readDeclaredOptions(this.repo.source, this.repo.projenrc);
     if (!read.ok) throw new CreateError(`cannot read the pipeline of ${this.repo.projenrc}: ${read.reason}`);
     this.current = read.options;
-    const problems = validatePipeline(this.current);
+    const problems = validatePipeline(this.current, projectOptionShape());
     if (problems.length > 0) {
       throw new CreateError(`.projenrc.ts is not a valid pipeline now (${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}); fix it and run \`npx projen\` first`);
     }

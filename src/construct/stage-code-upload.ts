@@ -11,8 +11,9 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { ResolvedPipeline } from '../model/types.js';
+import { stageTestPath } from '../stages/render-stage-test.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 
 const STAGES_DIR = 'stages';
@@ -42,9 +43,11 @@ export class StageCodeUpload extends Construct {
     // One asset of `stages/` (so one deployment and one CLI layer): each script stage's folder lands
     // in `code/<stage>/`; container stages' folders are built into images instead and left out.
     const containerFolders = pipeline.stages.filter((stage) => stage.mode !== 'script').map((stage) => stage.name);
+    // The starter tests run on the developer's machine and in CI, never in a job.
+    const starterTests = scriptStages.map((stage) => relative(STAGES_DIR, stageTestPath(stage.name)));
     const asset = new s3assets.Asset(this, 'Code', {
       path: join(props.projectDir, STAGES_DIR),
-      exclude: [...STAGE_CODE_EXCLUDES, ...containerFolders],
+      exclude: [...STAGE_CODE_EXCLUDES, ...containerFolders, ...starterTests],
     });
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.DESTROY });
     const policy = new iam.PolicyDocument({

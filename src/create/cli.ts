@@ -158,7 +158,7 @@ async function runWithYeoman(args: readonly string[], cwd: string): Promise<void
 /**
  * Nothing can be asked: the same session runs without Yeoman, which saves loading yeoman-environment
  * (about half a second, and 1,600 modules of a package-installer stack create never uses).
- * Its lines go to stderr, where Yeoman's logger puts them, so both paths print alike.
+ * Its lines are ordinary output (stdout); errors stay on stderr.
  */
 async function runDirectly(options: Record<string, unknown>, cwd: string, io: CreateIo): Promise<void> {
   const { CreateSession } = (await import(pathToFileURL(appGeneratorPath('create-session')).href)) as typeof import('../../generators/app/create-session.js');
@@ -166,7 +166,7 @@ async function runDirectly(options: Record<string, unknown>, cwd: string, io: Cr
     options,
     contextRoot: cwd,
     prompt: () => Promise.reject(new CreateError('internal: a question was reached in a run that cannot ask')),
-    log: (line) => io.err(line),
+    log: (line) => io.out(line),
   });
   await session.run();
 }

@@ -7,6 +7,7 @@ import { compactStage } from '../create/projenrc.js';
 import type { ModelProblem } from '../model/errors.js';
 import { DEFAULT_STAGES } from '../model/defaults.js';
 import { resolvePipeline, validatePipeline } from '../model/resolve.js';
+import { projectOptionShape } from '../project/projen-option-keys.js';
 import type { StageOptions } from '../model/types.js';
 import { addStage } from './projenrc-stages.js';
 import { readDeclaredOptions, type DeclaredOptions } from './projenrc-options.js';
@@ -63,7 +64,7 @@ export function planAddition(request: AdditionRequest): AdditionPlan {
     return { kind: 'refused', reason: `a stage named '${stage.name}' already exists in .projenrc.ts with other settings; choose another name (or change it there)` };
   }
 
-  const problems = validatePipeline({ ...current, stages: withStageAt(stages, stage, index) });
+  const problems = validatePipeline({ ...current, stages: withStageAt(stages, stage, index) }, projectOptionShape());
   if (problems.length > 0) return { kind: 'invalid', problems, index };
 
   const edit = addStage(source, stage, { after: stages[index - 1]?.name });
@@ -77,7 +78,7 @@ export function planAddition(request: AdditionRequest): AdditionPlan {
   if (got.join(',') !== expected.join(',')) {
     return { kind: 'refused', reason: `the edited .projenrc.ts declares the stages ${got.join(', ')} instead of ${expected.join(', ')}; nothing was written` };
   }
-  const after2 = validatePipeline(read.options);
+  const after2 = validatePipeline(read.options, projectOptionShape());
   if (after2.length > 0) return { kind: 'invalid', problems: after2, index };
   return { kind: 'edit', source: edit.source, options: read.options, index, rewired: rewiredInputs(current, read.options, stage.name) };
 }
@@ -95,8 +96,8 @@ export function sameDeclaration(a: StageOptions, b: StageOptions): boolean {
 
 /** Inputs of other stages that read something else once the stage is in (inputs default to the previous stage's output). */
 export function rewiredInputs(before: DeclaredOptions, after: DeclaredOptions, added: string): string[] {
-  const was = resolvePipeline(before);
-  const now = resolvePipeline(after);
+  const was = resolvePipeline(before, projectOptionShape());
+  const now = resolvePipeline(after, projectOptionShape());
   const lines: string[] = [];
   for (const stage of now.stages) {
     if (stage.name === added) continue;

@@ -14,7 +14,7 @@ import { IamDocuments } from './iam-documents.js';
 import { PipelineDefinition } from './pipeline-definition.js';
 import { PipelineReadme } from './pipeline-readme.js';
 import { PipelineTasks } from './pipeline-tasks.js';
-import { projenOptionKeys } from './projen-option-keys.js';
+import { projectOptionShape } from './projen-option-keys.js';
 import { printModelErrorsPlainly } from './uncaught-model-error.js';
 import { refuseUnsafeLinks, SynthesisRefusedError } from './symlink-guard.js';
 import { PipelineValidationError } from '../model/errors.js';
@@ -45,7 +45,7 @@ export interface LegacyMlopsProjectOptions
 function resolveOrReport(options: LegacyMlopsProjectOptions): ResolvedPipeline {
   try {
     // Projen's own options sit beside the pipeline options; any other key is a mistake to report.
-    return resolvePipeline(options, { extraTopLevelKeys: [...projenOptionKeys(), 'legacyMlopsVersion'] });
+    return resolvePipeline(options, projectOptionShape());
   } catch (error) {
     if (error instanceof PipelineValidationError) printModelErrorsPlainly();
     throw error;

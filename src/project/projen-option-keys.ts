@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
+import type { ShapeCheckOptions } from '../model/options-schema.js';
 
 interface JsiiType {
   readonly interfaces?: readonly string[];
@@ -13,6 +14,11 @@ interface JsiiType {
 
 const ROOT_TYPE = 'projen.awscdk.AwsCdkTypeScriptAppOptions';
 let cached: readonly string[] | undefined;
+
+/** What a `.projenrc.ts` may declare beside the pipeline options: projen's options and the project type's own. */
+export function projectOptionShape(): ShapeCheckOptions {
+  return { extraTopLevelKeys: [...projenOptionKeys(), 'legacyMlopsVersion'] };
+}
 
 /** Every property of projen's AwsCdkTypeScriptAppOptions and the interfaces it extends. */
 export function projenOptionKeys(): readonly string[] {

@@ -87,9 +87,10 @@ export function inferenceScriptOf(training: ResolvedStage, pipeline: ResolvedPip
   return model?.entryScript ?? DEFAULT_INFERENCE_SCRIPT;
 }
 
-function renderLegacyCode(stage: ResolvedStage, pipeline: ResolvedPipeline, role: StageRole, legacyFunction: string): string {
+/** What the templates of a stage's legacy code (and of its starter test) are rendered with: its role's folders and gate. */
+export function legacyCodeData(stage: ResolvedStage, pipeline: ResolvedPipeline, role: StageRole, legacyFunction: string) {
   const evaluation = role === 'evaluate' ? evaluationInputs(stage, pipeline) : undefined;
-  return ejs.render(LEGACY_CODE[role], {
+  return {
     py: pyString,
     stageName: stage.name,
     legacyFunction,
@@ -102,7 +103,11 @@ function renderLegacyCode(stage: ResolvedStage, pipeline: ResolvedPipeline, role
     reportOutput: stage.gate?.reportOutput,
     reportFile: stage.gate?.reportFile,
     metric: stage.gate?.metric,
-  });
+  };
+}
+
+function renderLegacyCode(stage: ResolvedStage, pipeline: ResolvedPipeline, role: StageRole, legacyFunction: string): string {
+  return ejs.render(LEGACY_CODE[role], legacyCodeData(stage, pipeline, role, legacyFunction));
 }
 
 /** What every stub's header and command line say about its stage. */

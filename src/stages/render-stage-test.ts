@@ -8,7 +8,7 @@ import type { ResolvedPipeline, ResolvedStage } from '../model/index.js';
 import { KIND_FACTS } from '../model/resolve-stage.js';
 import { legacyFunctionName, pyString } from './python-text.js';
 import { renderSampleData } from './render-sample-data.js';
-import { evaluationInputs, roleOf, type RenderedFile } from './render-stage-files.js';
+import { legacyCodeData, roleOf, type RenderedFile } from './render-stage-files.js';
 import type { StageRole } from './stage-role.js';
 import { readTemplate } from './template-files.js';
 
@@ -35,22 +35,11 @@ export function renderStageTest(stage: ResolvedStage, pipeline: ResolvedPipeline
   if (!KIND_FACTS[stage.kind].hasCode) return [];
   const role = roleOf(stage, pipeline);
   const legacyFunction = role === 'generic' ? legacyFunctionName(stage.name) : legacyFunctionName(role);
-  const evaluation = role === 'evaluate' ? evaluationInputs(stage, pipeline) : undefined;
   const rows = SAMPLE_ROWS[role];
   const sample = renderSampleData(pipeline)[0].content;
   const roleTests = ejs.render(ROLE_TESTS[role], {
-    py: pyString,
+    ...legacyCodeData(stage, pipeline, role, legacyFunction),
     className: `${stage.name.split(/[-_]/).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}Test`,
-    legacyFunction,
-    input: stage.inputs[0]?.name,
-    output: stage.outputs[0]?.name,
-    outputs: Object.fromEntries(stage.outputs.map((o) => [o.name, o.name])),
-    channel: stage.inputs[0]?.name,
-    modelInput: evaluation?.model,
-    testInput: evaluation?.test,
-    reportOutput: stage.gate?.reportOutput,
-    reportFile: stage.gate?.reportFile,
-    metric: stage.gate?.metric,
     labelledRows: LABELLED_ROWS.trimEnd(),
     sampleHead: rows === undefined ? '' : `${sample.split(/\r?\n/).slice(0, rows + 1).join('\n')}\n`,
   });
