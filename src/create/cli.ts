@@ -119,7 +119,7 @@ export async function runCreate(argv: readonly string[], cwd = process.cwd(), io
     args = checkArguments(argv);
     const options = parseCreateOptions(args);
     if (canAsk(options)) await runWithYeoman(args, cwd);
-    else await runDirectly(options, cwd, io);
+    else await runDirectly(options, cwd);
     return 0;
   } catch (error) {
     io.err(`${BIN_NAME}: ${describeError(error)}`);
@@ -158,15 +158,15 @@ async function runWithYeoman(args: readonly string[], cwd: string): Promise<void
 /**
  * Nothing can be asked: the same session runs without Yeoman, which saves loading yeoman-environment
  * (about half a second, and 1,600 modules of a package-installer stack create never uses).
- * Its lines are ordinary output (stdout); errors stay on stderr.
+ * Its lines go to stderr as Yeoman's logger writes them, so both paths print alike (the caller's io keeps the one-line errors).
  */
-async function runDirectly(options: Record<string, unknown>, cwd: string, io: CreateIo): Promise<void> {
+async function runDirectly(options: Record<string, unknown>, cwd: string): Promise<void> {
   const { CreateSession } = (await import(pathToFileURL(appGeneratorPath('create-session')).href)) as typeof import('../../generators/app/create-session.js');
   const session = new CreateSession({
     options,
     contextRoot: cwd,
     prompt: () => Promise.reject(new CreateError('internal: a question was reached in a run that cannot ask')),
-    log: (line) => io.out(line),
+    log: (line) => process.stderr.write(`${line}\n`),
   });
   await session.run();
 }

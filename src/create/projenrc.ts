@@ -52,6 +52,12 @@ export function renderProjenrc(definition: ProjectDefinition, template = readFil
  * (the kind-specific ones after the common ones). `mode` stays on kinds with an image of their own:
  * it is the one choice every reader of such a stage wants to see.
  */
+/** The pipeline as `.projenrc.ts` declares it: each stage in its compact form, without the keys it leaves out. */
+export function declaredPipeline(pipeline: PipelineOptions): PipelineOptions {
+  if (!pipeline.stages) return pipeline;
+  return { ...pipeline, stages: pipeline.stages.map((stage) => JSON.parse(JSON.stringify(compactStage(stage))) as StageOptions) };
+}
+
 export function compactStage(stage: StageOptions): Record<string, LiteralValue> {
   const kind = stage.kind ?? 'processing';
   // An unknown kind is written as given; the model names the problem.
@@ -79,7 +85,7 @@ export function compactStage(stage: StageOptions): Record<string, LiteralValue> 
     volumeSizeGb: keep(stage.volumeSizeGb, DEFAULT_VOLUME_SIZE_GB),
     maxRuntimeSeconds: keep(stage.maxRuntimeSeconds, DEFAULT_MAX_RUNTIME_SECONDS),
     environment: nonEmpty(stage.environment),
-    inputs: stage.inputs?.map((i) => ({ name: i.name, from: i.from, localPath: i.localPath })) as LiteralValue,
+    inputs: stage.inputs?.map((i) => ({ name: i.name, from: i.from, localPath: i.localPath, distribution: keep(i.distribution, 'replicated') })) as LiteralValue,
     outputs: stage.outputs?.map((o) => ({ name: o.name, localPath: o.localPath })) as LiteralValue,
     skippable: keep(stage.skippable, false),
     hyperparameters: nonEmpty(stage.hyperparameters),
@@ -91,6 +97,8 @@ export function compactStage(stage: StageOptions): Record<string, LiteralValue> 
       reportFile: keep(gate.reportFile, DEFAULT_REPORT_FILE),
     },
     modelStage: stage.modelStage,
+    registry: nonEmpty(stage.registry) as LiteralValue,
+    approval: nonEmpty(stage.approval) as LiteralValue,
     endpointName: stage.endpointName,
     endpointWait: wait && Object.values(wait).some((v) => v !== undefined) ? wait : undefined,
   };

@@ -20,7 +20,7 @@ import type { ImportPlan } from './legacy-import.js';
 import { MIGRATION_FILE, renderMigrationReport } from './migration-report.js';
 import { npmInstall } from './npm-install.js';
 import type { ProgressStream } from './progress.js';
-import { PROJENRC_FILE, renderProjenrc, type ProjectDefinition } from './projenrc.js';
+import { PROJENRC_FILE, declaredPipeline, renderProjenrc, type ProjectDefinition } from './projenrc.js';
 import { checkTarget, hasEntries, makeStagingDir, moveIntoPlace, removeStaging } from './target-dir.js';
 
 export type Synthesizer = (options: PipelineOptions & { legacyMlopsVersion?: string }, outdir: string) => unknown;
@@ -76,7 +76,8 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
     fs.writeFileSync(path.join(staging, PROJENRC_FILE), renderProjenrc(request.definition));
     const synthesize = request.synthesize ?? (await loadSynthesizer());
     try {
-      synthesize({ ...request.definition.pipeline, legacyMlopsVersion: request.definition.legacyMlopsVersion }, staging);
+      // Exactly what .projenrc.ts declares, so that the first `npx projen` (and validate's drift check) finds nothing to change.
+      synthesize({ ...declaredPipeline(request.definition.pipeline), legacyMlopsVersion: request.definition.legacyMlopsVersion }, staging);
     } catch (error) {
       if (error instanceof PipelineValidationError) throw new CreateError(error.message);
       throw error;

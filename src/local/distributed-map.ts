@@ -20,6 +20,9 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { ITEM_ID_PATTERN } from '../model/fan-out.js';
 import { TaskError, messageOf } from './errors.js';
 import type { ExecutionEvent } from './execution-record.js';
+import type { ItemOutcome } from './report.js';
+
+export type { ItemOutcome } from './report.js';
 import type { LocalS3 } from './local-s3.js';
 import { boundedAll } from './emulators/processing-hosts.js';
 
@@ -29,19 +32,6 @@ export const LOCAL_MAP_RESOURCE = 'arn:aws:states:::legacy-mlops:distributedMap'
 type Json = Record<string, unknown>;
 type Definition = ConstructorParameters<typeof StateMachine>[0];
 type RunOptions = NonNullable<Parameters<StateMachine['run']>[1]>;
-
-/** One item's outcome, as the report lists it. */
-export interface ItemOutcome {
-  readonly id: string;
-  readonly index: number;
-  readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED';
-  /** The child execution's name (`<map state>-<index>`). */
-  readonly executionName: string;
-  readonly durationMs: number;
-  readonly output?: unknown;
-  readonly error?: string;
-  readonly cause?: string;
-}
 
 /** Top-level Map states in Distributed mode, by name. */
 export function distributedMaps(definition: unknown): Map<string, Json> {

@@ -65,8 +65,18 @@ export interface StateRecord {
   input?: unknown;
 }
 
-/** A fan-out item's outcome (see src/local/distributed-map.ts). */
-export type { ItemOutcome } from './distributed-map.js';
+/** A fan-out item's outcome (the local Map Run is src/local/distributed-map.ts). */
+export interface ItemOutcome {
+  readonly id: string;
+  readonly index: number;
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  /** The child execution's name (`<map state>-<index>`). */
+  readonly executionName: string;
+  readonly durationMs: number;
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+}
 
 export interface LocalRunReport {
   readonly executionName: string;
@@ -88,7 +98,7 @@ export interface LocalRunReport {
   /** What the local run did not emulate (an endpoint stage's calls), one line each. */
   notices?: string[];
   /** Fan-out: each item's outcome, in item order. */
-  items?: import('./distributed-map.js').ItemOutcome[];
+  items?: ItemOutcome[];
   output?: unknown;
   error?: { readonly error: string; readonly cause: string; readonly state?: string };
 }

@@ -3,7 +3,7 @@ import { Component, JsonFile, type Project } from 'projen';
 import type { StateMachineDefinition } from '../asl/types.js';
 import { buildApproverPolicy, buildIamDocuments } from '../iam/index.js';
 import type { ResolvedPipeline } from '../model/types.js';
-import { PIPELINE_FILES } from './paths.js';
+import { OPTIONAL_PIPELINE_FILES, PIPELINE_FILES } from './paths.js';
 
 export class IamDocuments extends Component {
   constructor(project: Project, definition: StateMachineDefinition, pipeline: ResolvedPipeline) {
@@ -15,6 +15,6 @@ export class IamDocuments extends Component {
     new JsonFile(project, PIPELINE_FILES.sageMakerExecutionRolePolicy, { ...managed, obj: docs.sageMakerExecutionRolePolicy });
     new JsonFile(project, PIPELINE_FILES.sageMakerExecutionRoleTrust, { ...managed, obj: docs.sageMakerExecutionRoleTrust });
     const approvers = buildApproverPolicy(pipeline);
-    if (approvers) new JsonFile(project, PIPELINE_FILES.approverPolicy, { ...managed, obj: approvers });
+    if (approvers) new JsonFile(project, OPTIONAL_PIPELINE_FILES.approverPolicy, { ...managed, obj: approvers });
   }
 }

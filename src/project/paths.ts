@@ -7,9 +7,13 @@ export const PIPELINE_FILES = {
   stateMachineRoleTrust: 'pipeline/iam/state-machine-role-trust.json',
   sageMakerExecutionRolePolicy: 'pipeline/iam/sagemaker-execution-role-policy.json',
   sageMakerExecutionRoleTrust: 'pipeline/iam/sagemaker-execution-role-trust.json',
+  readme: 'README.md',
+} as const;
+
+/** Managed files that only some pipelines have. */
+export const OPTIONAL_PIPELINE_FILES = {
   /** Only with an approval stage: for the people who run `legacy-mlops approve`. */
   approverPolicy: 'pipeline/iam/approver-policy.json',
-  readme: 'README.md',
 } as const;
 
 /** Read by LegacyMlopsProject: synthesize into this folder instead (how `legacy-mlops validate` checks for drift). */
