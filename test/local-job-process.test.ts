@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { killAllJobsNow, markedProcesses, runJobProcess, type JobProcessSpec } from '../src/local/job-process.js';
+import { isAlive } from './hostile/harness.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmo-job-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -24,14 +25,6 @@ function spec(script: string, extra: Partial<JobProcessSpec> = {}): JobProcessSp
   };
 }
 
-const alive = (pid: number) => {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
 const pidsIn = (file: string) => fs.readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
 
 test('a script that exits 0 leaving a setsid grandchild succeeds at once, and the grandchild is gone', async () => {
@@ -41,7 +34,7 @@ test('a script that exits 0 leaving a setsid grandchild succeeds at once, and th
   expect(result.elapsedMs).toBeLessThan(10_000);
   // setsid forks when it is a group leader; the sleep carries the job's marker either way.
   await new Promise((r) => setTimeout(r, 200));
-  expect(pidsIn(pids).filter(alive)).toEqual([]);
+  expect(pidsIn(pids).filter(isAlive)).toEqual([]);
   expect(fs.readFileSync(path.join(dir, 'stdout.log'), 'utf8')).toBe('done\n');
 });
 
@@ -58,7 +51,7 @@ test('on timeout the whole group and every escaped process are killed', async ()
   const result = await runJobProcess(spec(`sleep 300 & a=$!; setsid sleep 300 & echo $a $! > ${pids}; wait`, { maxRuntimeMs: 1_500, graceMs: 500 }));
   expect(result.timedOut).toBe(true);
   await new Promise((r) => setTimeout(r, 200));
-  expect(pidsIn(pids).filter(alive)).toEqual([]);
+  expect(pidsIn(pids).filter(isAlive)).toEqual([]);
 });
 
 test('abort stops the job; a job that ignores SIGTERM dies at the second Ctrl-C (killAllJobsNow)', async () => {
@@ -68,7 +61,7 @@ test('abort stops the job; a job that ignores SIGTERM dies at the second Ctrl-C 
   for (let i = 0; i < 100 && !fs.existsSync(pids); i++) await new Promise((r) => setTimeout(r, 100));
   stop.abort();
   await new Promise((r) => setTimeout(r, 500));
-  expect(alive(pidsIn(pids)[0])).toBe(true);
+  expect(isAlive(pidsIn(pids)[0])).toBe(true);
   const started = Date.now();
   killAllJobsNow();
   const result = await running;

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PYTHON, generatedRepo, runQuietly } from './fixtures/local/generated-repo.js';
+import { isAlive } from './hostile/harness.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -24,21 +25,12 @@ with open(${JSON.stringify(pidsFile)}, "w") as f:
 time.sleep(300)
 `;
 
-const alive = (pid: number) => {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
-
 /** Live processes whose environment points into this repo's job sandboxes: everything a job started. */
 function jobProcesses(repoDir: string): number[] {
   const needle = Buffer.from(`LEGACY_MLOPS_OPT_ML=${repoDir}/`);
   return fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => {
     try {
-      return fs.readFileSync(`/proc/${pid}/environ`).includes(needle) && alive(pid);
+      return fs.readFileSync(`/proc/${pid}/environ`).includes(needle) && isAlive(pid);
     } catch {
       return false;
     }
@@ -62,7 +54,7 @@ async function interrupted(signal: 'SIGINT' | 'SIGTERM', twice = false) {
   for (let i = 0; i < 1200 && !fs.existsSync(pidsFile) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
   if (!fs.existsSync(pidsFile)) throw new Error(`the job never started:\n${stdout}\n${stderr}`);
   const pids = fs.readFileSync(pidsFile, 'utf8').trim().split(' ').map(Number);
-  expect(pids.every(alive)).toBe(true);
+  expect(pids.every(isAlive)).toBe(true);
   const sentAt = Date.now();
   child.kill(signal);
   if (twice) setTimeout(() => child.kill(signal), 300);
@@ -95,7 +87,7 @@ describe.each([
     expect(run.stderr).toMatch(line);
     expect(run.stderr.split('\n').filter((l) => l.trim() !== '')).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 300));
-    expect(run.pids.filter(alive)).toEqual([]);
+    expect(run.pids.filter(isAlive)).toEqual([]);
     expect(jobProcesses(run.repo.dir)).toEqual([]);
     expect(scratchFolders(run.repo.dir)).toEqual([]);
   }, 240_000);

@@ -264,6 +264,16 @@ export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void
   }
 }
 
+/** Whether `pid` is a live process (not a zombie), read from /proc. */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 /** Pids of live processes (not zombies) whose process group is `pgid`: orphans left behind when non-empty. */
 export function processesInGroup(pgid: number): number[] {
   const pids: number[] = [];
@@ -288,8 +298,7 @@ export function processesMentioning(needle: string): number[] {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      const state = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (cmdline.includes(needle) && state.slice(state.lastIndexOf(')') + 2)[0] !== 'Z') pids.push(Number(entry));
+      if (cmdline.includes(needle) && isAlive(Number(entry))) pids.push(Number(entry));
     } catch {
       // Ended while reading.
     }
