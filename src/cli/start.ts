@@ -25,6 +25,7 @@ import type { ExecutionInput } from '../input/execution-input.js';
 import { cloudRunRecord } from '../report/cloud-record.js';
 import { REPORT_PAGE_FILE } from '../report/local-record.js';
 import { renderReportPage } from '../report/report-page.js';
+import { localRunDir } from '../model/repo-layout.js';
 
 const EXECUTION_INPUT_FILE = 'pipeline/execution-input.json';
 const DEFAULT_POLL_SECONDS = 10;
@@ -228,7 +229,7 @@ async function writeCloudReportPage(
       definition = undefined;
     }
   }
-  const dir = join(facts.cwd, '.local', 'runs', facts.executionName);
+  const dir = join(facts.cwd, localRunDir(facts.executionName));
   mkdirSync(dir, { recursive: true });
   const path = join(dir, REPORT_PAGE_FILE);
   writeFileSync(path, renderReportPage(cloudRunRecord(history, definition, facts)));
