@@ -85,8 +85,9 @@ export function checkGiven(given: GivenAnswers): void {
   if (given.from) checkReadable(given.from.value, describeOrigin(given.from.origin));
   if (given.stages) {
     const region = given.region?.value ?? 'us-east-1';
-    const problems = validatePipeline({ name: 'probe', account: '111122223333', region: REGION_PATTERN.test(region) ? region : 'us-east-1', stages: given.stages.value }).filter((p) => stageFieldOf(p));
-    if (problems.length > 0) throw invalidAnswer(given.stages.origin, `${problems[0].path}: ${problems[0].message}`);
+    const problems = validatePipeline({ name: 'probe', account: '111122223333', region: REGION_PATTERN.test(region) ? region : 'us-east-1', stages: given.stages.value }).filter((p) => stageFieldOf(p) || p.path === 'stages');
+    // The stage cap's message stands alone; a field's names its stage.
+    if (problems.length > 0) throw invalidAnswer(given.stages.origin, problems[0].path === 'stages' ? problems[0].message : `${problems[0].path}: ${problems[0].message}`);
   }
 }
 
