@@ -42,6 +42,7 @@ export function renderProjenrc(definition: ProjectDefinition, template = readFil
     accountIsPlaceholder: pipeline.account === PLACEHOLDER_ACCOUNT,
     bucket: pipeline.bucket === undefined ? undefined : tsString(pipeline.bucket),
     stages: tsLiteral((pipeline.stages ?? []).map(compactStage) as LiteralValue, '  ', { expandDepth: 2 }),
+    fanOut: pipeline.fanOut === undefined ? undefined : tsLiteral(pipeline.fanOut as LiteralValue, '  '),
     legacyMlopsVersion: definition.legacyMlopsVersion === undefined ? undefined : tsString(definition.legacyMlopsVersion),
     defaults: { instanceType: DEFAULT_INSTANCE_TYPE, volumeSizeGb: DEFAULT_VOLUME_SIZE_GB, maxRuntimeSeconds: DEFAULT_MAX_RUNTIME_SECONDS },
   });
