@@ -29,7 +29,7 @@ export async function runDoctorCommand(argv: string[], cwd: string, deps: Doctor
   try {
     values = parseArgs({ args: argv, options: { env: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    return fail(`${error instanceof Error ? error.message : String(error)} (${USAGE})`);
+    return fail(`${messageOf(error)} (${USAGE})`);
   }
   if (values.help) {
     out(USAGE);
@@ -39,7 +39,7 @@ export async function runDoctorCommand(argv: string[], cwd: string, deps: Doctor
   try {
     target = selectEnvironment(readPipelineModel(cwd), values.env);
   } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
+    return fail(messageOf(error));
   }
   const clients = (deps.clients ?? awsClients)(target.environment.region);
   const outcome = await runDoctor(target, clients);
@@ -48,4 +48,10 @@ export async function runDoctorCommand(argv: string[], cwd: string, deps: Doctor
   }
   out(values.json ? renderJson(outcome.report) : renderTable(outcome.report));
   return hasFailure(outcome.report) ? 1 : 0;
+}
+
+/** Not `instanceof Error`: errors from another realm (a test VM) are objects with a message all the same. */
+function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message : String(error);
 }
