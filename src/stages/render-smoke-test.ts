@@ -8,7 +8,7 @@ import ejs from 'ejs';
 import { posix } from 'node:path';
 import { findOptMlLiterals } from '../create/legacy-paths.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/index.js';
-import { KIND_FACTS } from '../model/resolve-stage.js';
+import { KIND_FACTS } from '../model/stage-kinds.js';
 import { pyString } from './python-text.js';
 import type { RenderedFile } from './render-stage-files.js';
 import { stageTestPath } from './render-stage-test.js';
