@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
   smoke: { summary: "run one stage's script untouched on the sample data", load: async () => (await import('./smoke.js')).runSmoke },
   test: { summary: 'stage tests, validate and a local run of the pipeline', load: async () => (await import('./test.js')).runTest },
   start: { summary: 'start an execution of the deployed pipeline and follow it', load: async () => (await import('./start.js')).runStart },
+  doctor: { summary: 'check the AWS account before deploying: credentials, bootstrap, bucket, quotas, images, roles', load: async () => (await import('./doctor.js')).runDoctorCommand },
   approve: { summary: 'approve (or --reject) the model an execution waits on', load: async () => (await import('./approve.js')).runApprove },
 };
 
