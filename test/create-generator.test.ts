@@ -417,7 +417,7 @@ describe('--from: importing legacy scripts', () => {
       .withArguments(['declined'])
       .withOptions({ interactive: true, region: 'eu-west-1', account: '111122223333', stages: 'prep:script', skipInstall: true, git: false })
       .withAnswers({ from: legacy, confirmPaths: false, tuneStages: false });
-    expect(declined.askedQuestions.map((q) => q.name)).toEqual(['name', 'bucket', 'from', 'confirmPaths', 'tuneStages']);
+    expect(declined.askedQuestions.map((q) => q.name)).toEqual(['name', 'bucket', 'from', 'confirmPaths', 'tuneStages', 'fanOut']);
     const [prep] = declaredOptions(fs.readFileSync(path.join(declined.cwd, 'declined/.projenrc.ts'), 'utf8')).stages;
     expect(prep).toEqual({ name: 'prep', mode: 'script' });
     expect(fs.readFileSync(path.join(declined.cwd, 'declined/stages/prep/prep.py'), 'utf8')).toBe(LEGACY_PREPROCESS);

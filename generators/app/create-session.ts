@@ -23,7 +23,9 @@ import { STAGE_PRESETS } from '../../src/model/defaults.js';
 import { validatePipeline } from '../../src/model/resolve.js';
 import type { PipelineOptions, StageOptions } from '../../src/model/types.js';
 import { shellQuote } from '../../src/create/shell-quote.js';
+import { fanOutOption } from '../../src/create/fan-out-answers.js';
 import { Conversation, type PromptFn } from './conversation.js';
+import { FAN_OUT_QUESTIONS } from './fan-out-questions.js';
 import {
   CONFIRM_PATHS_QUESTION,
   CUSTOM_STAGES,
@@ -57,6 +59,10 @@ export type AppOptions = {
   'volume-size'?: string;
   'max-runtime'?: string;
   from?: string;
+  'fan-out'?: boolean;
+  'fan-out-items'?: string;
+  'fan-out-concurrency'?: string;
+  'fan-out-tolerated-failure'?: string;
   answers?: string;
   yes?: boolean;
   'skip-install'?: boolean;
@@ -149,6 +155,8 @@ export class CreateSession {
     const from = ctx.draft.from as FromAnswer;
     if (from) stages = await this.importScripts(from, stages, region);
     if (this.conversation.interactive) stages = await this.askStageSettings(stages, region);
+    for (const question of FAN_OUT_QUESTIONS) ctx.draft[question.name] = await this.conversation.ask(question, ctx, given[question.name]);
+    const fanOut = fanOutOption(ctx.draft);
 
     const pipeline: PipelineOptions = {
       name: String(ctx.draft.name),
@@ -156,6 +164,7 @@ export class CreateSession {
       account: String(ctx.draft.account),
       ...(ctx.draft.bucket !== undefined ? { bucket: String(ctx.draft.bucket) } : {}),
       stages,
+      ...(fanOut ? { fanOut } : {}),
     };
     this.checkPipeline(pipeline);
     this.definition = { pipeline, ...(this.flags.packageSpec ? { legacyMlopsVersion: this.flags.packageSpec } : {}) };

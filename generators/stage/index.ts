@@ -264,6 +264,9 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
       throw new CreateError(plan.snippet ? `cannot add stage '${stage.name}' to .projenrc.ts: ${plan.reason}.\n${plan.snippet}` : `cannot add stage '${stage.name}': ${plan.reason}`);
     }
     if (plan.kind === 'invalid') {
+      // Over the stage cap: the count is the problem, not any answer.
+      const cap = plan.problems.find((p) => p.path === 'stages');
+      if (cap) throw new CreateError(`cannot add stage '${stage.name}': ${cap.message}`);
       const lines = plan.problems.map((p) => {
         const origin = this._originOf(p, plan.index);
         return `${origin ? `${origin}: ` : ''}${p.path}: ${p.message}`;

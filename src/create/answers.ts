@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { validatePipeline } from '../model/resolve.js';
-import { KIND_FACTS } from '../model/resolve-stage.js';
+import { KIND_FACTS } from '../model/stage-kinds.js';
 import { stageShapeProblems } from '../model/options-schema.js';
 import { closestKey } from '../model/suggest.js';
 import { REGION_PATTERN } from '../model/rules.js';
@@ -13,6 +13,7 @@ import type { StageOptions } from '../model/types.js';
 import { describeKind, FileKindError, readRegularFile } from './file-kind.js';
 import { CreateError, describeOrigin, invalidAnswer, type AnswerOrigin } from './errors.js';
 import { projectFieldProblem, stageFieldOf, stageFieldProblem, type ProjectField } from './field-checks.js';
+import { checkFanOutGiven, fanOutFromFile, fanOutFromFlags, type FanOutGiven } from './fan-out-answers.js';
 import { PRESET_NAMES, type CreateFlags, type PresetName } from './flags.js';
 import { checkReadable, parseFromSpec, type FromItem } from './legacy-import.js';
 import { parseStageSpecs } from './stage-spec.js';
@@ -23,7 +24,7 @@ export interface Given<T> {
   readonly origin: AnswerOrigin;
 }
 
-export interface GivenAnswers {
+export interface GivenAnswers extends FanOutGiven {
   name?: Given<string>;
   region?: Given<string>;
   account?: Given<string>;
@@ -39,7 +40,7 @@ export interface GivenAnswers {
 }
 
 /** Keys an answers file may hold (its stage objects are StageOptions). */
-export const ANSWER_FILE_KEYS = ['name', 'region', 'account', 'bucket', 'stages', 'preset', 'instanceType', 'volumeSizeGb', 'maxRuntimeSeconds', 'from'] as const;
+export const ANSWER_FILE_KEYS = ['name', 'region', 'account', 'bucket', 'stages', 'preset', 'instanceType', 'volumeSizeGb', 'maxRuntimeSeconds', 'from', 'fanOut'] as const;
 
 /** Reads and checks everything given before any question is asked. `cwd` resolves relative paths of flags. */
 export function collectGiven(flags: CreateFlags, cwd: string): GivenAnswers {
@@ -56,6 +57,7 @@ export function collectGiven(flags: CreateFlags, cwd: string): GivenAnswers {
     volumeSizeGb: flags.volumeSize === undefined ? undefined : flag(parseWholeNumber(flags.volumeSize, '--volume-size'), 'volume-size'),
     maxRuntimeSeconds: flags.maxRuntime === undefined ? undefined : flag(parseWholeNumber(flags.maxRuntime, '--max-runtime'), 'max-runtime'),
     from: flags.from === undefined ? undefined : flag(parseFromSpec(flags.from, cwd, '--from'), 'from'),
+    ...fanOutFromFlags(flags),
   };
   for (const [key, value] of Object.entries(fromFlags)) if (value !== undefined) (given as Record<string, unknown>)[key] = value;
   checkGiven(given);
@@ -82,11 +84,13 @@ export function checkGiven(given: GivenAnswers): void {
     const problem = stageFieldProblem({ ...probe, maxRuntimeSeconds: given.maxRuntimeSeconds.value }, 'maxRuntimeSeconds');
     if (problem) throw invalidAnswer(given.maxRuntimeSeconds.origin, problem);
   }
+  checkFanOutGiven(given);
   if (given.from) checkReadable(given.from.value, describeOrigin(given.from.origin));
   if (given.stages) {
     const region = given.region?.value ?? 'us-east-1';
-    const problems = validatePipeline({ name: 'probe', account: '111122223333', region: REGION_PATTERN.test(region) ? region : 'us-east-1', stages: given.stages.value }).filter((p) => stageFieldOf(p));
-    if (problems.length > 0) throw invalidAnswer(given.stages.origin, `${problems[0].path}: ${problems[0].message}`);
+    const problems = validatePipeline({ name: 'probe', account: '111122223333', region: REGION_PATTERN.test(region) ? region : 'us-east-1', stages: given.stages.value }).filter((p) => stageFieldOf(p) || p.path === 'stages');
+    // The stage cap's message stands alone; a field's names its stage.
+    if (problems.length > 0) throw invalidAnswer(given.stages.origin, problems[0].path === 'stages' ? problems[0].message : `${problems[0].path}: ${problems[0].message}`);
   }
 }
 
@@ -153,6 +157,7 @@ export function readAnswersFile(file: string): GivenAnswers {
     volumeSizeGb: number('volumeSizeGb'),
     maxRuntimeSeconds: number('maxRuntimeSeconds'),
     from: from === undefined ? undefined : entry('from', parseFromSpec([from].flat().join(','), path.dirname(file), describeOrigin(origin('from')))),
+    ...(record.fanOut === undefined ? {} : fanOutFromFile(record.fanOut, label)),
   };
 }
 

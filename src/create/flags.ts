@@ -43,6 +43,10 @@ export const CREATE_FLAGS: readonly FlagSpec[] = [
   { name: 'instance-type', type: 'string', value: '<type>', description: 'processing instance type of every stage (default: ml.m5.large)' },
   { name: 'volume-size', type: 'string', value: '<GB>', description: 'storage volume of every stage in GB (default: 30)' },
   { name: 'max-runtime', type: 'string', value: '<seconds>', description: 'maximum runtime of every stage job (default: 3600)' },
+  { name: 'fan-out', type: 'boolean', description: 'run the stage chain once per item (one model per store, product, region…) in a Step Functions Distributed Map' },
+  { name: 'fan-out-items', type: 'string', value: '<source>', description: "fan-out: where the items come from: input (the execution input's items, default) or s3 (a JSON array in S3)" },
+  { name: 'fan-out-concurrency', type: 'string', value: '<n>', description: "fan-out: items running at once (default 5; SageMaker's job quotas are the real limit)" },
+  { name: 'fan-out-tolerated-failure', type: 'string', value: '<percent>', description: 'fan-out: failed items (each ends only itself) tolerated before the execution fails (default 0)' },
   { name: 'from', type: 'string', value: '<paths>', description: 'import legacy scripts: a folder, .py files, or stage=path items, comma-separated' },
   { name: 'answers', type: 'string', value: '<file.json>', description: 'read answers from a JSON file (flags win over it)' },
   { name: 'yes', type: 'boolean', alias: 'y', description: 'ask nothing: take the defaults for every answer not given' },
@@ -66,6 +70,11 @@ export interface CreateFlags {
   readonly volumeSize?: string;
   readonly maxRuntime?: string;
   readonly from?: string;
+  /** Undefined when not given: the question is asked (or takes its default). */
+  readonly fanOut?: boolean;
+  readonly fanOutItems?: string;
+  readonly fanOutConcurrency?: string;
+  readonly fanOutToleratedFailure?: string;
   readonly answers?: string;
   readonly yes: boolean;
   readonly skipInstall: boolean;
@@ -88,6 +97,7 @@ export function readFlags(options: Record<string, unknown>): CreateFlags {
     return v === undefined ? fallback : v === true || v === 'true';
   };
   const interactive = get('interactive');
+  const fanOut = get('fan-out');
   return {
     directory: text('directory'),
     name: text('name'),
@@ -100,6 +110,10 @@ export function readFlags(options: Record<string, unknown>): CreateFlags {
     volumeSize: text('volume-size'),
     maxRuntime: text('max-runtime'),
     from: text('from'),
+    fanOut: fanOut === undefined || fanOut === '' ? undefined : fanOut === true || fanOut === 'true',
+    fanOutItems: text('fan-out-items'),
+    fanOutConcurrency: text('fan-out-concurrency'),
+    fanOutToleratedFailure: text('fan-out-tolerated-failure'),
     answers: text('answers'),
     yes: bool('yes', false),
     skipInstall: bool('skip-install', false),

@@ -13,6 +13,7 @@ import type { CopiedFile, StageImport } from './import-types.js';
 import { scanScript } from './legacy-paths.js';
 import { scanRepository, type RepoScan, type ScannedContainer, type ScannedScriptFolder } from './legacy-repo-scan.js';
 import { settingsOf, type TaskSettings } from './legacy-task-settings.js';
+import { launchLegacyTraining } from './legacy-training-launcher.js';
 import type { MigrationItem } from './migration-report.js';
 import { CreateError } from './errors.js';
 import { catalogStage } from './stage-catalog.js';
@@ -91,6 +92,7 @@ function fromStateMachine(scan: RepoScan, origin: string, target: { account?: st
     if (stageImport) imports.push(stageImport);
     generated.push(...extra);
   });
+  launchLegacyTraining(stages, imports, generated, report);
   const rawUris = [...new Set(settings.flatMap((s) => s.inputUris.filter((i) => !i.from && i.uri).map((i) => i.uri)))];
   if (rawUris.length > 1) report.push({ legacy: `S3 locations ${rawUris.join(', ')}`, outcome: 'all read from s3://<bucket>/data/raw/ (data/raw/ locally)', why: 'the project has one raw-data prefix', action: 'check that each stage reads only its own files there (by file name)' });
   for (const unit of units.filter((u) => !used.has(u))) {

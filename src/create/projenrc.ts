@@ -18,7 +18,7 @@ import {
   defaultEntryScript,
 } from '../model/defaults.js';
 import { defaultFrameworkVersion } from '../model/framework-images.js';
-import { KIND_FACTS } from '../model/resolve-stage.js';
+import { KIND_FACTS } from '../model/stage-kinds.js';
 import type { PipelineOptions, StageOptions } from '../model/types.js';
 import { templatesDir } from '../package-info.js';
 import { tsLiteral, tsString, type LiteralValue } from './ts-literal.js';
@@ -42,6 +42,7 @@ export function renderProjenrc(definition: ProjectDefinition, template = readFil
     accountIsPlaceholder: pipeline.account === PLACEHOLDER_ACCOUNT,
     bucket: pipeline.bucket === undefined ? undefined : tsString(pipeline.bucket),
     stages: tsLiteral((pipeline.stages ?? []).map(compactStage) as LiteralValue, '  ', { expandDepth: 2 }),
+    fanOut: pipeline.fanOut === undefined ? undefined : tsLiteral(pipeline.fanOut as LiteralValue, '  '),
     legacyMlopsVersion: definition.legacyMlopsVersion === undefined ? undefined : tsString(definition.legacyMlopsVersion),
     defaults: { instanceType: DEFAULT_INSTANCE_TYPE, volumeSizeGb: DEFAULT_VOLUME_SIZE_GB, maxRuntimeSeconds: DEFAULT_MAX_RUNTIME_SECONDS },
   });

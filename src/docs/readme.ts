@@ -5,7 +5,7 @@ import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { PIPELINE_FILES } from '../project/paths.js';
 import { localEnvironmentsSection } from './local-envs.js';
 import { pipelineMermaid } from './mermaid.js';
-import { KIND_FACTS } from '../model/resolve-stage.js';
+import { KIND_FACTS } from '../model/stage-kinds.js';
 
 /** A real report page (the lifecycle sample whose model missed its gate), shipped with the package and written once. */
 export const REPORT_SCREENSHOT_PATH = 'docs/report-page.png';

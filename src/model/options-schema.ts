@@ -301,7 +301,7 @@ function toProblem(error: ErrorObject, instancePath: string, root: unknown, cand
 }
 
 /** What the values of each enum-typed key are called in messages. */
-const ENUM_NOUNS: Readonly<Record<string, string>> = { kind: 'stage kind', mode: 'stage mode', name: 'framework', onFail: "gate's onFail action" };
+const ENUM_NOUNS: Readonly<Record<string, string>> = { kind: 'stage kind', mode: 'stage mode', name: 'framework', onFail: "gate's onFail action", itemsFrom: 'fan-out item source' };
 
 /** `framework: 'xgboost'` is the common slip: say what the object looks like. */
 function objectHint(instancePath: string, value: string): string {

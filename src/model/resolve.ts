@@ -9,10 +9,11 @@ import { partitionOf } from './framework-images.js';
 import { optionShapeProblems, type ShapeCheckOptions } from './options-schema.js';
 import { resolveFanOut } from './fan-out.js';
 import { resolveStage } from './resolve-stage.js';
-import { ACCOUNT_PATTERN, MAX_STAGES, PIPELINE_TIMEOUT_MAX, PROJECT_NAME_MAX, PROJECT_NAME_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN, bucketNameProblem } from './rules.js';
+import { ACCOUNT_PATTERN, MAX_STAGES, PIPELINE_TIMEOUT_MAX, PROJECT_NAME_MAX, PROJECT_NAME_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN, bucketNameProblem, isIntIn, tooManyStagesMessage } from './rules.js';
 import type { PipelineOptions, ResolvedEnvironment, ResolvedPipeline, ResolvedStage, StageOptions } from './types.js';
 
-export { jobPrefix, STAGE_KINDS, KIND_FACTS } from './resolve-stage.js';
+export { jobPrefix } from './resolve-stage.js';
+export { STAGE_KINDS, KIND_FACTS } from './stage-kinds.js';
 
 
 /**
@@ -71,7 +72,7 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[], s
   if (!Array.isArray(stageOptions) || stageOptions.length === 0) {
     report('stages', 'a pipeline needs at least one stage');
   } else if (stageOptions.length > MAX_STAGES) {
-    report('stages', `${stageOptions.length} stages is more than the ${MAX_STAGES} allowed`);
+    report('stages', tooManyStagesMessage(stageOptions.length));
   }
   const stages: ResolvedStage[] = [];
   // Every stage as far as it resolved, valid or not: what later stages' references are checked against.
@@ -245,8 +246,4 @@ function resolveRoles(o: Partial<PipelineOptions>, partition: string, account: s
     stateMachineRoleArn: check('stateMachineRoleArn'),
     sageMakerExecutionRoleArn: check('sageMakerExecutionRoleArn'),
   };
-}
-
-function isIntIn(value: unknown, min: number, max: number): boolean {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }

@@ -59,7 +59,21 @@ export const VOLUME_SIZE_RANGE = [1, 16384] as const;
 export const MAX_RUNTIME_RANGE = [1, 604800] as const;
 /** Step Functions standard workflows run for at most one year. */
 export const PIPELINE_TIMEOUT_MAX = 31_536_000;
+/**
+ * Stages in one pipeline. Not an AWS limit itself: it keeps the state machine inside Step Functions'
+ * 1 MiB definition quota (and the CloudFormation template that carries it) for every mix of stage
+ * kinds: measured 2.4 KB of ASL per processing stage and 5.5 KB per evaluation stage with its gate,
+ * so 100 of the largest stay near half the quota.
+ */
 export const MAX_STAGES = 100;
+
+/** The one line a pipeline over {@link MAX_STAGES} gets: the cap, the count, what it protects, what to do. */
+export function tooManyStagesMessage(count: number): string {
+  return (
+    `${count} stages is more than the ${MAX_STAGES} a pipeline may have (the cap keeps the state machine well inside Step Functions' 1 MiB definition quota): ` +
+    'split the stages into several pipelines, or run one stage chain per item with fanOut'
+  );
+}
 /** Names a stage may not take: they mean something else in `from`. */
 export const RESERVED_STAGE_NAMES = ['raw', 'code', 'runs', 'data'];
 
@@ -82,3 +96,8 @@ export const MODEL_PACKAGE_GROUP_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 /** An approval waits at most 30 days (a person on holiday should not hold an execution for a year). */
 export const APPROVAL_TIMEOUT_RANGE = [60, 2_592_000] as const;
 export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 604_800;
+
+/** A whole number in [min, max]: the shape of every count, size and duration SageMaker takes. */
+export function isIntIn(value: unknown, min: number, max: number): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
