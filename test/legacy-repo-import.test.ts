@@ -139,7 +139,7 @@ describe('(a) console-exported state machine, input parameters, script folders, 
     for (const [from, to] of pairs) expect([to, sha(path.join(result.target, to))]).toEqual([to, sha(path.join(legacy, from))]);
     // Beside the legacy code: the stage's requirements point at the ones the Dockerfile installs.
     expect(fs.readFileSync(path.join(result.target, 'stages/inference/requirements.txt'), 'utf8')).toContain('-r src/requirements.txt');
-    expect(fs.readdirSync(path.join(result.target, 'stages/inference')).sort()).toEqual(['Dockerfile', 'requirements.txt', 'src']);
+    expect(fs.readdirSync(path.join(result.target, 'stages/inference')).sort()).toEqual(['Dockerfile', 'requirements.txt', 'src', 'test_inference.py']);
     expect(fs.readdirSync(path.join(result.target, 'data/raw'))).toEqual(['pre_processing_input.csv']);
   });
 
@@ -250,5 +250,38 @@ describe('(c) a training + batch-transform pipeline in YAML', () => {
     const customers = fs.readFileSync(path.join(FIXTURES, 'c-train-transform/data/score.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
     expect(scored.slice(1).map((l) => l.split(',')[0])).toEqual(customers);
     for (const line of scored.slice(1)) expect(Number(line.split(',')[1])).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('(d) a console-exported retrain-and-redeploy machine: no scripts, an endpoint config and a wait-for-InService loop', () => {
+  test('the endpoint config is read into the endpoint stage field by field; what it cannot express is reported; stubs stand in for the missing scripts', async () => {
+    const result = await create('d-endpoint');
+    expect(result.errors).toEqual([]);
+    const p = pipelineOf(result.target);
+    expect(p.stages.map((s) => [s.name, s.kind])).toEqual([['train', 'training'], ['create-model', 'model'], ['update-endpoint', 'endpoint']]);
+    const [train, model, endpoint] = p.stages;
+    expect([train.instanceType, train.volumeSizeGb, train.maxRuntimeSeconds]).toEqual(['ml.m5.large', 5, 1800]);
+    expect(model.entryScript).toBe('inference.py');
+    // From CreateEndpointConfig (values read from the input file) and UpdateEndpoint.
+    expect([endpoint.instanceType, endpoint.instanceCount, endpoint.modelStage, endpoint.endpoint]).toEqual(['ml.c5.xlarge', 2, 'create-model', { name: 'churn-realtime', intervalSeconds: 60, maxAttempts: 60 }]);
+    const input = JSON.parse(fs.readFileSync(path.join(result.target, 'pipeline/execution-input.json'), 'utf8'));
+    expect(JSON.stringify(input)).toContain('"ml.c5.xlarge"');
+    const asl = JSON.parse(fs.readFileSync(path.join(result.target, 'pipeline/state-machine.asl.json'), 'utf8'));
+    const variants = Object.values(asl.States as Record<string, { Resource?: string; Parameters?: { ProductionVariants?: unknown[] } }>).find((s) => s.Resource?.endsWith(':createEndpointConfig'))?.Parameters?.ProductionVariants;
+    expect(variants).toEqual([expect.objectContaining({ VariantName: 'AllTraffic' })]);
+    // No legacy script: the structure is imported with stubs.
+    expect(fs.existsSync(path.join(result.target, 'stages/train/train.py'))).toBe(true);
+    const md = fs.readFileSync(path.join(result.target, 'MIGRATION.md'), 'utf8');
+    for (const text of [result.output, md]) {
+      expect(text).toMatch(/Create endpoint config \(CreateEndpointConfig\).*instanceType ml\.c5\.xlarge, instanceCount 2/);
+      expect(text).toMatch(/EndpointName 'churn-realtime'.*endpointName/);
+      expect(text).toMatch(/VariantName 'primary'.*the pipeline names its one variant AllTraffic/);
+      expect(text).toMatch(/ProductionVariants\[0\]\.ContainerStartupHealthCheckTimeoutInSeconds 600/);
+      expect(text).toMatch(/DataCaptureConfig .*the endpoint stage has no setting for it/);
+      expect(text).toMatch(/state Describe endpoint .*the endpoint stage polls DescribeEndpoint itself/);
+      expect(text).toMatch(/state In service\? \(Choice\).*the endpoint stage polls DescribeEndpoint itself/);
+      expect(text).not.toMatch(/\$\$\.Execution\.Name\).*no input-parameters file/);
+    }
+    await independentChecks(result.target);
   });
 });

@@ -93,6 +93,7 @@ const registrySchema: JSONSchemaType<RegistryOptions> = {
   properties: {
     group: { type: 'string', nullable: true },
     autoApprove: { type: 'boolean', nullable: true },
+    existingGroup: { type: 'boolean', nullable: true },
   },
   required: [],
   additionalProperties: false,
@@ -201,6 +202,7 @@ export const PIPELINE_OPTIONS_SCHEMA: JSONSchemaType<PipelineOptions> = {
     notifications: { ...notificationSchema, nullable: true },
     environments: { type: 'array', items: environmentSchema, nullable: true },
     fanOut: { ...fanOutSchema, nullable: true },
+    dashboard: { type: 'boolean', nullable: true },
   },
   required: ['name', 'region', 'account'],
   additionalProperties: false,

@@ -136,6 +136,7 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[], s
     cdkQualifier,
     ...deployment,
     ...(fanOut ? { fanOut } : {}),
+    dashboard: o.dashboard ?? true,
   };
 }
 

@@ -147,6 +147,12 @@ export interface RegistryOptions {
    * here); otherwise it waits as `PendingManualApproval`. Needs an evaluation stage before it. @default false
    */
   readonly autoApprove?: boolean;
+  /**
+   * `group` exists already and is not this stack's: the CDK app creates none (and changes nothing on it).
+   * Otherwise the app creates the group and keeps it when the stack is destroyed (its versions are history).
+   * @default false
+   */
+  readonly existingGroup?: boolean;
 }
 
 /** How an approval stage waits for a person. */
@@ -198,6 +204,12 @@ export interface PipelineOptions {
    * inside a Step Functions Distributed Map. @default no fan-out: one run per execution
    */
   readonly fanOut?: FanOutOptions;
+  /**
+   * A CloudWatch dashboard for the pipeline (executions, durations, failures by stage, the gate's metric)
+   * and an alarm on failed or timed-out executions, published to the notifications topic when there is one.
+   * @default true
+   */
+  readonly dashboard?: boolean;
 }
 
 /** Where a fan-out's items come from. */
@@ -339,6 +351,8 @@ export interface ResolvedStage {
 export interface ResolvedRegistry {
   readonly group: string;
   readonly autoApprove: boolean;
+  /** The group is the user's: the CDK app does not create it. */
+  readonly existingGroup: boolean;
   /** The nearest earlier evaluation stage: its report becomes the version's model quality statistics. */
   readonly evaluationStage?: string;
 }
@@ -373,6 +387,8 @@ export interface ResolvedPipeline {
   readonly environments: readonly ResolvedEnvironment[];
   /** Absent when the stage chain runs once per execution. */
   readonly fanOut?: ResolvedFanOut;
+  /** The CDK app adds the dashboard and the failed-executions alarm. */
+  readonly dashboard: boolean;
 }
 
 export interface ResolvedFanOut {
