@@ -65,6 +65,15 @@ const project = new typescript.TypeScriptProject({
     'execa@^10.2.1',
     '@aws-sdk/client-sfn@^3.1162.0',
     '@aws-sdk/client-sts@^3.1169.0',
+    // `legacy-mlops doctor`: read-only preflight checks against the account (src/doctor/).
+    '@aws-sdk/client-cloudformation@^3.1169.0',
+    '@aws-sdk/client-ecr@^3.1169.0',
+    '@aws-sdk/client-iam@^3.1169.0',
+    '@aws-sdk/client-s3@^3.1175.0',
+    '@aws-sdk/client-service-quotas@^3.1138.0',
+    '@aws-sdk/client-ssm@^3.1169.0',
+    // One credential resolution for every doctor client, with short IMDS/container timeouts (no credentials: answer within 5 s).
+    '@aws-sdk/credential-providers@^3.1169.0',
     'asl-validator@^4.0.0',
     'aws-local-stepfunctions@^3.0.0',
     'ajv@^8.20.0',

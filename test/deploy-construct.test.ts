@@ -154,10 +154,10 @@ describe('the default pipeline (preprocess script → predict container → post
     ]);
   });
 
-  test('outputs: state machine, bucket, roles, the container image, and the deployed execution input', () => {
+  test('outputs: state machine, bucket, roles, the container image, the deployed execution input and the dashboard', () => {
     const outputs = template().toJSON().Outputs;
     expect(Object.keys(outputs).sort()).toEqual(
-      [PIPELINE_OUTPUTS.stateMachineArn, PIPELINE_OUTPUTS.bucketName, PIPELINE_OUTPUTS.stateMachineRoleArn, PIPELINE_OUTPUTS.sageMakerExecutionRoleArn, PIPELINE_OUTPUTS.executionInput, 'ImageUriPredict'].sort(),
+      [PIPELINE_OUTPUTS.stateMachineArn, PIPELINE_OUTPUTS.bucketName, PIPELINE_OUTPUTS.stateMachineRoleArn, PIPELINE_OUTPUTS.sageMakerExecutionRoleArn, PIPELINE_OUTPUTS.executionInput, 'ImageUriPredict', PIPELINE_OUTPUTS.dashboardUrl].sort(),
     );
     // Resolve the only token in the execution input (the image URI) and compare with the file.
     const join = outputs.ExecutionInput.Value['Fn::Join'][1] as unknown[];
@@ -230,7 +230,8 @@ describe('optional features change exactly what they should', () => {
     const template = built.templates[0];
     const diff = diffResources(base.templates[0], template);
     expect(diff.removed).toEqual([]);
-    expect(diff.changed).toEqual([]);
+    // The failed-executions alarm (on by default) now publishes to the topic.
+    expect(diff.changed.map((a) => a.split(' ')[1])).toEqual(['AWS::CloudWatch::Alarm']);
     expect(diff.added.map((a) => a.split(' ')[1]).sort()).toEqual(['AWS::Events::Rule', 'AWS::KMS::Key', 'AWS::SNS::Subscription', 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy']);
 
     const [[machineId]] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');

@@ -195,23 +195,93 @@ describe('(b) a folder of loose scripts', () => {
 });
 
 describe('(c) a training + batch-transform pipeline in YAML', () => {
+  let result: Awaited<ReturnType<typeof create>>;
+  beforeAll(async () => {
+    result = await create('c-train-transform');
+  });
+
   test('imported with its kinds, hyperparameters, images and wiring; passes the independent checks', async () => {
-    const result = await create('c-train-transform');
     expect(result.errors).toEqual([]);
     const p = pipelineOf(result.target);
     expect(p.stages.map((s) => [s.name, s.kind])).toEqual([['train-model', 'training'], ['save-model', 'model'], ['batch-scoring', 'transform']]);
     const [train, model, transform] = p.stages;
     expect([train.instanceType, train.volumeSizeGb, train.maxRuntimeSeconds, train.hyperparameters]).toEqual(['ml.m5.xlarge', 10, 7200, { C: '0.5', max_iter: '500' }]);
     expect(train.image).toMatchObject({ source: 'framework', framework: { name: 'sklearn', version: '1.2-1' } });
+    // The legacy script runs through the launcher written beside it, as the image's toolkit ran it.
+    expect(train.entryScript).toBe('script_mode_launcher.py');
     expect(train.inputs).toEqual([expect.objectContaining({ name: 'train', from: 'raw' })]);
     expect(model.inputs).toEqual([expect.objectContaining({ name: 'model', from: 'train-model/model' })]);
     expect(model.entryScript).toBe('inference.py');
     expect([transform.instanceType, transform.modelStage, transform.inputs[0].from]).toEqual(['ml.m5.large', 'save-model', 'raw']);
-    expect(sha(path.join(result.target, 'stages/save-model/inference.py'))).toBe(sha(path.join(FIXTURES, 'c-train-transform/serving/inference.py')));
+    // Legacy files byte for byte; the serving code sits beside the training script, which packs it into the model.
+    for (const [from, to] of [['training/train.py', 'train-model/train.py'], ['training/requirements.txt', 'train-model/requirements.txt'], ['serving/inference.py', 'train-model/inference.py']]) {
+      expect([to, sha(path.join(result.target, 'stages', to))]).toEqual([to, sha(path.join(FIXTURES, 'c-train-transform', from))]);
+    }
+    expect(fs.readdirSync(path.join(result.target, 'stages/train-model')).sort()).toEqual(['inference.py', 'requirements.txt', 'script_mode_launcher.py', 'train.py']);
+    expect(fs.existsSync(path.join(result.target, 'stages/save-model'))).toBe(false);
     expect(fs.readdirSync(path.join(result.target, 'data/raw')).sort()).toEqual(['score.csv', 'train.csv']);
+    // The cloud path: the model serves code/inference.py from its own artifact.
+    const asl = JSON.parse(fs.readFileSync(path.join(result.target, 'pipeline/state-machine.asl.json'), 'utf8'));
+    expect(asl.States['save-model'].Parameters.PrimaryContainer.Environment).toEqual({ SAGEMAKER_PROGRAM: 'inference.py', SAGEMAKER_SUBMIT_DIRECTORY: '/opt/ml/model/code' });
+    expect(asl.States['train-model'].Parameters.AlgorithmSpecification.ContainerEntrypoint).toContain('/opt/ml/input/data/code/script_mode_launcher.py');
+    expect(asl.States['train-model'].Parameters.HyperParameters).toEqual({ C: '0.5', max_iter: '500' });
     const md = fs.readFileSync(path.join(result.target, 'MIGRATION.md'), 'utf8');
     expect(md).toMatch(/state Notify \(Task arn:aws:states:::sns:publish\).*it is not a SageMaker task/);
     expect(md).toContain('sagemaker_program');
+    expect(md).toMatch(/train\.py \(script mode, run by the image's training toolkit\) \| stages\/train-model\/script_mode_launcher\.py/);
+    expect(md).toMatch(/inference code inference\.py \| stages\/train-model\/inference\.py, byte for byte/);
+    // A latent legacy bug, reported: the toolkit passes `-C 0.5`, which argparse's `--C` does not match.
+    expect(md).toMatch(/hyperparameter C \(train\.py declares only --C\) \| the training toolkit passes a one-letter hyperparameter as -C 0\.5/);
+    await independentChecks(result.target);
+  });
+
+  test('runs locally end to end: hyperparameters reach the legacy script as the toolkit passes them, and the transform serves the legacy inference code', async () => {
+    const { report, output } = await runLocally(result.target);
+    expect([report.status, output]).toEqual(['SUCCEEDED', expect.any(String)]);
+    const jobOf = (stage: string) => report.states.find((s) => s.name === stage)!.jobs[0];
+    const trainLog = fs.readFileSync(path.resolve(report.runDir, jobOf('train-model').stdoutLog), 'utf8');
+    expect(trainLog).toMatch(/Invoking script with the following command:\s+\S*python3\S* train\.py -C 0\.5 --max_iter 500\n/);
+    expect(trainLog).toMatch(/training accuracy: 0\.\d{3}/);
+    expect(trainLog).toContain('legacy-mlops: copied inference.py into /opt/ml/model/code');
+    const predictions = jobOf('batch-scoring').outputs.find((o) => o.name === 'predictions')!.localPath;
+    const scored = fs.readFileSync(path.join(predictions, 'score.csv.out'), 'utf8').trim().split('\n');
+    // One header and one probability per scored customer, from the legacy predict_fn.
+    expect(scored[0]).toBe('customer_id,churn_probability');
+    const customers = fs.readFileSync(path.join(FIXTURES, 'c-train-transform/data/score.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+    expect(scored.slice(1).map((l) => l.split(',')[0])).toEqual(customers);
+    for (const line of scored.slice(1)) expect(Number(line.split(',')[1])).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('(d) a console-exported retrain-and-redeploy machine: no scripts, an endpoint config and a wait-for-InService loop', () => {
+  test('the endpoint config is read into the endpoint stage field by field; what it cannot express is reported; stubs stand in for the missing scripts', async () => {
+    const result = await create('d-endpoint');
+    expect(result.errors).toEqual([]);
+    const p = pipelineOf(result.target);
+    expect(p.stages.map((s) => [s.name, s.kind])).toEqual([['train', 'training'], ['create-model', 'model'], ['update-endpoint', 'endpoint']]);
+    const [train, model, endpoint] = p.stages;
+    expect([train.instanceType, train.volumeSizeGb, train.maxRuntimeSeconds]).toEqual(['ml.m5.large', 5, 1800]);
+    expect(model.entryScript).toBe('inference.py');
+    // From CreateEndpointConfig (values read from the input file) and UpdateEndpoint.
+    expect([endpoint.instanceType, endpoint.instanceCount, endpoint.modelStage, endpoint.endpoint]).toEqual(['ml.c5.xlarge', 2, 'create-model', { name: 'churn-realtime', intervalSeconds: 60, maxAttempts: 60 }]);
+    const input = JSON.parse(fs.readFileSync(path.join(result.target, 'pipeline/execution-input.json'), 'utf8'));
+    expect(JSON.stringify(input)).toContain('"ml.c5.xlarge"');
+    const asl = JSON.parse(fs.readFileSync(path.join(result.target, 'pipeline/state-machine.asl.json'), 'utf8'));
+    const variants = Object.values(asl.States as Record<string, { Resource?: string; Parameters?: { ProductionVariants?: unknown[] } }>).find((s) => s.Resource?.endsWith(':createEndpointConfig'))?.Parameters?.ProductionVariants;
+    expect(variants).toEqual([expect.objectContaining({ VariantName: 'AllTraffic' })]);
+    // No legacy script: the structure is imported with stubs.
+    expect(fs.existsSync(path.join(result.target, 'stages/train/train.py'))).toBe(true);
+    const md = fs.readFileSync(path.join(result.target, 'MIGRATION.md'), 'utf8');
+    for (const text of [result.output, md]) {
+      expect(text).toMatch(/Create endpoint config \(CreateEndpointConfig\).*instanceType ml\.c5\.xlarge, instanceCount 2/);
+      expect(text).toMatch(/EndpointName 'churn-realtime'.*endpointName/);
+      expect(text).toMatch(/VariantName 'primary'.*the pipeline names its one variant AllTraffic/);
+      expect(text).toMatch(/ProductionVariants\[0\]\.ContainerStartupHealthCheckTimeoutInSeconds 600/);
+      expect(text).toMatch(/DataCaptureConfig .*the endpoint stage has no setting for it/);
+      expect(text).toMatch(/state Describe endpoint .*the endpoint stage polls DescribeEndpoint itself/);
+      expect(text).toMatch(/state In service\? \(Choice\).*the endpoint stage polls DescribeEndpoint itself/);
+      expect(text).not.toMatch(/\$\$\.Execution\.Name\).*no input-parameters file/);
+    }
     await independentChecks(result.target);
   });
 });

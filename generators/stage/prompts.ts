@@ -9,7 +9,7 @@ import { CreateError } from '../../src/create/errors.js';
 import { catalogStage } from '../../src/create/stage-catalog.js';
 import { parseStageFrom, stageNameFromFile } from '../../src/edit/stage-import.js';
 import { DEFAULT_INSTANCE_COUNT, DEFAULT_INSTANCE_TYPE, DEFAULT_MAX_RUNTIME_SECONDS, DEFAULT_VOLUME_SIZE_GB, defaultEntryScript } from '../../src/model/defaults.js';
-import { KIND_FACTS } from '../../src/model/resolve-stage.js';
+import { KIND_FACTS } from '../../src/model/stage-kinds.js';
 import type { MetricGateOptions, StageKind, StageOptions } from '../../src/model/types.js';
 import { STAGE_IMAGE_QUESTIONS, STAGE_SETTING_QUESTIONS, type Question, type StageContext } from '../app/prompts.js';
 

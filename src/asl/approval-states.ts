@@ -11,7 +11,8 @@
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { ERROR_PATH, stageResultPath } from './input-paths.js';
 import { metricValuePath } from './metric-gate.js';
-import { catchIntoFailState, integrationArn } from './processing-task.js';
+import { integrationArn } from './task-arns.js';
+import { catchIntoFailState } from './task-common.js';
 import { modelPackageArnPath } from './register-task.js';
 import type { JsonObject, State, TaskState } from './types.js';
 

@@ -11,7 +11,8 @@
  */
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { modelNamePath, stageResultPath, stageSettingPath } from './input-paths.js';
-import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, integrationArn, jobNameExpression, stageTags } from './processing-task.js';
+import { integrationArn } from './task-arns.js';
+import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, jobNameExpression, stageTags } from './task-common.js';
 import type { State, TaskState } from './types.js';
 
 export const CREATE_ENDPOINT_CONFIG_RESOURCE = 'arn:aws:states:::sagemaker:createEndpointConfig';

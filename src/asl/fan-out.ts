@@ -10,7 +10,7 @@
  */
 import type { ResolvedFanOut, ResolvedPipeline } from '../model/types.js';
 import { ERROR_PATH, INPUT, ITEM_INPUT } from './input-paths.js';
-import { integrationArn } from './processing-task.js';
+import { integrationArn } from './task-arns.js';
 import type { JsonObject, State } from './types.js';
 
 export const FAN_OUT_STATE = 'fan out';

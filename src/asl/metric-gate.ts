@@ -6,7 +6,8 @@
  */
 import type { ResolvedMetricGate, ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { stageResultPath, stageSettingPath } from './input-paths.js';
-import { catchIntoFailState, integrationArn } from './processing-task.js';
+import { integrationArn } from './task-arns.js';
+import { catchIntoFailState } from './task-common.js';
 import { runOutputObject } from './s3-locations.js';
 import type { ChoiceRule, State } from './types.js';
 

@@ -2,7 +2,8 @@
 import { MODEL_OUTPUT } from '../model/defaults.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { INPUT, modelArtifactsPath, stageResultPath, stageSettingPath } from './input-paths.js';
-import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, integrationArn, jobNameExpression, stageTags } from './processing-task.js';
+import { integrationArn } from './task-arns.js';
+import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, jobNameExpression, stageTags } from './task-common.js';
 import type { JsonObject, TaskState } from './types.js';
 
 export const CREATE_MODEL_RESOURCE = 'arn:aws:states:::sagemaker:createModel';

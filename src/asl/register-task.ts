@@ -8,7 +8,8 @@ import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { stageResultPath, stageSettingPath, modelArtifactsPath, INPUT } from './input-paths.js';
 import { metricValuePath } from './metric-gate.js';
 import { inferenceEnvironment, trainingStageOf } from './model-task.js';
-import { catchIntoFailState, integrationArn, stageTags } from './processing-task.js';
+import { integrationArn } from './task-arns.js';
+import { catchIntoFailState, stageTags } from './task-common.js';
 import type { JsonObject, TaskState } from './types.js';
 
 export const CREATE_MODEL_PACKAGE_RESOURCE = 'arn:aws:states:::aws-sdk:sagemaker:createModelPackage';

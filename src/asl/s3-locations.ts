@@ -5,6 +5,7 @@
  */
 import type { ResolvedPipeline } from '../model/types.js';
 import { INPUT, ITEM_INPUT, modelArtifactsPath } from './input-paths.js';
+import { KIND_FACTS } from '../model/stage-kinds.js';
 
 /** Which run layout: a fan-out keys every item's outputs by its id too. */
 type Layout = Pick<ResolvedPipeline, 'fanOut'>;
@@ -29,7 +30,7 @@ export function inputSourceUri(from: string, pipeline: Pick<ResolvedPipeline, 's
   if (from === 'raw') return { key: 'S3Uri.$', value: INPUT.rawDataUri };
   const [stageName, outputName] = from.split('/');
   const source = pipeline.stages.find((s) => s.name === stageName);
-  if (source?.kind === 'training') return { key: 'S3Uri.$', value: modelArtifactsPath(stageName) };
+  if (source && KIND_FACTS[source.kind].producesModel) return { key: 'S3Uri.$', value: modelArtifactsPath(stageName) };
   return { key: 'S3Uri.$', value: runOutputUri(stageName, outputName, pipeline) };
 }
 

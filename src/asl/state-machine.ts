@@ -6,7 +6,8 @@ import { FAN_OUT_STATE, ITEM_SUCCEEDED_STATE, fanOutStates, itemSucceededState }
 import { ERROR_PATH } from './input-paths.js';
 import { metricGateStates, gateStateNames } from './metric-gate.js';
 import { modelTaskState } from './model-task.js';
-import { failStateName, processingTaskState } from './processing-task.js';
+import { failStateName } from './task-common.js';
+import { processingTaskState } from './processing-task.js';
 import { registerTaskState } from './register-task.js';
 import { stageSwitchState, switchStateName } from './stage-switch.js';
 import { trainingTaskState } from './training-task.js';

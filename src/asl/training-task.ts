@@ -2,16 +2,9 @@
 import { CODE_CHANNEL, MODEL_OUTPUT } from '../model/defaults.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { INPUT, stageResultPath, stageSettingPath } from './input-paths.js';
-import {
-  FAILURE_FILES,
-  TRANSIENT_SAGEMAKER_RETRY,
-  catchIntoFailState,
-  describeCode,
-  integrationArn,
-  jobNameExpression,
-  scriptEntrypoint,
-  stageTags,
-} from './processing-task.js';
+import { integrationArn } from './task-arns.js';
+import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, jobNameExpression, stageTags } from './task-common.js';
+import { FAILURE_FILES, describeCode, scriptEntrypoint } from './processing-task.js';
 import { inputSourceUri, runOutputUri, stageCodeUri } from './s3-locations.js';
 import type { JsonObject, TaskState } from './types.js';
 

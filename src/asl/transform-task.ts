@@ -1,7 +1,8 @@
 /** `createTransformJob.sync`: a batch transform of one data input with a model stage's model. */
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { modelNamePath, stageResultPath, stageSettingPath } from './input-paths.js';
-import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, integrationArn, jobNameExpression, stageTags } from './processing-task.js';
+import { integrationArn } from './task-arns.js';
+import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, jobNameExpression, stageTags } from './task-common.js';
 import { inputSourceUri, runOutputUri } from './s3-locations.js';
 import type { JsonObject, TaskState } from './types.js';
 

@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
   demo: { summary: 'scaffold the sample pipeline and run it locally (no AWS account)', load: async () => (await import('./demo.js')).runDemo },
   test: { summary: 'stage tests, validate and a local run of the pipeline', load: async () => (await import('./test.js')).runTest },
   start: { summary: 'start an execution of the deployed pipeline and follow it', load: async () => (await import('./start.js')).runStart },
+  doctor: { summary: 'check the AWS account before deploying: credentials, bootstrap, bucket, quotas, images, roles', load: async () => (await import('./doctor.js')).runDoctorCommand },
   approve: { summary: 'approve (or --reject) the model an execution waits on', load: async () => (await import('./approve.js')).runApprove },
 };
 

@@ -60,7 +60,9 @@ export interface FailureNotificationsProps {
 
 export class FailureNotifications extends Construct {
   public readonly topic: sns.Topic;
+  public readonly key: kms.Key;
   public readonly rule: events.Rule;
+  private readonly account: string;
 
   constructor(scope: Construct, id: string, props: FailureNotificationsProps) {
     super(scope, id);
@@ -68,6 +70,7 @@ export class FailureNotifications extends Construct {
     const eventBridge = new iam.ServicePrincipal('events.amazonaws.com');
     const hasApproval = pipeline.stages.some((s) => s.kind === 'approval');
 
+    this.account = pipeline.account;
     const key = new kms.Key(this, 'Key', {
       description: `legacy-mlops: encrypts the failure notifications of ${pipeline.name}`,
       enableKeyRotation: true,
@@ -91,6 +94,7 @@ export class FailureNotifications extends Construct {
       }),
     });
 
+    this.key = key;
     if (hasApproval && props.stateMachineRole) key.node.addDependency(props.stateMachineRole);
 
     this.topic = new sns.Topic(this, 'Topic', {
@@ -133,6 +137,21 @@ export class FailureNotifications extends Construct {
         resources: [this.topic.topicArn],
         conditions: { ArnEquals: { 'aws:SourceArn': this.rule.ruleArn } },
       }),
+    );
+  }
+
+  /**
+   * Lets one CloudWatch alarm publish here: CloudWatch encrypts with the topic's key, so both the key
+   * and the topic policy name the alarm (aws:SourceArn) and this account (aws:SourceAccount).
+   */
+  public allowAlarm(alarmArn: string): void {
+    const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    const conditions = { ArnEquals: { 'aws:SourceArn': alarmArn }, StringEquals: { 'aws:SourceAccount': this.account } };
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({ sid: 'AlarmPublishesEncrypted', principals: [cloudWatch], actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: ['*'], conditions }),
+    );
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({ sid: 'AlarmPublishes', principals: [cloudWatch], actions: ['sns:Publish'], resources: [this.topic.topicArn], conditions }),
     );
   }
 }

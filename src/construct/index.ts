@@ -7,5 +7,7 @@ export * from './stage-images.js';
 export * from './stage-code-upload.js';
 export * from './pipeline-schedule.js';
 export * from './failure-notifications.js';
+export * from './dashboard-queries.js';
+export * from './pipeline-dashboard.js';
 export * from './legacy-mlops-pipeline.js';
 export * from './pipeline-app.js';

@@ -12,9 +12,10 @@ import { buildStateMachine } from '../asl/state-machine.js';
 import type { StateMachineDefinition } from '../asl/types.js';
 import type { ExecutionInput } from '../input/execution-input.js';
 import type { ResolvedPipeline } from '../model/types.js';
-import { MAX_BUILT_IMAGE_TAGS, builtImageStages, builtImageTagKey, deployedExecutionInput, stateMachineName } from './deployed-input.js';
+import { MAX_BUILT_IMAGE_TAGS, builtImageStages, builtImageTagKey, consoleHost, deployedExecutionInput, stateMachineName } from './deployed-input.js';
 import { FailureNotifications } from './failure-notifications.js';
 import { PipelineBucket } from './pipeline-bucket.js';
+import { PipelineDashboard, dashboardName } from './pipeline-dashboard.js';
 import { PipelineRoles } from './pipeline-roles.js';
 import { PipelineSchedule } from './pipeline-schedule.js';
 import { StageCodeUpload } from './stage-code-upload.js';
@@ -31,6 +32,8 @@ export interface LegacyMlopsPipelineProps {
   readonly schedule?: ResolvedPipeline['schedule'];
   /** @default the model's notifications */
   readonly notifications?: ResolvedPipeline['notifications'];
+  /** Add the CloudWatch dashboard and the failed-executions alarm. @default the model's `dashboard` */
+  readonly dashboard?: boolean;
 }
 
 /** Logical ids of the stack outputs (stable: `cdk deploy --outputs-file` and people read them). */
@@ -41,6 +44,7 @@ export const PIPELINE_OUTPUTS = {
   sageMakerExecutionRoleArn: 'SageMakerExecutionRoleArn',
   executionInput: 'ExecutionInput',
   failureTopicArn: 'FailureTopicArn',
+  dashboardUrl: 'DashboardUrl',
 } as const;
 
 /** Output logical id of a container stage's image URI: `ImageUri<StageInPascalCase>`. */
@@ -59,6 +63,7 @@ export class LegacyMlopsPipeline extends Construct {
   public readonly executionInput: ExecutionInput;
   public readonly schedule?: PipelineSchedule;
   public readonly notifications?: FailureNotifications;
+  public readonly dashboard?: PipelineDashboard;
 
   constructor(scope: Construct, id: string, props: LegacyMlopsPipelineProps) {
     super(scope, id);
@@ -116,6 +121,9 @@ export class LegacyMlopsPipeline extends Construct {
     if (notifications) {
       this.notifications = new FailureNotifications(this, 'FailureNotifications', { pipeline, stateMachine: this.stateMachine, email: notifications.email, stateMachineRole: this.roles });
     }
+    if (props.dashboard ?? pipeline.dashboard) {
+      this.dashboard = new PipelineDashboard(this, 'Monitoring', { pipeline, stateMachine: this.stateMachine, logGroup: this.logGroup, notifications: this.notifications });
+    }
     this.addOutputs(pipeline);
   }
 
@@ -131,6 +139,10 @@ export class LegacyMlopsPipeline extends Construct {
       if (imageUri !== undefined) output(imageUriOutputId(stage.name), imageUri, `Image of the ${stage.name} stage`);
     }
     output(PIPELINE_OUTPUTS.executionInput, Stack.of(this).toJsonString(this.executionInput), 'Execution input that runs this deployment');
+    if (this.dashboard) {
+      const host = consoleHost(pipeline.partition, pipeline.region);
+      output(PIPELINE_OUTPUTS.dashboardUrl, `https://${host}/cloudwatch/home?region=${pipeline.region}#dashboards/dashboard/${dashboardName(pipeline)}`, 'CloudWatch dashboard of the pipeline');
+    }
     if (this.notifications) output(PIPELINE_OUTPUTS.failureTopicArn, this.notifications.topic.topicArn, 'Failed, timed-out and aborted executions are published here');
   }
 }

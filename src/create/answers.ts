@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { validatePipeline } from '../model/resolve.js';
-import { KIND_FACTS } from '../model/resolve-stage.js';
+import { KIND_FACTS } from '../model/stage-kinds.js';
 import { stageShapeProblems } from '../model/options-schema.js';
 import { closestKey } from '../model/suggest.js';
 import { REGION_PATTERN } from '../model/rules.js';

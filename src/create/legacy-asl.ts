@@ -18,9 +18,10 @@ const SAGEMAKER_ACTIONS: Readonly<Record<string, StageKind>> = {
   createTransformJob: 'transform',
   createModel: 'model',
   createEndpoint: 'endpoint',
+  updateEndpoint: 'endpoint',
 };
-/** Integrations that belong to a stage imported from another task (endpoint config goes with the endpoint). */
-const FOLDED_ACTIONS = ['createEndpointConfig'];
+/** The integration whose settings go with the endpoint stage that uses it. */
+const ENDPOINT_CONFIG_ACTION = 'createEndpointConfig';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -34,6 +35,8 @@ export interface LegacyTask {
   readonly parameters: { [key: string]: Json };
   /** `key.$` paths that could not be resolved from the parameters file. */
   readonly unresolved: readonly string[];
+  /** Endpoint: the CreateEndpointConfig state it uses (its Parameters resolved like the task's). */
+  readonly endpointConfig?: { readonly stateName: string; readonly parameters: { [key: string]: Json } };
 }
 
 export interface LegacyStateMachine {
@@ -54,16 +57,33 @@ export function parseLegacyAsl(text: string, fileName: string): { machine: Legac
   const states = doc.States as { [key: string]: Json };
   const tasks: LegacyTask[] = [];
   const otherStates: { name: string; type: string; resource?: string }[] = [];
+  const configs: { stateName: string; parameters: { [key: string]: Json } }[] = [];
   for (const { name, state } of order) {
     const action = sageMakerAction(state);
+    const parameters = isObject(state.Parameters) ? state.Parameters : {};
     if (action && SAGEMAKER_ACTIONS[action.name]) {
-      tasks.push({ stateName: name, kind: SAGEMAKER_ACTIONS[action.name], resource: String(state.Resource), sync: action.sync, parameters: isObject(state.Parameters) ? state.Parameters : {}, unresolved: [] });
-    } else if (!(action && FOLDED_ACTIONS.includes(action.name))) {
+      const kind = SAGEMAKER_ACTIONS[action.name];
+      const endpointConfig = kind === 'endpoint' ? configOf(parameters, configs) : undefined;
+      tasks.push({ stateName: name, kind, resource: String(state.Resource), sync: action.sync, parameters, unresolved: [], ...(endpointConfig ? { endpointConfig } : {}) });
+    } else if (action?.name === ENDPOINT_CONFIG_ACTION) {
+      configs.push({ stateName: name, parameters });
+    } else {
       otherStates.push({ name, type: String(state.Type ?? 'unknown'), ...(typeof state.Resource === 'string' ? { resource: state.Resource } : {}) });
     }
   }
+  // An endpoint config no endpoint uses is still reported (a task of its own kind we do not import).
+  for (const config of configs.filter((c) => !tasks.some((t) => t.endpointConfig === c))) {
+    otherStates.push({ name: config.stateName, type: 'Task', resource: String((states[config.stateName] as { Resource?: Json } | undefined)?.Resource ?? ENDPOINT_CONFIG_ACTION) });
+  }
   if (tasks.length === 0) return { problem: `${fileName} is a state machine with no SageMaker task (states: ${Object.keys(states).join(', ')})` };
   return { machine: { tasks, otherStates, ...(typeof doc.Comment === 'string' ? { comment: doc.Comment } : {}) }, raw: doc };
+}
+
+/** The endpoint config an endpoint task names (same EndpointConfigName, literal or path), else the nearest one before it. */
+function configOf(endpoint: { [key: string]: Json }, configs: readonly { stateName: string; parameters: { [key: string]: Json } }[]) {
+  const nameOf = (p: { [key: string]: Json }) => p.EndpointConfigName ?? p['EndpointConfigName.$'];
+  const wanted = nameOf(endpoint);
+  return configs.find((c) => wanted !== undefined && nameOf(c.parameters) === wanted) ?? configs[configs.length - 1];
 }
 
 /** JSON or YAML text to a value, or why it is neither. */
@@ -81,20 +101,26 @@ export function parseStructured(text: string, fileName: string): { value: Json }
  */
 export function resolveTaskValues(machine: LegacyStateMachine, raw: { [key: string]: Json }, input: Json | undefined): LegacyStateMachine {
   const states = raw.States as { [key: string]: { [key: string]: Json } };
-  const tasks = machine.tasks.map((task) => {
-    const state = findState(states, task.stateName) ?? {};
+  const scopesOf = (stateName: string): Json[] => {
+    const state = findState(states, stateName) ?? {};
     const scopes: Json[] = [];
     if (input !== undefined) {
       if (typeof state.InputPath === 'string') {
         const narrowed = readPath(input, state.InputPath);
         if (narrowed !== undefined) scopes.push(narrowed);
       }
-      if (isObject(input) && isObject(input[task.stateName])) scopes.push(input[task.stateName]);
+      if (isObject(input) && isObject(input[stateName])) scopes.push(input[stateName]);
       scopes.push(input);
     }
+    return scopes;
+  };
+  const tasks = machine.tasks.map((task) => {
     const unresolved: string[] = [];
-    const parameters = resolveObject(task.parameters, scopes, '', unresolved) as { [key: string]: Json };
-    return { ...task, parameters, unresolved };
+    const parameters = resolveObject(task.parameters, scopesOf(task.stateName), '', unresolved) as { [key: string]: Json };
+    if (!task.endpointConfig) return { ...task, parameters, unresolved };
+    const configUnresolved: string[] = [];
+    const config = { ...task.endpointConfig, parameters: resolveObject(task.endpointConfig.parameters, scopesOf(task.endpointConfig.stateName), '', configUnresolved) as { [key: string]: Json } };
+    return { ...task, parameters, endpointConfig: config, unresolved: [...unresolved, ...configUnresolved.map((u) => `(${task.endpointConfig!.stateName}) ${u}`)] };
   });
   return { ...machine, tasks };
 }

@@ -8,11 +8,12 @@ import * as path from 'node:path';
 import { recogniseFrameworkImage } from '../model/framework-images.js';
 import { ENTRY_SCRIPT_PATTERN, RESERVED_STAGE_NAMES, STAGE_NAME_MAX } from '../model/rules.js';
 import type { StageOptions } from '../model/types.js';
-import { resolveTaskValues, type Json, type LegacyTask } from './legacy-asl.js';
+import { isObject, resolveTaskValues, type Json, type LegacyTask } from './legacy-asl.js';
 import type { CopiedFile, StageImport } from './import-types.js';
 import { scanScript } from './legacy-paths.js';
 import { scanRepository, type RepoScan, type ScannedContainer, type ScannedScriptFolder } from './legacy-repo-scan.js';
 import { settingsOf, type TaskSettings } from './legacy-task-settings.js';
+import { launchLegacyTraining } from './legacy-training-launcher.js';
 import type { MigrationItem } from './migration-report.js';
 import { CreateError } from './errors.js';
 import { catalogStage } from './stage-catalog.js';
@@ -61,8 +62,13 @@ function fromStateMachine(scan: RepoScan, origin: string, target: { account?: st
   const machine = resolveTaskValues(unresolved, raw, params?.value);
   report.push({ legacy: file, outcome: `state machine: ${machine.tasks.length} SageMaker task(s) became the stages below, in its order` });
   if (params) report.push({ legacy: params.file, outcome: 'input parameters: the values the state machine read from its input (instance types, sizes, images) are set on the stages' });
+  const polling = endpointPolling(raw, machine.tasks.some((t) => t.kind === 'endpoint'));
   for (const other of machine.otherStates) {
     if (['Pass', 'Succeed', 'Fail', 'Wait'].includes(other.type)) continue;
+    if (polling.has(other.name)) {
+      report.push({ legacy: `${file}: state ${other.name} (${other.type}${other.resource ? ` ${other.resource}` : ''})`, outcome: 'replaced', why: 'it waited for the endpoint to be InService; the endpoint stage polls DescribeEndpoint itself (endpointWait in .projenrc.ts)' });
+      continue;
+    }
     report.push({ legacy: `${file}: state ${other.name} (${other.type}${other.resource ? ` ${other.resource}` : ''})`, outcome: 'left behind', why: 'it is not a SageMaker task', action: 'add it to pipeline/ by hand, or run it before or after the pipeline' });
   }
   const names = stageNamesFor(machine.tasks);
@@ -78,7 +84,9 @@ function fromStateMachine(scan: RepoScan, origin: string, target: { account?: st
     const s = settings[i];
     const name = names[i];
     // A value read from an earlier task's result (the model artifact) is wired, not missing.
-    for (const path of task.unresolved.filter((u) => !(s.kind === 'model' && u.startsWith('PrimaryContainer.ModelDataUrl')))) report.push({ legacy: `${file}: ${task.stateName}.${path}`, outcome: 'left behind', why: 'the value comes from the execution input and no input-parameters file beside the state machine holds it', action: 'the stage keeps the default; set it in .projenrc.ts' });
+    const [context, fromInput] = partition(task.unresolved.filter((u) => !(s.kind === 'model' && u.startsWith('PrimaryContainer.ModelDataUrl'))), (u) => u.includes('($$.'));
+    if (context.length > 0) report.push({ legacy: `${file}: ${task.stateName}: ${context.join(', ')}`, outcome: 'replaced', why: 'values from the execution context (names per execution); the pipeline names its jobs, models and endpoint configs per execution itself' });
+    for (const path of fromInput) report.push({ legacy: `${file}: ${task.stateName}.${path}`, outcome: 'left behind', why: 'the value comes from the execution input and no input-parameters file beside the state machine holds it', action: 'the stage keeps the default; set it in .projenrc.ts' });
     report.push(...s.report.map((r) => ({ ...r, legacy: `${task.stateName}: ${r.legacy}` })));
     if (s.roleArn && !stages.some((_, j) => settings[j].roleArn === s.roleArn)) {
       const other = target.account && !s.roleArn.includes(`::${target.account}:`) ? "another account's role" : 'a hand-made role';
@@ -91,6 +99,7 @@ function fromStateMachine(scan: RepoScan, origin: string, target: { account?: st
     if (stageImport) imports.push(stageImport);
     generated.push(...extra);
   });
+  launchLegacyTraining(stages, imports, generated, report);
   const rawUris = [...new Set(settings.flatMap((s) => s.inputUris.filter((i) => !i.from && i.uri).map((i) => i.uri)))];
   if (rawUris.length > 1) report.push({ legacy: `S3 locations ${rawUris.join(', ')}`, outcome: 'all read from s3://<bucket>/data/raw/ (data/raw/ locally)', why: 'the project has one raw-data prefix', action: 'check that each stage reads only its own files there (by file name)' });
   for (const unit of units.filter((u) => !used.has(u))) {
@@ -316,6 +325,23 @@ function channelsOf(s: TaskSettings, earlier: readonly StageOptions[]): Partial<
   const inputs = s.inputUris.map((i) => ({ name: i.name, from: i.from ?? 'raw', ...(s.kind === 'processing' && i.localPath ? { localPath: i.localPath } : {}), ...(i.sharded ? { distribution: 'sharded' as const } : {}) }));
   const outputs = s.kind === 'processing' ? s.outputUris.map((o) => ({ name: o.name, ...(o.localPath ? { localPath: o.localPath } : {}) })) : undefined;
   return { ...(inputs.length > 0 ? { inputs } : {}), ...(outputs && outputs.length > 0 ? { outputs } : {}) };
+}
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((i) => !test(i))];
+}
+
+/** The DescribeEndpoint states of a legacy wait-for-InService loop, and the Choice states right after them. */
+function endpointPolling(raw: { [key: string]: Json }, hasEndpoint: boolean): Set<string> {
+  const found = new Set<string>();
+  if (!hasEndpoint || !isObject(raw.States)) return found;
+  for (const [name, state] of Object.entries(raw.States)) {
+    if (!isObject(state) || typeof state.Resource !== 'string' || !/:sagemaker:describeEndpoint$/.test(state.Resource)) continue;
+    found.add(name);
+    const next = typeof state.Next === 'string' ? raw.States[state.Next] : undefined;
+    if (isObject(next) && next.Type === 'Choice') found.add(state.Next as string);
+  }
+  return found;
 }
 
 function emptyPaths() {

@@ -6,7 +6,9 @@
  */
 import { posix } from 'node:path';
 import { CODE_CHANNEL } from '../model/defaults.js';
-import { CHANNEL_NAME_PATTERN } from '../model/rules.js';
+import { CHANNEL_NAME_PATTERN, ENDPOINT_NAME_PATTERN } from '../model/rules.js';
+import { ENDPOINT_INSTANCE_TYPES } from '../model/instance-types.js';
+import { ENDPOINT_VARIANT } from '../asl/endpoint-states.js';
 import type { StageKind, StageOptions } from '../model/types.js';
 import { isObject, type Json, type LegacyTask } from './legacy-asl.js';
 import type { MigrationItem } from './migration-report.js';
@@ -116,7 +118,7 @@ export function settingsOf(task: LegacyTask, stageName: string): TaskSettings {
     inputUris.push({ name: 'data', uri: str(obj(obj(obj(p.TransformInput).DataSource).S3DataSource).S3Uri) ?? '' });
     outputUris.push({ name: 'predictions', uri: str(obj(p.TransformOutput).S3OutputPath) ?? '' });
   } else {
-    report.push({ legacy: `${task.resource}`, outcome: 'imported as an endpoint stage with default settings', why: 'endpoint settings live in the endpoint config, which is not read', action: 'check instanceType in .projenrc.ts' });
+    endpointSettings(task, options, report);
   }
   const uris = [...inputUris, ...outputUris].map((c) => c.uri).filter((u) => u.startsWith('s3://'));
   if (uris.length > 0) {
@@ -124,6 +126,54 @@ export function settingsOf(task: LegacyTask, stageName: string): TaskSettings {
   }
   const roleArn = str(p.RoleArn) ?? str(p.ExecutionRoleArn);
   return { kind: task.kind, options: Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<StageOptions>, imageUri, entryScript, roleArn, inputUris, outputUris, report };
+}
+
+/** Production variant fields with a place in the endpoint stage, or wired to the model stage. */
+const VARIANT_FIELDS = ['VariantName', 'ModelName', 'InstanceType', 'InitialInstanceCount', 'InitialVariantWeight'];
+const UNSUPPORTED = 'the endpoint stage has no setting for it: the endpoint the pipeline deploys runs without it (set by hand, the next run\'s new endpoint config undoes it)';
+const UNSUPPORTED_ACTION = 'decide whether the endpoint can do without it before moving its clients to the new pipeline';
+/** Endpoint config fields the pipeline sets itself. */
+const CONFIG_FIELDS = ['EndpointConfigName', 'ProductionVariants', 'Tags'];
+
+/**
+ * CreateEndpoint (or UpdateEndpoint) with its CreateEndpointConfig: the endpoint's name, and the
+ * production variant's instance type and count. Whatever the endpoint stage cannot express
+ * (serverless, data capture, KMS key, more variants, ...) is reported by name, never dropped silently.
+ */
+function endpointSettings(task: LegacyTask, options: Record<string, unknown>, report: MigrationItem[]): void {
+  const p = task.parameters;
+  const endpointName = str(p.EndpointName);
+  if (endpointName && ENDPOINT_NAME_PATTERN.test(endpointName)) {
+    options.endpointName = endpointName;
+    report.push({ legacy: `EndpointName '${endpointName}'`, outcome: "the endpoint stage's endpointName", why: 'clients call the endpoint by its name: the pipeline creates it on the first run and updates it on later ones' });
+  }
+  const config = task.endpointConfig;
+  if (!config) {
+    report.push({ legacy: task.resource, outcome: 'imported as an endpoint stage with default settings', why: 'no CreateEndpointConfig state of the state machine goes with it', action: 'check instanceType and instanceCount in .projenrc.ts' });
+    return;
+  }
+  const c = config.parameters;
+  const where = `${config.stateName}`;
+  const variants = Array.isArray(c.ProductionVariants) ? c.ProductionVariants.map(obj) : [];
+  const variant = variants[0] ?? {};
+  const instanceType = str(variant.InstanceType);
+  if (instanceType && ENDPOINT_INSTANCE_TYPES.includes(instanceType)) options.instanceType = instanceType;
+  else if (instanceType) report.push({ legacy: `${where}: InstanceType ${instanceType}`, outcome: 'left behind', why: 'it is not an instance type SageMaker hosting lists', action: 'set instanceType in .projenrc.ts' });
+  if (typeof variant.InitialInstanceCount === 'number') options.instanceCount = variant.InitialInstanceCount;
+  report.push({ legacy: `${where} (CreateEndpointConfig)`, outcome: `the endpoint stage's settings: ${[instanceType && `instanceType ${instanceType}`, typeof variant.InitialInstanceCount === 'number' && `instanceCount ${variant.InitialInstanceCount}`].filter(Boolean).join(', ') || 'none set'}; the model is the model stage's` });
+  if (typeof c.EndpointConfigName === 'string') report.push({ legacy: `${where}: fixed EndpointConfigName '${c.EndpointConfigName}'`, outcome: 'replaced', why: 'a second CreateEndpointConfig with the same name fails', action: 'none: every execution names its endpoint config after the execution' });
+  const variantName = str(variant.VariantName);
+  if (variantName && variantName !== ENDPOINT_VARIANT) report.push({ legacy: `${where}: VariantName '${variantName}'`, outcome: 'replaced', why: `the pipeline names its one variant ${ENDPOINT_VARIANT}`, action: `clients that pass TargetVariant must pass ${ENDPOINT_VARIANT}` });
+  if (typeof variant.InitialVariantWeight === 'number' && variants.length === 1 && variant.InitialVariantWeight !== 1) report.push({ legacy: `${where}: InitialVariantWeight ${variant.InitialVariantWeight}`, outcome: 'replaced', why: 'one variant takes all traffic whatever its weight', action: 'none' });
+  for (const field of Object.keys(variant).filter((k) => !VARIANT_FIELDS.includes(k.replace(/\.\$$/, '')))) {
+    report.push({ legacy: `${where}: ProductionVariants[0].${field} ${JSON.stringify(variant[field])}`, outcome: 'left behind', why: UNSUPPORTED, action: UNSUPPORTED_ACTION });
+  }
+  for (const [i, extra] of variants.slice(1).entries()) {
+    report.push({ legacy: `${where}: ProductionVariants[${i + 1}] ${str(extra.VariantName) ?? ''}`.trimEnd(), outcome: 'left behind', why: 'the endpoint stage serves one variant (the model stage\'s model)', action: 'add a second endpoint stage for another model, or split traffic by hand' });
+  }
+  for (const field of Object.keys(c).filter((k) => !CONFIG_FIELDS.includes(k) && !k.endsWith('.$'))) {
+    report.push({ legacy: `${where}: ${field} ${JSON.stringify(c[field])}`, outcome: 'left behind', why: UNSUPPORTED, action: UNSUPPORTED_ACTION });
+  }
 }
 
 /** A legacy channel name our model accepts, unique within its list ('code' stays free for script mode). */

@@ -18,7 +18,7 @@ import {
   defaultEntryScript,
 } from '../model/defaults.js';
 import { defaultFrameworkVersion } from '../model/framework-images.js';
-import { KIND_FACTS } from '../model/resolve-stage.js';
+import { KIND_FACTS } from '../model/stage-kinds.js';
 import type { PipelineOptions, StageOptions } from '../model/types.js';
 import { templatesDir } from '../package-info.js';
 import { tsLiteral, tsString, type LiteralValue } from './ts-literal.js';

@@ -3,9 +3,10 @@ import { stageInputKey } from '../asl/input-paths.js';
 import { stageImageUri } from '../input/execution-input.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { PIPELINE_FILES } from '../project/paths.js';
+import { doctorSection } from './doctor-section.js';
 import { localEnvironmentsSection } from './local-envs.js';
 import { pipelineMermaid } from './mermaid.js';
-import { KIND_FACTS } from '../model/resolve-stage.js';
+import { KIND_FACTS } from '../model/stage-kinds.js';
 
 /** A real report page (the lifecycle sample whose model missed its gate), shipped with the package and written once. */
 export const REPORT_SCREENSHOT_PATH = 'docs/report-page.png';
@@ -100,6 +101,7 @@ export function buildReadme(pipeline: ResolvedPipeline): string {
     '| `npx projen test` | Tests the pipeline before anything reaches AWS, in order: each stage\'s tests (`stages/<name>/test_*.py`), `validate`, then a local run of the whole pipeline on the sample data. Stops at the first part that fails and names it. The CI workflow runs it before every deploy. |',
     '| `npx projen validate` | Checks the generated artifacts offline: the ASL (asl-validator), every SageMaker request against the API shapes, the sample input against its schema, the Python sources. |',
     '| `npx projen deploy` | Deploys with the AWS CDK: bucket, roles, container images, stage code and the state machine (logs + X-Ray); `npx projen diff` previews, `npx projen destroy` removes everything but the bucket: the data stays, and the next `npx projen deploy` takes the same bucket back (`--import-existing-resources`). With `existingBucket: true` the stack uses your bucket and never creates, changes or deletes it. Needs AWS credentials and a bootstrapped account (`npx cdk bootstrap`). |',
+    '| `npx projen doctor` | Checks, read-only, that the AWS account is ready before the first deploy or run: credentials, CDK bootstrap, bucket, SageMaker instance quotas, images, roles, state machine name (below). |',
     '| `npx projen start` | Starts an execution of the deployed state machine with the execution input adjusted to the deployed bucket, images and role, and follows it state by state. |',
     '| `npx projen` | Re-synthesizes every managed file from `.projenrc.ts`. |',
     '| `npx projen upgrade` | Upgrades dependencies, legacy-mlops included. |',
@@ -121,6 +123,7 @@ export function buildReadme(pipeline: ResolvedPipeline): string {
           '',
         ]
       : []),
+    ...doctorSection(pipeline),
     ...localEnvironmentsSection(pipeline),
     ...testSection(pipeline),
     '## Change the pipeline',

@@ -12,6 +12,7 @@ import { CREATE_MODEL_PACKAGE_RESOURCE, modelPackageArnPath } from '../asl/regis
 import type { ResolvedPipeline } from '../model/types.js';
 import { literal, sageMakerArn } from './arns.js';
 import type { Permission, TaskContext, TaskIntegration } from './types.js';
+import type { TaskResource } from '../asl/task-resources.js';
 
 /** Every version of a group: `model-package/<group>/*` (SageMaker writes group names lower-case in ARNs). */
 export function modelPackageVersions(pipeline: ResolvedPipeline, group: string): { pattern: string; sample: string } {
@@ -82,8 +83,8 @@ const publishForDecision: TaskIntegration = {
   },
 };
 
-export const GOVERNANCE_INTEGRATIONS: Readonly<Record<string, TaskIntegration>> = {
+export const GOVERNANCE_INTEGRATIONS = {
   [CREATE_MODEL_PACKAGE_RESOURCE]: createModelPackage,
   [UPDATE_MODEL_PACKAGE_RESOURCE]: updateModelPackage,
   [SNS_PUBLISH_WAIT_RESOURCE]: publishForDecision,
-};
+} as const satisfies Partial<Record<TaskResource, TaskIntegration>>;

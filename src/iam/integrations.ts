@@ -8,7 +8,8 @@
  * Permissions", its CloudWatch guide (job metrics namespaces) and the Service Authorization
  * Reference (ListTags and AddTags accept a processing-job ARN, so they are scoped like the job).
  */
-import { PROCESSING_JOB_RESOURCE, canonicalTaskResource } from '../asl/processing-task.js';
+import { canonicalTaskResource } from '../asl/task-arns.js';
+import { PROCESSING_JOB_RESOURCE } from '../asl/processing-task.js';
 import { TRAINING_JOB_RESOURCE } from '../asl/training-task.js';
 import { TRANSFORM_JOB_RESOURCE } from '../asl/transform-task.js';
 import { eventsRuleArn, sageMakerAccountArnPattern, sageMakerArn } from './arns.js';
@@ -19,6 +20,7 @@ import { GOVERNANCE_INTEGRATIONS } from './governance-integrations.js';
 import { REQUEST_INTEGRATIONS } from './request-integrations.js';
 import { s3PrefixOf } from './s3-locations.js';
 import type { Permission, TaskContext, TaskIntegration } from './types.js';
+import { isTaskResource, type TaskResource } from '../asl/task-resources.js';
 
 export type { TaskContext, TaskIntegration } from './types.js';
 
@@ -115,7 +117,7 @@ export const TRANSFORM_JOB: SageMakerJobKind = {
 };
 
 /** The table: Task `Resource` (in the `aws` partition) → what it needs. */
-export const TASK_INTEGRATIONS: Readonly<Record<string, TaskIntegration>> = {
+export const TASK_INTEGRATIONS: Readonly<Record<TaskResource, TaskIntegration>> = {
   [PROCESSING_JOB_RESOURCE]: sageMakerSyncJob(PROCESSING_JOB),
   [TRAINING_JOB_RESOURCE]: sageMakerSyncJob(TRAINING_JOB),
   [TRANSFORM_JOB_RESOURCE]: sageMakerSyncJob(TRANSFORM_JOB),
@@ -126,7 +128,7 @@ export const TASK_INTEGRATIONS: Readonly<Record<string, TaskIntegration>> = {
 /** Looks a Task resource up in any partition (`arn:aws-cn:states:::…` uses the same row). */
 export function integrationFor(resource: string): TaskIntegration | undefined {
   const key = canonicalTaskResource(resource);
-  return Object.hasOwn(TASK_INTEGRATIONS, key) ? TASK_INTEGRATIONS[key] : undefined;
+  return isTaskResource(key) ? TASK_INTEGRATIONS[key] : undefined;
 }
 
 /** A SageMaker job run to completion (`.sync`): the state machine manages it, the job runs as the execution role. */

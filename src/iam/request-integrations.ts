@@ -23,6 +23,7 @@ import { imageRepositoryArnOf } from './image-repository.js';
 import { jobNamePattern, jobNamePrefixOf, sampleJobName } from './job-name.js';
 import type { TaskContext, TaskIntegration } from './types.js';
 import { s3ObjectOf, s3PrefixOf } from './s3-locations.js';
+import type { TaskResource } from '../asl/task-resources.js';
 
 /** Endpoints log to a group per endpoint, and publish instance metrics under this namespace. */
 const ENDPOINT_LOG_GROUP_PREFIX = '/aws/sagemaker/Endpoints/';
@@ -169,7 +170,7 @@ const getReport: TaskIntegration = {
   },
 };
 
-export const REQUEST_INTEGRATIONS: Readonly<Record<string, TaskIntegration>> = {
+export const REQUEST_INTEGRATIONS = {
   [CREATE_MODEL_RESOURCE]: createModel,
   [CREATE_ENDPOINT_CONFIG_RESOURCE]: createEndpointConfig,
   [CREATE_ENDPOINT_RESOURCE]: deployEndpoint('SageMaker CreateEndpoint (first execution)'),
@@ -177,4 +178,4 @@ export const REQUEST_INTEGRATIONS: Readonly<Record<string, TaskIntegration>> = {
   [DESCRIBE_ENDPOINT_RESOURCE]: describeEndpoint,
   [LIST_ENDPOINTS_RESOURCE]: listEndpoints,
   [S3_GET_OBJECT_RESOURCE]: getReport,
-};
+} as const satisfies Partial<Record<TaskResource, TaskIntegration>>;

@@ -12,6 +12,7 @@ import { runOutputUri } from '../asl/s3-locations.js';
 import { MODEL_OUTPUT } from '../model/defaults.js';
 import type { ResolvedPipeline } from '../model/types.js';
 import { literal } from './arns.js';
+import { KIND_FACTS } from '../model/stage-kinds.js';
 
 const EXECUTION_NAME_PATH = '$$.Execution.Name';
 /** The item a concrete sample call of a fan-out is made for. */
@@ -83,7 +84,7 @@ function bindings(pipeline: ResolvedPipeline, executionName: string): Record<str
     [ITEM_INPUT.executionName]: executionName,
     [ITEM_INPUT.itemId]: executionName === '*' ? '*' : SAMPLE_ITEM_ID,
   };
-  for (const stage of pipeline.stages.filter((s) => s.kind === 'training')) {
+  for (const stage of pipeline.stages.filter((s) => KIND_FACTS[s.kind].producesModel)) {
     values[modelArtifactsPath(stage.name)] = evaluate(runOutputUri(stage.name, MODEL_OUTPUT, pipeline), values, `training stage ${stage.name}`);
   }
   return values;

@@ -13,7 +13,7 @@ import type { BackendName } from './backends/types.js';
 import { assignEmulators } from './emulators/registry.js';
 import type { PreparedTask } from './emulators/types.js';
 import { LocalRunRefused, messageOf } from './errors.js';
-import { ITEM_TAG_KEY } from '../asl/processing-task.js';
+import { ITEM_TAG_KEY } from '../asl/task-common.js';
 import { ExecutionRecorder, type ExecutionEvent } from './execution-record.js';
 import { distributedMaps, runDistributedMap, withLocalMapTasks, type ItemOutcome, type MapRunEnvironment } from './distributed-map.js';
 import { localExecutionName } from './execution-name.js';
@@ -266,7 +266,7 @@ interface Outcome {
   readonly error?: LocalRunReport['error'];
 }
 
-/** The fan-out item a Task's request belongs to: its `legacy-mlops:item` tag (see src/asl/processing-task.ts). */
+/** The fan-out item a Task's request belongs to: its `legacy-mlops:item` tag (see src/asl/task-common.ts). */
 function itemTagOf(request: unknown): string | undefined {
   const tags = (request as { Tags?: unknown } | null)?.Tags;
   const tag = Array.isArray(tags) ? tags.find((t) => (t as { Key?: unknown })?.Key === ITEM_TAG_KEY) : undefined;

@@ -15,3 +15,6 @@ export class PipelineValidationError extends Error {
     this.name = 'PipelineValidationError';
   }
 }
+
+/** How a stage resolver reports a problem: the field below the stage (undefined: the stage) and what to do. */
+export type ReportStageProblem = (field: string | undefined, message: string) => void;

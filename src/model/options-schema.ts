@@ -201,6 +201,7 @@ export const PIPELINE_OPTIONS_SCHEMA: JSONSchemaType<PipelineOptions> = {
     notifications: { ...notificationSchema, nullable: true },
     environments: { type: 'array', items: environmentSchema, nullable: true },
     fanOut: { ...fanOutSchema, nullable: true },
+    dashboard: { type: 'boolean', nullable: true },
   },
   required: ['name', 'region', 'account'],
   additionalProperties: false,

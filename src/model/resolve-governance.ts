@@ -2,15 +2,14 @@
  * The governance kinds of one stage: `register` (a version in a SageMaker Model Registry group) and
  * `approval` (the execution waits for a person). Pure; problems are reported, never thrown.
  */
+import type { ReportStageProblem } from './errors.js';
 import { APPROVAL_TIMEOUT_RANGE, DEFAULT_APPROVAL_TIMEOUT_SECONDS, MODEL_PACKAGE_GROUP_PATTERN } from './rules.js';
 import type { ResolvedApproval, ResolvedImage, ResolvedRegistry, ResolvedStage, StageOptions } from './types.js';
-
-type Fail = (field: string | undefined, message: string) => void;
 
 /** An approval stage runs no image; derivations never read this one. */
 export const NO_IMAGE: ResolvedImage = { source: 'uri', imageUri: '', repositoryArn: '' };
 
-export function resolveRegistry(s: StageOptions, earlier: readonly ResolvedStage[], project: string, fail: Fail): ResolvedRegistry {
+export function resolveRegistry(s: StageOptions, earlier: readonly ResolvedStage[], project: string, fail: ReportStageProblem): ResolvedRegistry {
   const options = s.registry ?? {};
   if (typeof options !== 'object' || options === null) {
     fail('registry', `${JSON.stringify(options)} must be an object: { group?: '<model package group>', autoApprove?: true }`);
@@ -33,7 +32,7 @@ export function resolveRegistry(s: StageOptions, earlier: readonly ResolvedStage
   return { group: String(group), autoApprove: autoApprove === true, ...(evaluation ? { evaluationStage: evaluation.name } : {}) };
 }
 
-export function resolveApproval(s: StageOptions, earlier: readonly ResolvedStage[], fail: Fail): ResolvedApproval {
+export function resolveApproval(s: StageOptions, earlier: readonly ResolvedStage[], fail: ReportStageProblem): ResolvedApproval {
   const options = s.approval ?? {};
   const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS;
   const [min, max] = APPROVAL_TIMEOUT_RANGE;

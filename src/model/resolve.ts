@@ -9,10 +9,11 @@ import { partitionOf } from './framework-images.js';
 import { optionShapeProblems, type ShapeCheckOptions } from './options-schema.js';
 import { resolveFanOut } from './fan-out.js';
 import { resolveStage } from './resolve-stage.js';
-import { ACCOUNT_PATTERN, MAX_STAGES, PIPELINE_TIMEOUT_MAX, PROJECT_NAME_MAX, PROJECT_NAME_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN, bucketNameProblem, tooManyStagesMessage } from './rules.js';
+import { ACCOUNT_PATTERN, MAX_STAGES, PIPELINE_TIMEOUT_MAX, PROJECT_NAME_MAX, PROJECT_NAME_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN, bucketNameProblem, isIntIn, tooManyStagesMessage } from './rules.js';
 import type { PipelineOptions, ResolvedEnvironment, ResolvedPipeline, ResolvedStage, StageOptions } from './types.js';
 
-export { jobPrefix, STAGE_KINDS, KIND_FACTS } from './resolve-stage.js';
+export { jobPrefix } from './resolve-stage.js';
+export { STAGE_KINDS, KIND_FACTS } from './stage-kinds.js';
 
 
 /**
@@ -135,6 +136,7 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[], s
     cdkQualifier,
     ...deployment,
     ...(fanOut ? { fanOut } : {}),
+    dashboard: o.dashboard ?? true,
   };
 }
 
@@ -245,8 +247,4 @@ function resolveRoles(o: Partial<PipelineOptions>, partition: string, account: s
     stateMachineRoleArn: check('stateMachineRoleArn'),
     sageMakerExecutionRoleArn: check('sageMakerExecutionRoleArn'),
   };
-}
-
-function isIntIn(value: unknown, min: number, max: number): boolean {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }

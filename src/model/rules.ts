@@ -96,3 +96,8 @@ export const MODEL_PACKAGE_GROUP_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 /** An approval waits at most 30 days (a person on holiday should not hold an execution for a year). */
 export const APPROVAL_TIMEOUT_RANGE = [60, 2_592_000] as const;
 export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 604_800;
+
+/** A whole number in [min, max]: the shape of every count, size and duration SageMaker takes. */
+export function isIntIn(value: unknown, min: number, max: number): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}

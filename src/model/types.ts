@@ -198,6 +198,12 @@ export interface PipelineOptions {
    * inside a Step Functions Distributed Map. @default no fan-out: one run per execution
    */
   readonly fanOut?: FanOutOptions;
+  /**
+   * A CloudWatch dashboard for the pipeline (executions, durations, failures by stage, the gate's metric)
+   * and an alarm on failed or timed-out executions, published to the notifications topic when there is one.
+   * @default true
+   */
+  readonly dashboard?: boolean;
 }
 
 /** Where a fan-out's items come from. */
@@ -375,6 +381,8 @@ export interface ResolvedPipeline {
   readonly environments: readonly ResolvedEnvironment[];
   /** Absent when the stage chain runs once per execution. */
   readonly fanOut?: ResolvedFanOut;
+  /** The CDK app adds the dashboard and the failed-executions alarm. */
+  readonly dashboard: boolean;
 }
 
 export interface ResolvedFanOut {

@@ -60,7 +60,7 @@ export class LegacyMlopsProject extends awscdk.AwsCdkTypeScriptApp {
   constructor(options: LegacyMlopsProjectOptions) {
     // Validate before projen does anything: an invalid model must not write a single file.
     const pipeline = resolveOrReport(options);
-    const { legacyMlopsVersion, stages: _stages, region: _region, account: _account, bucket: _bucket, existingBucket: _existingBucket, existingRoles: _roles, pipelineTimeoutSeconds: _timeout, cdkQualifier: _qualifier, schedule: _schedule, notifications: _notifications, environments: _environments, fanOut: _fanOut, ...projenOptions } = options;
+    const { legacyMlopsVersion, stages: _stages, region: _region, account: _account, bucket: _bucket, existingBucket: _existingBucket, existingRoles: _roles, pipelineTimeoutSeconds: _timeout, cdkQualifier: _qualifier, schedule: _schedule, notifications: _notifications, environments: _environments, fanOut: _fanOut, dashboard: _dashboard, ...projenOptions } = options;
     const ownPackage = packageInfo();
     const runner = typescript.TypeScriptRunner.tsx();
     super({

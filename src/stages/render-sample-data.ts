@@ -3,6 +3,7 @@ import { SAMPLE_ITEM_IDS } from '../input/execution-input.js';
 import type { ResolvedPipeline } from '../model/index.js';
 import type { RenderedFile } from './render-stage-files.js';
 import { readTemplate } from './template-files.js';
+import { KIND_FACTS } from '../model/stage-kinds.js';
 
 /** Where the sample lives in a generated repo (the local twin of the bucket's `data/raw/` prefix). */
 export const SAMPLE_DATA_PATH = 'data/raw/pre_processing_input.csv';
@@ -18,7 +19,7 @@ const LABELLED_CSV = readTemplate('data/raw-labelled/pre_processing_input.csv');
 
 /** The same file name for every pipeline; labelled when a stage trains a model. */
 export function renderSampleData(pipeline: ResolvedPipeline): RenderedFile[] {
-  const trains = pipeline.stages.some((s) => s.kind === 'training');
+  const trains = pipeline.stages.some((s) => KIND_FACTS[s.kind].producesModel);
   const content = trains ? LABELLED_CSV : SAMPLE_CSV;
   if (!pipeline.fanOut) return [{ path: SAMPLE_DATA_PATH, content }];
   // A fan-out: each sample item reads its own raw data under data/raw/<id>/. Unlabelled records are dealt

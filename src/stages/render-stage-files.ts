@@ -8,7 +8,7 @@
 import ejs from 'ejs';
 import type { ResolvedFramework, ResolvedPipeline, ResolvedStage } from '../model/index.js';
 import { DEFAULT_INFERENCE_SCRIPT } from '../model/defaults.js';
-import { KIND_FACTS } from '../model/resolve-stage.js';
+import { KIND_FACTS } from '../model/stage-kinds.js';
 import { CONTAINER_BASE_IMAGE, CONTAINER_PYTHON_VERSION, CONTAINER_REQUIREMENTS } from './container-image.js';
 import { docstringLine, legacyFunctionName, pyString } from './python-text.js';
 import { stageRole, type StageRole } from './stage-role.js';
@@ -75,7 +75,7 @@ export function roleOf(stage: ResolvedStage, pipeline: ResolvedPipeline): StageR
 }
 
 export function evaluationInputs(stage: ResolvedStage, pipeline: ResolvedPipeline): { model: string; test: string } | undefined {
-  const isModel = (from: string) => pipeline.stages.some((s) => s.kind === 'training' && from.startsWith(`${s.name}/`));
+  const isModel = (from: string) => pipeline.stages.some((s) => KIND_FACTS[s.kind].producesModel && from.startsWith(`${s.name}/`));
   const model = stage.inputs.find((i) => isModel(i.from));
   const test = stage.inputs.find((i) => !isModel(i.from));
   return model && test ? { model: model.name, test: test.name } : undefined;

@@ -5,7 +5,7 @@
  */
 import ejs from 'ejs';
 import type { ResolvedPipeline, ResolvedStage } from '../model/index.js';
-import { KIND_FACTS } from '../model/resolve-stage.js';
+import { KIND_FACTS } from '../model/stage-kinds.js';
 import { legacyFunctionName, pyString } from './python-text.js';
 import { renderSampleData } from './render-sample-data.js';
 import { legacyCodeData, roleOf, type RenderedFile } from './render-stage-files.js';

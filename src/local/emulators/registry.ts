@@ -13,7 +13,8 @@ import { SNS_PUBLISH_WAIT_RESOURCE, UPDATE_MODEL_PACKAGE_RESOURCE } from '../../
 import { S3_GET_OBJECT_RESOURCE } from '../../asl/metric-gate.js';
 import { CREATE_MODEL_PACKAGE_RESOURCE } from '../../asl/register-task.js';
 import { CREATE_MODEL_RESOURCE } from '../../asl/model-task.js';
-import { PROCESSING_JOB_RESOURCE, canonicalTaskResource } from '../../asl/processing-task.js';
+import { canonicalTaskResource } from '../../asl/task-arns.js';
+import { PROCESSING_JOB_RESOURCE } from '../../asl/processing-task.js';
 import { TRAINING_JOB_RESOURCE } from '../../asl/training-task.js';
 import { TRANSFORM_JOB_RESOURCE } from '../../asl/transform-task.js';
 import { LocalRunRefused } from '../errors.js';
@@ -23,22 +24,26 @@ import { processingJobEmulator } from './processing-job.js';
 import { trainingJobEmulator } from './training-job.js';
 import { transformJobEmulator } from './transform-job.js';
 import type { TaskEmulator, TaskStateRef } from './types.js';
+import type { TaskResource } from '../../asl/task-resources.js';
 
-export const TASK_EMULATORS: ReadonlyMap<string, TaskEmulator> = new Map<string, TaskEmulator>([
-  [PROCESSING_JOB_RESOURCE, processingJobEmulator],
-  [TRAINING_JOB_RESOURCE, trainingJobEmulator],
-  [CREATE_MODEL_RESOURCE, createModelEmulator],
-  [TRANSFORM_JOB_RESOURCE, transformJobEmulator],
-  [S3_GET_OBJECT_RESOURCE, s3GetObjectEmulator],
-  [CREATE_ENDPOINT_CONFIG_RESOURCE, ENDPOINT_EMULATORS.createEndpointConfig],
-  [LIST_ENDPOINTS_RESOURCE, ENDPOINT_EMULATORS.listEndpoints],
-  [CREATE_ENDPOINT_RESOURCE, ENDPOINT_EMULATORS.createEndpoint],
-  [UPDATE_ENDPOINT_RESOURCE, ENDPOINT_EMULATORS.updateEndpoint],
-  [DESCRIBE_ENDPOINT_RESOURCE, ENDPOINT_EMULATORS.describeEndpoint],
-  [CREATE_MODEL_PACKAGE_RESOURCE, createModelPackageEmulator],
-  [UPDATE_MODEL_PACKAGE_RESOURCE, updateModelPackageEmulator],
-  [SNS_PUBLISH_WAIT_RESOURCE, approvalRequestEmulator],
-]);
+/** Task resource → emulator; typed by every resource, so a resource without an emulator does not compile. */
+const EMULATOR_TABLE: Readonly<Record<TaskResource, TaskEmulator>> = {
+  [PROCESSING_JOB_RESOURCE]: processingJobEmulator,
+  [TRAINING_JOB_RESOURCE]: trainingJobEmulator,
+  [CREATE_MODEL_RESOURCE]: createModelEmulator,
+  [TRANSFORM_JOB_RESOURCE]: transformJobEmulator,
+  [S3_GET_OBJECT_RESOURCE]: s3GetObjectEmulator,
+  [CREATE_ENDPOINT_CONFIG_RESOURCE]: ENDPOINT_EMULATORS.createEndpointConfig,
+  [LIST_ENDPOINTS_RESOURCE]: ENDPOINT_EMULATORS.listEndpoints,
+  [CREATE_ENDPOINT_RESOURCE]: ENDPOINT_EMULATORS.createEndpoint,
+  [UPDATE_ENDPOINT_RESOURCE]: ENDPOINT_EMULATORS.updateEndpoint,
+  [DESCRIBE_ENDPOINT_RESOURCE]: ENDPOINT_EMULATORS.describeEndpoint,
+  [CREATE_MODEL_PACKAGE_RESOURCE]: createModelPackageEmulator,
+  [UPDATE_MODEL_PACKAGE_RESOURCE]: updateModelPackageEmulator,
+  [SNS_PUBLISH_WAIT_RESOURCE]: approvalRequestEmulator,
+};
+
+export const TASK_EMULATORS: ReadonlyMap<string, TaskEmulator> = new Map<string, TaskEmulator>(Object.entries(EMULATOR_TABLE));
 
 /** Every Task state, including those inside Parallel branches and Map iterators (handlers are keyed by state name). */
 export function taskStatesOf(definition: unknown): TaskStateRef[] {

@@ -1,0 +1,123 @@
+/**
+ * The pipeline's CloudWatch dashboard and its alarm on failed executions.
+ *
+ * Metrics: the state machine's execution counts and times (AWS/States, per state machine). Per-stage
+ * durations, failures and the gate's metric come from the execution log (see dashboard-queries.ts).
+ * The alarm (failed or timed-out executions, any in a 5-minute period) publishes to the notifications
+ * topic when the project has one; that topic is encrypted with a customer managed key, so the topic
+ * and key policies let CloudWatch publish for this alarm only (FailureNotifications.allowAlarm).
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { ResolvedPipeline } from '../model/types.js';
+import { dashboardQueries } from './dashboard-queries.js';
+import { stateMachineName } from './deployed-input.js';
+import type { FailureNotifications } from './failure-notifications.js';
+
+export interface PipelineDashboardProps {
+  readonly pipeline: ResolvedPipeline;
+  readonly stateMachine: sfn.StateMachine;
+  readonly logGroup: logs.ILogGroup;
+  /** The alarm publishes here when given. */
+  readonly notifications?: FailureNotifications;
+}
+
+/** Names the policies can state before the resources exist (no token, no dependency cycle). */
+export function dashboardName(pipeline: Pick<ResolvedPipeline, 'name'>): string {
+  return pipeline.name;
+}
+
+export function failedExecutionsAlarmName(pipeline: Pick<ResolvedPipeline, 'name'>): string {
+  return `${pipeline.name}-failed-executions`;
+}
+
+export function failedExecutionsAlarmArn(pipeline: Pick<ResolvedPipeline, 'name' | 'partition' | 'region' | 'account'>): string {
+  return `arn:${pipeline.partition}:cloudwatch:${pipeline.region}:${pipeline.account}:alarm:${failedExecutionsAlarmName(pipeline)}`;
+}
+
+const WIDTH = 24;
+
+export class PipelineDashboard extends Construct {
+  public readonly dashboard: cloudwatch.Dashboard;
+  public readonly failedExecutionsAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: PipelineDashboardProps) {
+    super(scope, id);
+    const { pipeline, stateMachine } = props;
+    const day = { period: Duration.days(1), statistic: cloudwatch.Stats.SUM };
+
+    const failedOrTimedOut = new cloudwatch.MathExpression({
+      label: 'Failed or timed out',
+      expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
+      usingMetrics: {
+        failed: stateMachine.metricFailed({ statistic: cloudwatch.Stats.SUM }),
+        timedOut: stateMachine.metricTimedOut({ statistic: cloudwatch.Stats.SUM }),
+      },
+      period: Duration.minutes(5),
+    });
+    this.failedExecutionsAlarm = new cloudwatch.Alarm(this, 'FailedExecutions', {
+      alarmName: failedExecutionsAlarmName(pipeline),
+      alarmDescription: `legacy-mlops: an execution of ${stateMachineName(pipeline)} failed or timed out (the execution log and npx projen start show why)`,
+      metric: failedOrTimedOut,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // No execution is not a failure.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.notifications) {
+      props.notifications.allowAlarm(failedExecutionsAlarmArn(pipeline));
+      this.failedExecutionsAlarm.addAlarmAction(new actions.SnsAction(props.notifications.topic));
+    }
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: dashboardName(pipeline),
+      defaultInterval: Duration.days(30),
+    });
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({
+        markdown: `# ${pipeline.name}\nStages: ${pipeline.stages.map((s) => `${s.name} (${s.kind})`).join(' → ')}. Counts per day; stage figures from the execution log ${props.logGroup.logGroupName}.`,
+        width: WIDTH,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Executions per day',
+        left: [
+          stateMachine.metricStarted({ ...day, label: 'Started' }),
+          stateMachine.metricSucceeded({ ...day, label: 'Succeeded' }),
+          stateMachine.metricFailed({ ...day, label: 'Failed' }),
+          stateMachine.metricTimedOut({ ...day, label: 'Timed out' }),
+          stateMachine.metricAborted({ ...day, label: 'Aborted' }),
+        ],
+        width: 9,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Execution time (ms)',
+        left: [
+          stateMachine.metricTime({ period: Duration.days(1), statistic: cloudwatch.Stats.AVERAGE, label: 'Average' }),
+          stateMachine.metricTime({ period: Duration.days(1), statistic: cloudwatch.Stats.MAXIMUM, label: 'Longest' }),
+        ],
+        width: 9,
+      }),
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarm', alarms: [this.failedExecutionsAlarm], width: 6 }),
+    );
+    for (const query of dashboardQueries(pipeline)) {
+      this.dashboard.addWidgets(
+        new cloudwatch.LogQueryWidget({
+          title: query.title,
+          logGroupNames: [props.logGroup.logGroupName],
+          queryLines: [...query.lines],
+          view: query.overTime ? cloudwatch.LogQueryVisualizationType.LINE : cloudwatch.LogQueryVisualizationType.TABLE,
+          width: WIDTH,
+          height: 6,
+        }),
+      );
+    }
+  }
+}
