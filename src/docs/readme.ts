@@ -210,6 +210,10 @@ function testSection(pipeline: ResolvedPipeline): string[] {
       'It is yours like the stage code: when the legacy code\'s files change, change the fixture with them. ' +
       `Run one stage's tests with \`python3 -m unittest discover -s stages/${example} -p "test_*.py"\` (or \`pytest stages/${example}\`).`,
     '',
+    'A stage whose script was already there (imported with `--from`) gets a smoke test instead, written beside the legacy code, which it never edits: ' +
+      'it runs the script untouched on the sample data with `npx legacy-mlops smoke <name>`, exactly as a local run does (its own sandbox with SageMaker\'s `/opt/ml` paths redirected to a temporary folder, ' +
+      'the stage\'s Python environment, the stages it reads from run first), and checks that it exits 0 and writes each output and the files it names in them.',
+    '',
     '`npx projen test` runs every stage\'s tests, then `validate`, then the whole pipeline locally; skip a part with `--skip-stage-tests`, `--skip-validate` or `--skip-run`, ' +
       'and pass `--python <path>` or `--backend <name>` as to `npx projen local`. The deploy workflow runs the same command in its `test` job, before any deploy job, ' +
       'and keeps the run\'s report as the `local-run-report` artifact.',
