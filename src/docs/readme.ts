@@ -4,6 +4,7 @@ import { stageImageUri } from '../input/execution-input.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { PIPELINE_FILES } from '../project/paths.js';
 import { doctorSection } from './doctor-section.js';
+import { governanceSection, monitoringSection } from './governance-section.js';
 import { localEnvironmentsSection } from './local-envs.js';
 import { pipelineMermaid } from './mermaid.js';
 import { KIND_FACTS } from '../model/stage-kinds.js';
@@ -15,6 +16,7 @@ export const REPORT_SCREENSHOT_PATH = 'docs/report-page.png';
 export const PLACEHOLDER_ACCOUNT = '000000000000';
 
 function imageCell(stage: ResolvedStage): string {
+  if (!KIND_FACTS[stage.kind].hasImage && stage.image.source !== 'model') return '(none: an AWS API call)';
   switch (stage.image.source) {
     case 'framework':
       return `prebuilt ${stage.image.framework.name} ${stage.image.framework.version} (script mode)`;
@@ -36,12 +38,17 @@ function resourcesCell(s: ResolvedStage): string {
       return `${s.instanceCount} × \`${s.instanceType}\`, task timeout ${s.taskTimeoutSeconds} s`;
     case 'endpoint':
       return `${s.instanceCount} × \`${s.instanceType}\`, endpoint \`${s.endpoint?.name}\``;
+    case 'register':
+      return `(no instance) a version in group \`${s.registry?.group}\``;
+    case 'approval':
+      return `(no instance) waits up to ${s.approval?.timeoutSeconds} s for a person`;
     default:
       return `${s.instanceCount} × \`${s.instanceType}\`, ${s.volumeSizeGb} GB, max ${s.maxRuntimeSeconds} s`;
   }
 }
 
 function codeCell(s: ResolvedStage): string {
+  if (s.kind === 'register' || s.kind === 'approval') return '(none)';
   if (s.kind === 'model') return s.mode === 'script' ? `\`code/${s.entryScript}\` inside the model artifact` : '(in the image)';
   if (s.kind === 'transform' || s.kind === 'endpoint') return "(the model's inference code)";
   return s.mode === 'script' || s.image.source === 'dockerfile' ? `\`${s.codeDir}/${s.entryScript}\`` : '(in the image)';
@@ -123,7 +130,9 @@ export function buildReadme(pipeline: ResolvedPipeline): string {
           '',
         ]
       : []),
+    ...governanceSection(pipeline),
     ...doctorSection(pipeline),
+    ...monitoringSection(pipeline),
     ...localEnvironmentsSection(pipeline),
     ...testSection(pipeline),
     '## Change the pipeline',
