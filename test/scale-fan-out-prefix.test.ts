@@ -14,7 +14,7 @@ import { captureTaskRequests, checkAsl, checkAslRules, checkExecutionInput, chec
 import { buildIamDocuments, type ApiCall, type PolicyDocument } from '../src/iam/index.js';
 import { buildExecutionInput, buildExecutionInputSchema } from '../src/input/index.js';
 import { resolvePipeline, type PipelineOptions } from '../src/model/index.js';
-import { PIPELINE_FILES } from '../src/project/paths.js';
+import { PIPELINE_FILES } from '../src/model/repo-layout.js';
 import { PYTHON, generatedRepo, parseCsv, runQuietly } from './fixtures/local/generated-repo.js';
 
 const ACCOUNT = '111122223333';

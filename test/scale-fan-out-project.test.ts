@@ -4,7 +4,7 @@
  * machine being the generated ASL and its role the generated policy (the prefix listing included).
  */
 import { runValidate } from '../src/cli/validate.js';
-import { PIPELINE_FILES } from '../src/project/index.js';
+import { PIPELINE_FILES } from '../src/model/repo-layout.js';
 import { cdkSynth, generateRepo, readJson, removeTempDirs, tempDir } from './deploy-fixtures.js';
 
 afterAll(removeTempDirs);
