@@ -2,7 +2,8 @@
 import { stageInputKey } from '../asl/input-paths.js';
 import { stageImageUri } from '../input/execution-input.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
-import { PIPELINE_FILES } from '../project/paths.js';
+import { PIPELINE_FILES } from '../model/repo-layout.js';
+import { buildStartCallerPolicy } from '../iam/start-caller-policy.js';
 import { doctorSection } from './doctor-section.js';
 import { governanceSection, monitoringSection } from './governance-section.js';
 import { localEnvironmentsSection } from './local-envs.js';
@@ -232,6 +233,14 @@ function testSection(pipeline: ResolvedPipeline): string[] {
     '- the timeline: one bar per job, from its start to its end, so the slow stage stands out;',
     '- each job: its exit message (the first 1 KB of `/opt/ml/output/message`), the last lines of its log, its duration;',
     '- the outputs each stage wrote: S3 locations, local paths and sizes, and the first rows of a CSV output.',
+    '',
+    'For a cloud execution, the log lines are the last ones of each job\'s CloudWatch log (`/aws/sagemaker/ProcessingJobs`, `TrainingJobs` or `TransformJobs`, streams `<job name>/…`), ' +
+      'read with your own credentials, not the pipeline\'s roles. Without `logs:DescribeLogStreams` and `logs:GetLogEvents` the page says `logs not readable: <reason>` under each job and the command goes on. ' +
+      'What whoever runs `npx projen start` needs, as an identity policy:',
+    '',
+    '```json',
+    JSON.stringify(buildStartCallerPolicy(pipeline), null, 2),
+    '```',
     '',
     `![A run report page: a lifecycle run whose model missed its accuracy gate](${REPORT_SCREENSHOT_PATH})`,
     '',
