@@ -1,11 +1,12 @@
 /**
  * The CDK app of a governed lifecycle project (register + approval, notifications): the dashboard's
  * widgets and queries, the failed-executions alarm wired to the encrypted notifications topic (key and
- * topic policies naming that alarm only), cdk-nag, and `dashboard: false` removing exactly those.
+ * topic policies naming that alarm only), cdk-nag, and `dashboard: false` removing exactly those;
+ * the model package group the register stage adds versions to (created and retained, or the user's).
  */
-import { LIFECYCLE_STAGES, type StageOptions } from '../src/model/index.js';
-import { dashboardQueries, failedExecutionsAlarmArn, PIPELINE_OUTPUTS } from '../src/construct/index.js';
-import { BASE_MODEL, buildApp, diffResources, generateRepo, nagFindings, removeTempDirs, resourcesOfType, statementsOf, type BuiltApp } from './deploy-fixtures.js';
+import { LIFECYCLE_STAGES, resolvePipeline, validatePipeline, type StageOptions } from '../src/model/index.js';
+import { dashboardQueries, failedExecutionsAlarmArn, PIPELINE_OUTPUTS, registryGroups } from '../src/construct/index.js';
+import { BASE_MODEL, buildApp, diffResources, generateRepo, nagFindings, policyDocuments, removeTempDirs, resourcesOfType, statementsOf, type BuiltApp } from './deploy-fixtures.js';
 
 const fixed: StageOptions[] = LIFECYCLE_STAGES.map((s) => ({ ...s, skippable: false }));
 const GOVERNED = {
@@ -116,5 +117,51 @@ describe('dashboard and alarm (on by default)', () => {
     expect(JSON.stringify(off.templates[0].toJSON().Resources)).not.toContain('cloudwatch.amazonaws.com');
     expect(off.templates[0].toJSON().Outputs[PIPELINE_OUTPUTS.dashboardUrl]).toBeUndefined();
     expect(nagFindings(off.stacks[0].stack)).toEqual([]);
+  });
+});
+
+describe('the model package group of the register stage', () => {
+  test('created, named as the register stage says, retained on destroy, created before the state machine', () => {
+    const template = governed.templates[0];
+    const groups = resourcesOfType(template, 'AWS::SageMaker::ModelPackageGroup');
+    expect(groups).toHaveLength(1);
+    const [[groupId, group]] = groups;
+    expect(group.Properties.ModelPackageGroupName).toBe(BASE_MODEL.name);
+    expect(group.Properties.ModelPackageGroupDescription).toMatch(/registered by stage register$/);
+    expect([group.DeletionPolicy, group.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+    const [[, machine]] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
+    expect(machine.DependsOn).toEqual(expect.arrayContaining([groupId]));
+  });
+
+  test('the roles still name only the versions of that group: creating the group is CloudFormation\'s, not the pipeline\'s', () => {
+    const text = JSON.stringify(policyDocuments(governed.templates[0]));
+    expect(text).not.toContain('model-package-group');
+    const registry = policyDocuments(governed.templates[0]).flatMap(({ document }) => statementsOf(document)).filter((st: any) => JSON.stringify(st.Resource ?? '').includes(':model-package/'));
+    expect(registry.map((st: any) => [st.Sid, st.Resource])).toEqual([
+      ['RegisterModelVersions', ['arn:aws:sagemaker:eu-west-1:111122223333:model-package/churn-model/*']],
+      ['DecideModelVersions', ['arn:aws:sagemaker:eu-west-1:111122223333:model-package/churn-model/*']],
+    ]);
+  });
+
+  test('existingGroup: the user\'s group is used as it is, nothing else changes', () => {
+    const stages = GOVERNED.stages.map((s) => (s.kind === 'register' ? { ...s, registry: { group: 'shared-churn', existingGroup: true } } : s));
+    const existing = buildApp(generateRepo('existing-group', { ...GOVERNED, stages }));
+    existing.templates[0].resourceCountIs('AWS::SageMaker::ModelPackageGroup', 0);
+    expect(JSON.stringify(policyDocuments(existing.templates[0]))).toContain(':model-package/shared-churn/*');
+    expect(nagFindings(existing.stacks[0].stack)).toEqual([]);
+  });
+
+  test('no register stage, no group', () => {
+    const plain = buildApp(generateRepo('no-register', { stages: fixed }));
+    plain.templates[0].resourceCountIs('AWS::SageMaker::ModelPackageGroup', 0);
+    expect(registryGroups(plain.model.environments[0].pipeline)).toEqual([]);
+  });
+
+  test('two register stages in one group must agree on whether it exists', () => {
+    const stages = [...fixed.slice(0, 4), { name: 'register', kind: 'register' }, { name: 'register-again', kind: 'register', registry: { existingGroup: true } }] as StageOptions[];
+    expect(validatePipeline({ ...BASE_MODEL, stages }).map((p) => `${p.path}: ${p.message}`)).toEqual([
+      "stages[5] (register-again).registry.existingGroup: stage 'register' registers in group 'churn-model' too, but says not existingGroup: the group either exists already or the app creates it; say the same in both",
+    ]);
+    expect(registryGroups(resolvePipeline({ ...BASE_MODEL, stages: stages.slice(0, 5) }))).toEqual([{ group: 'churn-model', existing: false, stages: ['register'] }]);
   });
 });

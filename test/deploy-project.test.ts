@@ -47,6 +47,7 @@ describe('the CDK app of the generated repo', () => {
     expect(tasks.diff.steps).toEqual([{ execArgs: ['cdk', 'diff'] }]);
     expect(tasks.destroy.steps).toEqual([{ execArgs: ['cdk', 'destroy'], receiveArgs: true }]);
     expect(tasks.start.steps).toEqual([{ exec: 'legacy-mlops start', receiveArgs: true }]);
+    expect(tasks.doctor.steps).toEqual([{ exec: 'legacy-mlops doctor', receiveArgs: true }]);
   });
 });
 
@@ -92,9 +93,12 @@ describe('.github/workflows/deploy.yml', () => {
       const download = job.steps.findIndex((s: any) => s.uses === 'actions/download-artifact@v4');
       const credentials = job.steps.findIndex((s: any) => s.uses === 'aws-actions/configure-aws-credentials@v4');
       const deploy = job.steps.findIndex((s: any) => s.run?.startsWith('npx cdk deploy'));
+      const doctor = job.steps.findIndex((s: any) => s.run === `npx projen doctor --env ${env.name}`);
       expect(download).toBeGreaterThan(-1);
       expect(credentials).toBeGreaterThan(download);
-      expect(deploy).toBeGreaterThan(credentials);
+      // The preflight runs with this environment's credentials, right before the deploy (a failed check stops the job).
+      expect(doctor).toBe(deploy - 1);
+      expect(doctor).toBeGreaterThan(credentials);
       expect(job.steps[credentials].with).toEqual({
         'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}',
         'aws-region': env.region,

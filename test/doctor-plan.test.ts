@@ -6,7 +6,9 @@
 import { App, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib/core';
 import { buildPipelineModel } from '../src/construct/pipeline-model.js';
 import { MIN_BOOTSTRAP_VERSION, parseEcrImage, planChecks, quotaName, type PlannedCheck } from '../src/doctor/plan.js';
+import { buildReadme } from '../src/docs/readme.js';
 import { LIFECYCLE_STAGES } from '../src/model/defaults.js';
+import { resolvePipeline } from '../src/model/resolve.js';
 import type { PipelineOptions } from '../src/model/types.js';
 
 const BASE = { name: 'churn', account: '111122223333', region: 'eu-west-1' } as const;
@@ -127,4 +129,23 @@ test("MIN_BOOTSTRAP_VERSION is the version the CDK's CheckBootstrapVersion rule 
   expect(template.Parameters.BootstrapVersion.Default).toBe('/cdk-bootstrap/hnb659fds/version');
   const refused = template.Rules.CheckBootstrapVersion.Assertions[0].Assert['Fn::Not'][0]['Fn::Contains'][0].map(Number);
   expect(Math.max(...refused) + 1).toBe(MIN_BOOTSTRAP_VERSION);
+});
+
+test("the generated README lists this pipeline's checks, the actions they call, and output in doctor's own table format", () => {
+  const readme = buildReadme(
+    resolvePipeline({
+      ...BASE,
+      stages: [...LIFECYCLE_STAGES, { name: 'serve', kind: 'endpoint', instanceType: 'ml.t2.medium', instanceCount: 2 }],
+      existingRoles: { sageMakerExecutionRoleArn: 'arn:aws:iam::111122223333:role/churn-sm', stateMachineRoleArn: 'arn:aws:iam::111122223333:role/churn-sfn' },
+    }),
+  );
+  expect(readme).toContain('| `npx projen doctor` |');
+  const section = readme.slice(readme.indexOf('## Before the first deploy: `npx projen doctor`'));
+  expect(section).toContain("| Quota ml.t2.medium for endpoint usage | 'ml.t2.medium for endpoint usage' is at least 2 (serve) |");
+  expect(section).toContain('| Role churn-sm | `arn:aws:iam::111122223333:role/churn-sm` exists and trusts `sagemaker.amazonaws.com` |');
+  expect(section).toContain('| Role churn-sfn | `arn:aws:iam::111122223333:role/churn-sfn` exists and trusts `states.amazonaws.com` |');
+  expect(section).toContain('`iam:GetRole`');
+  // The example is rendered by doctor's own table: status column, fix line under the failure, the summary.
+  expect(section).toMatch(/\n  FAIL  Quota ml\.m5\.large for processing job usage +quota is 0 \(applied\), stages preprocess, evaluate need 1 instance\n +fix: aws service-quotas request-service-quota-increase --region eu-west-1 /);
+  expect(section).toMatch(/\n\d+ pass, 1 fail, 0 could not be checked, 0 skipped: fix the failures before `npx projen deploy`\n```/);
 });

@@ -30,7 +30,7 @@ describe('the model', () => {
   test('a register stage defaults to the project group, pending approval, carrying the nearest evaluation report', () => {
     const p = resolvePipeline(governed());
     const register = p.stages.find((s) => s.kind === 'register')!;
-    expect(register.registry).toEqual({ group: 'demo', autoApprove: false, evaluationStage: 'evaluate' });
+    expect(register.registry).toEqual({ group: 'demo', autoApprove: false, existingGroup: false, evaluationStage: 'evaluate' });
     expect(register.modelStage).toBe('model');
     expect(p.stages.find((s) => s.kind === 'approval')!.approval).toEqual({ timeoutSeconds: 604800, registerStage: 'register' });
   });

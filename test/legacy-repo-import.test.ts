@@ -139,7 +139,7 @@ describe('(a) console-exported state machine, input parameters, script folders, 
     for (const [from, to] of pairs) expect([to, sha(path.join(result.target, to))]).toEqual([to, sha(path.join(legacy, from))]);
     // Beside the legacy code: the stage's requirements point at the ones the Dockerfile installs.
     expect(fs.readFileSync(path.join(result.target, 'stages/inference/requirements.txt'), 'utf8')).toContain('-r src/requirements.txt');
-    expect(fs.readdirSync(path.join(result.target, 'stages/inference')).sort()).toEqual(['Dockerfile', 'requirements.txt', 'src']);
+    expect(fs.readdirSync(path.join(result.target, 'stages/inference')).sort()).toEqual(['Dockerfile', 'requirements.txt', 'src', 'test_inference.py']);
     expect(fs.readdirSync(path.join(result.target, 'data/raw'))).toEqual(['pre_processing_input.csv']);
   });
 

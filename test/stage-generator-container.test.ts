@@ -71,6 +71,7 @@ describe('--from a legacy container folder', () => {
   test('the build context is copied byte for byte, the legacy Dockerfile kept; requirements point at the legacy ones', () => {
     for (const f of ['Dockerfile', 'src/predict.py', 'src/requirements.txt']) expect([f, sha(path.join(dir, 'stages/scoring', f))]).toEqual([f, sha(path.join(CONTAINER, f))]);
     expect(fs.readFileSync(path.join(dir, 'stages/scoring/requirements.txt'), 'utf8')).toMatch(/^-r src\/requirements\.txt$/m);
-    expect(fs.readdirSync(path.join(dir, 'stages/scoring')).sort()).toEqual(['Dockerfile', 'requirements.txt', 'src']);
+    // Beside the legacy code: its smoke test (src/stage-smoke via legacy-mlops smoke).
+    expect(fs.readdirSync(path.join(dir, 'stages/scoring')).sort()).toEqual(['Dockerfile', 'requirements.txt', 'src', 'test_scoring.py']);
   });
 });

@@ -53,6 +53,7 @@ export type AppOptions = {
   region?: string;
   account?: string;
   bucket?: string;
+  'existing-bucket'?: boolean;
   stages?: string;
   preset?: string;
   'instance-type'?: string;
@@ -163,6 +164,7 @@ export class CreateSession {
       region,
       account: String(ctx.draft.account),
       ...(ctx.draft.bucket !== undefined ? { bucket: String(ctx.draft.bucket) } : {}),
+      ...(ctx.draft.bucket !== undefined && ctx.draft.existingBucket === true ? { existingBucket: true } : {}),
       stages,
       ...(fanOut ? { fanOut } : {}),
     };

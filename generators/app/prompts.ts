@@ -137,6 +137,15 @@ export const PROJECT_QUESTIONS: readonly Question<ProjectContext>[] = [
     optional: true,
   },
   {
+    name: 'existingBucket',
+    flag: '--existing-bucket',
+    type: 'confirm',
+    message: (ctx) => `Does bucket ${String(ctx.draft.bucket)} exist already? (yes: the stack uses it as it is and never creates, changes or deletes it)`,
+    // Only for a bucket other than the derived default, which the stack creates.
+    when: (ctx) => ctx.draft.bucket !== undefined,
+    default: () => ({ value: false, known: true }),
+  },
+  {
     name: 'preset',
     flag: '--preset',
     type: 'select',

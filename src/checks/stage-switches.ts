@@ -99,7 +99,7 @@ function successors(state: unknown): string[] {
 }
 
 /** `[stage key, how it is read]` for every stage output a state reads. */
-function referencesOf(state: unknown): [string, string][] {
+export function referencesOf(state: unknown): [string, string][] {
   if (!isObject(state)) return [];
   const read: unknown[] = [state.Parameters, state.InputPath, state.ItemsPath];
   if (Array.isArray(state.Choices)) read.push(state.Choices);

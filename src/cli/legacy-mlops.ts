@@ -9,6 +9,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
   validate: { summary: 'check the generated pipeline offline', load: async () => (await import('./validate.js')).runValidate },
   local: { summary: 'run the state machine locally, no AWS account', load: async () => (await import('./local.js')).runLocal },
   demo: { summary: 'scaffold the sample pipeline and run it locally (no AWS account)', load: async () => (await import('./demo.js')).runDemo },
+  smoke: { summary: "run one stage's script untouched on the sample data", load: async () => (await import('./smoke.js')).runSmoke },
   test: { summary: 'stage tests, validate and a local run of the pipeline', load: async () => (await import('./test.js')).runTest },
   start: { summary: 'start an execution of the deployed pipeline and follow it', load: async () => (await import('./start.js')).runStart },
   doctor: { summary: 'check the AWS account before deploying: credentials, bootstrap, bucket, quotas, images, roles', load: async () => (await import('./doctor.js')).runDoctorCommand },

@@ -81,6 +81,8 @@ export async function runTest(argv: string[], cwd: string, io: TestIo = defaultI
     envs ? stageInterpreter(cwd, stage, { python: values.python, log: io.out }) : (await resolvePython(values.python)).executable;
   const passed: Part[] = [];
   const skipped: Part[] = [];
+  // What a smoke test's own `legacy-mlops smoke` needs to run the script as this command was told to.
+  const smokeEnv: Record<string, string> = { ...(values.python ? { LEGACY_MLOPS_PYTHON: values.python } : {}), ...(envs ? {} : { LEGACY_MLOPS_ENVS: 'off' }) };
 
   // 1. Stage tests: the fastest feedback on the legacy code itself.
   if (values['skip-stage-tests']) skipped.push('stage tests');
@@ -90,7 +92,7 @@ export async function runTest(argv: string[], cwd: string, io: TestIo = defaultI
     for (const stage of stages) {
       let result;
       try {
-        result = await runStageTests(cwd, stage, await interpreterOf(stage));
+        result = await runStageTests(cwd, stage, await interpreterOf(stage), smokeEnv);
       } catch (error) {
         return fail('stage tests', `stage ${stage}: ${error instanceof LocalRunRefused ? error.problems.join('; ') : String(error)}`);
       }

@@ -2,6 +2,7 @@ export * from './deployed-input.js';
 export * from './pipeline-model.js';
 export * from './nag-acknowledgements.js';
 export * from './pipeline-bucket.js';
+export * from './model-package-groups.js';
 export * from './pipeline-roles.js';
 export * from './stage-images.js';
 export * from './stage-code-upload.js';

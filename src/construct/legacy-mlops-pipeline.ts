@@ -14,6 +14,7 @@ import type { ExecutionInput } from '../input/execution-input.js';
 import type { ResolvedPipeline } from '../model/types.js';
 import { MAX_BUILT_IMAGE_TAGS, builtImageStages, builtImageTagKey, consoleHost, deployedExecutionInput, stateMachineName } from './deployed-input.js';
 import { FailureNotifications } from './failure-notifications.js';
+import { ModelPackageGroups } from './model-package-groups.js';
 import { PipelineBucket } from './pipeline-bucket.js';
 import { PipelineDashboard, dashboardName } from './pipeline-dashboard.js';
 import { PipelineRoles } from './pipeline-roles.js';
@@ -64,6 +65,8 @@ export class LegacyMlopsPipeline extends Construct {
   public readonly schedule?: PipelineSchedule;
   public readonly notifications?: FailureNotifications;
   public readonly dashboard?: PipelineDashboard;
+  /** The model package groups of the register stages (none without one). */
+  public readonly modelPackageGroups: ModelPackageGroups;
 
   constructor(scope: Construct, id: string, props: LegacyMlopsPipelineProps) {
     super(scope, id);
@@ -103,6 +106,9 @@ export class LegacyMlopsPipeline extends Construct {
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });
+    // Register stages must find their group before anything can start an execution.
+    this.modelPackageGroups = new ModelPackageGroups(this, 'ModelRegistry', { pipeline });
+    for (const group of Object.values(this.modelPackageGroups.created)) this.stateMachine.node.addDependency(group);
     // Script stages must find their code in the bucket before anything can start an execution.
     if (this.stageCode.deployment) this.stateMachine.node.addDependency(this.stageCode.deployment);
     for (const stage of built) Tags.of(this.stateMachine).add(builtImageTagKey(stage), this.images.imageUris[stage.name]);

@@ -29,6 +29,8 @@ export interface GivenAnswers extends FanOutGiven {
   region?: Given<string>;
   account?: Given<string>;
   bucket?: Given<string>;
+  /** `bucket` names a bucket that exists: the stack uses it and never creates it. */
+  existingBucket?: Given<boolean>;
   stages?: Given<StageOptions[]>;
   /** Stage layout when `stages` is not given. */
   preset?: Given<PresetName>;
@@ -40,7 +42,7 @@ export interface GivenAnswers extends FanOutGiven {
 }
 
 /** Keys an answers file may hold (its stage objects are StageOptions). */
-export const ANSWER_FILE_KEYS = ['name', 'region', 'account', 'bucket', 'stages', 'preset', 'instanceType', 'volumeSizeGb', 'maxRuntimeSeconds', 'from', 'fanOut'] as const;
+export const ANSWER_FILE_KEYS = ['name', 'region', 'account', 'bucket', 'existingBucket', 'stages', 'preset', 'instanceType', 'volumeSizeGb', 'maxRuntimeSeconds', 'from', 'fanOut'] as const;
 
 /** Reads and checks everything given before any question is asked. `cwd` resolves relative paths of flags. */
 export function collectGiven(flags: CreateFlags, cwd: string): GivenAnswers {
@@ -51,6 +53,7 @@ export function collectGiven(flags: CreateFlags, cwd: string): GivenAnswers {
     region: flag(flags.region, 'region'),
     account: flag(flags.account, 'account'),
     bucket: flag(flags.bucket, 'bucket'),
+    existingBucket: flag(flags.existingBucket, 'existing-bucket'),
     stages: flags.stages === undefined ? undefined : flag(parseStageSpecs(flags.stages, '--stages'), 'stages'),
     preset: flags.preset === undefined ? undefined : flag(parsePreset(flags.preset, '--preset'), 'preset'),
     instanceType: flag(flags.instanceType, 'instance-type'),
@@ -70,6 +73,10 @@ export function checkGiven(given: GivenAnswers): void {
     const answer = given[field];
     const problem = answer && projectFieldProblem(field, answer.value);
     if (problem) throw invalidAnswer(answer.origin, problem);
+  }
+  // An existing bucket must be named: the derived default is a bucket the stack creates.
+  if (given.existingBucket?.value === true && !given.bucket) {
+    throw invalidAnswer(given.existingBucket.origin, 'names no bucket: give the existing bucket\'s name with --bucket <name> (or `bucket` in the answers file)');
   }
   const probe = { name: 'probe', mode: 'container' } as const;
   if (given.instanceType) {
@@ -136,6 +143,12 @@ export function readAnswersFile(file: string): GivenAnswers {
     if (typeof v !== 'string') throw new CreateError(`Invalid ${describeOrigin(origin(key))}: must be a string`);
     return entry(key, v);
   };
+  const bool = (key: string): Given<boolean> | undefined => {
+    const v = record[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'boolean') throw new CreateError(`Invalid ${describeOrigin(origin(key))}: must be true or false`);
+    return entry(key, v);
+  };
   const number = (key: string): Given<number> | undefined => {
     const v = record[key];
     if (v === undefined) return undefined;
@@ -151,6 +164,7 @@ export function readAnswersFile(file: string): GivenAnswers {
     region: text('region'),
     account: text('account'),
     bucket: text('bucket'),
+    existingBucket: bool('existingBucket'),
     stages: record.stages === undefined ? undefined : entry('stages', fileStages(record.stages, describeOrigin(origin('stages')))),
     preset: text('preset') && entry('preset', parsePreset(String(record.preset), describeOrigin(origin('preset')))),
     instanceType: text('instanceType'),

@@ -27,6 +27,11 @@ export const CREATE_FLAGS: readonly FlagSpec[] = [
   { name: 'account', type: 'string', value: '<12 digits>', description: 'AWS account id (default: the one your AWS credentials belong to)' },
   { name: 'bucket', type: 'string', value: '<bucket>', description: 'S3 bucket (default: <name>-<account>-<region>)' },
   {
+    name: 'existing-bucket',
+    type: 'boolean',
+    description: 'the --bucket bucket exists already (shared, or kept from an earlier project): the stack uses it as it is and never creates, changes or deletes it',
+  },
+  {
     name: 'stages',
     type: 'string',
     value: '<list>',
@@ -64,6 +69,8 @@ export interface CreateFlags {
   readonly region?: string;
   readonly account?: string;
   readonly bucket?: string;
+  /** Undefined when not given: asked when a bucket other than the default is chosen. */
+  readonly existingBucket?: boolean;
   readonly stages?: string;
   readonly preset?: string;
   readonly instanceType?: string;
@@ -98,12 +105,14 @@ export function readFlags(options: Record<string, unknown>): CreateFlags {
   };
   const interactive = get('interactive');
   const fanOut = get('fan-out');
+  const existingBucket = get('existing-bucket');
   return {
     directory: text('directory'),
     name: text('name'),
     region: text('region'),
     account: text('account'),
     bucket: text('bucket'),
+    existingBucket: existingBucket === undefined || existingBucket === '' ? undefined : existingBucket === true || existingBucket === 'true',
     stages: text('stages'),
     preset: text('preset'),
     instanceType: text('instance-type'),

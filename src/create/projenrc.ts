@@ -41,6 +41,7 @@ export function renderProjenrc(definition: ProjectDefinition, template = readFil
     account: tsString(pipeline.account),
     accountIsPlaceholder: pipeline.account === PLACEHOLDER_ACCOUNT,
     bucket: pipeline.bucket === undefined ? undefined : tsString(pipeline.bucket),
+    existingBucket: pipeline.existingBucket === true,
     stages: tsLiteral((pipeline.stages ?? []).map(compactStage) as LiteralValue, '  ', { expandDepth: 2 }),
     fanOut: pipeline.fanOut === undefined ? undefined : tsLiteral(pipeline.fanOut as LiteralValue, '  '),
     legacyMlopsVersion: definition.legacyMlopsVersion === undefined ? undefined : tsString(definition.legacyMlopsVersion),

@@ -3,6 +3,7 @@ import { stageInputKey } from '../asl/input-paths.js';
 import { stageImageUri } from '../input/execution-input.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { PIPELINE_FILES } from '../project/paths.js';
+import { doctorSection } from './doctor-section.js';
 import { localEnvironmentsSection } from './local-envs.js';
 import { pipelineMermaid } from './mermaid.js';
 import { KIND_FACTS } from '../model/stage-kinds.js';
@@ -100,6 +101,7 @@ export function buildReadme(pipeline: ResolvedPipeline): string {
     '| `npx projen test` | Tests the pipeline before anything reaches AWS, in order: each stage\'s tests (`stages/<name>/test_*.py`), `validate`, then a local run of the whole pipeline on the sample data. Stops at the first part that fails and names it. The CI workflow runs it before every deploy. |',
     '| `npx projen validate` | Checks the generated artifacts offline: the ASL (asl-validator), every SageMaker request against the API shapes, the sample input against its schema, the Python sources. |',
     '| `npx projen deploy` | Deploys with the AWS CDK: bucket, roles, container images, stage code and the state machine (logs + X-Ray); `npx projen diff` previews, `npx projen destroy` removes everything but the bucket: the data stays, and the next `npx projen deploy` takes the same bucket back (`--import-existing-resources`). With `existingBucket: true` the stack uses your bucket and never creates, changes or deletes it. Needs AWS credentials and a bootstrapped account (`npx cdk bootstrap`). |',
+    '| `npx projen doctor` | Checks, read-only, that the AWS account is ready before the first deploy or run: credentials, CDK bootstrap, bucket, SageMaker instance quotas, images, roles, state machine name (below). |',
     '| `npx projen start` | Starts an execution of the deployed state machine with the execution input adjusted to the deployed bucket, images and role, and follows it state by state. |',
     '| `npx projen` | Re-synthesizes every managed file from `.projenrc.ts`. |',
     '| `npx projen upgrade` | Upgrades dependencies, legacy-mlops included. |',
@@ -121,6 +123,7 @@ export function buildReadme(pipeline: ResolvedPipeline): string {
           '',
         ]
       : []),
+    ...doctorSection(pipeline),
     ...localEnvironmentsSection(pipeline),
     ...testSection(pipeline),
     '## Change the pipeline',
@@ -200,6 +203,10 @@ function testSection(pipeline: ResolvedPipeline): string[] {
       'standard-library `unittest` that calls the stage\'s legacy function on a tiny fixture and checks the shape of what it writes. ' +
       'It is yours like the stage code: when the legacy code\'s files change, change the fixture with them. ' +
       `Run one stage's tests with \`python3 -m unittest discover -s stages/${example} -p "test_*.py"\` (or \`pytest stages/${example}\`).`,
+    '',
+    'A stage whose script was already there (imported with `--from`) gets a smoke test instead, written beside the legacy code, which it never edits: ' +
+      'it runs the script untouched on the sample data with `npx legacy-mlops smoke <name>`, exactly as a local run does (its own sandbox with SageMaker\'s `/opt/ml` paths redirected to a temporary folder, ' +
+      'the stage\'s Python environment, the stages it reads from run first), and checks that it exits 0 and writes each output and the files it names in them.',
     '',
     '`npx projen test` runs every stage\'s tests, then `validate`, then the whole pipeline locally; skip a part with `--skip-stage-tests`, `--skip-validate` or `--skip-run`, ' +
       'and pass `--python <path>` or `--backend <name>` as to `npx projen local`. The deploy workflow runs the same command in its `test` job, before any deploy job, ' +

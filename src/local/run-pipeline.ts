@@ -48,6 +48,13 @@ export interface LocalRunOptions {
   readonly rebuildEnvs?: boolean;
   /** Local S3 folder (default `.local/s3`). */
   readonly s3Root?: string;
+  /** Folder of the runs' folders (default `.local/runs`): a stage's smoke test runs in a temporary one. */
+  readonly runsRoot?: string;
+  /**
+   * Runs this definition instead of the repo's state machine file (a stage's smoke test runs the
+   * sub-machine of its stage and the stages it reads from; see stage-smoke.ts).
+   */
+  readonly definition?: unknown;
   /** Print job output as it comes. */
   readonly follow?: boolean;
   /** Stops the running job and the execution (Ctrl-C). */
@@ -77,7 +84,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
 
   const stateMachinePath = join(repoRoot, PIPELINE_FILES.stateMachine);
   const inputPath = resolve(repoRoot, options.inputPath ?? PIPELINE_FILES.executionInput);
-  const definition = readJsonFile(repoRoot, stateMachinePath, 'state machine');
+  const definition = options.definition === undefined ? readJsonFile(repoRoot, stateMachinePath, 'state machine') : { value: options.definition, text: JSON.stringify(options.definition) };
   const input = readJsonFile(repoRoot, inputPath, 'execution input');
   const schema = readJsonFile(repoRoot, join(repoRoot, PIPELINE_FILES.executionInputSchema), 'execution input schema');
 
@@ -99,7 +106,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const assigned = assignEmulators(definition.value);
 
   const executionName = options.executionName ?? localExecutionName(startedAt);
-  const runDir = join(localDir, 'runs', executionName);
+  const runDir = join(options.runsRoot ? resolve(repoRoot, options.runsRoot) : join(localDir, 'runs'), executionName);
   const s3 = new LocalS3(options.s3Root ? resolve(repoRoot, options.s3Root) : join(localDir, 's3'));
   const stop = new AbortController();
   const onOuterAbort = () => stop.abort();

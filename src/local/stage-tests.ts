@@ -31,8 +31,12 @@ export function stagesWithTests(repoRoot: string): string[] {
     .sort();
 }
 
-/** @param python the interpreter of the stage's local environment (or the machine's, without environments) */
-export async function runStageTests(repoRoot: string, stage: string, python: string): Promise<StageTestResult> {
+/**
+ * @param python the interpreter of the stage's local environment (or the machine's, without environments)
+ * @param env variables the tests see besides this process's (a smoke test's `legacy-mlops smoke` reads
+ *   LEGACY_MLOPS_PYTHON and LEGACY_MLOPS_ENVS, so it runs the script as the caller chose)
+ */
+export async function runStageTests(repoRoot: string, stage: string, python: string, env: Readonly<Record<string, string>> = {}): Promise<StageTestResult> {
   const started = performance.now();
   const dir = join(repoRoot, STAGES_DIR, stage);
   const argv = ['-m', 'unittest', 'discover', '--start-directory', dir, '--top-level-directory', dir, '--pattern', 'test_*.py'];
@@ -40,7 +44,7 @@ export async function runStageTests(repoRoot: string, stage: string, python: str
     execFile(
       python,
       argv,
-      { cwd: repoRoot, timeout: STAGE_TEST_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
+      { cwd: repoRoot, timeout: STAGE_TEST_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...env, PYTHONDONTWRITEBYTECODE: '1' } },
       (error, stdout, stderr) => {
         const status = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code: status, output: `${stdout}${stderr}`.trimEnd() });

@@ -93,6 +93,7 @@ const registrySchema: JSONSchemaType<RegistryOptions> = {
   properties: {
     group: { type: 'string', nullable: true },
     autoApprove: { type: 'boolean', nullable: true },
+    existingGroup: { type: 'boolean', nullable: true },
   },
   required: [],
   additionalProperties: false,

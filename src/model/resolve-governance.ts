@@ -13,7 +13,7 @@ export function resolveRegistry(s: StageOptions, earlier: readonly ResolvedStage
   const options = s.registry ?? {};
   if (typeof options !== 'object' || options === null) {
     fail('registry', `${JSON.stringify(options)} must be an object: { group?: '<model package group>', autoApprove?: true }`);
-    return { group: project, autoApprove: false };
+    return { group: project, autoApprove: false, existingGroup: false };
   }
   const group = options.group ?? project;
   if (typeof group !== 'string' || !MODEL_PACKAGE_GROUP_PATTERN.test(group)) {
@@ -21,6 +21,12 @@ export function resolveRegistry(s: StageOptions, earlier: readonly ResolvedStage
   }
   const autoApprove = options.autoApprove ?? false;
   if (typeof autoApprove !== 'boolean') fail('registry.autoApprove', `${JSON.stringify(autoApprove)} must be true or false`);
+  const existingGroup = options.existingGroup ?? false;
+  if (typeof existingGroup !== 'boolean') fail('registry.existingGroup', `${JSON.stringify(existingGroup)} must be true or false`);
+  const sameGroup = earlier.find((e) => e.registry?.group === group && e.registry.existingGroup !== (existingGroup === true));
+  if (sameGroup) {
+    fail('registry.existingGroup', `stage '${sameGroup.name}' registers in group '${String(group)}' too, but says ${sameGroup.registry!.existingGroup ? '' : 'not '}existingGroup: the group either exists already or the app creates it; say the same in both`);
+  }
   const evaluation = [...earlier].reverse().find((e) => e.kind === 'evaluation');
   if (autoApprove === true && !evaluation) {
     fail('registry.autoApprove', 'autoApprove approves a version because the metric gate passed: add an evaluation stage before this one, or remove autoApprove');
@@ -29,7 +35,7 @@ export function resolveRegistry(s: StageOptions, earlier: readonly ResolvedStage
     // A skipped evaluation writes no report, and its gate would not have judged the model.
     fail('registry', `the evaluation stage '${evaluation.name}' whose report this version carries is skippable; make it not skippable, or register before it`);
   }
-  return { group: String(group), autoApprove: autoApprove === true, ...(evaluation ? { evaluationStage: evaluation.name } : {}) };
+  return { group: String(group), autoApprove: autoApprove === true, existingGroup: existingGroup === true, ...(evaluation ? { evaluationStage: evaluation.name } : {}) };
 }
 
 export function resolveApproval(s: StageOptions, earlier: readonly ResolvedStage[], fail: ReportStageProblem): ResolvedApproval {

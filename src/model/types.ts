@@ -147,6 +147,12 @@ export interface RegistryOptions {
    * here); otherwise it waits as `PendingManualApproval`. Needs an evaluation stage before it. @default false
    */
   readonly autoApprove?: boolean;
+  /**
+   * `group` exists already and is not this stack's: the CDK app creates none (and changes nothing on it).
+   * Otherwise the app creates the group and keeps it when the stack is destroyed (its versions are history).
+   * @default false
+   */
+  readonly existingGroup?: boolean;
 }
 
 /** How an approval stage waits for a person. */
@@ -345,6 +351,8 @@ export interface ResolvedStage {
 export interface ResolvedRegistry {
   readonly group: string;
   readonly autoApprove: boolean;
+  /** The group is the user's: the CDK app does not create it. */
+  readonly existingGroup: boolean;
   /** The nearest earlier evaluation stage: its report becomes the version's model quality statistics. */
   readonly evaluationStage?: string;
 }

@@ -1,7 +1,8 @@
 /**
  * `.github/workflows/deploy.yml`: test (stage tests, validate, a local run), build, synthesize and check
  * that the committed files match `.projenrc.ts`, then deploy the synthesized cloud assembly to each environment
- * in order. Each deploy job names its GitHub Environment: protection rules on it (required
+ * in order, each after `doctor` has checked its account (read-only). Each deploy job names its GitHub
+ * Environment: protection rules on it (required
  * reviewers, e.g. on `prod`) are the approval gate. AWS credentials come from the GitHub OIDC
  * provider (`id-token: write`), never from stored keys.
  */
@@ -88,6 +89,9 @@ export class DeployWorkflow extends Component {
             uses: 'aws-actions/configure-aws-credentials@v4',
             with: { 'role-to-assume': `\${{ vars.${DEPLOY_ROLE_VARIABLE} }}`, 'aws-region': env.region, 'role-session-name': `${name}-${env.name}-deploy` },
           },
+          // Read-only preflight against this environment's account: a zero SageMaker quota, a missing
+          // bootstrap or a bucket name taken elsewhere fails here, before CloudFormation changes anything.
+          { name: `Preflight: doctor (${env.account}, ${env.region})`, run: `npx projen doctor --env ${env.name}` },
           // Deploys what the build job synthesized and tested, not a fresh synthesis.
           { name: `cdk deploy ${env.stackName}`, run: `npx cdk deploy --app cdk.out --require-approval never ${IMPORT_RETAINED_RESOURCES} ${env.stackName}` },
         ],

@@ -14,6 +14,11 @@ export class PipelineTasks extends Component {
       exec: 'legacy-mlops local',
       receiveArgs: true,
     });
+    project.addTask('doctor', {
+      description: 'Check the AWS account before deploying (read-only): credentials, CDK bootstrap, bucket, SageMaker quotas, images, roles, state machine name; --env <name>, --json',
+      exec: 'legacy-mlops doctor',
+      receiveArgs: true,
+    });
     // `npx projen test` (and so `npx projen build`): stage tests, validate, a local run; each skippable by a flag.
     project.testTask.exec('legacy-mlops test', { receiveArgs: true });
   }

@@ -4,3 +4,4 @@ export { stageRole, SAMPLE_ROLES, type SampleRole, type StageRole } from './stag
 export { legacyFunctionName } from './python-text.js';
 export { CONTAINER_BASE_IMAGE, CONTAINER_REQUIREMENTS } from './container-image.js';
 export { renderStageTest, stageTestPath } from './render-stage-test.js';
+export { renderSmokeTest } from './render-smoke-test.js';
