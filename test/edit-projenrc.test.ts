@@ -89,3 +89,64 @@ describe('addStage', () => {
     if (!edit.ok) expect(edit.snippet).toMatch(/\n    \{ name: 'report', mode: 'script', instanceType: 'ml\.t3\.medium' \},$/);
   });
 });
+
+describe('addStage on hand-written .projenrc.ts shapes (issue 10, defect 12)', () => {
+  const custom = renderProjenrc({ pipeline: { name: 'demo', region: 'eu-west-1', account: '111122223333', stages: [{ name: 'clean', mode: 'script' }, { name: 'score', mode: 'script' }] } });
+
+  test.each([
+    ['single-quoted', "'stages':"],
+    ['double-quoted', '"stages":'],
+    ['computed', "['stages']:"],
+  ])('a %s `stages` key is edited like an unquoted one (no second `stages` added)', (_label, key) => {
+    const source = custom.replace('stages:', key).replace("name: 'score'", "'name': 'score'");
+    const edit = addStage(source, { name: 'report' });
+    expect(edit.ok).toBe(true);
+    if (!edit.ok) return;
+    expect(edit.stageNames).toEqual(['clean', 'score', 'report']);
+    expect(edit.source.split(key).length).toBe(2);
+    expect(edit.source).not.toMatch(/^\s*stages:/m);
+    expect(readStageNames(edit.source)).toEqual({ ok: true, names: ['clean', 'score', 'report'] });
+    expect(lineDiff(source, edit.source).removed).toEqual([]);
+  });
+
+  test('CRLF files come back CRLF only; LF files LF only', () => {
+    for (const [label, source] of [
+      ['array', custom.replace(/\n/g, '\r\n')],
+      ['absent', custom.replace(/\n  stages: \[[\s\S]*?\n  \],/, '').replace(/\n/g, '\r\n')],
+    ] as const) {
+      const edit = addStage(source, { name: 'report', instanceType: 'ml.t3.medium' }, { after: label === 'array' ? 'clean' : undefined });
+      expect(edit.ok).toBe(true);
+      if (!edit.ok) continue;
+      expect(edit.source.length).toBeGreaterThan(source.length);
+      expect(edit.source.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+      const lf = addStage(source.replace(/\r\n/g, '\n'), { name: 'report', instanceType: 'ml.t3.medium' });
+      expect(lf.ok && lf.source).not.toContain('\r');
+    }
+  });
+
+  test('a BOM stays in front', () => {
+    const edit = addStage(`\uFEFF${custom}`, { name: 'report' });
+    expect(edit.ok && edit.source.startsWith('\uFEFF// ')).toBe(true);
+    expect(edit.ok && edit.source.indexOf('\uFEFF', 1)).toBe(-1);
+  });
+
+  test('no `stages` property: one is added with the declared stages and the new one', () => {
+    const source = custom.replace(/\n  stages: \[[\s\S]*?\n  \],/, '');
+    const edit = addStage(source, { name: 'report' }, { after: 'preprocess' });
+    expect(edit.ok && readStageNames(edit.source)).toEqual({ ok: true, names: ['preprocess', 'report', 'predict', 'postprocess'] });
+    expect(edit.ok && lineDiff(source, edit.source).removed).toEqual([]);
+  });
+
+  test.each([
+    ['options from a variable', custom.replace('const project = new LegacyMlopsProject({', 'const options = {').replace('});\n\nproject.synth', '};\nconst project = new LegacyMlopsProject(options);\n\nproject.synth')],
+    ['a spread that may bring stages', custom.replace(/\n  stages: \[[\s\S]*?\n  \],/, '\n  ...base,')],
+    ['`stages` set twice', custom.replace('stages: [', "'stages': [], stages: [")],
+  ])('%s: refused with the whole `stages` property to paste', (_label, source) => {
+    const edit = addStage(source, { name: 'report', instanceType: 'ml.t3.medium' }, { declared: [{ name: 'clean' }, { name: 'score' }] });
+    expect(edit.ok).toBe(false);
+    if (edit.ok) return;
+    expect(edit.reason).toMatch(/cannot add `stages` safely|set more than once/);
+    expect(edit.snippet).toMatch(/^Set `stages` in the options of LegacyMlopsProject in \.projenrc\.ts by hand, then run `npx projen`:\n    stages: \[\n/);
+    expect(edit.snippet).toMatch(/name: 'clean'[\s\S]*name: 'score'[\s\S]*name: 'report',[\s\S]*instanceType: 'ml\.t3\.medium'/);
+  });
+});

@@ -18,6 +18,7 @@ import { projectOptionShape } from '../../src/project/projen-option-keys.js';
 import type { StageOptions } from '../../src/model/types.js';
 import { readStageNames } from '../../src/edit/projenrc-stages.js';
 import { readDeclaredOptions, type DeclaredOptions } from '../../src/edit/projenrc-options.js';
+import { assertWritable, fileSystemError, readText, writeProjenrc } from '../../src/edit/projenrc-file.js';
 import { findGeneratedRepo, type GeneratedRepo } from '../../src/edit/repo-root.js';
 import { projenUnavailable, runProjen } from '../../src/edit/run-projen.js';
 import { declaredStages, insertionIndex, planAddition, withStageAt, type AdditionPlan } from '../../src/edit/stage-addition.js';
@@ -25,7 +26,7 @@ import { conflictingCopies, copyImport, migrationReportProblem, planStageImport,
 import { MIGRATION_FILE, reportLines } from '../../src/create/migration-report.js';
 import { Conversation } from '../app/conversation.js';
 import { CONFIRM_PATHS_QUESTION, applyImageAnswers } from '../app/prompts.js';
-import { STAGE_OPTIONS, readGiven, readSwitches, type GivenAnswer, type StageSwitches } from './options.js';
+import { STAGE_OPTIONS, readGiven, readSwitches, unknownOptions, type GivenAnswer, type StageSwitches } from './options.js';
 import { ADD_STAGE_QUESTIONS, draftStage, kindTakes, supportedKinds, type AddStageContext, type AddStageQuestion } from './prompts.js';
 
 /** Which option set a stage field, to name it in the model's messages. */
@@ -51,6 +52,22 @@ const FIELD_OPTIONS: Readonly<Record<string, string>> = {
 const FIELD_QUESTIONS: Readonly<Record<string, readonly string[]>> = {
   gate: ['metric', 'threshold', 'greaterIsBetter', 'onFail'],
 };
+
+/** `error` as a CreateError (one line, no errno code) unless it already is one. */
+function asOneLine(error: unknown): unknown {
+  const converted = fileSystemError(error, 'use');
+  if (converted instanceof CreateError) return converted;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (error instanceof Error && code !== undefined && typeof code !== 'number') return new CreateError(error.message.split('\n')[0]);
+  return error;
+}
+
+/** The folders from `file`'s parent up to (not including) `top`. */
+function ancestorsIn(top: string, file: string): string[] {
+  const out: string[] = [];
+  for (let dir = path.dirname(file); dir.startsWith(`${top}${path.sep}`); dir = path.dirname(dir)) out.push(dir);
+  return out;
+}
 
 export type StageGeneratorOptions = BaseOptions & Record<string, unknown>;
 
@@ -84,17 +101,31 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
   /** MIGRATION.md, written or appended to by a repository import. */
   migration?: { file: string; appended: boolean };
   synthesized?: 'npx projen' | 'in-process';
+  /** Folders under stages/ that existed before an import copied into them (kept on rollback). */
+  private foldersBefore?: Set<string>;
 
   constructor(args?: string[], options?: StageGeneratorOptions, features?: BaseFeatures) {
     super(args, options, { ...features, customInstallTask: true });
     (this as unknown as { log: Generator['log'] }).log = withoutTaskFailureLine(this.log);
+    // Every task's error as one line: a file-system error names its file, and no error reaches yo with
+    // a string `code` (yo exits with it, and Node throws a TypeError stack on a non-numeric exit code).
+    // An instance property, not a method: yeoman would queue a public method as a task of its own.
+    const execute = this.executeTask.bind(this);
+    this.executeTask = async (...args: Parameters<Generator['executeTask']>) => {
+      try {
+        await execute(...args);
+      } catch (error) {
+        throw asOneLine(error);
+      }
+    };
     this.argument('name', { type: String, required: false, description: 'the new stage name (lowercase letters, digits, hyphens)' });
     for (const option of STAGE_OPTIONS) {
       // Answer booleans (with a question) default to '': minimist would make an absent one false,
       // which cannot be told from --no-<name>. Lists keep every repeated value.
       const answers = option.type === 'boolean' && option.question !== undefined;
       this.option(option.name, {
-        type: option.type === 'boolean' ? (answers ? (v: unknown) => v : Boolean) : option.type === 'list' ? (v: unknown) => [v].flat() : String,
+        // A text option given twice stays a list, so it is refused ("give it once") rather than joined with commas.
+        type: option.type === 'boolean' ? (answers ? (v: unknown) => v : Boolean) : option.type === 'list' ? (v: unknown) => [v].flat() : (v: unknown) => (Array.isArray(v) ? v.map(String) : String(v)),
         description: option.description,
         hide: option.hide ?? false,
         ...(answers ? { default: '' } : {}),
@@ -103,12 +134,18 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
   }
 
   initializing(): void {
+    const declared = this as unknown as { _options: Record<string, unknown>; _arguments: { name: string }[] };
+    const unknown = unknownOptions(this.options, Object.keys(declared._options), declared._arguments.map((a) => a.name));
+    if (unknown.length > 0) throw new CreateError(`Unknown option${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}: \`yo legacy-mlops:stage --help\` lists the options`);
     this.switches = readSwitches(this.options);
     this.given = readGiven(this.options);
     const interactive = !this.switches.yes && (this.switches.interactive ?? Boolean(process.stdin.isTTY && process.stdout.isTTY));
     this.conversation = new Conversation({ interactive, yes: this.switches.yes, prompt: (questions) => this.prompt(questions as never) as Promise<Record<string, unknown>> });
 
     this.repo = findGeneratedRepo(this.contextRoot);
+    // Known before any question: an edit that cannot be written is refused now, not after the answers.
+    const synthesizes = !this.switches.skipSynth;
+    assertWritable({ projenrc: this.repo.projenrc, folders: [...(synthesizes ? [this.repo.root] : []), ...(this.given.has('from') ? [path.join(this.repo.root, 'stages')] : [])] });
     const read = readDeclaredOptions(this.repo.source, this.repo.projenrc);
     if (!read.ok) throw new CreateError(`cannot read the pipeline of ${this.repo.projenrc}: ${read.reason}`);
     this.current = read.options;
@@ -190,16 +227,24 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
     if (!plan || (plan.kind !== 'edit' && plan.kind !== 'unchanged')) return;
     const root = this.repo.root;
     // Re-read right before writing: the file may have changed while the questions were answered.
-    if (fs.readFileSync(this.repo.projenrc, 'utf8') !== this.repo.source) throw new CreateError('.projenrc.ts changed while the questions were answered; nothing was written: run the command again');
-    if (this.imported) this.written.push(...copyImport(root, this.imported.plan));
+    if (readText(this.repo.projenrc) !== this.repo.source) throw new CreateError('.projenrc.ts changed while the questions were answered; nothing was written: run the command again');
     if (plan.kind === 'edit') {
-      fs.writeFileSync(this.repo.projenrc, plan.source);
+      writeProjenrc(this.repo.projenrc, plan.source, this.repo.source);
       this.written.push('.projenrc.ts');
       // Only for a stage actually added: running the same command again appends nothing.
       const recorded = this.imported ? recordMigration(root, this.stage!.name, this.imported.plan) : undefined;
       if (recorded) {
         this.written.push(recorded.file);
         this.migration = recorded;
+      }
+    }
+    if (this.imported) {
+      this.foldersBefore = new Set(this.imported.plan.stages.flatMap((st) => st.files.flatMap((f) => ancestorsIn(path.join(root, 'stages'), path.join(root, 'stages', st.stage, f.target)))).filter((d) => fs.existsSync(d)));
+      try {
+        this.written.push(...copyImport(root, this.imported.plan));
+      } catch (error) {
+        this._rollback();
+        throw fileSystemError(error, 'copy the imported code into', path.join(root, 'stages'));
       }
     }
     if (this.switches.skipSynth) return;
@@ -248,6 +293,21 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
   }
 
   // Helpers start with `_`: yeoman queues every other method as a run-loop task.
+  /** A copy that failed part-way: the old `.projenrc.ts` back, the copied files and the folders made for them gone. */
+  private _rollback(): void {
+    if (this.written.includes('.projenrc.ts')) fs.writeFileSync(this.repo.projenrc, this.repo.source);
+    const stages = path.join(this.repo.root, 'stages');
+    for (const rel of this.written.filter((f) => f !== '.projenrc.ts').reverse()) {
+      const file = path.join(this.repo.root, rel);
+      fs.rmSync(file, { force: true });
+      for (let dir = path.dirname(file); dir.startsWith(`${stages}${path.sep}`); dir = path.dirname(dir)) {
+        if (this.foldersBefore?.has(dir) || fs.readdirSync(dir).length > 0) break;
+        fs.rmdirSync(dir);
+      }
+    }
+    this.written.length = 0;
+  }
+
   private _doneSoFar(plan: AdditionPlan): string {
     return plan.kind === 'edit' ? `stage '${this.stage!.name}' is in .projenrc.ts, but ` : '';
   }

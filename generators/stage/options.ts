@@ -3,6 +3,7 @@
  * option; values are read as text (kebab-case from the command line, camelCase when set in code).
  */
 import { CreateError } from '../../src/create/errors.js';
+import { closestKey } from '../../src/model/suggest.js';
 
 export interface StageOption {
   readonly name: string;
@@ -104,4 +105,33 @@ export function readGiven(options: Record<string, unknown>): Map<string, GivenAn
   const mode = given.get('mode');
   if (mode?.value === 'container') given.set('mode', { value: given.has('imageUri') ? 'image' : 'dockerfile', flag: '--mode' });
   return given;
+}
+
+/**
+ * Keys Yeoman's environment, yo and yeoman-test put into a generator's options besides the command
+ * line's: never the user's.
+ */
+const RUNNER_KEYS = new Set([
+  '_', '_meta', 'env', 'resolved', 'namespace', 'sharedData', 'forwardErrorToEnvironment', 'skipLocalCache', 'skipParseOptions', 'localConfigOnly',
+  'force', 'bail', 'ignoreWhitespace', 'dryRun', 'skipYoResolve', 'nodePackageManager', 'logCwd', 'debug', 'help', 'h', 'version', 'namespaceId',
+]);
+
+/**
+ * Options given that the generator does not declare (`--instance-typ`), with the closest declared
+ * one: yo passes every `--flag` through, so a misspelt option would otherwise be silently ignored.
+ * `declared` are the option names as declared (kebab-case), including Yeoman's own.
+ */
+export function unknownOptions(options: Record<string, unknown>, declared: readonly string[], args: readonly string[] = []): string[] {
+  const known = new Set(declared.flatMap((name) => [name, camel(name), `no-${name}`, camel(`no-${name}`)]));
+  const names = [...declared];
+  const unknown = new Map<string, string>();
+  for (const key of Object.keys(options)) {
+    if (known.has(key) || RUNNER_KEYS.has(key) || args.includes(key)) continue;
+    // yo passes each option twice (camelCase and kebab-case): name it as typed.
+    const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    if (known.has(flag)) continue;
+    const closest = flag.length > 1 ? closestKey(flag, names) : undefined;
+    unknown.set(flag, `${flag.length === 1 ? '-' : '--'}${flag}${closest ? ` (did you mean --${closest}?)` : ''}`);
+  }
+  return [...unknown.values()];
 }

@@ -1,7 +1,9 @@
 /**
  * Adds a stage to the `stages` literal of a generated repo's `.projenrc.ts` through its TypeScript
  * syntax tree (never a regex): only the new element's text is inserted, so the user's comments,
- * formatting and every other byte stay as they were. Pure: source text in, source text out.
+ * formatting and every other byte stay as they were (a BOM, and the file's line endings, which the
+ * inserted text follows). Keys are read by their value, so `'stages'` and `"stages"` are `stages`.
+ * Pure: source text in, source text out.
  */
 import ts from 'typescript';
 import { compactStage } from '../create/projenrc.js';
@@ -18,6 +20,11 @@ export type StageEdit =
 export interface AddStageOptions {
   /** Insert after this stage; default: at the end. */
   readonly after?: string;
+  /**
+   * The stages the file declares when run (its options may come from elsewhere than the literal):
+   * used for the hand-edit snippet when the file's shape cannot be edited. Default: the literal's.
+   */
+  readonly declared?: readonly StageOptions[];
 }
 
 /** The stage as the user would write it in `.projenrc.ts`, indented for a `stages` element. */
@@ -34,8 +41,7 @@ export function readStageNames(source: string): { ok: true; names: string[] } | 
 
 export function addStage(source: string, stage: StageOptions, options: AddStageOptions = {}): StageEdit {
   const found = findStages(source);
-  const manual = `Add this element to the \`stages\` array in .projenrc.ts by hand, then run \`npx projen\`:\n    ${stageSnippet(stage, '    ')},`;
-  if (!found.ok) return { ok: false, reason: found.reason, snippet: manual };
+  if (!found.ok) return { ok: false, reason: found.reason, snippet: handEdit(found.shape, stage, options) };
   const { names } = found;
 
   if (names.includes(stage.name)) {
@@ -62,15 +68,46 @@ export function addStage(source: string, stage: StageOptions, options: AddStageO
   const hasComma = source.slice(at).match(/^\s*,/);
   if (hasComma) at += hasComma[0].length;
   const insertion = `${hasComma ? '' : ','}\n${indent}${text}${hasComma || anchorIndex < elements.length - 1 ? ',' : hasTrailingComma(source, array) ? ',' : ''}`;
-  const result = source.slice(0, at) + insertion + source.slice(at);
+  const result = source.slice(0, at) + withLineEndingsOf(source, insertion) + source.slice(at);
   const names2 = [...names.slice(0, anchorIndex + 1), stage.name, ...names.slice(anchorIndex + 1)];
   return { ok: true, source: result, changed: true, stageNames: names2 };
+}
+
+/**
+ * What to paste by hand: the element, when there is a `stages` array to paste it into; otherwise the
+ * whole `stages` property (the declared stages with the new one in place).
+ */
+function handEdit(shape: 'element' | 'property' | undefined, stage: StageOptions, options: AddStageOptions): string | undefined {
+  if (shape === 'element') return `Add this element to the \`stages\` array in .projenrc.ts by hand, then run \`npx projen\`:\n    ${stageSnippet(stage, '    ')},`;
+  if (shape !== 'property') return undefined;
+  const stages = [...(options.declared ?? DEFAULT_STAGES)].filter((s) => s.name !== stage.name);
+  const at = options.after === undefined ? stages.length : stages.findIndex((s) => s.name === options.after) + 1;
+  stages.splice(at < 0 ? stages.length : at, 0, stage);
+  const literal = tsLiteral(stages.map(compactStage) as LiteralValue, '    ', { expandDepth: 2 });
+  return `Set \`stages\` in the options of ${PROJECT_CLASS} in .projenrc.ts by hand, then run \`npx projen\`:\n    stages: ${literal},`;
+}
+
+/** The dominant line ending of `source` (CRLF when most lines end so), applied to the `\n`s of `text`. */
+export function withLineEndingsOf(source: string, text: string): string {
+  const crlf = source.match(/\r\n/g)?.length ?? 0;
+  const lf = (source.match(/\n/g)?.length ?? 0) - crlf;
+  return crlf > lf ? text.replace(/\r?\n/g, '\r\n') : text;
+}
+
+/** A property's key as written, by value: `stages`, `'stages'`, `"stages"` and `['stages']` are all `stages`. */
+function keyOf(property: ts.ObjectLiteralElementLike): string | undefined {
+  const name = property.name;
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name)) return name.text;
+  if (ts.isComputedPropertyName(name) && ts.isStringLiteralLike(name.expression)) return name.expression.text;
+  return undefined;
 }
 
 type FoundStages =
   | { ok: true; kind: 'array'; array: ts.ArrayLiteralExpression; names: string[]; elements: ts.ObjectLiteralExpression[] }
   | { ok: true; kind: 'absent'; options: ts.ObjectLiteralExpression; names: string[]; elements?: undefined }
-  | { ok: false; reason: string };
+  /** `shape`: which hand edit fits (an element to paste into the array, or the whole property); none when the file is not one to edit. */
+  | { ok: false; reason: string; shape?: 'element' | 'property' };
 
 function findStages(source: string): FoundStages {
   const file = ts.createSourceFile('.projenrc.ts', source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
@@ -87,29 +124,40 @@ function findStages(source: string): FoundStages {
   };
   visit(file);
   if (news.length !== 1) {
-    return { ok: false, reason: news.length === 0 ? `.projenrc.ts has no \`new ${PROJECT_CLASS}({ ... })\`; is this a legacy-mlops repo?` : `.projenrc.ts creates ${news.length} ${PROJECT_CLASS} projects; add the stage by hand` };
+    if (news.length === 0) return { ok: false, reason: `.projenrc.ts has no \`new ${PROJECT_CLASS}({ ... })\`; is this a legacy-mlops repo?` };
+    return { ok: false, reason: `.projenrc.ts creates ${news.length} ${PROJECT_CLASS} projects, so the editor cannot tell which to change`, shape: 'element' };
   }
   const [options] = news[0].arguments ?? [];
-  if (!options || !ts.isObjectLiteralExpression(options)) return { ok: false, reason: `the options of ${PROJECT_CLASS} are not an object literal` };
-  const stagesProp = options.properties.find((p) => p.name && p.name.getText(file) === 'stages');
-  if (!stagesProp) return { ok: true, kind: 'absent', options, names: DEFAULT_STAGES.map((s) => s.name) };
+  if (!options || !ts.isObjectLiteralExpression(options)) {
+    return { ok: false, reason: `the options of ${PROJECT_CLASS} are not an object literal, so the editor cannot add \`stages\` safely`, shape: 'property' };
+  }
+  const stagesProps = options.properties.filter((p) => keyOf(p) === 'stages');
+  if (stagesProps.length > 1) return { ok: false, reason: '`stages` is set more than once in the options of LegacyMlopsProject in .projenrc.ts; keep one', shape: 'property' };
+  const [stagesProp] = stagesProps;
+  if (!stagesProp) {
+    // A spread (`...base`) may bring its own stages: a `stages` written after it would silently replace them.
+    if (options.properties.some((p) => ts.isSpreadAssignment(p) || (p.name !== undefined && keyOf(p) === undefined))) {
+      return { ok: false, reason: `the options of ${PROJECT_CLASS} have no \`stages\` of their own but a spread or computed key that may set them, so the editor cannot add \`stages\` safely`, shape: 'property' };
+    }
+    return { ok: true, kind: 'absent', options, names: DEFAULT_STAGES.map((s) => s.name) };
+  }
   if (!ts.isPropertyAssignment(stagesProp) || !ts.isArrayLiteralExpression(stagesProp.initializer)) {
-    return { ok: false, reason: '`stages` in .projenrc.ts is not an array literal (a variable, a spread or a function call cannot be edited safely)' };
+    return { ok: false, reason: '`stages` in .projenrc.ts is not an array literal (a variable, a spread or a function call cannot be edited safely)', shape: 'element' };
   }
   const array = stagesProp.initializer;
   const names: string[] = [];
   const elements: ts.ObjectLiteralExpression[] = [];
   for (const element of array.elements) {
-    const name = ts.isObjectLiteralExpression(element) ? literalName(element, file) : undefined;
-    if (!name) return { ok: false, reason: 'an element of `stages` in .projenrc.ts is not an object literal with a string `name`; it cannot be edited safely' };
+    const name = ts.isObjectLiteralExpression(element) ? literalName(element) : undefined;
+    if (!name) return { ok: false, reason: 'an element of `stages` in .projenrc.ts is not an object literal with a string `name`; it cannot be edited safely', shape: 'element' };
     names.push(name);
     elements.push(element as ts.ObjectLiteralExpression);
   }
   return { ok: true, kind: 'array', array, names, elements };
 }
 
-function literalName(element: ts.ObjectLiteralExpression, file: ts.SourceFile): string | undefined {
-  const prop = element.properties.find((p) => p.name?.getText(file) === 'name');
+function literalName(element: ts.ObjectLiteralExpression): string | undefined {
+  const prop = element.properties.find((p) => keyOf(p) === 'name');
   if (!prop || !ts.isPropertyAssignment(prop)) return undefined;
   return ts.isStringLiteralLike(prop.initializer) ? prop.initializer.text : undefined;
 }
@@ -148,5 +196,5 @@ function insertStagesProperty(source: string, found: Extract<FoundStages, { kind
   const comma = source.slice(at).match(/^\s*,/);
   if (comma) at += comma[0].length;
   const insertion = `${last && !comma ? ',' : ''}\n${indent}stages: ${literal},`;
-  return { ok: true, source: source.slice(0, at) + insertion + source.slice(at), changed: true, stageNames: stages.map((s) => s.name) };
+  return { ok: true, source: source.slice(0, at) + withLineEndingsOf(source, insertion) + source.slice(at), changed: true, stageNames: stages.map((s) => s.name) };
 }

@@ -9,6 +9,7 @@ import ts from 'typescript';
 import { CreateError } from '../create/errors.js';
 import { PROJENRC_FILE } from '../create/projenrc.js';
 import { PACKAGE_NAME } from '../package-info.js';
+import { readText } from './projenrc-file.js';
 
 export interface GeneratedRepo {
   readonly root: string;
@@ -23,7 +24,7 @@ export function findGeneratedRepo(start: string): GeneratedRepo {
   for (;;) {
     const file = path.join(dir, PROJENRC_FILE);
     if (fs.existsSync(file)) {
-      const source = fs.readFileSync(file, 'utf8');
+      const source = readText(file);
       if (!importsPackage(source)) {
         throw new CreateError(`${file} does not import ${PACKAGE_NAME}: ${dir} is not a legacy-mlops repo (run this inside a repo made by create-legacy-mlops)`);
       }

@@ -67,7 +67,7 @@ export function planAddition(request: AdditionRequest): AdditionPlan {
   const problems = validatePipeline({ ...current, stages: withStageAt(stages, stage, index) }, projectOptionShape());
   if (problems.length > 0) return { kind: 'invalid', problems, index };
 
-  const edit = addStage(source, stage, { after: stages[index - 1]?.name });
+  const edit = addStage(source, stage, { after: stages[index - 1]?.name, declared: stages });
   if (!edit.ok) return { kind: 'refused', reason: edit.reason, snippet: edit.snippet };
 
   // The edited file must declare exactly the checked pipeline.

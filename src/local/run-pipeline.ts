@@ -91,7 +91,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   // Probes (docker info, bwrap, the interpreter) are processes: start them now, they finish while we validate.
   const backends = new BackendSelector(options.backend ?? 'auto');
   backends.warmUp();
-  const python = resolvePython(options.python);
+  const python = resolvePython(options.python, process.env, join(localDir, 'cache'));
   python.catch(() => undefined); // awaited (and reported) only if a stage needs it
 
   // 1. A valid input and definition, or one line per problem.

@@ -32,7 +32,7 @@ export async function stageInterpreter(repoRoot: string, stageName: string, opti
     const stage = stageCodeOf(root, state.name, parameters);
     if (stage.stageName !== stageName) continue;
     const image = training ? staticImageUri(parameters?.AlgorithmSpecification, 'TrainingImage', input) : staticImageUri(parameters?.AppSpecification, 'ImageUri', input);
-    const base = await resolvePython(options.python);
+    const base = await resolvePython(options.python, process.env, join(root, '.local', 'cache'));
     const spec = stageEnvSpec(root, stage, image, training);
     const env = await ensureStageEnvironment(spec, base, { root: join(root, '.local', 'envs'), log: options.log ?? (() => undefined), show: (path) => relative(root, path) });
     return env.interpreter.executable;
