@@ -109,6 +109,8 @@ export function legacyCodeData(stage: ResolvedStage, pipeline: ResolvedPipeline,
     reportFile: stage.gate?.reportFile,
     metric: stage.gate?.metric,
     objectiveMetric: stage.tuning?.objective.metric,
+    // A fan-out over the objects under a prefix hands each item its own object, whatever its name.
+    rawFromObject: pipeline.fanOut?.itemsFrom === 's3-prefix' && stage.inputs[0]?.from === 'raw',
   };
 }
 
