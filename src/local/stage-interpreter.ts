@@ -34,7 +34,9 @@ export async function stageInterpreter(repoRoot: string, stageName: string, opti
     const image = training ? staticImageUri(parameters?.AlgorithmSpecification, 'TrainingImage', input) : staticImageUri(parameters?.AppSpecification, 'ImageUri', input);
     const base = await resolvePython(options.python, process.env, join(root, '.local', 'cache'));
     const spec = stageEnvSpec(root, stage, image, training);
-    const env = await ensureStageEnvironment(spec, base, { root: join(root, '.local', 'envs'), log: options.log ?? (() => undefined), show: (path) => relative(root, path) });
+    const log = options.log ?? (() => undefined);
+    const env = await ensureStageEnvironment(spec, base, { root: join(root, '.local', 'envs'), log, show: (path) => relative(root, path) });
+    for (const warning of env.freshWarnings) log(`  notice: ${warning}`);
     return env.interpreter.executable;
   }
   throw new LocalRunRefused(`no processing or training stage '${stageName}' in ${PIPELINE_FILES.stateMachine}`);
