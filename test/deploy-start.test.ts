@@ -17,7 +17,7 @@ import { CloudWatchLogsClient, DescribeLogStreamsCommand } from '@aws-sdk/client
 import { mockClient } from 'aws-sdk-client-mock';
 import { adjustExecutionInput, defaultExecutionName, runStart, summarizeCause } from '../src/cli/start.js';
 import { LIFECYCLE_STAGES } from '../src/model/index.js';
-import { PIPELINE_FILES } from '../src/project/index.js';
+import { PIPELINE_FILES } from '../src/model/repo-layout.js';
 import { generateRepo, readJson, removeTempDirs, tempDir } from './deploy-fixtures.js';
 
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:111122223333:stateMachine:churn-model';

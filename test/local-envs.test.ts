@@ -13,7 +13,7 @@ import { ensureStageEnvironment } from '../src/local/stage-env.js';
 import { frameworkImageOf, imagePackageSet, IMAGE_PACKAGE_SETS } from '../src/model/framework-packages.js';
 import { FRAMEWORKS } from '../src/model/framework-images.js';
 import { buildReadme } from '../src/docs/readme.js';
-import { PIPELINE_FILES } from '../src/project/paths.js';
+import { PIPELINE_FILES } from '../src/model/repo-layout.js';
 import { buildPackageIndex, withPackageIndex } from './fixtures/local/package-index.js';
 import { PYTHON, generatedRepo, type GeneratedRepo } from './fixtures/local/generated-repo.js';
 import { tmpdir } from 'node:os';

@@ -14,7 +14,7 @@ import { buildStateMachine } from '../src/asl/index.js';
 import { runStart } from '../src/cli/start.js';
 import { buildPipelineModel, PIPELINE_MODEL_FILE } from '../src/construct/pipeline-model.js';
 import { LIFECYCLE_STAGES } from '../src/model/index.js';
-import { PIPELINE_FILES } from '../src/project/paths.js';
+import { PIPELINE_FILES } from '../src/model/repo-layout.js';
 import { artifactPath, browserUnavailable, launchBrowser } from './fixtures/report/browser.js';
 import { generatedRepo, runQuietly } from './fixtures/local/generated-repo.js';
 

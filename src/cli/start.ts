@@ -27,6 +27,7 @@ import { withCloudLogTails } from '../report/cloud-log-tails.js';
 import { cloudRunRecord } from '../report/cloud-record.js';
 import { REPORT_PAGE_FILE } from '../report/local-record.js';
 import { renderReportPage } from '../report/report-page.js';
+import { localRunDir } from '../model/repo-layout.js';
 
 const EXECUTION_INPUT_FILE = 'pipeline/execution-input.json';
 const DEFAULT_POLL_SECONDS = 10;
@@ -234,7 +235,7 @@ async function writeCloudReportPage(
       definition = undefined;
     }
   }
-  const dir = join(facts.cwd, '.local', 'runs', facts.executionName);
+  const dir = join(facts.cwd, localRunDir(facts.executionName));
   mkdirSync(dir, { recursive: true });
   const path = join(dir, REPORT_PAGE_FILE);
   // Each job's last log lines; a refusal (no logs:GetLogEvents) shows on the page instead.

@@ -2,7 +2,7 @@
 import { stageInputKey } from '../asl/input-paths.js';
 import { stageImageUri } from '../input/execution-input.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
-import { PIPELINE_FILES } from '../project/paths.js';
+import { PIPELINE_FILES } from '../model/repo-layout.js';
 import { buildStartCallerPolicy } from '../iam/start-caller-policy.js';
 import { doctorSection } from './doctor-section.js';
 import { governanceSection, monitoringSection } from './governance-section.js';
