@@ -49,7 +49,7 @@ export const CREATE_FLAGS: readonly FlagSpec[] = [
   { name: 'volume-size', type: 'string', value: '<GB>', description: 'storage volume of every stage in GB (default: 30)' },
   { name: 'max-runtime', type: 'string', value: '<seconds>', description: 'maximum runtime of every stage job (default: 3600)' },
   { name: 'fan-out', type: 'boolean', description: 'run the stage chain once per item (one model per store, product, region…) in a Step Functions Distributed Map' },
-  { name: 'fan-out-items', type: 'string', value: '<source>', description: "fan-out: where the items come from: input (the execution input's items, default) or s3 (a JSON array in S3)" },
+  { name: 'fan-out-items', type: 'string', value: '<source>', description: "fan-out: where the items come from: input (the execution input's items, default), s3 (a JSON array in S3) or s3-prefix (one item per object under the raw-data prefix)" },
   { name: 'fan-out-concurrency', type: 'string', value: '<n>', description: "fan-out: items running at once (default 5; SageMaker's job quotas are the real limit)" },
   { name: 'fan-out-tolerated-failure', type: 'string', value: '<percent>', description: 'fan-out: failed items (each ends only itself) tolerated before the execution fails (default 0)' },
   {
