@@ -74,6 +74,8 @@ const project = new typescript.TypeScriptProject({
     '@aws-sdk/client-ssm@^3.1169.0',
     // One credential resolution for every doctor client, with short IMDS/container timeouts (no credentials: answer within 5 s).
     '@aws-sdk/credential-providers@^3.1169.0',
+    // start's report page: the last lines of each job's CloudWatch log
+    '@aws-sdk/client-cloudwatch-logs@^3.1169.0',
     'asl-validator@^4.0.0',
     'aws-local-stepfunctions@^3.0.0',
     'ajv@^8.20.0',

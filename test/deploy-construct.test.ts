@@ -11,7 +11,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { buildStateMachine, stageInputKey } from '../src/asl/index.js';
 import { LegacyMlopsPipeline, PIPELINE_OUTPUTS, builtImageTagKey, deployedExecutionInput } from '../src/construct/index.js';
 import { buildIamDocuments } from '../src/iam/index.js';
-import { PIPELINE_FILES } from '../src/project/index.js';
+import { PIPELINE_FILES } from '../src/model/repo-layout.js';
 import {
   BASE_MODEL,
   actionsOf,

@@ -13,15 +13,17 @@ import {
   StartExecutionCommand,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
+import { CloudWatchLogsClient, DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { adjustExecutionInput, defaultExecutionName, runStart, summarizeCause } from '../src/cli/start.js';
 import { LIFECYCLE_STAGES } from '../src/model/index.js';
-import { PIPELINE_FILES } from '../src/project/index.js';
+import { PIPELINE_FILES } from '../src/model/repo-layout.js';
 import { generateRepo, readJson, removeTempDirs, tempDir } from './deploy-fixtures.js';
 
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:111122223333:stateMachine:churn-model';
 const PREDICT_IMAGE = '111122223333.dkr.ecr.eu-west-1.amazonaws.com/cdk-hnb659fds-container-assets-111122223333-eu-west-1:0123abcd';
 const sfn = mockClient(SFNClient);
+const logs = mockClient(CloudWatchLogsClient);
 let repo: string;
 
 beforeAll(() => {
@@ -29,9 +31,13 @@ beforeAll(() => {
 });
 afterAll(() => {
   sfn.restore();
+  logs.restore();
   removeTempDirs();
 });
-beforeEach(() => sfn.reset());
+beforeEach(() => {
+  sfn.reset();
+  logs.reset();
+});
 
 /** A history that grows by `step` events each time `start` sleeps between polls. */
 type EventSpec = { readonly type: string } & Record<string, unknown>;
@@ -123,6 +129,21 @@ test('failure: names the failing state and prints the SageMaker failure reason; 
     'Cause: AlgorithmError: model.pkl not found, exit code: 1',
   ]);
   expect(io.out[io.out.length - 1]).toMatch(/^Report page: \.local\/runs\/run-20250102-030405-[0-9a-f]{4}\/report\.html$/);
+});
+
+test('logs the caller may not read: the report page says so under each job; the run\'s outcome and exit code are unchanged', async () => {
+  mockDeployment();
+  const denied = 'User: arn:aws:iam::111122223333:user/ds is not authorized to perform: logs:DescribeLogStreams';
+  logs.on(DescribeLogStreamsCommand).rejects(Object.assign(new Error(denied), { name: 'AccessDeniedException' }));
+  const history = timeline([{ type: 'ExecutionStarted' }, ...succeededStage('preprocess'), ...succeededStage('predict'), ...succeededStage('postprocess'), { type: 'ExecutionSucceeded' }]);
+  const io = capture();
+  expect(await runStart(['--name', 'nightly-logs'], repo, { ...io.deps, sleep: history.sleep })).toBe(0);
+  expect(io.err).toEqual([]);
+  const page = fs.readFileSync(path.join(repo, '.local/runs/nightly-logs/report.html'), 'utf8');
+  expect(page.split(`logs not readable: AccessDeniedException: ${denied}`)).toHaveLength(4);
+  // Asked once: a refusal for one job is a refusal for all.
+  expect(logs.commandCalls(DescribeLogStreamsCommand)).toHaveLength(1);
+  expect(logs.commandCalls(DescribeLogStreamsCommand)[0].args[0].input).toMatchObject({ logGroupName: '/aws/sagemaker/ProcessingJobs', logStreamNamePrefix: 'churn-model-preprocess-6f1c/' });
 });
 
 test('no credentials: one clear line on stderr, exit code 1, nothing started', async () => {

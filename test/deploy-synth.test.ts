@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PIPELINE_MODEL_FILE, type PipelineModelFile } from '../src/construct/index.js';
-import { PIPELINE_FILES } from '../src/project/index.js';
+import { PIPELINE_FILES } from '../src/model/repo-layout.js';
 import { cdkSynth, generateRepo, readJson, removeTempDirs, tempDir } from './deploy-fixtures.js';
 
 afterAll(removeTempDirs);

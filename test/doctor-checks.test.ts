@@ -240,3 +240,12 @@ describe('state machine name', () => {
     expect((await doctor()).check('state-machine')).toMatchObject({ status: 'could-not-check', detail: expect.stringContaining('cloudformation:DescribeStackResources was denied') });
   });
 });
+
+test('an endpoint stage needs twice its instance count: an update runs the new fleet beside the old one', async () => {
+  const stages = [...(await import('../src/model/defaults.js')).LIFECYCLE_STAGES, { name: 'serve', kind: 'endpoint' as const, instanceType: 'ml.t2.medium', instanceCount: 2 }];
+  mocks.serviceQuotas.on(ListServiceQuotasCommand).resolves({ Quotas: [quota('ml.m5.large for processing job usage', 4), quota('ml.m5.large for training job usage', 4), quota('ml.m5.large for transform job usage', 4), quota('ml.t2.medium for endpoint usage', 3)] });
+  const run = await doctor({ stages });
+  expect(run.check('quota:endpoint:ml.t2.medium')).toMatchObject({ status: 'fail', detail: 'quota is 3 (applied), stage serve needs 4 instances (a blue/green update runs the new fleet beside the old one)' });
+  mocks.serviceQuotas.on(ListServiceQuotasCommand).resolves({ Quotas: [quota('ml.m5.large for processing job usage', 4), quota('ml.m5.large for training job usage', 4), quota('ml.m5.large for transform job usage', 4), quota('ml.t2.medium for endpoint usage', 4)] });
+  expect((await doctor({ stages })).check('quota:endpoint:ml.t2.medium')).toMatchObject({ status: 'pass', detail: expect.stringContaining('≥ 4 needed by stage serve, as a blue/green update runs the new fleet beside the old one') });
+});

@@ -62,7 +62,8 @@ test('lifecycle with an endpoint: one quota per job kind and instance type, the 
     'ml.m5.xlarge for training job usage': { needed: 2, stages: ['train'] },
     'ml.m5.large for processing job usage': { needed: 1, stages: ['evaluate'] },
     'ml.m5.large for transform job usage': { needed: 4, stages: ['transform'] },
-    'ml.t2.medium for endpoint usage': { needed: 2, stages: ['serve'] },
+    // Every run after the first updates the endpoint: blue/green holds the old and the new fleet at once.
+    'ml.t2.medium for endpoint usage': { needed: 4, stages: ['serve'] },
   });
   // The model stage serves from the inference image (a separate check); transform and endpoint run the model stage's image.
   const images = ofKind(checks, 'image');
@@ -141,7 +142,7 @@ test("the generated README lists this pipeline's checks, the actions they call, 
   );
   expect(readme).toContain('| `npx projen doctor` |');
   const section = readme.slice(readme.indexOf('## Before the first deploy: `npx projen doctor`'));
-  expect(section).toContain("| Quota ml.t2.medium for endpoint usage | 'ml.t2.medium for endpoint usage' is at least 2 (serve) |");
+  expect(section).toContain("| Quota ml.t2.medium for endpoint usage | 'ml.t2.medium for endpoint usage' is at least 4 (serve; a blue/green update runs the new fleet beside the old one) |");
   expect(section).toContain('| Role churn-sm | `arn:aws:iam::111122223333:role/churn-sm` exists and trusts `sagemaker.amazonaws.com` |');
   expect(section).toContain('| Role churn-sfn | `arn:aws:iam::111122223333:role/churn-sfn` exists and trusts `states.amazonaws.com` |');
   expect(section).toContain('`iam:GetRole`');

@@ -217,7 +217,7 @@ describe('(c) a training + batch-transform pipeline in YAML', () => {
     for (const [from, to] of [['training/train.py', 'train-model/train.py'], ['training/requirements.txt', 'train-model/requirements.txt'], ['serving/inference.py', 'train-model/inference.py']]) {
       expect([to, sha(path.join(result.target, 'stages', to))]).toEqual([to, sha(path.join(FIXTURES, 'c-train-transform', from))]);
     }
-    expect(fs.readdirSync(path.join(result.target, 'stages/train-model')).sort()).toEqual(['inference.py', 'requirements.txt', 'script_mode_launcher.py', 'train.py']);
+    expect(fs.readdirSync(path.join(result.target, 'stages/train-model')).sort()).toEqual(['inference.py', 'requirements.txt', 'script_mode_launcher.py', 'test_train_model.py', 'train.py']);
     expect(fs.existsSync(path.join(result.target, 'stages/save-model'))).toBe(false);
     expect(fs.readdirSync(path.join(result.target, 'data/raw')).sort()).toEqual(['score.csv', 'train.csv']);
     // The cloud path: the model serves code/inference.py from its own artifact.

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalRunRefused, type LocalRunReport } from '../src/local/index.js';
 import { LIFECYCLE_STAGES, type StageOptions } from '../src/model/index.js';
-import { PIPELINE_FILES } from '../src/project/paths.js';
+import { PIPELINE_FILES } from '../src/model/repo-layout.js';
 import { PYTHON, generatedRepo, parseCsv, runQuietly, type GeneratedRepo } from './fixtures/local/generated-repo.js';
 
 type Json = Record<string, any>;

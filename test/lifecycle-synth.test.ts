@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { LIFECYCLE_STAGES, type StageOptions } from '../src/model/index.js';
-import { PIPELINE_FILES } from '../src/project/index.js';
+import { PIPELINE_FILES } from '../src/model/repo-layout.js';
 import { actionsOf, cdkSynth, generateRepo, policyDocuments, readJson, removeTempDirs, statementsOf, tempDir } from './deploy-fixtures.js';
 
 afterAll(removeTempDirs);

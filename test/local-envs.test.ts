@@ -13,7 +13,7 @@ import { ensureStageEnvironment } from '../src/local/stage-env.js';
 import { frameworkImageOf, imagePackageSet, IMAGE_PACKAGE_SETS } from '../src/model/framework-packages.js';
 import { FRAMEWORKS } from '../src/model/framework-images.js';
 import { buildReadme } from '../src/docs/readme.js';
-import { PIPELINE_FILES } from '../src/project/paths.js';
+import { PIPELINE_FILES } from '../src/model/repo-layout.js';
 import { buildPackageIndex, withPackageIndex } from './fixtures/local/package-index.js';
 import { PYTHON, generatedRepo, type GeneratedRepo } from './fixtures/local/generated-repo.js';
 import { tmpdir } from 'node:os';
@@ -163,6 +163,83 @@ describe('a stage environment built from the package index', () => {
       `stage 'train': the scikit-learn 9.9-1 image runs Python 3.7; its local environment runs Python ${base.version}`,
       "stage 'train': the package index lacks the scikit-learn 9.9-1 image's versions: alpha 1.0 here, 1.5 in the image; a model trained with these versions may not load in the image",
     ]);
+  }, ENV_TIMEOUT);
+});
+
+describe('requirement includes (-r, -c) in a stage environment', () => {
+  const stageOf = (repo: GeneratedRepo) => ({ stateName: 'legacy', stageName: 'legacy', stageDir: join(repo.dir, 'stages', 'legacy'), script: { channel: 'code', localPath: '/opt/ml/processing/input/code' } });
+  const specOf = (repo: GeneratedRepo) => stageEnvSpec(repo.dir, stageOf(repo), '111122223333.dkr.ecr.eu-west-1.amazonaws.com/custom:1', false);
+  const refusedWith = (repo: GeneratedRepo) => {
+    try {
+      specOf(repo);
+    } catch (error) {
+      if (error instanceof LocalRunRefused) return error.problems;
+      throw error;
+    }
+    throw new Error('not refused');
+  };
+
+  test('follows -r, --requirement=, -rfile and nested includes relative to the including file; hands -c files to pip by path', () => {
+    const repo = repoWith('-r base.txt\n--requirement=extra/more.txt # more\n-c constraints.txt\n', WRITE_ALPHA);
+    repo.write('stages/legacy/base.txt', 'alpha>=1.0\n-rnested.txt\n');
+    repo.write('stages/legacy/nested.txt', 'beta==0.3\n');
+    repo.write('stages/legacy/extra/more.txt', '-r ../../../common/shared.txt\n');
+    repo.write('common/shared.txt', 'gamma\\\n==1.1\n');
+    repo.write('stages/legacy/constraints.txt', '# pins\nalpha==1.0\n-c deeper.txt\n');
+    repo.write('stages/legacy/deeper.txt', 'beta<1\n');
+    const spec = specOf(repo);
+    expect(spec.pins.map((p) => `${p.name}${p.spec} (${p.origin})`)).toEqual([
+      'alpha>=1.0 (stages/legacy/base.txt)',
+      'beta==0.3 (stages/legacy/nested.txt)',
+      'gamma==1.1 (common/shared.txt)',
+    ]);
+    expect(spec.verbatim).toEqual([`-c ${join(repo.dir, 'stages/legacy/constraints.txt')}`]);
+    expect(spec.constraints).toEqual(['alpha==1.0', 'beta<1']);
+    expect(spec.specWarnings).toEqual([
+      "stage 'legacy': stages/legacy/extra/more.txt line 1: -r ../../../common/shared.txt is outside the stage folder; the job in the cloud receives only the stage folder, so its pip will not find it",
+    ]);
+  });
+
+  test('a missing include, one outside the repository, or a file including itself: one line naming file and line', () => {
+    const missing = repoWith('alpha\n-r nope.txt\n', WRITE_ALPHA);
+    expect(refusedWith(missing)).toEqual(['stages/legacy/requirements.txt line 2: -r nope.txt: file not found (stages/legacy/nope.txt)']);
+    const outside = repoWith('--constraint /etc/hostname\n', WRITE_ALPHA);
+    expect(refusedWith(outside)).toEqual(['stages/legacy/requirements.txt line 1: --constraint /etc/hostname is outside the repository (/etc/hostname); copy it into the repository']);
+    const cycle = repoWith('-r a.txt\n', WRITE_ALPHA);
+    cycle.write('stages/legacy/a.txt', 'alpha\n\n-r requirements.txt\n');
+    expect(refusedWith(cycle)).toEqual(['stages/legacy/a.txt line 3: -r requirements.txt includes a file that includes it']);
+  });
+
+  test('the run refuses before any job on a bad include', async () => {
+    const repo = repoWith('-r ../../../elsewhere.txt\n', WRITE_ALPHA);
+    const problems = await refusal(repo);
+    expect(problems).toEqual([expect.stringMatching(/^stages\/legacy\/requirements\.txt line 1: -r \.\.\/\.\.\/\.\.\/elsewhere\.txt: file not found/)]);
+    expect(jobsRan(repo)).toBe(false);
+  });
+
+  test('editing an included or constraint file rebuilds the environment; a comment or an unrelated file does not', async () => {
+    const repo = repoWith('-r base.txt\n-c constraints.txt\n', WRITE_ALPHA);
+    repo.write('stages/legacy/base.txt', 'alpha\n');
+    repo.write('stages/legacy/constraints.txt', 'alpha==1.0\n');
+    const outputOf = (report: { s3Root: string; executionName: string }) => readFileSync(join(report.s3Root, repo.pipeline.s3.bucket, 'runs', report.executionName, 'legacy', 'data', 'alpha.txt'), 'utf8');
+    const first = await run(repo);
+    expect(first.output).toContain('building its Python environment');
+    expect(outputOf(first.report)).toBe('1.0');
+
+    repo.write('stages/legacy/base.txt', '# the one package\nalpha  # any version\n');
+    repo.write('stages/legacy/notes.txt', 'alpha==2.0\n');
+    const unchanged = await run(repo);
+    expect(unchanged.output).not.toContain('building its Python environment');
+
+    repo.write('stages/legacy/constraints.txt', 'alpha==2.0\n');
+    const constrained = await run(repo);
+    expect(constrained.output).toContain('building its Python environment');
+    expect(outputOf(constrained.report)).toBe('2.0');
+
+    repo.write('stages/legacy/base.txt', 'alpha\nbeta==0.3\n');
+    const included = await run(repo);
+    expect(included.output).toContain('building its Python environment');
+    expect(envDirs(repo)).toHaveLength(1);
   }, ENV_TIMEOUT);
 });
 

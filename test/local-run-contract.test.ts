@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { runLocal } from '../src/cli/local.js';
 import { runPipelineLocally, type LocalRunReport } from '../src/local/index.js';
-import { PIPELINE_FILES } from '../src/project/paths.js';
+import { PIPELINE_FILES } from '../src/model/repo-layout.js';
 import { PYTHON, generatedRepo, parseCsv, runQuietly, type GeneratedRepo } from './fixtures/local/generated-repo.js';
 
 /** A one-stage pipeline whose script is replaced by `script`. */

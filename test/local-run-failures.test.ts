@@ -11,7 +11,7 @@ import { buildStateMachine } from '../src/asl/index.js';
 import { runLocal } from '../src/cli/local.js';
 import { TASK_EMULATORS, assignEmulators, LocalRunRefused, runPipelineLocally, taskStatesOf } from '../src/local/index.js';
 import { LIFECYCLE_STAGES, resolvePipeline } from '../src/model/index.js';
-import { PIPELINE_FILES } from '../src/project/paths.js';
+import { PIPELINE_FILES } from '../src/model/repo-layout.js';
 import { PYTHON, generatedRepo } from './fixtures/local/generated-repo.js';
 
 /** Runs the CLI entry, capturing what it prints. */

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { validateProject } from '../src/checks/index.js';
 import { PipelineValidationError, type PipelineOptions } from '../src/model/index.js';
-import { PIPELINE_FILES, synthesizeProject } from '../src/project/index.js';
+import { PIPELINE_FILES } from '../src/model/repo-layout.js';
+import { synthesizeProject } from '../src/project/index.js';
 
 const base: PipelineOptions = { name: 'demo', region: 'eu-west-1', account: '111122223333' };
 const fresh = () => mkdtempSync(join(tmpdir(), 'lmo-project-'));

@@ -6,6 +6,7 @@
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeStateMachineForExecutionCommand, GetExecutionHistoryCommand, ListTagsForResourceCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Browser, Page } from 'playwright-core';
@@ -13,7 +14,7 @@ import { buildStateMachine } from '../src/asl/index.js';
 import { runStart } from '../src/cli/start.js';
 import { buildPipelineModel, PIPELINE_MODEL_FILE } from '../src/construct/pipeline-model.js';
 import { LIFECYCLE_STAGES } from '../src/model/index.js';
-import { PIPELINE_FILES } from '../src/project/paths.js';
+import { PIPELINE_FILES } from '../src/model/repo-layout.js';
 import { artifactPath, browserUnavailable, launchBrowser } from './fixtures/report/browser.js';
 import { generatedRepo, runQuietly } from './fixtures/local/generated-repo.js';
 
@@ -101,6 +102,7 @@ describeInBrowser('report page in a headless browser', () => {
   test('a cloud execution from its (mocked) history: the same page, with the failed stage, its job bar and the SageMaker failure reason', async () => {
     const repo = generatedRepo();
     const sfn = mockClient(SFNClient);
+    const logs = mockClient(CloudWatchLogsClient);
     try {
       const arn = 'arn:aws:states:eu-west-1:111122223333:execution:demo:nightly-7';
       const t0 = Date.parse('2025-01-02T03:04:05Z');
@@ -126,6 +128,12 @@ describeInBrowser('report page in a headless browser', () => {
       sfn.on(StartExecutionCommand).resolves({ executionArn: arn });
       sfn.on(GetExecutionHistoryCommand).resolves({ events: [...events].reverse() });
       sfn.on(DescribeStateMachineForExecutionCommand).resolves({ definition: JSON.stringify(buildStateMachine(repo.pipeline)) });
+      // Each job's CloudWatch log: /aws/sagemaker/ProcessingJobs, one stream per host named <job>/algo-<n>-<epoch>.
+      logs.on(DescribeLogStreamsCommand).callsFake((input) => ({ logStreams: [{ logStreamName: `${input.logStreamNamePrefix}algo-1-1735787105` }] }));
+      logs.on(GetLogEventsCommand, { logStreamName: `${job('preprocess')}/algo-1-1735787105` }).resolves({ events: [{ message: 'wrote features.csv' }] });
+      logs.on(GetLogEventsCommand, { logStreamName: `${job('predict')}/algo-1-1735787105` }).resolves({
+        events: ['Traceback (most recent call last):', '  File "/opt/ml/processing/code/predict.py", line 12, in <module>', "KeyError: 'churn_probability'"].map((message) => ({ message })),
+      });
       const out: string[] = [];
       const err: string[] = [];
       const code = await runStart(['--name', 'nightly-7'], repo.dir, { out: (l) => out.push(l), err: (l) => err.push(l), sleep: async () => undefined });
@@ -144,11 +152,18 @@ describeInBrowser('report page in a headless browser', () => {
       const failed = await page.locator(`article.job[data-job="${job('predict')}"]`).innerText();
       expect(failed).toContain('KeyError: churn_probability');
       expect(failed).toContain('2 min 0 s');
+      // The last lines of its CloudWatch log, under the job.
+      await expect(page.locator(`article.job[data-job="${job('predict')}"] pre.log`).innerText()).resolves.toBe(
+        `Traceback (most recent call last):\n  File "/opt/ml/processing/code/predict.py", line 12, in <module>\nKeyError: 'churn_probability'`,
+      );
+      expect(failed).toContain(`last 3 lines of CloudWatch Logs /aws/sagemaker/ProcessingJobs/${job('predict')}/algo-1-1735787105`);
+      await expect(page.locator(`article.job[data-job="${job('preprocess')}"] pre.log`).innerText()).resolves.toBe('wrote features.csv');
       await expect(page.locator('.output[data-output="preprocess/data"]').innerText()).resolves.toContain('s3://bucket/runs/nightly-7/preprocess/data/');
       await page.screenshot({ path: artifactPath('report-page-cloud-failed.png'), fullPage: true });
       await page.close();
     } finally {
       sfn.restore();
+      logs.restore();
     }
   });
 });

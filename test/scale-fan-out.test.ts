@@ -10,7 +10,7 @@ import { buildStateMachine } from '../src/asl/index.js';
 import { captureTaskRequests, checkAsl, checkAslRules, checkExecutionInput, checkRequestShape, loadSageMakerModel } from '../src/checks/index.js';
 import { buildExecutionInput, buildExecutionInputSchema } from '../src/input/index.js';
 import { resolvePipeline, validatePipeline, type PipelineOptions } from '../src/model/index.js';
-import { PIPELINE_FILES } from '../src/project/paths.js';
+import { PIPELINE_FILES } from '../src/model/repo-layout.js';
 import { PYTHON, generatedRepo, parseCsv, runQuietly } from './fixtures/local/generated-repo.js';
 
 const BASE = { name: 'demo', region: 'eu-west-1', account: '111122223333' } as const;

@@ -22,7 +22,8 @@ import { assertWritable, fileSystemError, readText, writeProjenrc } from '../../
 import { findGeneratedRepo, type GeneratedRepo } from '../../src/edit/repo-root.js';
 import { projenUnavailable, runProjen } from '../../src/edit/run-projen.js';
 import { declaredStages, insertionIndex, planAddition, withStageAt, type AdditionPlan } from '../../src/edit/stage-addition.js';
-import { conflictingCopies, copyImport, planStageImport, type StageImportPlan } from '../../src/edit/stage-import.js';
+import { conflictingCopies, copyImport, migrationReportProblem, planStageImport, recordMigration, type StageImportPlan } from '../../src/edit/stage-import.js';
+import { MIGRATION_FILE, reportLines } from '../../src/create/migration-report.js';
 import { Conversation } from '../app/conversation.js';
 import { CONFIRM_PATHS_QUESTION, applyImageAnswers } from '../app/prompts.js';
 import { STAGE_OPTIONS, readGiven, readSwitches, unknownOptions, type GivenAnswer, type StageSwitches } from './options.js';
@@ -97,6 +98,8 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
   readonly notes: string[] = [];
   /** What was written (repo-relative), and how synthesis went. */
   readonly written: string[] = [];
+  /** MIGRATION.md, written or appended to by a repository import. */
+  migration?: { file: string; appended: boolean };
   synthesized?: 'npx projen' | 'in-process';
   /** Folders under stages/ that existed before an import copied into them (kept on rollback). */
   private foldersBefore?: Set<string>;
@@ -197,6 +200,11 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
         for (const line of this.imported.channels.summary) this.log(`  ${line}`);
       }
       for (const warning of this.imported.channels.warnings) this._say(`Warning: ${warning}`);
+      const report = this.imported.plan.repository?.report;
+      if (report) {
+        this._say(`Migration report (also written to ${MIGRATION_FILE}):`);
+        for (const line of reportLines(report)) this._say(`  ${line}`);
+      }
       const accepted = await this.conversation.ask({ ...CONFIRM_PATHS_QUESTION, message: () => 'Place the stage folders where the imported script looks (as listed above)?' }, undefined);
       stage = accepted === false ? this.imported.withEntryScript : this.imported.withChannels;
     }
@@ -209,6 +217,8 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
       if (conflicts.length > 0) {
         throw new CreateError(`${conflicts.join(', ')} already exist${conflicts.length === 1 ? 's' : ''} with other contents; stage code is never overwritten: move ${conflicts.length === 1 ? 'it' : 'them'} away or choose another stage name`);
       }
+      const reportProblem = migrationReportProblem(this.repo.root, this.imported.plan);
+      if (reportProblem) throw new CreateError(reportProblem);
     }
   }
 
@@ -221,6 +231,12 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
     if (plan.kind === 'edit') {
       writeProjenrc(this.repo.projenrc, plan.source, this.repo.source);
       this.written.push('.projenrc.ts');
+      // Only for a stage actually added: running the same command again appends nothing.
+      const recorded = this.imported ? recordMigration(root, this.stage!.name, this.imported.plan) : undefined;
+      if (recorded) {
+        this.written.push(recorded.file);
+        this.migration = recorded;
+      }
     }
     if (this.imported) {
       this.foldersBefore = new Set(this.imported.plan.stages.flatMap((st) => st.files.flatMap((f) => ancestorsIn(path.join(root, 'stages'), path.join(root, 'stages', st.stage, f.target)))).filter((d) => fs.existsSync(d)));
@@ -267,6 +283,7 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
     for (const line of plan.rewired) this._say(`Note: ${line}`);
     const imported = this.written.filter((f) => f.startsWith(code));
     if (imported.length > 0) this._say(`Imported into ${code}: ${imported.map((f) => path.relative(code, f)).join(', ')}.`);
+    if (this.migration) this._say(this.migration.appended ? `The migration report of '${stage.name}' is appended to ${this.migration.file} (your text above it is kept).` : `The migration report is in ${this.migration.file}.`);
     if (!this.synthesized) {
       this.log('Next: run `npx projen` to regenerate the pipeline files and the stage\'s starter code.');
     } else if (kindTakes(stage.kind, 'entryScript')) {

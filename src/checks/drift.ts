@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { SYNTH_OUTDIR_VARIABLE } from '../project/paths.js';
+import { SYNTH_OUTDIR_VARIABLE } from '../model/repo-layout.js';
 import type { Finding } from './types.js';
 
 export const DRIFT_CHECK = 'drift';

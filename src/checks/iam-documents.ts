@@ -12,7 +12,7 @@ import { PIPELINE_MODEL_FILE, readPipelineModel } from '../construct/pipeline-mo
 import { buildIamDocuments } from '../iam/documents.js';
 import { requiredCalls } from '../iam/required-calls.js';
 import type { ApiCall } from '../iam/types.js';
-import { PIPELINE_FILES } from '../project/paths.js';
+import { PIPELINE_FILES } from '../model/repo-layout.js';
 import type { Finding } from './types.js';
 
 const CHECK = 'iam-policies';

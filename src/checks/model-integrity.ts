@@ -14,7 +14,7 @@ import { buildExecutionInput } from '../input/execution-input.js';
 import { ECR_IMAGE_PATTERN, ROLE_ARN_PATTERN } from '../model/rules.js';
 import { resolvePipeline } from '../model/resolve.js';
 import type { PipelineOptions, ResolvedPipeline } from '../model/types.js';
-import { PIPELINE_FILES } from '../project/paths.js';
+import { PIPELINE_FILES } from '../model/repo-layout.js';
 import { isObject, type Finding } from './types.js';
 
 export const MODEL_INTEGRITY_CHECK = 'model-integrity';

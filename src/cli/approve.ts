@@ -25,6 +25,7 @@ import { approvalsDir, approvalsOf, writeDecision, type ApprovalDecision } from 
 import { stateMachineName } from '../construct/deployed-input.js';
 import { readPipelineModel, selectEnvironment } from '../construct/pipeline-model.js';
 import { localUser } from '../local/emulators/governance-calls.js';
+import { localRunDir } from '../model/repo-layout.js';
 
 const USAGE = 'usage: legacy-mlops approve <execution name or ARN> [--reject] [--reason <why>] [--by <who>] [--env <environment>]';
 const EXECUTION_ARN = /^arn:(aws[\w-]*):states:([a-z0-9-]+):(\d{12}):execution:[^:]+:[^:]+$/;
@@ -69,7 +70,7 @@ export async function runApprove(argv: string[], cwd: string, deps: ApproveDepen
   const at = (deps.now?.() ?? new Date()).toISOString();
   const decisionOf = (by: string): ApprovalDecision => ({ decision: values.reject ? 'rejected' : 'approved', by, at, reason });
 
-  const runDir = join(cwd, '.local', 'runs', execution);
+  const runDir = join(cwd, localRunDir(execution));
   if (!execution.includes(':') && existsSync(approvalsDir(runDir))) return decideLocally(runDir, execution, decisionOf(values.by ?? localUser()), out, fail);
 
   let executionArn = execution;

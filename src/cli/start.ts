@@ -11,6 +11,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeStateMachineForExecutionCommand,
   GetExecutionHistoryCommand,
@@ -22,9 +23,11 @@ import {
 import { BUILT_IMAGE_TAG_PREFIX, deployedExecutionInput, executionConsoleUrl, stateMachineArn } from '../construct/deployed-input.js';
 import { readPipelineModel, selectEnvironment, type EnvironmentPipeline } from '../construct/pipeline-model.js';
 import type { ExecutionInput } from '../input/execution-input.js';
+import { withCloudLogTails } from '../report/cloud-log-tails.js';
 import { cloudRunRecord } from '../report/cloud-record.js';
 import { REPORT_PAGE_FILE } from '../report/local-record.js';
 import { renderReportPage } from '../report/report-page.js';
+import { localRunDir } from '../model/repo-layout.js';
 
 const EXECUTION_INPUT_FILE = 'pipeline/execution-input.json';
 const DEFAULT_POLL_SECONDS = 10;
@@ -50,6 +53,8 @@ function joinDashValues(argv: readonly string[], options: readonly string[]): st
 export interface StartDependencies {
   /** @default an SFNClient for the environment's region (the default credential chain) */
   readonly client?: SFNClient;
+  /** Reads the jobs' log tails for the report page. @default a CloudWatchLogsClient for the environment's region */
+  readonly logsClient?: CloudWatchLogsClient;
   /** @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly out?: (line: string) => void;
@@ -114,7 +119,8 @@ export async function runStart(argv: string[], cwd: string, deps: StartDependenc
     const history: HistoryEvent[] = [];
     const code = await follow(client, executionArn, { out, sleep: deps.sleep ?? defaultSleep, pollMs: pollSeconds * 1000, history });
     const where = `${environment.name} (${environment.account}, ${environment.region})`;
-    const page = await writeCloudReportPage(client, executionArn, history, { cwd, executionName, consoleUrl, where, err });
+    const logsClient = deps.logsClient ?? new CloudWatchLogsClient({ region: environment.region });
+    const page = await writeCloudReportPage(client, logsClient, executionArn, history, { cwd, executionName, consoleUrl, where, err });
     out(`Report page: ${relative(cwd, page)}`);
     return code;
   } catch (error) {
@@ -212,6 +218,7 @@ async function follow(client: SFNClient, executionArn: string, ctx: FollowContex
  */
 async function writeCloudReportPage(
   client: SFNClient,
+  logsClient: CloudWatchLogsClient,
   executionArn: string,
   history: readonly HistoryEvent[],
   facts: { cwd: string; executionName: string; consoleUrl: string; where: string; err: (line: string) => void },
@@ -228,10 +235,12 @@ async function writeCloudReportPage(
       definition = undefined;
     }
   }
-  const dir = join(facts.cwd, '.local', 'runs', facts.executionName);
+  const dir = join(facts.cwd, localRunDir(facts.executionName));
   mkdirSync(dir, { recursive: true });
   const path = join(dir, REPORT_PAGE_FILE);
-  writeFileSync(path, renderReportPage(cloudRunRecord(history, definition, facts)));
+  // Each job's last log lines; a refusal (no logs:GetLogEvents) shows on the page instead.
+  const record = await withCloudLogTails(cloudRunRecord(history, definition, facts), logsClient);
+  writeFileSync(path, renderReportPage(record));
   return path;
 }
 

@@ -10,5 +10,6 @@ export * from './pipeline-schedule.js';
 export * from './failure-notifications.js';
 export * from './dashboard-queries.js';
 export * from './pipeline-dashboard.js';
+export * from './monitoring-names.js';
 export * from './legacy-mlops-pipeline.js';
 export * from './pipeline-app.js';

@@ -16,7 +16,8 @@ import { MAX_BUILT_IMAGE_TAGS, builtImageStages, builtImageTagKey, consoleHost, 
 import { FailureNotifications } from './failure-notifications.js';
 import { ModelPackageGroups } from './model-package-groups.js';
 import { PipelineBucket } from './pipeline-bucket.js';
-import { PipelineDashboard, dashboardName } from './pipeline-dashboard.js';
+import { dashboardName } from './monitoring-names.js';
+import { PipelineDashboard } from './pipeline-dashboard.js';
 import { PipelineRoles } from './pipeline-roles.js';
 import { PipelineSchedule } from './pipeline-schedule.js';
 import { StageCodeUpload } from './stage-code-upload.js';

@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import type { ResolvedPipeline } from '../model/types.js';
 import { dashboardQueries } from './dashboard-queries.js';
 import { stateMachineName } from './deployed-input.js';
+import { dashboardName, failedExecutionsAlarmArn, failedExecutionsAlarmName } from './monitoring-names.js';
 import type { FailureNotifications } from './failure-notifications.js';
 
 export interface PipelineDashboardProps {
@@ -24,19 +25,6 @@ export interface PipelineDashboardProps {
   readonly logGroup: logs.ILogGroup;
   /** The alarm publishes here when given. */
   readonly notifications?: FailureNotifications;
-}
-
-/** Names the policies can state before the resources exist (no token, no dependency cycle). */
-export function dashboardName(pipeline: Pick<ResolvedPipeline, 'name'>): string {
-  return pipeline.name;
-}
-
-export function failedExecutionsAlarmName(pipeline: Pick<ResolvedPipeline, 'name'>): string {
-  return `${pipeline.name}-failed-executions`;
-}
-
-export function failedExecutionsAlarmArn(pipeline: Pick<ResolvedPipeline, 'name' | 'partition' | 'region' | 'account'>): string {
-  return `arn:${pipeline.partition}:cloudwatch:${pipeline.region}:${pipeline.account}:alarm:${failedExecutionsAlarmName(pipeline)}`;
 }
 
 const WIDTH = 24;

@@ -9,10 +9,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PipelineValidationError } from '../model/errors.js';
+import { PIPELINE_FILES } from '../model/repo-layout.js';
 import { resolvePipeline } from '../model/resolve.js';
 import type { PipelineOptions, ResolvedEnvironment, ResolvedPipeline } from '../model/types.js';
 
-export const PIPELINE_MODEL_FILE = 'pipeline/pipeline-model.json';
+/** Public name of the model file's path (see src/model/repo-layout.ts). */
+export const PIPELINE_MODEL_FILE = PIPELINE_FILES.pipelineModel;
 export const PIPELINE_MODEL_VERSION = 1;
 
 export interface EnvironmentPipeline {
@@ -29,8 +31,9 @@ export interface PipelineModelFile {
   readonly environments: readonly EnvironmentPipeline[];
 }
 
-export function buildPipelineModel(options: PipelineOptions): PipelineModelFile {
-  const model = resolvePipeline(options);
+/** `resolved`: the model already resolved from `options` (the project type resolves once per synthesis). */
+export function buildPipelineModel(options: PipelineOptions, resolved?: ResolvedPipeline): PipelineModelFile {
+  const model = resolved ?? resolvePipeline(options);
   return {
     version: PIPELINE_MODEL_VERSION,
     options: JSON.parse(JSON.stringify(options)) as PipelineOptions,

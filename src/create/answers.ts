@@ -11,7 +11,7 @@ import { closestKey } from '../model/suggest.js';
 import { REGION_PATTERN } from '../model/rules.js';
 import type { StageOptions } from '../model/types.js';
 import { describeKind, FileKindError, readRegularFile } from './file-kind.js';
-import { CreateError, describeOrigin, invalidAnswer, type AnswerOrigin } from './errors.js';
+import { CreateError, describeOrigin, invalidAnswer, type AnswerOrigin, type Given } from './errors.js';
 import { projectFieldProblem, stageFieldOf, stageFieldProblem, type ProjectField } from './field-checks.js';
 import { checkFanOutGiven, fanOutFromFile, fanOutFromFlags, type FanOutGiven } from './fan-out-answers.js';
 import { PRESET_NAMES, type CreateFlags, type PresetName } from './flags.js';
@@ -19,10 +19,7 @@ import { checkReadable, parseFromSpec, type FromItem } from './legacy-import.js'
 import { parseStageSpecs } from './stage-spec.js';
 import { newStage } from './stage-catalog.js';
 
-export interface Given<T> {
-  readonly value: T;
-  readonly origin: AnswerOrigin;
-}
+export type { Given } from './errors.js';
 
 export interface GivenAnswers extends FanOutGiven {
   name?: Given<string>;

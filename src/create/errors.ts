@@ -17,6 +17,12 @@ export type AnswerOrigin =
   | { readonly kind: 'default'; readonly flag: string };
 
 /** `--region`, `'region' in answers.json`, or `--region (the default was used)`. */
+/** An answer and where it came from (a flag, the answers file, a prompt), for messages that name it. */
+export interface Given<T> {
+  readonly value: T;
+  readonly origin: AnswerOrigin;
+}
+
 export function describeOrigin(origin: AnswerOrigin): string {
   switch (origin.kind) {
     case 'flag':

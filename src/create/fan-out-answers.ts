@@ -6,8 +6,7 @@
 import { validatePipeline } from '../model/resolve.js';
 import type { FanOutOptions, PipelineOptions } from '../model/types.js';
 import { optionShapeProblems } from '../model/options-schema.js';
-import type { Given } from './answers.js';
-import { CreateError, describeOrigin, invalidAnswer, type AnswerOrigin } from './errors.js';
+import { CreateError, describeOrigin, invalidAnswer, type AnswerOrigin, type Given } from './errors.js';
 
 /** The fan-out answers, by question name. */
 export interface FanOutGiven {

@@ -153,14 +153,16 @@ function stageFrom(root: string, task: LegacyTask | undefined, s: TaskSettings |
     // Without a state machine, the container's scripts say where its folders are, as for script stages.
     const paths = task ? emptyPaths() : scanScript(c.files.filter((f) => f.endsWith('.py')).map((f) => readFileSync(path.join(root, c.dir, f), 'utf8')).join('\n'));
     stageImport = { stage: name, files, entryScript: entry ?? '', paths, channelsFixed: Boolean(task) };
-    report.push({ legacy: `${c.dir}/ (${c.dockerfile})`, outcome: `stages/${name}/: the whole build context, byte for byte; the image is built from its Dockerfile${entry ? `, which runs ${entry}` : ''}` });
+    // The container folder itself (`--from <container folder>`) is named by its own name.
+    const shownDir = c.dir || path.basename(root);
+    report.push({ legacy: `${shownDir}/ (${c.dockerfile})`, outcome: `stages/${name}/: the whole build context, byte for byte; the image is built from its Dockerfile${entry ? `, which runs ${entry}` : ''}` });
     if (s?.imageUri && !framework) report.push({ legacy: `${task?.stateName}: image ${s.imageUri}`, outcome: 'replaced', why: 'the Dockerfile that builds it is imported, so the pipeline builds and pushes the image itself (the Dockerfile wins)' });
     const requirements = c.analysis.requirementsFiles;
     if (requirements.length > 0 && !c.files.includes('requirements.txt')) {
       extra.push({ stage: name, target: 'requirements.txt', content: `# Written by legacy-mlops beside the legacy code: the packages its Dockerfile installs,\n# so a local run installs the same ones (npx projen local --install).\n${requirements.map((r) => `-r ${r}`).join('\n')}\n` });
-      report.push({ legacy: `${c.dir}/${requirements.join(', ')}`, outcome: `the stage's requirements: stages/${name}/requirements.txt points at ${requirements.join(', ')} (read from the Dockerfile's pip install lines)` });
+      report.push({ legacy: requirements.map((r) => path.posix.join(shownDir, r)).join(', '), outcome: `the stage's requirements: stages/${name}/requirements.txt points at ${requirements.join(', ')} (read from the Dockerfile's pip install lines)` });
     }
-    if (c.analysis.packages.length > 0) report.push({ legacy: `${c.dir}/${c.dockerfile}`, outcome: `also installs ${c.analysis.packages.join(', ')} on its pip install lines (kept in the image)` });
+    if (c.analysis.packages.length > 0) report.push({ legacy: path.posix.join(shownDir, c.dockerfile), outcome: `also installs ${c.analysis.packages.join(', ')} on its pip install lines (kept in the image)` });
   } else if (unit?.kind === 'scripts') {
     const f = unit.folder;
     const entry = ENTRY_SCRIPT_PATTERN.test(unit.script) ? unit.script : unit.script.replace(/[^A-Za-z0-9_.]/g, '_');

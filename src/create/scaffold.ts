@@ -22,6 +22,7 @@ import { npmInstall } from './npm-install.js';
 import type { ProgressStream } from './progress.js';
 import { PROJENRC_FILE, declaredPipeline, renderProjenrc, type ProjectDefinition } from './projenrc.js';
 import { checkTarget, hasEntries, makeStagingDir, moveIntoPlace, removeStaging } from './target-dir.js';
+import { RAW_DATA_DIR, stageDir } from '../model/repo-layout.js';
 
 export type Synthesizer = (options: PipelineOptions & { legacyMlopsVersion?: string }, outdir: string) => unknown;
 
@@ -121,8 +122,8 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
  */
 function offeredOnce(staging: string, imports: ImportPlan | undefined): (relative: string) => boolean {
   const managed = new Set<string>(readManaged(staging));
-  for (const stage of imports?.stages ?? []) for (const file of stage.files) managed.add(`stages/${stage.stage}/${file.target}`);
-  for (const file of imports?.repository?.data ?? []) managed.add(`data/raw/${file.target}`);
+  for (const stage of imports?.stages ?? []) for (const file of stage.files) managed.add(`${stageDir(stage.stage)}/${file.target}`);
+  for (const file of imports?.repository?.data ?? []) managed.add(`${RAW_DATA_DIR}/${file.target}`);
   for (const file of [PROJENRC_FILE, MIGRATION_FILE, 'package.json', 'package-lock.json', '.projen/files.json']) managed.add(file);
   return (relative) => !managed.has(relative) && !relative.startsWith('node_modules/');
 }

@@ -4,7 +4,21 @@ import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 /** Mermaid node ids must be plain identifiers. */
 const nodeId = (name: string) => `stage_${name.replace(/-/g, '_')}`;
 
+/** Register and approval stages run no job: what they do instead. */
+function governanceLabel(stage: ResolvedStage): string | undefined {
+  if (stage.registry) {
+    return `${stage.name}<br/><small>register · version in group ${stage.registry.group} · ${stage.registry.autoApprove ? 'Approved' : 'PendingManualApproval'}</small>`;
+  }
+  if (stage.approval) {
+    const days = Math.round((stage.approval.timeoutSeconds / 86400) * 10) / 10;
+    return `${stage.name}<br/><small>approval · a person decides within ${days} d</small>`;
+  }
+  return undefined;
+}
+
 function stageLabel(stage: ResolvedStage): string {
+  const governance = governanceLabel(stage);
+  if (governance) return governance;
   const runs =
     stage.image.source === 'model'
       ? `${stage.kind} · model of ${stage.image.modelStage}`
@@ -26,12 +40,18 @@ export function pipelineMermaid(pipeline: ResolvedPipeline): string {
     lines.push(`  subgraph fan_out["for each item of ${source}: ${fanOut.maxConcurrency} at a time, ${fanOut.toleratedFailurePercentage}% may fail"]`);
   }
   for (const stage of pipeline.stages) {
-    lines.push(`  ${nodeId(stage.name)}["${stageLabel(stage)}"]`);
+    // An approval is a decision: a rhombus.
+    lines.push(stage.approval ? `  ${nodeId(stage.name)}{"${stageLabel(stage)}"}` : `  ${nodeId(stage.name)}["${stageLabel(stage)}"]`);
     lines.push(`  ${nodeId(stage.name)}_failed(["${stage.name} failed"])`);
   }
   if (fanOut) lines.push('  end');
   lines.push('  done(["succeeded"])');
-  for (const stage of pipeline.stages) {
+  pipeline.stages.forEach((stage, index) => {
+    // An approval reads no data: it sits between the stage before it and the stage it lets through.
+    const before = pipeline.stages[index - 1];
+    const after = pipeline.stages[index + 1];
+    if (stage.approval && before) lines.push(`  ${nodeId(before.name)} --> ${nodeId(stage.name)}`);
+    if (stage.approval && after) lines.push(`  ${nodeId(stage.name)} -- "approved" --> ${nodeId(after.name)}`);
     for (const input of stage.inputs) {
       const source = input.from === 'raw' ? 'raw' : nodeId(input.from.split('/')[0]);
       const label = input.from === 'raw' ? input.name : `${input.from.split('/')[1]} → ${input.name}`;
@@ -39,8 +59,10 @@ export function pipelineMermaid(pipeline: ResolvedPipeline): string {
     }
     if (stage.modelStage) lines.push(`  ${nodeId(stage.modelStage)} -- "model" --> ${nodeId(stage.name)}`);
     lines.push(`  ${nodeId(stage.name)} -. error .-> ${nodeId(stage.name)}_failed`);
+    if (stage.approval) lines.push(`  ${nodeId(stage.name)} -. "rejected or no decision" .-> ${nodeId(stage.name)}_failed`);
+    if (stage.registry) lines.push(`  ${nodeId(stage.name)} -- "version" --> registry_${stage.registry.group.replace(/-/g, '_')}[("model registry<br/><small>${stage.registry.group}</small>")]`);
     if (stage.gate) lines.push(`  ${nodeId(stage.name)} -. "${stage.gate.metric} ${stage.gate.greaterIsBetter ? '<' : '>'} threshold" .-> ${nodeId(stage.name)}_failed`);
-  }
+  });
   const last = pipeline.stages[pipeline.stages.length - 1];
   lines.push(`  ${nodeId(last.name)} --> done`);
   lines.push('  classDef fail fill:#fde2e1,stroke:#c0392b;');

@@ -2,8 +2,10 @@
 import { stageInputKey } from '../asl/input-paths.js';
 import { stageImageUri } from '../input/execution-input.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
-import { PIPELINE_FILES } from '../project/paths.js';
+import { PIPELINE_FILES } from '../model/repo-layout.js';
+import { buildStartCallerPolicy } from '../iam/start-caller-policy.js';
 import { doctorSection } from './doctor-section.js';
+import { governanceSection, monitoringSection } from './governance-section.js';
 import { localEnvironmentsSection } from './local-envs.js';
 import { pipelineMermaid } from './mermaid.js';
 import { KIND_FACTS } from '../model/stage-kinds.js';
@@ -15,6 +17,7 @@ export const REPORT_SCREENSHOT_PATH = 'docs/report-page.png';
 export const PLACEHOLDER_ACCOUNT = '000000000000';
 
 function imageCell(stage: ResolvedStage): string {
+  if (!KIND_FACTS[stage.kind].hasImage && stage.image.source !== 'model') return '(none: an AWS API call)';
   switch (stage.image.source) {
     case 'framework':
       return `prebuilt ${stage.image.framework.name} ${stage.image.framework.version} (script mode)`;
@@ -36,12 +39,17 @@ function resourcesCell(s: ResolvedStage): string {
       return `${s.instanceCount} × \`${s.instanceType}\`, task timeout ${s.taskTimeoutSeconds} s`;
     case 'endpoint':
       return `${s.instanceCount} × \`${s.instanceType}\`, endpoint \`${s.endpoint?.name}\``;
+    case 'register':
+      return `(no instance) a version in group \`${s.registry?.group}\``;
+    case 'approval':
+      return `(no instance) waits up to ${s.approval?.timeoutSeconds} s for a person`;
     default:
       return `${s.instanceCount} × \`${s.instanceType}\`, ${s.volumeSizeGb} GB, max ${s.maxRuntimeSeconds} s`;
   }
 }
 
 function codeCell(s: ResolvedStage): string {
+  if (s.kind === 'register' || s.kind === 'approval') return '(none)';
   if (s.kind === 'model') return s.mode === 'script' ? `\`code/${s.entryScript}\` inside the model artifact` : '(in the image)';
   if (s.kind === 'transform' || s.kind === 'endpoint') return "(the model's inference code)";
   return s.mode === 'script' || s.image.source === 'dockerfile' ? `\`${s.codeDir}/${s.entryScript}\`` : '(in the image)';
@@ -123,7 +131,9 @@ export function buildReadme(pipeline: ResolvedPipeline): string {
           '',
         ]
       : []),
+    ...governanceSection(pipeline),
     ...doctorSection(pipeline),
+    ...monitoringSection(pipeline),
     ...localEnvironmentsSection(pipeline),
     ...testSection(pipeline),
     '## Change the pipeline',
@@ -223,6 +233,14 @@ function testSection(pipeline: ResolvedPipeline): string[] {
     '- the timeline: one bar per job, from its start to its end, so the slow stage stands out;',
     '- each job: its exit message (the first 1 KB of `/opt/ml/output/message`), the last lines of its log, its duration;',
     '- the outputs each stage wrote: S3 locations, local paths and sizes, and the first rows of a CSV output.',
+    '',
+    'For a cloud execution, the log lines are the last ones of each job\'s CloudWatch log (`/aws/sagemaker/ProcessingJobs`, `TrainingJobs` or `TransformJobs`, streams `<job name>/…`), ' +
+      'read with your own credentials, not the pipeline\'s roles. Without `logs:DescribeLogStreams` and `logs:GetLogEvents` the page says `logs not readable: <reason>` under each job and the command goes on. ' +
+      'What whoever runs `npx projen start` needs, as an identity policy:',
+    '',
+    '```json',
+    JSON.stringify(buildStartCallerPolicy(pipeline), null, 2),
+    '```',
     '',
     `![A run report page: a lifecycle run whose model missed its accuracy gate](${REPORT_SCREENSHOT_PATH})`,
     '',

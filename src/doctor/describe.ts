@@ -13,7 +13,7 @@ export function whatPasses(check: PlannedCheck): string {
     case 'bucket':
       return check.existing ? `\`${check.bucket}\` exists in ${check.region} and is account ${check.account}'s` : `\`${check.bucket}\` is absent, or is account ${check.account}'s (a retained bucket is taken back)`;
     case 'quota':
-      return `'${check.quotaName}' is at least ${check.needed} (${check.stages.join(', ')})`;
+      return `'${check.quotaName}' is at least ${check.needed} (${check.stages.join(', ')}${check.note ? `; ${check.note}` : ''})`;
     case 'image':
       return `\`${check.imageUri}\` exists (${check.stages.join(', ')})`;
     case 'role':

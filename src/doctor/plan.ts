@@ -72,8 +72,10 @@ export interface QuotaCheck extends Named {
   readonly usage: QuotaUsage;
   readonly instanceType: string;
   readonly quotaName: string;
-  /** Instances one execution runs at once of this type and usage: instance count × fan-out concurrency. */
+  /** Instances one execution runs at once of this type and usage: instance count × fan-out concurrency (× 2 for endpoints). */
   readonly needed: number;
+  /** Why more than the instance count is needed, when it is. */
+  readonly note?: string;
   readonly stages: readonly string[];
   readonly region: string;
 }
@@ -139,6 +141,13 @@ export function planChecks({ environment, pipeline }: EnvironmentPipeline): Plan
 }
 
 /**
+ * UpdateEndpoint deploys the new endpoint config to a new fleet and deletes the old one after traffic
+ * has shifted (blue/green, all at once, when no policy is given: SageMaker API reference, UpdateEndpoint
+ * and BlueGreenUpdatePolicy): every run after the first holds both fleets for a while.
+ */
+const ENDPOINT_UPDATE_FLEETS = 2;
+
+/**
  * One check per (usage, instance type). Stages run one after another, so one execution needs the
  * largest instance count among them, times the fan-out's concurrency (every item runs the chain).
  */
@@ -150,7 +159,7 @@ function quotaChecks(pipeline: ResolvedPipeline, region: string): QuotaCheck[] {
     if (!usage) continue;
     const name = quotaName(usage, stage.instanceType);
     const entry = byQuota.get(name) ?? { usage, instanceType: stage.instanceType, needed: 0, stages: [] };
-    entry.needed = Math.max(entry.needed, stage.instanceCount * concurrency);
+    entry.needed = Math.max(entry.needed, stage.instanceCount * concurrency * (usage === 'endpoint' ? ENDPOINT_UPDATE_FLEETS : 1));
     entry.stages.push(stage.name);
     byQuota.set(name, entry);
   }
@@ -162,6 +171,7 @@ function quotaChecks(pipeline: ResolvedPipeline, region: string): QuotaCheck[] {
     instanceType: q.instanceType,
     quotaName: name,
     needed: q.needed,
+    ...(q.usage === 'endpoint' ? { note: 'a blue/green update runs the new fleet beside the old one' } : {}),
     stages: q.stages,
     region,
   }));

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CreateError } from '../create/errors.js';
 import { parseFromSpec, planImport, type ImportPlan } from '../create/legacy-import.js';
+import { MIGRATION_FILE, migrationReportUpdate } from '../create/migration-report.js';
 import { deriveChannels, withEntryScripts, type ChannelPlan } from '../create/stage-channels.js';
 import { STAGE_NAME_MAX } from '../model/rules.js';
 import type { StageOptions } from '../model/types.js';
@@ -86,4 +87,32 @@ export function copyImport(root: string, plan: ImportPlan): string[] {
     written.push(path.relative(root, destination));
   }
   return written;
+}
+
+/** Why MIGRATION.md cannot take the import's report (checked before anything is written), if it cannot. */
+export function migrationReportProblem(root: string, plan: ImportPlan): string | undefined {
+  if (!plan.repository) return undefined;
+  const file = path.join(root, MIGRATION_FILE);
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(file);
+  } catch {
+    return undefined;
+  }
+  return stat.isFile() ? undefined : `${MIGRATION_FILE} is not a regular file: the migration report is appended to it; move it away and run the command again`;
+}
+
+/**
+ * The import's migration report: MIGRATION.md is written when absent; when present (the user's file),
+ * one delimited section for the stage is appended and every byte before it is kept.
+ */
+export function recordMigration(root: string, stage: string, plan: ImportPlan): { file: string; appended: boolean } | undefined {
+  const repository = plan.repository;
+  if (!repository) return undefined;
+  const file = path.join(root, MIGRATION_FILE);
+  const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  const { content, appended } = migrationReportUpdate(existing, stage, repository.source, repository.report);
+  if (existing === undefined) fs.writeFileSync(file, content, { flag: 'wx' });
+  else fs.appendFileSync(file, content.slice(existing.length));
+  return { file: MIGRATION_FILE, appended };
 }

@@ -5,3 +5,4 @@ export { TASK_INTEGRATIONS, integrationFor, type TaskIntegration } from './integ
 export { UUID_WILDCARD, jobNamePrefixOf } from './job-name.js';
 export { POLICY_SIZE_MAX, TRUST_POLICY_SIZE_MAX } from './size-limits.js';
 export * from './approver-policy.js';
+export * from './start-caller-policy.js';

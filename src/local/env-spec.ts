@@ -9,6 +9,7 @@ import { FRAMEWORKS } from '../model/framework-images.js';
 import { describePackageSet, frameworkImageOf, imagePackageSet, type ImagePackageSet } from '../model/framework-packages.js';
 import { dockerInstructions } from './dockerfile.js';
 import type { PackagePin } from './pip-install.js';
+import { parseRequirementLine, readRequirements } from './requirements-file.js';
 import type { StageCode } from './stage-code.js';
 
 export interface StageEnvSpec {
@@ -22,6 +23,10 @@ export interface StageEnvSpec {
   readonly pins: readonly PackagePin[];
   /** Requirement lines handed to pip as written (options, URLs, local paths). */
   readonly verbatim: readonly string[];
+  /** What the stage's constraint files (`-c`) say: part of the cache key, as pip reads them itself. */
+  readonly constraints?: readonly string[];
+  /** Includes the cloud job will not find, and the like: one line each. */
+  readonly specWarnings?: readonly string[];
   /** `the scikit-learn 1.4-2 image + stages/x/requirements.txt`: what the environment holds, in words. */
   readonly description: string;
 }
@@ -31,16 +36,17 @@ const REQUIREMENTS = 'requirements.txt';
 export function stageEnvSpec(repoRoot: string, stage: StageCode, imageUri: string | undefined, training: boolean): StageEnvSpec {
   const pins: PackagePin[] = [];
   const verbatim: string[] = [];
+  const constraints: string[] = [];
+  const specWarnings: string[] = [];
   const parts: string[] = [];
   const addFile = (path: string) => {
     if (!existsSync(path)) return;
-    const text = readFileSync(path, 'utf8');
-    const shown = relative(repoRoot, path);
-    const parsed = parseRequirements(text, shown);
-    if (parsed.pins.length + parsed.verbatim.length === 0) return;
-    pins.push(...parsed.pins);
-    verbatim.push(...parsed.verbatim);
-    parts.push(shown);
+    const read = readRequirements(path, repoRoot, stage.stageDir);
+    pins.push(...read.pins);
+    verbatim.push(...read.verbatim);
+    constraints.push(...read.constraints);
+    specWarnings.push(...read.warnings.map((warning) => `stage '${stage.stageName}': ${warning}`));
+    if (read.pins.length + read.verbatim.length > 0) parts.push(read.files[0]);
   };
 
   let image: ImagePackageSet | undefined;
@@ -75,6 +81,8 @@ export function stageEnvSpec(repoRoot: string, stage: StageCode, imageUri: strin
     ...(framework && !image ? { unknownImage: `${FRAMEWORKS[framework.framework].label} ${framework.version}` } : {}),
     pins: [...imagePins, ...pins],
     verbatim,
+    ...(constraints.length > 0 ? { constraints } : {}),
+    ...(specWarnings.length > 0 ? { specWarnings } : {}),
     description: parts.length > 0 ? parts.join(' + ') : 'no packages',
   };
 }
@@ -114,26 +122,6 @@ function pipInstallArguments(words: readonly string[]): readonly string[] | unde
     if (words[i] === '-m' && words[i + 1] === 'pip' && words[i + 2] === 'install') return words.slice(i + 3);
   }
   return undefined;
-}
-
-/** Requirement lines: simple `name[extras] spec` lines become pins, anything else is passed on as written. */
-export function parseRequirements(text: string, origin: string): { pins: PackagePin[]; verbatim: string[] } {
-  const pins: PackagePin[] = [];
-  const verbatim: string[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/(^|\s)#.*$/, '').trim();
-    if (line === '') continue;
-    const pin = parseRequirementLine(line, origin);
-    if (pin) pins.push(pin);
-    else verbatim.push(line);
-  }
-  return { pins, verbatim };
-}
-
-function parseRequirementLine(line: string, origin: string): PackagePin | undefined {
-  const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*((?:[=<>!~]=?[^,;\s]+\s*,?\s*)*)$/.exec(line.trim());
-  if (!match) return undefined;
-  return { name: match[1] + (match[2] ?? ''), spec: match[3].replace(/\s+/g, ''), origin };
 }
 
 function sameName(a: string, b: string): boolean {

@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LocalRunRefused, messageOf } from './errors.js';
+import { cachedProbe, probeFingerprint, recordProbe } from './python-probe-cache.js';
 
 const run = promisify(execFile);
 
@@ -21,14 +22,22 @@ export interface PythonInterpreter {
 
 const PROBE = 'import json, sys; print(json.dumps([sys.executable, sys.prefix, sys.base_prefix, sys.version.split()[0]]))';
 
-/** Asks the interpreter where it really lives (a pyenv or asdf shim resolves to the real binary). */
-export async function resolvePython(requested: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<PythonInterpreter> {
+/**
+ * Asks the interpreter where it really lives (a pyenv or asdf shim resolves to the real binary). With a
+ * `cacheDir`, an answer given before is reused while nothing that decides it changed (python-probe-cache.ts).
+ */
+export async function resolvePython(requested: string | undefined, env: NodeJS.ProcessEnv = process.env, cacheDir?: string): Promise<PythonInterpreter> {
   const command = requested ?? env.LEGACY_MLOPS_PYTHON ?? 'python3';
   const source = requested ? '--python' : env.LEGACY_MLOPS_PYTHON ? 'LEGACY_MLOPS_PYTHON' : 'PATH';
+  const fingerprint = cacheDir ? probeFingerprint(command, env) : undefined;
+  const cached = fingerprint ? cachedProbe(cacheDir!, fingerprint) : undefined;
+  if (cached) return cached;
   try {
     const { stdout } = await run(command, ['-c', PROBE], { env, timeout: 30_000 });
     const [executable, prefix, basePrefix, version] = JSON.parse(stdout.trim()) as string[];
-    return { executable, prefixes: [...new Set([prefix, basePrefix])], version };
+    const answer = { executable, prefixes: [...new Set([prefix, basePrefix])], version };
+    if (fingerprint) recordProbe(cacheDir!, fingerprint, answer);
+    return answer;
   } catch (error) {
     throw new LocalRunRefused(`Python interpreter '${command}' (from ${source}) does not run: ${firstLine(messageOf(error))}; pass --python <path>`);
   }

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
-import { PIPELINE_FILES } from '../project/paths.js';
+import { LOCAL_DIR, LOCAL_ENVS_DIR, localRunDir, PIPELINE_FILES } from '../model/repo-layout.js';
 import { BackendSelector } from './backends/select.js';
 import type { BackendName } from './backends/types.js';
 import { assignEmulators } from './emulators/registry.js';
@@ -66,7 +66,6 @@ export interface LocalRunOptions {
   readonly approvals?: ApprovalMode;
 }
 
-const LOCAL_DIR = '.local';
 /** A fan-out from S3 reads its items from here on the first run (see src/stages/render-sample-data.ts). */
 const ITEMS_FILE = join('data', 'items.json');
 
@@ -91,7 +90,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   // Probes (docker info, bwrap, the interpreter) are processes: start them now, they finish while we validate.
   const backends = new BackendSelector(options.backend ?? 'auto');
   backends.warmUp();
-  const python = resolvePython(options.python);
+  const python = resolvePython(options.python, process.env, join(localDir, 'cache'));
   python.catch(() => undefined); // awaited (and reported) only if a stage needs it
 
   // 1. A valid input and definition, or one line per problem.
@@ -106,7 +105,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const assigned = assignEmulators(definition.value);
 
   const executionName = options.executionName ?? localExecutionName(startedAt);
-  const runDir = join(options.runsRoot ? resolve(repoRoot, options.runsRoot) : join(localDir, 'runs'), executionName);
+  const runDir = options.runsRoot ? join(resolve(repoRoot, options.runsRoot), executionName) : join(repoRoot, localRunDir(executionName));
   const s3 = new LocalS3(options.s3Root ? resolve(repoRoot, options.s3Root) : join(localDir, 's3'));
   const stop = new AbortController();
   const onOuterAbort = () => stop.abort();
@@ -117,7 +116,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const notices: string[] = [];
   let announcedPython: Promise<PythonInterpreter> | undefined;
   const envs = options.envs ?? process.env.LEGACY_MLOPS_ENVS !== 'off';
-  const envsDir = join(localDir, 'envs');
+  const envsDir = join(repoRoot, LOCAL_ENVS_DIR);
   if (envs && options.rebuildEnvs) rmSync(envsDir, { recursive: true, force: true });
   const context: LocalRunContext = {
     repoRoot,

@@ -54,7 +54,8 @@ export interface EnsureEnvOptions {
 export function envCacheKey(spec: StageEnvSpec, base: PythonInterpreter): string {
   // What is installed, not where it was asked for: stages with the same packages share one environment.
   const pins = spec.pins.map((pin) => `${pin.name}${pin.spec}`);
-  const content = JSON.stringify({ format: ENV_FORMAT, python: [base.executable, base.version], pins, verbatim: spec.verbatim });
+  const constraints = spec.constraints?.length ? { constraints: spec.constraints } : {};
+  const content = JSON.stringify({ format: ENV_FORMAT, python: [base.executable, base.version], pins, verbatim: spec.verbatim, ...constraints });
   return createHash('sha256').update(content).digest('hex').slice(0, 16);
 }
 
@@ -140,7 +141,7 @@ async function createVenv(base: PythonInterpreter, dir: string, signal?: AbortSi
 
 /** Versions that differ from the image's, the image's Python, and pins of the stage's own files that were replaced. */
 export function environmentWarnings(spec: StageEnvSpec, manifest: EnvManifest, base: PythonInterpreter): string[] {
-  const warnings: string[] = [];
+  const warnings: string[] = [...(spec.specWarnings ?? [])];
   const image = spec.image;
   if (spec.unknownImage) {
     warnings.push(`stage '${spec.stageName}': legacy-mlops does not know the packages of the ${spec.unknownImage} image; its local environment holds only what the stage lists (the import preflight names what is missing)`);

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { referencesOf } from '../checks/stage-switches.js';
-import { PIPELINE_FILES } from '../project/paths.js';
+import { PIPELINE_FILES } from '../model/repo-layout.js';
 import type { BackendName } from './backends/types.js';
 import { LocalRunRefused } from './errors.js';
 import type { JobRecord, LocalRunReport } from './report.js';

@@ -29,8 +29,10 @@ export interface FrameworkTable {
   readonly accountFor: (region: string) => string | undefined;
 }
 
-/** Partitions legacy-mlops deploys to (the isolated partitions' regions are in the data, not supported here). */
-const SUPPORTED_PARTITION = /^(?!us-iso)/;
+/** Regions of the partitions legacy-mlops deploys to (the isolated partitions' rows stay in the data; see isolatedRegionProblem). */
+function supportedRegion(region: string): boolean {
+  return isolatedPartition(region) === undefined;
+}
 
 function table(name: FrameworkName, label: string, defaultVersion: string): FrameworkTable {
   const published = PUBLISHED_IMAGES[name];
@@ -42,7 +44,7 @@ function table(name: FrameworkName, label: string, defaultVersion: string): Fram
     repository: latest.repository,
     versions: published.map((v) => ({ version: v.version, tag: v.tag })),
     defaultVersion,
-    accountFor: (region) => (SUPPORTED_PARTITION.test(region) ? byDefault.regions[region] : undefined),
+    accountFor: (region) => (supportedRegion(region) ? byDefault.regions[region] : undefined),
   };
 }
 
@@ -60,7 +62,24 @@ export function publishedVersion(name: FrameworkName, version: string): Publishe
 export const FRAMEWORK_NAMES = Object.keys(FRAMEWORKS) as FrameworkName[];
 
 /** Every region of a supported partition where the default scikit-learn image is published. */
-export const KNOWN_REGIONS: readonly string[] = Object.keys(PUBLISHED_IMAGES.sklearn.find((v) => v.version === FRAMEWORKS.sklearn.defaultVersion)!.regions).filter((r) => SUPPORTED_PARTITION.test(r));
+export const KNOWN_REGIONS: readonly string[] = Object.keys(PUBLISHED_IMAGES.sklearn.find((v) => v.version === FRAMEWORKS.sklearn.defaultVersion)!.regions).filter((r) => supportedRegion(r));
+
+/** The isolated partition of a region (`us-iso-east-1` → `aws-iso`), or undefined for the partitions we deploy to. */
+export function isolatedPartition(region: string): string | undefined {
+  const match = /^[a-z]{2}-iso([a-z]?)-/.exec(region);
+  return match ? `aws-iso${match[1] ? `-${match[1]}` : ''}` : undefined;
+}
+
+/**
+ * Isolated regions are refused in one line rather than half supported: their ARNs, service endpoints and
+ * image registry domains differ, and which SageMaker integrations and images exist there cannot be
+ * checked offline. The image table keeps their rows (they are published), but no lookup returns them.
+ */
+export function isolatedRegionProblem(region: string): string | undefined {
+  const partition = isolatedPartition(region);
+  if (!partition) return undefined;
+  return `'${region}' is in the isolated partition ${partition}: legacy-mlops does not deploy there (its ARNs, service endpoints and image registries differ and cannot be checked offline); use a region of the aws, aws-cn or aws-us-gov partition`;
+}
 
 export function partitionOf(region: string): 'aws' | 'aws-cn' | 'aws-us-gov' {
   if (region.startsWith('cn-')) return 'aws-cn';
@@ -106,7 +125,7 @@ export function resolveFrameworkImage(
   }
   const image = purpose === 'inference' ? servingImage(name, info) : info;
   if (!image) return { error: `${table.label} ${version} has no serving image (AWS publishes it for jobs only); pick a version with one` };
-  const account = SUPPORTED_PARTITION.test(region) ? image.regions[region] : undefined;
+  const account = supportedRegion(region) ? image.regions[region] : undefined;
   if (!account) return { error: `${table.label} ${version} images are not published in region '${region}'` };
   return {
     imageUri: `${account}.${ecrDomain(region)}/${image.repository}:${image.tag}`,

@@ -2,6 +2,7 @@ export * from './types.js';
 export * from './errors.js';
 export * from './defaults.js';
 export * from './rules.js';
+export * from './repo-layout.js';
 export * from './framework-images.js';
 export * from './resolve.js';
 export * from './warnings.js';

@@ -4,6 +4,7 @@
  */
 import type { ReportStageProblem } from './errors.js';
 import { FRAMEWORK_NAMES, defaultFrameworkVersion, ecrDomain, partitionOf, resolveFrameworkImage } from './framework-images.js';
+import { stageDir } from './repo-layout.js';
 import { ECR_IMAGE_PATTERN } from './rules.js';
 import type { ResolvedImage, ResolvedStage, StageKind, StageOptions } from './types.js';
 
@@ -48,7 +49,7 @@ export function resolveImage(s: StageOptions, mode: string, name: string, kind: 
   const repository = `cdk-${project.cdkQualifier}-container-assets-${project.account}-${project.region}`;
   return {
     source: 'dockerfile',
-    dockerfile: `stages/${name}/Dockerfile`,
+    dockerfile: `${stageDir(name)}/Dockerfile`,
     imageUri: `${project.account}.${ecrDomain(project.region)}/${repository}:${name}`,
     repositoryArn: `arn:${project.partition}:ecr:${project.region}:${project.account}:repository/${repository}`,
   };

@@ -10,6 +10,7 @@ import { NO_IMAGE, resolveApproval, resolveRegistry } from './resolve-governance
 import { codeLocalPathFor, resolveChannels } from './resolve-channels.js';
 import { modelImage, resolveImage, resolveModelStage } from './resolve-image.js';
 import { resolveEndpoint, resolveEnvironment, resolveGate, resolveHyperparameters, resolveInstanceSettings, taskTimeout } from './resolve-stage-settings.js';
+import { stageDir } from './repo-layout.js';
 import { ENTRY_SCRIPT_MAX, ENTRY_SCRIPT_PATTERN, JOB_NAME_PATTERN, JOB_NAME_PREFIX_MAX, RESERVED_STAGE_NAMES, STAGE_NAME_MAX, STAGE_NAME_PATTERN } from './rules.js';
 import { KIND_FACTS, KIND_OPTIONS, STAGE_KINDS } from './stage-kinds.js';
 import type { ResolvedStage, StageKind, StageOptions } from './types.js';
@@ -75,7 +76,7 @@ export function resolveStage(
   const mode = facts.hasImage ? (s.mode ?? (s.imageUri ? 'container' : 'script')) : 'script';
   if (!STAGE_MODES.includes(mode)) fail('mode', `'${mode}' is not a stage mode (allowed: script, container)`);
 
-  const codeDir = `stages/${name}`;
+  const codeDir = stageDir(name);
   const modelStage = facts.usesModelStage ? resolveModelStage(s, earlier, kind, fail) : undefined;
   // An approval runs nothing: it gets an empty image that no derivation reads.
   const image = facts.hasImage ? resolveImage(s, mode, name, kind, project, fail) : kind === 'approval' ? NO_IMAGE : modelStage && modelImage(modelStage);

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_CDK_QUALIFIER, DEFAULT_STAGES, PIPELINE_TIMEOUT_MARGIN_SECONDS, defaultBucket } from './defaults.js';
 import { PipelineValidationError, type ModelProblem } from './errors.js';
-import { partitionOf } from './framework-images.js';
+import { isolatedRegionProblem, partitionOf } from './framework-images.js';
 import { optionShapeProblems, type ShapeCheckOptions } from './options-schema.js';
 import { resolveFanOut } from './fan-out.js';
 import { resolveStage } from './resolve-stage.js';
@@ -51,6 +51,7 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[], s
   }
   const region = String(o.region ?? '');
   if (!REGION_PATTERN.test(region)) report('region', `'${region}' is not an AWS region code (e.g. 'us-east-1', 'eu-west-1')`);
+  else if (isolatedRegionProblem(region)) report('region', isolatedRegionProblem(region)!);
   const account = String(o.account ?? '');
   if (!ACCOUNT_PATTERN.test(account)) report('account', `'${account}' is not an AWS account id: 12 digits (e.g. '111122223333')`);
 
@@ -182,6 +183,7 @@ function resolveDeployment(o: Partial<PipelineOptions>, name: string, account: s
     if (!ACCOUNT_PATTERN.test(envAccount)) report(at('account'), `'${envAccount}' is not an AWS account id: 12 digits (e.g. '111122223333')`);
     const envRegion = String(env?.region ?? '');
     if (!REGION_PATTERN.test(envRegion)) report(at('region'), `'${envRegion}' is not an AWS region code (e.g. 'us-east-1', 'eu-west-1')`);
+    else if (isolatedRegionProblem(envRegion)) report(at('region'), isolatedRegionProblem(envRegion)!);
     return { name: envName, account: envAccount, region: envRegion, stackName: `${name}-${envName}` };
   });
   environments.forEach((env, index) => {

@@ -5,8 +5,7 @@
  * projen's own `deploy`, `diff` and `destroy` tasks drive the app through cdk.json.
  */
 import { Component, DependencyType, JsonFile, TextFile, type Project } from 'projen';
-import { buildPipelineModel, PIPELINE_MODEL_FILE } from '../construct/pipeline-model.js';
-import type { PipelineOptions } from '../model/types.js';
+import { PIPELINE_MODEL_FILE, type PipelineModelFile } from '../construct/pipeline-model.js';
 
 /** The `app` command of cdk.json: the entry point runs with tsx, like `.projenrc.ts` (no compile step). */
 export const CDK_APP_COMMAND = 'npx tsx src/main.ts';
@@ -31,9 +30,9 @@ app.synth();
 `;
 
 export class CdkApp extends Component {
-  constructor(project: Project, options: PipelineOptions) {
+  constructor(project: Project, model: PipelineModelFile) {
     super(project);
-    new JsonFile(project, PIPELINE_MODEL_FILE, { obj: buildPipelineModel(options), readonly: true, newline: true });
+    new JsonFile(project, PIPELINE_MODEL_FILE, { obj: model, readonly: true, newline: true });
     const main = new TextFile(project, CDK_APP_ENTRYPOINT, { readonly: true });
     main.addLine(`// ${main.marker}`);
     for (const line of MAIN_TS.split('\n')) main.addLine(line);

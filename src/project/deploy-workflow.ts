@@ -8,9 +8,8 @@
  */
 import { Component, github, type Project } from 'projen';
 import { consoleHost, stateMachineArn } from '../construct/deployed-input.js';
-import { buildPipelineModel } from '../construct/pipeline-model.js';
+import type { PipelineModelFile } from '../construct/pipeline-model.js';
 import { IMPORT_RETAINED_RESOURCES } from './cdk-app.js';
-import type { PipelineOptions } from '../model/types.js';
 import { TEST_JOB_ID, testJob } from './test-job.js';
 
 const { JobPermission } = github.workflows;
@@ -35,9 +34,9 @@ export function deployJobId(environment: string): string {
 export class DeployWorkflow extends Component {
   public readonly workflow: github.GithubWorkflow;
 
-  constructor(project: Project, model: PipelineOptions, options: DeployWorkflowOptions = {}) {
+  constructor(project: Project, model: PipelineModelFile, options: DeployWorkflowOptions = {}) {
     super(project);
-    const environments = buildPipelineModel(model).environments;
+    const environments = model.environments;
     const name = environments[0].pipeline.name;
     const branch = options.branch ?? 'main';
     // The project type leaves projen's default workflows off; this adds only the GitHub component.

@@ -3,7 +3,7 @@ import { Component, JsonFile, type Project } from 'projen';
 import type { StateMachineDefinition } from '../asl/types.js';
 import { buildApproverPolicy, buildIamDocuments } from '../iam/index.js';
 import type { ResolvedPipeline } from '../model/types.js';
-import { OPTIONAL_PIPELINE_FILES, PIPELINE_FILES } from './paths.js';
+import { OPTIONAL_PIPELINE_FILES, PIPELINE_FILES } from '../model/repo-layout.js';
 
 export class IamDocuments extends Component {
   constructor(project: Project, definition: StateMachineDefinition, pipeline: ResolvedPipeline) {

@@ -4,6 +4,7 @@
  */
 import { awscdk, javascript, typescript } from 'projen';
 import { buildStateMachine } from '../asl/state-machine.js';
+import { buildPipelineModel } from '../construct/pipeline-model.js';
 import { resolvePipeline } from '../model/resolve.js';
 import { pipelineWarnings } from '../model/warnings.js';
 import { packageInfo } from '../package-info.js';
@@ -19,7 +20,7 @@ import { printModelErrorsPlainly } from './uncaught-model-error.js';
 import { refuseUnsafeLinks, SynthesisRefusedError } from './symlink-guard.js';
 import { PipelineValidationError } from '../model/errors.js';
 import { pickPipelineOptions } from '../model/options-schema.js';
-import { SYNTH_OUTDIR_VARIABLE } from './paths.js';
+import { LOCAL_DIR, SYNTH_OUTDIR_VARIABLE } from '../model/repo-layout.js';
 import { StageCode } from './stage-code.js';
 
 
@@ -86,19 +87,21 @@ export class LegacyMlopsProject extends awscdk.AwsCdkTypeScriptApp {
       ...(process.env[SYNTH_OUTDIR_VARIABLE] ? { outdir: process.env[SYNTH_OUTDIR_VARIABLE] } : {}),
       name: options.name,
       deps: [`${ownPackage.name}@${legacyMlopsVersion ?? `^${ownPackage.version}`}`, ...(projenOptions.deps ?? [])],
-      gitignore: ['.local/', '__pycache__/', '*.pyc', ...(projenOptions.gitignore ?? [])],
+      gitignore: [`${LOCAL_DIR}/`, '__pycache__/', '*.pyc', ...(projenOptions.gitignore ?? [])],
     });
     this.pipeline = pipeline;
     for (const warning of pipelineWarnings(pipeline)) this.logger.warn(warning);
 
+    // Resolved once: every component derives from this model, this state machine and these environments.
     const definition = buildStateMachine(pipeline);
-    new PipelineDefinition(this, pipeline);
+    const pipelineModel = buildPipelineModel(pickPipelineOptions(options), pipeline);
+    new PipelineDefinition(this, pipeline, definition);
     new IamDocuments(this, definition, pipeline);
     this.stageCode = new StageCode(this, pipeline);
     new PipelineReadme(this, pipeline);
     new PipelineTasks(this);
-    new CdkApp(this, pickPipelineOptions(options));
-    new DeployWorkflow(this, pickPipelineOptions(options), { branch: options.defaultReleaseBranch ?? 'main' });
+    new CdkApp(this, pipelineModel);
+    new DeployWorkflow(this, pipelineModel, { branch: options.defaultReleaseBranch ?? 'main' });
   }
 
   /** Before projen writes or cleans up anything: no file may be written through a link out of the repo. */

@@ -4,7 +4,7 @@ import { buildReadme, REPORT_SCREENSHOT_PATH } from '../docs/readme.js';
 import { findTemplatesRoot } from '../stages/template-files.js';
 import { join } from 'node:path';
 import type { ResolvedPipeline } from '../model/types.js';
-import { PIPELINE_FILES } from './paths.js';
+import { PIPELINE_FILES } from '../model/repo-layout.js';
 
 export class PipelineReadme extends Component {
   constructor(project: Project, pipeline: ResolvedPipeline) {

@@ -89,7 +89,9 @@ function jobCard(job: JobView): string {
   const details = rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('');
   const log = job.logTail && job.logTail.lines.length > 0
     ? `<div class="muted">last ${job.logTail.lines.length} lines of ${escapeHtml(job.logTail.source)}</div><pre class="log">${escapeHtml(job.logTail.lines.join('\n'))}</pre>`
-    : '';
+    : job.logProblem
+      ? `<div class="muted log-problem">${escapeHtml(job.logProblem)}</div>`
+      : '';
   return (
     `<article class="job" data-job="${escapeHtml(job.name)}" style="--stroke:${OUTCOME_COLOURS[outcome].stroke}">` +
     `<h3>${escapeHtml(jobLabel(job))} ${badge(job.status, outcome)}</h3><dl>${details}</dl>${log}</article>`

@@ -38,6 +38,8 @@ export interface JobView {
   readonly backend?: string;
   /** The last lines of its log, and which log they come from. */
   readonly logTail?: { readonly source: string; readonly lines: readonly string[] };
+  /** Why the log could not be shown (`logs not readable: <reason>`, no stream yet). */
+  readonly logProblem?: string;
 }
 
 export interface OutputFileView {

@@ -4,9 +4,10 @@ import type { ResolvedPipeline } from '../model/index.js';
 import type { RenderedFile } from './render-stage-files.js';
 import { readTemplate } from './template-files.js';
 import { KIND_FACTS } from '../model/stage-kinds.js';
+import { RAW_DATA_DIR } from '../model/repo-layout.js';
 
 /** Where the sample lives in a generated repo (the local twin of the bucket's `data/raw/` prefix). */
-export const SAMPLE_DATA_PATH = 'data/raw/pre_processing_input.csv';
+export const SAMPLE_DATA_PATH = `${RAW_DATA_DIR}/pre_processing_input.csv`;
 
 /** 30 customer records; two ages and one monthly charge are missing, for preprocess to fill. */
 const SAMPLE_CSV = readTemplate(SAMPLE_DATA_PATH);
@@ -26,14 +27,13 @@ export function renderSampleData(pipeline: ResolvedPipeline): RenderedFile[] {
   // out so that every item has different data; a training set stays whole, large enough to learn from.
   const [header, ...rows] = content.trimEnd().split('\n');
   const files = SAMPLE_ITEM_IDS.map((id, i) => ({
-    path: `${SAMPLE_DATA_DIR}/${id}/${SAMPLE_FILE_NAME}`,
+    path: `${RAW_DATA_DIR}/${id}/${SAMPLE_FILE_NAME}`,
     content: trains ? content : `${[header, ...rows.filter((_, r) => r % SAMPLE_ITEM_IDS.length === i)].join('\n')}\n`,
   }));
   if (pipeline.fanOut.itemsFrom === 's3') files.push({ path: SAMPLE_ITEMS_PATH, content: `${JSON.stringify(SAMPLE_ITEM_IDS.map((id) => ({ id })), null, 2)}\n` });
   return files;
 }
 
-const SAMPLE_DATA_DIR = 'data/raw';
 const SAMPLE_FILE_NAME = 'pre_processing_input.csv';
 /** A fan-out from S3: the items file the local runner copies to `s3://<itemsBucket>/<itemsKey>` when it is absent. */
 export const SAMPLE_ITEMS_PATH = 'data/items.json';

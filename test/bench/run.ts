@@ -1,5 +1,6 @@
 /** `npm run bench`: prints timings. Targets are aims for people to read, not test assertions. */
 import { benchCreate } from './create.js';
+import { benchDoctor } from './doctor.js';
 import { benchLocalEnvs } from './local-envs.js';
 import { benchLocalRun } from './local-run.js';
 import { benchSynth } from './synth.js';
@@ -10,6 +11,7 @@ const suites: Record<string, () => Promise<void>> = {
   local: () => benchLocalRun(),
   envs: () => benchLocalEnvs(),
   create: () => benchCreate(),
+  doctor: () => benchDoctor(),
 };
 
 for (const [name, suite] of Object.entries(suites)) {

@@ -73,7 +73,8 @@ export async function checkQuota(check: QuotaCheck, quotas: SageMakerQuotas): Pr
     const request = quota.QuotaCode
       ? `aws service-quotas request-service-quota-increase --region ${check.region} --service-code ${SAGEMAKER_SERVICE_CODE} --quota-code ${quota.QuotaCode} --desired-value ${check.needed}`
       : `request '${check.quotaName}' of at least ${check.needed} in the Service Quotas console (${check.region})`;
-    return fail(check, `quota is ${value} (${source}), ${stages} need${check.stages.length > 1 ? '' : 's'} ${check.needed} instance${check.needed > 1 ? 's' : ''}`, `${request}, or use an instance type with quota`);
+    const note = check.note ? ` (${check.note})` : '';
+    return fail(check, `quota is ${value} (${source}), ${stages} need${check.stages.length > 1 ? '' : 's'} ${check.needed} instance${check.needed > 1 ? 's' : ''}${note}`, `${request}, or use an instance type with quota`);
   }
-  return pass(check, `quota ${value} (${source}) ≥ ${check.needed} needed by ${stages} (running jobs of other pipelines count too)`);
+  return pass(check, `quota ${value} (${source}) ≥ ${check.needed} needed by ${stages}${check.note ? `, as ${check.note}` : ''} (running jobs of other pipelines count too)`);
 }

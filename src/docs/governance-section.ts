@@ -1,0 +1,65 @@
+/**
+ * The generated README's sections on model governance (the registry, the approval, the promotion
+ * reader's questions) and on monitoring (the dashboard and the alarm). Pure: model → Markdown lines.
+ */
+import { approvalStateNames } from '../asl/approval-states.js';
+import { dashboardName, failedExecutionsAlarmName } from '../construct/monitoring-names.js';
+import type { ResolvedPipeline } from '../model/types.js';
+
+function hours(seconds: number): string {
+  const h = Math.round((seconds / 3600) * 10) / 10;
+  return h >= 48 ? `${Math.round((h / 24) * 10) / 10} days` : `${h} hours`;
+}
+
+export function governanceSection(pipeline: ResolvedPipeline): string[] {
+  const registers = pipeline.stages.filter((s) => s.registry);
+  const approvals = pipeline.stages.filter((s) => s.approval);
+  if (registers.length === 0 && approvals.length === 0) return [];
+  const lines = ['## Model governance', ''];
+  for (const s of registers) {
+    const r = s.registry!;
+    lines.push(
+      `\`${s.name}\` adds a version to the SageMaker Model Registry group \`${r.group}\` (${r.existingGroup ? 'an existing group: the CDK app does not create it' : 'created by the CDK app and kept when the stack is destroyed'}): ` +
+        `the image and model data of \`${s.modelStage}\`${r.evaluationStage ? `, the report of \`${r.evaluationStage}\` as its model metrics` : ''} and the execution that registered it. ` +
+        `It starts ${r.autoApprove ? '`Approved` (the metric gate before it passed, and `autoApprove` is set)' : '`PendingManualApproval`'}.`,
+      '',
+    );
+  }
+  for (const s of approvals) {
+    const a = s.approval!;
+    const names = approvalStateNames(s);
+    lines.push(
+      `\`${s.name}\` pauses the execution until a person decides: the notifications topic e-mails the request${pipeline.notifications?.email ? ` to \`${pipeline.notifications.email}\`` : ''} with the execution, ` +
+        `${a.registerStage ? 'the model version, ' : ''}the metric and the commands. Then, from a clone of this repository with AWS credentials that may decide (\`${'pipeline/iam/approver-policy.json'}\`):`,
+      '',
+      '```sh',
+      'npx legacy-mlops approve <execution name or ARN>                          # approve: the execution continues',
+      'npx legacy-mlops approve <execution name or ARN> --reject --reason "why"   # reject: the execution fails',
+      '```',
+      '',
+      `${a.registerStage ? `The decision (who, when, why) is recorded on the version of \`${a.registerStage}\` (\`Approved\` or \`Rejected\`). ` : ''}` +
+        `A rejection ends the execution in \`${names.rejected}\`; no decision within ${hours(a.timeoutSeconds)} ends it in \`${names.timedOut}\`. ` +
+        'The token the command sends is read from the execution history, so an approver needs no other secret.',
+      '',
+      'In a local run the stage asks on the terminal, or waits for `npx legacy-mlops approve <execution>` from another terminal (the run prints the name); ' +
+        '`npx projen local -- --approve-all` or `--reject-all` decide unattended. The run report shows who decided and when.',
+      '',
+    );
+  }
+  return lines;
+}
+
+export function monitoringSection(pipeline: ResolvedPipeline): string[] {
+  if (!pipeline.dashboard) return [];
+  return [
+    '## Monitoring',
+    '',
+    `Each environment's stack adds the CloudWatch dashboard \`${dashboardName(pipeline)}\` (its link is the stack output \`DashboardUrl\`): executions started, succeeded, failed, timed out and aborted per day, execution time, ` +
+      'and from the execution log: how long each stage takes, which stage executions fail in' +
+      `${pipeline.stages.some((s) => s.gate) ? ', and the gate\'s metric over time' : ''}. ` +
+      `The alarm \`${failedExecutionsAlarmName(pipeline)}\` goes off when an execution fails or times out` +
+      `${pipeline.notifications ? ' and publishes to the notifications topic' : ' (add `notifications` in `.projenrc.ts` to be told)'}. ` +
+      'Set `dashboard: false` in `.projenrc.ts` to leave both out.',
+    '',
+  ];
+}
