@@ -129,7 +129,7 @@ describe('--preset through the generator', () => {
 
   test('an unknown preset is one line naming the allowed ones', async () => {
     await expect(run().withArguments(['bad']).withOptions({ yes: true, preset: 'modern', ...PROJECT, skipInstall: true, git: false })).rejects.toThrow(
-      "Invalid --preset: 'modern' is not a preset (allowed: classic, lifecycle)",
+      "Invalid --preset: 'modern' is not a preset (allowed: classic, lifecycle, governed)",
     );
   });
 

@@ -79,7 +79,7 @@ describe('bad values: one line naming the flag or the file key, nothing written'
     [{ 'fan-out-concurrency': 'many' }, /^Invalid --fan-out-concurrency: 'many' is not a number$/],
     [{ 'fan-out-concurrency': '2.5' }, /^Invalid --fan-out-concurrency: 2\.5 must be a whole number/],
     [{ 'fan-out-tolerated-failure': '101' }, /^Invalid --fan-out-tolerated-failure: 101 must be a percentage from 0/],
-    [{ 'fan-out-items': 'ftp' }, /^Invalid --fan-out-items: 'ftp' is not a fan-out item source \(allowed: input, s3\)$/],
+    [{ 'fan-out-items': 'ftp' }, /^Invalid --fan-out-items: 'ftp' is not a fan-out item source \(allowed: input, s3, s3-prefix\)$/],
     [{ 'fan-out': false, 'fan-out-concurrency': '3' }, /^Invalid --fan-out-concurrency: it sets the fan-out, which --no-fan-out turns off; drop one of them$/],
   ];
   test.each(cases)('%j', async (flags, message) => {

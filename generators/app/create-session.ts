@@ -26,6 +26,8 @@ import { shellQuote } from '../../src/create/shell-quote.js';
 import { fanOutOption } from '../../src/create/fan-out-answers.js';
 import { Conversation, type PromptFn } from './conversation.js';
 import { FAN_OUT_QUESTIONS } from './fan-out-questions.js';
+import { APPROVER_EMAIL_QUESTION } from './governance-questions.js';
+import { approvalStageOf, notificationsOption } from '../../src/create/governance-answers.js';
 import {
   CONFIRM_PATHS_QUESTION,
   CUSTOM_STAGES,
@@ -64,6 +66,7 @@ export type AppOptions = {
   'fan-out-items'?: string;
   'fan-out-concurrency'?: string;
   'fan-out-tolerated-failure'?: string;
+  'approver-email'?: string;
   answers?: string;
   yes?: boolean;
   'skip-install'?: boolean;
@@ -158,6 +161,10 @@ export class CreateSession {
     if (this.conversation.interactive) stages = await this.askStageSettings(stages, region);
     for (const question of FAN_OUT_QUESTIONS) ctx.draft[question.name] = await this.conversation.ask(question, ctx, given[question.name]);
     const fanOut = fanOutOption(ctx.draft);
+    // An approval stage asks a person through the notifications topic: who (given without one, failures go there).
+    const approval = approvalStageOf(stages);
+    const approverEmail = approval ? await this.conversation.ask(APPROVER_EMAIL_QUESTION, { approval }, this.given.approverEmail) : this.given.approverEmail?.value;
+    const notifications = notificationsOption(approverEmail);
 
     const pipeline: PipelineOptions = {
       name: String(ctx.draft.name),
@@ -167,6 +174,7 @@ export class CreateSession {
       ...(ctx.draft.bucket !== undefined && ctx.draft.existingBucket === true ? { existingBucket: true } : {}),
       stages,
       ...(fanOut ? { fanOut } : {}),
+      ...(notifications ? { notifications } : {}),
     };
     this.checkPipeline(pipeline);
     this.definition = { pipeline, ...(this.flags.packageSpec ? { legacyMlopsVersion: this.flags.packageSpec } : {}) };

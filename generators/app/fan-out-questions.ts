@@ -13,8 +13,9 @@ const fannedOut = (ctx: ProjectContext) => ctx.draft.fanOut === true;
 
 /** Where items come from, as the prompt offers them. */
 export const ITEMS_SOURCES = [
-  { value: 'input', name: "input  the execution input's items array (up to a few thousand items)" },
-  { value: 's3', name: 's3     a JSON array of items in S3 (itemsBucket/itemsKey in the input)' },
+  { value: 'input', name: "input      the execution input's items array (up to a few thousand items)" },
+  { value: 's3', name: 's3         a JSON array of items in S3 (itemsBucket/itemsKey in the input)' },
+  { value: 's3-prefix', name: 's3-prefix  one item per file under the raw-data prefix, its file name the id (thousands of items)' },
 ];
 
 export const FAN_OUT_QUESTIONS: readonly Question<ProjectContext>[] = [

@@ -84,6 +84,7 @@ export function nameFromDirectory(directory: string): string {
 export const PRESET_DESCRIPTIONS: Readonly<Record<PresetName, string>> = {
   classic: `lift and shift: ${STAGE_PRESETS.classic.map((s) => s.name).join(' → ')}, each a processing job (you pick the stages next)`,
   lifecycle: `model lifecycle: ${STAGE_PRESETS.lifecycle.map((s) => s.name).join(' → ')} (training, accuracy gate, batch transform)`,
+  governed: `lifecycle with governance: ${STAGE_PRESETS.governed.map((s) => s.name).join(' → ')} (model registry, a person approves)`,
 };
 
 export const PROJECT_QUESTIONS: readonly Question<ProjectContext>[] = [

@@ -4,8 +4,9 @@
  * Distributed mode for both item sources, because only it has `ToleratedFailurePercentage` (an inline
  * Map fails as a whole, and stops every other item, when one iteration fails), one execution history
  * per item (an inline Map shares the parent's 25,000-event history), and a ResultWriter that lists
- * every item's outcome, failed ones included. Items come from the execution input (`ItemsPath`) or
- * from a JSON array in S3 (`ItemReader`).
+ * every item's outcome, failed ones included. Items come from the execution input (`ItemsPath`),
+ * from a JSON array in S3 (`ItemReader` with s3:getObject), or from the objects under the raw-data
+ * prefix (`ItemReader` with s3:listObjectsV2: one item per object, its file name the id).
  */
 import type { ResolvedFanOut, ResolvedPipeline } from '../model/types.js';
 import { ERROR_PATH, INPUT, ITEM_INPUT } from './input-paths.js';
@@ -17,6 +18,15 @@ export const FAN_OUT_FAILED_STATE = 'fan out failed';
 /** The last state of every item: its outcome, carrying the item id. */
 export const ITEM_SUCCEEDED_STATE = 'item succeeded';
 export const S3_GET_OBJECT_ITEMS_RESOURCE = 'arn:aws:states:::s3:getObject';
+export const S3_LIST_OBJECTS_ITEMS_RESOURCE = 'arn:aws:states:::s3:listObjectsV2';
+/** `itemsFrom: 's3-prefix'`: the first state of every item, which ends folder markers (keys ending in '/') at once. */
+export const FOLDER_MARKER_CHOICE_STATE = 'object or folder';
+export const FOLDER_MARKER_SKIPPED_STATE = 'folder skipped';
+/**
+ * The file name of a listed object (the last `/`-separated part of its key): an item's id when each
+ * object is one item. Intrinsics only; Step Functions allows nesting up to 10 deep.
+ */
+const OBJECT_FILE_NAME = "States.ArrayGetItem(States.StringSplit($$.Map.Item.Value.Key, '/'), States.MathAdd(States.ArrayLength(States.StringSplit($$.Map.Item.Value.Key, '/')), -1))";
 export const S3_PUT_OBJECT_RESULTS_RESOURCE = 'arn:aws:states:::s3:putObject';
 /** Under each execution's run prefix: `<runsUri><execution>/fan-out/` holds the Map Run's result files. */
 export const FAN_OUT_RESULTS_FOLDER = 'fan-out';
@@ -38,15 +48,21 @@ export interface MapState {
   readonly End: true;
 }
 
-/** The input one item's chain receives: the execution input's run settings, the item, the parent's execution name. */
-function itemSelector(): JsonObject {
+/**
+ * The input one item's chain receives: the execution input's run settings, the item, the parent's execution name.
+ * A listed object becomes the item `{ id: <file name>, key, size }` whose raw data is that object.
+ */
+function itemSelector(fanOut: ResolvedFanOut): JsonObject {
+  const perObject = fanOut.itemsFrom === 's3-prefix';
   return {
-    'item.$': '$$.Map.Item.Value',
+    ...(perObject
+      ? { item: { 'id.$': OBJECT_FILE_NAME, 'key.$': '$$.Map.Item.Value.Key', 'size.$': '$$.Map.Item.Value.Size' } }
+      : { 'item.$': '$$.Map.Item.Value' }),
     'executionName.$': '$$.Execution.Name',
     'roleArn.$': INPUT.roleArn,
     'codeUri.$': INPUT.codeUri,
-    // Each item reads its own raw data: <rawDataUri><item id>/.
-    'rawDataUri.$': `States.Format('{}{}/', ${INPUT.rawDataUri}, $$.Map.Item.Value.id)`,
+    // Each item reads its own raw data: <rawDataUri><item id>/, or the listed object itself.
+    'rawDataUri.$': perObject ? `States.Format('s3://{}/{}', ${INPUT.itemsBucket}, $$.Map.Item.Value.Key)` : `States.Format('{}{}/', ${INPUT.rawDataUri}, $$.Map.Item.Value.id)`,
     'runsUri.$': INPUT.runsUri,
     'runsBucket.$': INPUT.runsBucket,
     'runsKeyPrefix.$': INPUT.runsKeyPrefix,
@@ -77,15 +93,18 @@ export function fanOutStates(pipeline: ResolvedPipeline, fanOut: ResolvedFanOut,
             Parameters: { 'Bucket.$': INPUT.itemsBucket, 'Key.$': INPUT.itemsKey },
           },
         }
-      : { ItemsPath: INPUT.items };
+      : fanOut.itemsFrom === 's3-prefix'
+        ? { ItemReader: { Resource: integrationArn(S3_LIST_OBJECTS_ITEMS_RESOURCE, pipeline.partition), Parameters: { 'Bucket.$': INPUT.itemsBucket, 'Prefix.$': INPUT.itemsPrefix } } }
+        : { ItemsPath: INPUT.items };
+  const processor = fanOut.itemsFrom === 's3-prefix' ? withFolderMarkerSkip(chain) : chain;
   const map: MapState = {
     Type: 'Map',
     Comment:
-      `Runs ${pipeline.stages.map((s) => s.name).join(' → ')} once per item of ${fanOut.itemsFrom === 's3' ? 's3://<itemsBucket>/<itemsKey>' : 'the input\'s items'}, ` +
+      `Runs ${pipeline.stages.map((s) => s.name).join(' → ')} once per ${ITEMS_OF[fanOut.itemsFrom]}, ` +
       `${fanOut.maxConcurrency} at a time; a failed item ends that item only, and the execution fails above ${fanOut.toleratedFailurePercentage}% failed items.`,
-    ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: chain.startAt, States: chain.states },
+    ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: processor.startAt, States: processor.states },
     ...items,
-    ItemSelector: itemSelector(),
+    ItemSelector: itemSelector(fanOut),
     MaxConcurrency: fanOut.maxConcurrency,
     ToleratedFailurePercentage: fanOut.toleratedFailurePercentage,
     Label: 'items',
@@ -107,4 +126,26 @@ export function fanOutStates(pipeline: ResolvedPipeline, fanOut: ResolvedFanOut,
       CausePath: `${ERROR_PATH}.Cause`,
     },
   };
+}
+
+/** Where the items are, as the Map's comment says it. */
+const ITEMS_OF: Readonly<Record<ResolvedFanOut['itemsFrom'], string>> = {
+  input: "item of the input's items",
+  s3: 'item of s3://<itemsBucket>/<itemsKey>',
+  's3-prefix': 'object under s3://<itemsBucket>/<itemsPrefix>',
+};
+
+/**
+ * Listing a prefix returns the zero-byte "folder" objects the S3 console creates (keys ending in '/')
+ * too: such an item succeeds at once instead of running the stages on no data.
+ */
+function withFolderMarkerSkip(chain: { startAt: string; states: Record<string, State> }): { startAt: string; states: Record<string, State> } {
+  const choice = {
+    Type: 'Choice',
+    Comment: "A key ending in '/' is a folder marker, not an item's data.",
+    Choices: [{ Variable: '$.item.key', StringMatches: '*/', Next: FOLDER_MARKER_SKIPPED_STATE }],
+    Default: chain.startAt,
+  };
+  const skipped = { Type: 'Succeed', Comment: 'A folder marker: nothing to run.' };
+  return { startAt: FOLDER_MARKER_CHOICE_STATE, states: { [FOLDER_MARKER_CHOICE_STATE]: choice, [FOLDER_MARKER_SKIPPED_STATE]: skipped, ...chain.states } as unknown as Record<string, State> };
 }

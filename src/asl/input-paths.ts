@@ -21,6 +21,8 @@ export const INPUT = {
   /** Fan-out with `itemsFrom: 's3'`: where the JSON array of items is. */
   itemsBucket: '$.itemsBucket',
   itemsKey: '$.itemsKey',
+  /** Fan-out with `itemsFrom: 's3-prefix'`: the prefix (in `itemsBucket`) whose every object is one item. */
+  itemsPrefix: '$.itemsPrefix',
 } as const;
 
 /**

@@ -18,6 +18,8 @@ import { checkIamDocuments } from './iam-documents.js';
 import { isFailure, type Finding } from './types.js';
 import { checkDrift, DRIFT_CHECK } from './drift.js';
 import { checkModelIntegrity, MODEL_INTEGRITY_CHECK } from './model-integrity.js';
+import { readPipelineModel } from '../construct/pipeline-model.js';
+import { pipelineWarnings } from '../model/warnings.js';
 
 /** The managed files checked (the same paths the project type writes). */
 export const CHECKED_ARTIFACTS = {
@@ -53,6 +55,8 @@ export interface CheckResult {
 export interface ValidationReport {
   readonly projectDir: string;
   readonly checks: readonly CheckResult[];
+  /** What is valid but probably not meant (the model's warnings, as synthesis and local runs show them). */
+  readonly warnings: readonly string[];
   readonly passed: number;
   readonly failed: number;
   readonly skipped: number;
@@ -135,6 +139,7 @@ export async function validateProject(projectDir: string, options: ValidateProje
   return {
     projectDir,
     checks,
+    warnings: modelWarnings(projectDir),
     passed: checks.filter((c) => c.status === 'passed').length,
     failed: checks.filter((c) => c.status === 'failed').length,
     skipped: checks.filter((c) => c.status === 'skipped').length,
@@ -178,6 +183,15 @@ function sageMakerRules({ stateName, resource, request }: CapturedTaskRequest): 
   const parsed = parseSageMakerResource(resource);
   // An unknown resource is already reported by asl-rules and request-shape.
   return parsed?.integration.operation ? checkSageMakerRules(parsed.integration.operation, request, stateName) : [];
+}
+
+/** The model's warnings, from the synthesized model file; none when it cannot be read (model-integrity reports that). */
+function modelWarnings(projectDir: string): string[] {
+  try {
+    return pipelineWarnings(readPipelineModel(projectDir).environments[0].pipeline);
+  } catch {
+    return [];
+  }
 }
 
 function count(n: number, noun: string): string {

@@ -135,13 +135,21 @@ const SAMPLE_ITEMS_KEY = '__legacyMlopsSampleItems';
 function withSampleItems(definition: Json, input: Json): Json {
   const states = isObject(definition) && isObject(definition.States) ? definition.States : {};
   let used = false;
+  let listed = false;
   for (const state of Object.values(states)) {
     if (!isObject(state) || state.Type !== 'Map' || !isObject(state.ItemReader)) continue;
+    // A listing reader's items are objects under the input's prefix, as s3:listObjectsV2 describes them.
+    if (String(state.ItemReader.Resource).endsWith(':s3:listObjectsV2')) listed = true;
     delete state.ItemReader;
     state.ItemsPath = `$.${SAMPLE_ITEMS_KEY}`;
     used = true;
   }
-  return used && isObject(input) ? { ...input, [SAMPLE_ITEMS_KEY]: cloneJson(SAMPLE_READER_ITEMS) } : input;
+  if (!used || !isObject(input)) return input;
+  const prefix = typeof input.itemsPrefix === 'string' ? input.itemsPrefix : '';
+  const items = listed
+    ? SAMPLE_READER_ITEMS.map((item) => ({ Etag: '"00000000000000000000000000000000"', Key: `${prefix}${String((item as Record<string, Json>).id)}.csv`, LastModified: 1_700_000_000, Size: 1024, StorageClass: 'STANDARD' }))
+    : cloneJson(SAMPLE_READER_ITEMS);
+  return { ...input, [SAMPLE_ITEMS_KEY]: items };
 }
 
 /** `$.a.b` in a JSON value (the plain paths the generated ASL uses). */

@@ -38,8 +38,10 @@ export async function runValidate(argv: readonly string[], cwd: string, io: Vali
 export function formatReport(report: ValidationReport): string[] {
   const lines = [`legacy-mlops validate ${report.projectDir}`];
   for (const check of report.checks) lines.push(...formatCheck(check));
+  for (const warning of report.warnings) lines.push(`  WARN ${warning}`);
   const skipped = report.skipped > 0 ? `, ${report.skipped} skipped` : '';
-  lines.push(`${report.passed} checks passed, ${report.failed} failed${skipped}`);
+  const warned = report.warnings.length > 0 ? `, ${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'}` : '';
+  lines.push(`${report.passed} checks passed, ${report.failed} failed${skipped}${warned}`);
   return lines;
 }
 

@@ -13,6 +13,7 @@ import type { StageOptions } from '../model/types.js';
 import { describeKind, FileKindError, readRegularFile } from './file-kind.js';
 import { CreateError, describeOrigin, invalidAnswer, type AnswerOrigin, type Given } from './errors.js';
 import { projectFieldProblem, stageFieldOf, stageFieldProblem, type ProjectField } from './field-checks.js';
+import { approverEmailProblem } from './governance-answers.js';
 import { checkFanOutGiven, fanOutFromFile, fanOutFromFlags, type FanOutGiven } from './fan-out-answers.js';
 import { PRESET_NAMES, type CreateFlags, type PresetName } from './flags.js';
 import { checkReadable, parseFromSpec, type FromItem } from './legacy-import.js';
@@ -36,10 +37,12 @@ export interface GivenAnswers extends FanOutGiven {
   volumeSizeGb?: Given<number>;
   maxRuntimeSeconds?: Given<number>;
   from?: Given<FromItem[]>;
+  /** Who approval stages e-mail (the notifications topic's subscription). */
+  approverEmail?: Given<string>;
 }
 
 /** Keys an answers file may hold (its stage objects are StageOptions). */
-export const ANSWER_FILE_KEYS = ['name', 'region', 'account', 'bucket', 'existingBucket', 'stages', 'preset', 'instanceType', 'volumeSizeGb', 'maxRuntimeSeconds', 'from', 'fanOut'] as const;
+export const ANSWER_FILE_KEYS = ['name', 'region', 'account', 'bucket', 'existingBucket', 'stages', 'preset', 'instanceType', 'volumeSizeGb', 'maxRuntimeSeconds', 'from', 'fanOut', 'approverEmail'] as const;
 
 /** Reads and checks everything given before any question is asked. `cwd` resolves relative paths of flags. */
 export function collectGiven(flags: CreateFlags, cwd: string): GivenAnswers {
@@ -57,6 +60,7 @@ export function collectGiven(flags: CreateFlags, cwd: string): GivenAnswers {
     volumeSizeGb: flags.volumeSize === undefined ? undefined : flag(parseWholeNumber(flags.volumeSize, '--volume-size'), 'volume-size'),
     maxRuntimeSeconds: flags.maxRuntime === undefined ? undefined : flag(parseWholeNumber(flags.maxRuntime, '--max-runtime'), 'max-runtime'),
     from: flags.from === undefined ? undefined : flag(parseFromSpec(flags.from, cwd, '--from'), 'from'),
+    approverEmail: flag(flags.approverEmail, 'approver-email'),
     ...fanOutFromFlags(flags),
   };
   for (const [key, value] of Object.entries(fromFlags)) if (value !== undefined) (given as Record<string, unknown>)[key] = value;
@@ -89,6 +93,10 @@ export function checkGiven(given: GivenAnswers): void {
     if (problem) throw invalidAnswer(given.maxRuntimeSeconds.origin, problem);
   }
   checkFanOutGiven(given);
+  if (given.approverEmail) {
+    const problem = approverEmailProblem(given.approverEmail.value);
+    if (problem) throw invalidAnswer(given.approverEmail.origin, problem);
+  }
   if (given.from) checkReadable(given.from.value, describeOrigin(given.from.origin));
   if (given.stages) {
     const region = given.region?.value ?? 'us-east-1';
@@ -168,6 +176,7 @@ export function readAnswersFile(file: string): GivenAnswers {
     volumeSizeGb: number('volumeSizeGb'),
     maxRuntimeSeconds: number('maxRuntimeSeconds'),
     from: from === undefined ? undefined : entry('from', parseFromSpec([from].flat().join(','), path.dirname(file), describeOrigin(origin('from')))),
+    approverEmail: text('approverEmail'),
     ...(record.fanOut === undefined ? {} : fanOutFromFile(record.fanOut, label)),
   };
 }

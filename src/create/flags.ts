@@ -49,9 +49,15 @@ export const CREATE_FLAGS: readonly FlagSpec[] = [
   { name: 'volume-size', type: 'string', value: '<GB>', description: 'storage volume of every stage in GB (default: 30)' },
   { name: 'max-runtime', type: 'string', value: '<seconds>', description: 'maximum runtime of every stage job (default: 3600)' },
   { name: 'fan-out', type: 'boolean', description: 'run the stage chain once per item (one model per store, product, region…) in a Step Functions Distributed Map' },
-  { name: 'fan-out-items', type: 'string', value: '<source>', description: "fan-out: where the items come from: input (the execution input's items, default) or s3 (a JSON array in S3)" },
+  { name: 'fan-out-items', type: 'string', value: '<source>', description: "fan-out: where the items come from: input (the execution input's items, default), s3 (a JSON array in S3) or s3-prefix (one item per object under the raw-data prefix)" },
   { name: 'fan-out-concurrency', type: 'string', value: '<n>', description: "fan-out: items running at once (default 5; SageMaker's job quotas are the real limit)" },
   { name: 'fan-out-tolerated-failure', type: 'string', value: '<percent>', description: 'fan-out: failed items (each ends only itself) tolerated before the execution fails (default 0)' },
+  {
+    name: 'approver-email',
+    type: 'string',
+    value: '<address>',
+    description: 'with an approval stage (--preset governed): who is e-mailed to approve or reject each model (the notifications topic)',
+  },
   { name: 'from', type: 'string', value: '<paths>', description: 'import legacy scripts: a folder, .py files, or stage=path items, comma-separated' },
   { name: 'answers', type: 'string', value: '<file.json>', description: 'read answers from a JSON file (flags win over it)' },
   { name: 'yes', type: 'boolean', alias: 'y', description: 'ask nothing: take the defaults for every answer not given' },
@@ -82,6 +88,7 @@ export interface CreateFlags {
   readonly fanOutItems?: string;
   readonly fanOutConcurrency?: string;
   readonly fanOutToleratedFailure?: string;
+  readonly approverEmail?: string;
   readonly answers?: string;
   readonly yes: boolean;
   readonly skipInstall: boolean;
@@ -123,6 +130,7 @@ export function readFlags(options: Record<string, unknown>): CreateFlags {
     fanOutItems: text('fan-out-items'),
     fanOutConcurrency: text('fan-out-concurrency'),
     fanOutToleratedFailure: text('fan-out-tolerated-failure'),
+    approverEmail: text('approver-email'),
     answers: text('answers'),
     yes: bool('yes', false),
     skipInstall: bool('skip-install', false),

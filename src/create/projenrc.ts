@@ -44,6 +44,7 @@ export function renderProjenrc(definition: ProjectDefinition, template = readFil
     existingBucket: pipeline.existingBucket === true,
     stages: tsLiteral((pipeline.stages ?? []).map(compactStage) as LiteralValue, '  ', { expandDepth: 2 }),
     fanOut: pipeline.fanOut === undefined ? undefined : tsLiteral(pipeline.fanOut as LiteralValue, '  '),
+    notifications: pipeline.notifications === undefined ? undefined : tsLiteral(pipeline.notifications as LiteralValue, '  '),
     legacyMlopsVersion: definition.legacyMlopsVersion === undefined ? undefined : tsString(definition.legacyMlopsVersion),
     defaults: { instanceType: DEFAULT_INSTANCE_TYPE, volumeSizeGb: DEFAULT_VOLUME_SIZE_GB, maxRuntimeSeconds: DEFAULT_MAX_RUNTIME_SECONDS },
   });

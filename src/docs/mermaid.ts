@@ -33,11 +33,12 @@ function stageLabel(stage: ResolvedStage): string {
 
 export function pipelineMermaid(pipeline: ResolvedPipeline): string {
   const fanOut = pipeline.fanOut;
-  const lines = ['flowchart LR', `  raw[("raw data<br/><small>data/raw/${fanOut ? '&lt;item&gt;/' : ''}</small>")]`];
+  const rawFolder = !fanOut ? '' : fanOut.itemsFrom === 's3-prefix' ? '&lt;item&gt;' : '&lt;item&gt;/';
+  const lines = ['flowchart LR', `  raw[("raw data<br/><small>data/raw/${rawFolder}</small>")]`];
   // A fan-out runs the whole chain once per item: its stages sit in one box.
   if (fanOut) {
-    const source = fanOut.itemsFrom === 's3' ? 's3://&lt;itemsBucket&gt;/&lt;itemsKey&gt;' : 'input items';
-    lines.push(`  subgraph fan_out["for each item of ${source}: ${fanOut.maxConcurrency} at a time, ${fanOut.toleratedFailurePercentage}% may fail"]`);
+    const source = { s3: 'item of s3://&lt;itemsBucket&gt;/&lt;itemsKey&gt;', 's3-prefix': 'object under s3://&lt;itemsBucket&gt;/&lt;itemsPrefix&gt;', input: 'item of input items' }[fanOut.itemsFrom];
+    lines.push(`  subgraph fan_out["for each ${source}: ${fanOut.maxConcurrency} at a time, ${fanOut.toleratedFailurePercentage}% may fail"]`);
   }
   for (const stage of pipeline.stages) {
     // An approval is a decision: a rhombus.

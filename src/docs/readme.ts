@@ -188,13 +188,19 @@ function shardingParagraph(pipeline: ResolvedPipeline): string[] {
 function fanOutParagraph(pipeline: ResolvedPipeline): string[] {
   const fanOut = pipeline.fanOut;
   if (!fanOut) return [];
+  const perObject = fanOut.itemsFrom === 's3-prefix';
   const items =
     fanOut.itemsFrom === 's3'
-      ? 'the JSON array at `s3://<itemsBucket>/<itemsKey>` (the input names it; `data/items.json` is the sample, copied there by `npx projen local`)'
-      : 'the execution input\'s `items` array (up to the 256 KiB input limit, a few thousand items)';
+      ? 'item of the JSON array at `s3://<itemsBucket>/<itemsKey>` (the input names it; `data/items.json` is the sample, copied there by `npx projen local`)'
+      : perObject
+        ? 'object under `s3://<itemsBucket>/<itemsPrefix>` (the input names a prefix inside the raw data; the Map lists it with s3:listObjectsV2, and `data/raw/` holds one sample file per item)'
+        : 'item of the execution input\'s `items` array (up to the 256 KiB input limit, a few thousand items)';
+  const data = perObject
+    ? `Each object is one item: its file name is the item's id (unique, letters, digits, \`.\`, \`_\`, \`-\`), the object itself is the item's raw data (an S3 prefix match: \`a.csv\` also brings \`a.csv.bak\`), and folder markers (keys ending in \`/\`) are skipped. The item writes`
+    : `Each item \`{"id": "<id>", …}\` reads its raw data from \`${pipeline.s3.rawDataUri}<id>/\` and writes`;
   return [
-    `**Fan-out**: every execution runs the whole stage chain once per item of ${items}, inside a Step Functions Distributed Map (one child execution per item). ` +
-      `Each item \`{"id": "<id>", …}\` reads its raw data from \`${pipeline.s3.rawDataUri}<id>/\` and writes under \`${pipeline.s3.runsUri}<execution name>/<id>/<stage>/<output>/\`; its jobs carry the tag \`legacy-mlops:item\`. ` +
+    `**Fan-out**: every execution runs the whole stage chain once per ${items}, inside a Step Functions Distributed Map (one child execution per item). ` +
+      `${data} under \`${pipeline.s3.runsUri}<execution name>/<id>/<stage>/<output>/\`; its jobs carry the tag \`legacy-mlops:item\`. ` +
       `At most ${fanOut.maxConcurrency} items run at once (\`fanOut.maxConcurrency\`): SageMaker's per-instance-type job quotas are the real limit, so raise it only as far as your quotas allow. ` +
       `A failed item ends that item only; the execution fails when more than ${fanOut.toleratedFailurePercentage}% of the items fail (\`fanOut.toleratedFailurePercentage\`). ` +
       `Every item's outcome (failed ones with their error) is written to \`${pipeline.s3.runsUri}<execution name>/fan-out/<map run>/\` (manifest.json, SUCCEEDED_0.json, FAILED_0.json); \`npx projen local\` lists them in its report.`,

@@ -3,11 +3,11 @@
  * using Distributed Map states"): starting child executions of its own state machine, describing and
  * stopping them, reading the ItemReader's object and writing the ResultWriter's files.
  */
-import { FAN_OUT_RESULTS_FOLDER } from '../asl/fan-out.js';
+import { FAN_OUT_RESULTS_FOLDER, S3_LIST_OBJECTS_ITEMS_RESOURCE } from '../asl/fan-out.js';
 import { stateMachineName } from '../construct/deployed-input.js';
-import { ITEMS_KEY_PREFIX, SAMPLE_ITEMS_KEY } from '../input/execution-input.js';
+import { ITEMS_KEY_PREFIX, SAMPLE_ITEMS_KEY, rawKeyPrefix } from '../input/execution-input.js';
 import type { ResolvedPipeline } from '../model/types.js';
-import { literal, s3ObjectArn } from './arns.js';
+import { literal, s3BucketArn, s3ObjectArn } from './arns.js';
 import type { Permission, SampleNames } from './types.js';
 
 /** The ResultWriter's multipart upload of result files needs these besides PutObject. */
@@ -30,7 +30,20 @@ export function distributedMapPermissions(map: Readonly<Record<string, unknown>>
     },
   ];
   const { bucket, keyPrefix } = splitRuns(pipeline.s3.runsUri);
-  if (map.ItemReader) {
+  const reader = map.ItemReader as { Resource?: unknown } | undefined;
+  if (reader && String(reader.Resource).endsWith(S3_LIST_OBJECTS_ITEMS_RESOURCE.split(':::')[1])) {
+    // Listing the raw-data prefix (the input's schema keeps itemsPrefix inside it): ListObjectsV2 is
+    // authorized as s3:ListBucket on the bucket, narrowed to that prefix by the s3:prefix condition key.
+    const bucketArn = s3BucketArn(pipeline.partition, literal(pipeline.s3.bucket, 'bucket'));
+    const prefix = literal(rawKeyPrefix(pipeline), 'raw data prefix');
+    permissions.push({
+      sid: 'ListFanOutItems',
+      actions: ['s3:ListBucket'],
+      resources: [bucketArn],
+      condition: { operator: 'StringLike', key: 's3:prefix', values: [`${prefix}*`] },
+      calls: [{ action: 's3:ListBucket', resource: bucketArn, context: { 's3:prefix': prefix } }],
+    });
+  } else if (reader) {
     // The items file's key comes from the input; its schema keeps it under items/ in the project's bucket.
     const bucketName = literal(pipeline.s3.bucket, 'bucket');
     permissions.push({

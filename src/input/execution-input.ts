@@ -44,9 +44,10 @@ export interface ExecutionInput {
   readonly stages: Record<string, StageRunSettings>;
   /** Fan-out from the input: the items, each with an `id` (an S3 key segment) and any other fields. */
   readonly items?: readonly FanOutItem[];
-  /** Fan-out from S3: the JSON array of items. */
+  /** Fan-out from S3: the JSON array of items (`itemsKey`), or the prefix whose every object is one item (`itemsPrefix`). */
   readonly itemsBucket?: string;
   readonly itemsKey?: string;
+  readonly itemsPrefix?: string;
 }
 
 export interface FanOutItem {
@@ -116,7 +117,13 @@ export function buildExecutionInput(pipeline: ResolvedPipeline): ExecutionInput 
     stages,
     ...(pipeline.fanOut?.itemsFrom === 'input' ? { items: SAMPLE_ITEM_IDS.map((id) => ({ id })) } : {}),
     ...(pipeline.fanOut?.itemsFrom === 's3' ? { itemsBucket: pipeline.s3.bucket, itemsKey: SAMPLE_ITEMS_KEY } : {}),
+    ...(pipeline.fanOut?.itemsFrom === 's3-prefix' ? { itemsBucket: pipeline.s3.bucket, itemsPrefix: rawKeyPrefix(pipeline) } : {}),
   };
+}
+
+/** `data/raw/`: the raw-data prefix inside the project's bucket, which a per-object fan-out lists. */
+export function rawKeyPrefix(pipeline: Pick<ResolvedPipeline, 's3'>): string {
+  return splitS3Uri(pipeline.s3.rawDataUri).keyPrefix;
 }
 
 /** Schema of the fan-out fields of the input. */
@@ -128,6 +135,20 @@ function fanOutSchema(pipeline: ResolvedPipeline): { required: string[]; propert
       properties: {
         itemsBucket: { type: 'string', const: pipeline.s3.bucket, description: "The project's bucket, which holds the JSON file listing the items." },
         itemsKey: { type: 'string', pattern: `^${ITEMS_KEY_PREFIX}[^*?]+$`, description: `Key of the JSON file, under ${ITEMS_KEY_PREFIX} (the only prefix the state machine may read it from): an array of items, each {"id": "<letters, digits, ., _, ->", …}.` },
+      },
+    };
+  }
+  if (pipeline.fanOut.itemsFrom === 's3-prefix') {
+    const prefix = rawKeyPrefix(pipeline);
+    return {
+      required: ['itemsBucket', 'itemsPrefix'],
+      properties: {
+        itemsBucket: { type: 'string', const: pipeline.s3.bucket, description: "The project's bucket, which holds the raw data." },
+        itemsPrefix: {
+          type: 'string',
+          pattern: `^${prefix}[^*?]*$`,
+          description: `Every object under this prefix (within ${prefix}, the only data the roles may list and read) is one item: its file name is the item id, and the object is that item's raw data.`,
+        },
       },
     };
   }

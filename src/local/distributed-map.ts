@@ -3,7 +3,9 @@
  * ItemReader, writes no ResultWriter, ignores ToleratedFailurePercentage and fails the whole Map (stopping
  * the other items) when one iteration fails. So each Distributed Map becomes a local Task whose handler
  * does what Step Functions' Map Run does, with the library's engine for everything inside:
- * - items from `ItemsPath`, or the ItemReader's JSON array read from local S3;
+ * - items from `ItemsPath`, the ItemReader's JSON array read from local S3, or (s3:listObjectsV2) one
+ *   item per file under the local S3 prefix, shaped as Step Functions lists objects (Key, Etag,
+ *   LastModified, Size, StorageClass), in S3's key order;
  * - each item's input from the Map's ItemSelector, evaluated by the library (a Pass state with `$$.Map.Item`);
  * - each item a child execution of the ItemProcessor (the library's StateMachine), at most
  *   min(MaxConcurrency, cores) at a time, a failure ending that item only;
@@ -13,9 +15,9 @@
  * Hand-written: no library emulates a Map Run.
  */
 import { availableParallelism } from 'node:os';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { ITEM_ID_PATTERN } from '../model/fan-out.js';
 import { TaskError, messageOf } from './errors.js';
@@ -78,7 +80,7 @@ export async function runDistributedMap(name: string, map: Json, input: unknown,
   const mapRunId = randomUUID();
 
   const outcomes = await boundedAll(items, concurrency, async (item, index): Promise<ItemOutcome & { input: unknown; startedAt: Date }> => {
-    const id = String((item as Json).id);
+    const id = itemId(item);
     const executionName = `${name.replace(/[^A-Za-z0-9_-]/g, '-')}-${index}`;
     const started = performance.now();
     const startedAt = new Date();
@@ -129,11 +131,23 @@ export async function runDistributedMap(name: string, map: Json, input: unknown,
   return { MapRunArn: `arn:aws:states:local:000000000000:mapRun:local/${mapRunId}`, ...(resultDetails ? { ResultWriterDetails: resultDetails } : { Items: outcomes.map((o) => o.output) }) };
 }
 
-/** The items: `ItemsPath` of the input, or the ItemReader's JSON array in local S3; every item needs a valid id. */
+/** An item's id: its `id`, or for a listed object its file name (what the generated ItemSelector makes of it). */
+function itemId(item: unknown): string {
+  const { id, Key } = (item ?? {}) as Json;
+  if (id === undefined && typeof Key === 'string') return Key.split('/').pop() ?? '';
+  return String(id);
+}
+
+/**
+ * The items: `ItemsPath` of the input, the ItemReader's JSON array in local S3, or the objects under its
+ * local S3 prefix; every item needs a valid id, unique because items write under <execution>/<id>/.
+ */
 function readItems(map: Json, input: unknown, s3: LocalS3): unknown[] {
   let items: unknown;
   const reader = map.ItemReader as Json | undefined;
-  if (reader) {
+  if (reader && String(reader.Resource).endsWith(':s3:listObjectsV2')) {
+    items = listObjects(reader, input, s3);
+  } else if (reader) {
     const { bucket, key } = readerLocation(reader, input);
     const uri = `s3://${bucket}/${key}`;
     let text: string;
@@ -154,12 +168,50 @@ function readItems(map: Json, input: unknown, s3: LocalS3): unknown[] {
   const pattern = new RegExp(ITEM_ID_PATTERN);
   const seen = new Set<string>();
   items.forEach((item, i) => {
-    const id = (item as Json | null)?.id;
-    if (typeof id !== 'string' || !pattern.test(id)) throw new TaskError('States.Runtime', `item ${i} has no valid "id" (letters, digits, '.', '_', '-'; at most 64): ${JSON.stringify(item)}`);
-    if (seen.has(id)) throw new TaskError('States.Runtime', `item id '${id}' is used twice: items write under <execution>/<id>/, so ids must be unique`);
+    const listed = typeof (item as Json | null)?.Key === 'string' && (item as Json).id === undefined;
+    const id = listed ? itemId(item) : (item as Json | null)?.id;
+    if (typeof id !== 'string' || !pattern.test(id)) {
+      throw new TaskError(
+        'States.Runtime',
+        listed
+          ? `object ${(item as Json).Key}: its file name '${String(id)}' is the item id, which must be letters, digits, '.', '_', '-' (at most 64): rename the file`
+          : `item ${i} has no valid "id" (letters, digits, '.', '_', '-'; at most 64): ${JSON.stringify(item)}`,
+      );
+    }
+    if (seen.has(id)) {
+      throw new TaskError('States.Runtime', `item id '${id}' is used twice${listed ? ' (two objects with this file name under the listed prefix)' : ''}: items write under <execution>/<id>/, so ids must be unique`);
+    }
     seen.add(id);
   });
   return items;
+}
+
+/**
+ * What s3:listObjectsV2 gives a Distributed Map: one item per object whose key starts with the prefix
+ * (not only the prefix's "folder"), in key order. Local S3 holds files only, so no folder markers.
+ */
+function listObjects(reader: Json, input: unknown, s3: LocalS3): Json[] {
+  const parameters = (reader.Parameters ?? {}) as Json;
+  const value = (field: string) => (typeof parameters[`${field}.$`] === 'string' ? readPath(input, parameters[`${field}.$`] as string) : parameters[field]);
+  const bucket = value('Bucket');
+  const prefix = value('Prefix') ?? '';
+  if (typeof bucket !== 'string' || typeof prefix !== 'string') throw new TaskError('States.ItemReaderFailed', "the ItemReader's Bucket and Prefix are not strings in this input");
+  // The folder the prefix falls in, listed whole, then narrowed to the keys that start with the prefix.
+  const folder = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+  const folderUri = `s3://${bucket}/${folder}`;
+  const keys = s3.list(folderUri).map((relative) => `${folder}${relative}`).filter((key) => key.startsWith(prefix));
+  if (keys.length === 0) throw new TaskError('States.ItemReaderFailed', `the ItemReader found no objects under s3://${bucket}/${prefix} (local S3: ${s3.pathOf(folderUri)})`);
+  return keys.map((key) => {
+    const path = s3.pathOf(`s3://${bucket}/${key}`);
+    const stat = statSync(path);
+    return {
+      Etag: `"${createHash('md5').update(readFileSync(path)).digest('hex')}"`,
+      Key: key,
+      LastModified: Math.floor(stat.mtimeMs / 1000),
+      Size: stat.size,
+      StorageClass: 'STANDARD',
+    };
+  });
 }
 
 function readerLocation(reader: Json, input: unknown): { bucket: string; key: string } {

@@ -96,10 +96,23 @@ export const LIFECYCLE_STAGES: readonly StageOptions[] = [
   },
 ];
 
+/**
+ * The lifecycle with model governance: the evaluated model is registered (PendingManualApproval) and a
+ * person approves it before the transform runs. The evaluation cannot be skipped: the version carries its
+ * report, and the person decides on its metric.
+ */
+export const GOVERNED_STAGES: readonly StageOptions[] = [
+  ...LIFECYCLE_STAGES.slice(0, -1).map((s) => (s.kind === 'evaluation' ? { ...s, skippable: false } : s)),
+  { name: 'register', kind: 'register', description: 'Registers the model as a version in the model registry, with the evaluation report as its metrics.' },
+  { name: 'approve', kind: 'approval', description: 'Waits until a person approves (or rejects) the registered version.' },
+  LIFECYCLE_STAGES[LIFECYCLE_STAGES.length - 1],
+];
+
 /** Named stage layouts the scaffolder offers (`--preset <name>`). */
-export const STAGE_PRESETS: Readonly<Record<'classic' | 'lifecycle', readonly StageOptions[]>> = {
+export const STAGE_PRESETS: Readonly<Record<'classic' | 'lifecycle' | 'governed', readonly StageOptions[]>> = {
   classic: DEFAULT_STAGES,
   lifecycle: LIFECYCLE_STAGES,
+  governed: GOVERNED_STAGES,
 };
 
 /** Training stages name their single output, the model artifact, like this (`<stage>/model` in `from`). */

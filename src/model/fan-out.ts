@@ -1,5 +1,7 @@
 /** The fan-out option: defaults and checks. Pure; problems are reported, never thrown. */
-import type { FanOutOptions, ResolvedFanOut, StageOptions } from './types.js';
+import type { FanOutItemsSource, FanOutOptions, ResolvedFanOut, StageOptions } from './types.js';
+
+export const FAN_OUT_ITEM_SOURCES: readonly FanOutItemsSource[] = ['input', 's3', 's3-prefix'];
 
 /** Items running at once unless the model says otherwise: safe under a new account's SageMaker job quotas. */
 export const DEFAULT_FAN_OUT_CONCURRENCY = 5;
@@ -24,7 +26,7 @@ export function resolveFanOut(
     report('fanOut.toleratedFailurePercentage', `${toleratedFailurePercentage} must be a percentage from 0 (any failed item fails the execution) to 100 (never)`);
   }
   const itemsFrom = o.itemsFrom ?? 'input';
-  if (itemsFrom !== 'input' && itemsFrom !== 's3') report('fanOut.itemsFrom', `'${String(itemsFrom)}' must be 'input' (the execution input's items) or 's3' (a JSON array in S3)`);
+  if (!(FAN_OUT_ITEM_SOURCES as readonly string[]).includes(itemsFrom)) report('fanOut.itemsFrom', `'${String(itemsFrom)}' must be 'input' (the execution input's items), 's3' (a JSON array in S3) or 's3-prefix' (one item per object under the raw-data prefix)`);
   // One endpoint name is stable across executions: every item would update the same endpoint.
   stages.forEach((stage, index) => {
     if (stage?.kind === 'endpoint') {

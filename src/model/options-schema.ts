@@ -160,7 +160,7 @@ const fanOutSchema: JSONSchemaType<FanOutOptions> = {
   properties: {
     maxConcurrency: { type: 'number', nullable: true },
     toleratedFailurePercentage: { type: 'number', nullable: true },
-    itemsFrom: { type: 'string', enum: ['input', 's3'], nullable: true },
+    itemsFrom: { type: 'string', enum: ['input', 's3', 's3-prefix'], nullable: true },
   },
   required: [],
   additionalProperties: false,

@@ -213,7 +213,7 @@ export interface PipelineOptions {
 }
 
 /** Where a fan-out's items come from. */
-export type FanOutItemsSource = 'input' | 's3';
+export type FanOutItemsSource = 'input' | 's3' | 's3-prefix';
 
 export interface FanOutOptions {
   /**
@@ -226,7 +226,9 @@ export interface FanOutOptions {
   readonly toleratedFailurePercentage?: number;
   /**
    * `input`: the execution input's `items` array (up to the 256 KiB input limit, a few thousand items);
-   * `s3`: a JSON array in S3 (`itemsBucket`/`itemsKey` in the input), read by the Map's ItemReader. @default 'input'
+   * `s3`: a JSON array in S3 (`itemsBucket`/`itemsKey` in the input), read by the Map's ItemReader;
+   * `s3-prefix`: one item per object under the raw-data prefix (`itemsBucket`/`itemsPrefix` in the input,
+   * listed by the Map's ItemReader): the item's id is the object's file name, its raw data the object itself. @default 'input'
    */
   readonly itemsFrom?: FanOutItemsSource;
 }

@@ -26,8 +26,10 @@ export function renderSampleData(pipeline: ResolvedPipeline): RenderedFile[] {
   // A fan-out: each sample item reads its own raw data under data/raw/<id>/. Unlabelled records are dealt
   // out so that every item has different data; a training set stays whole, large enough to learn from.
   const [header, ...rows] = content.trimEnd().split('\n');
+  // Listed from the raw-data prefix, every object is one item: one file per item, named after it.
+  const perObject = pipeline.fanOut.itemsFrom === 's3-prefix';
   const files = SAMPLE_ITEM_IDS.map((id, i) => ({
-    path: `${RAW_DATA_DIR}/${id}/${SAMPLE_FILE_NAME}`,
+    path: perObject ? `${RAW_DATA_DIR}/${id}.csv` : `${RAW_DATA_DIR}/${id}/${SAMPLE_FILE_NAME}`,
     content: trains ? content : `${[header, ...rows.filter((_, r) => r % SAMPLE_ITEM_IDS.length === i)].join('\n')}\n`,
   }));
   if (pipeline.fanOut.itemsFrom === 's3') files.push({ path: SAMPLE_ITEMS_PATH, content: `${JSON.stringify(SAMPLE_ITEM_IDS.map((id) => ({ id })), null, 2)}\n` });

@@ -103,6 +103,8 @@ export function legacyCodeData(stage: ResolvedStage, pipeline: ResolvedPipeline,
     reportOutput: stage.gate?.reportOutput,
     reportFile: stage.gate?.reportFile,
     metric: stage.gate?.metric,
+    // A fan-out over the objects under a prefix hands each item its own object, whatever its name.
+    rawFromObject: pipeline.fanOut?.itemsFrom === 's3-prefix' && stage.inputs[0]?.from === 'raw',
   };
 }
 
