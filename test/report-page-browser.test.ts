@@ -3,7 +3,8 @@
  * run of the lifecycle preset whose model misses the gate, and a cloud execution rendered from a mocked
  * Step Functions history. Screenshots are kept in .local/test-artifacts/.
  */
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -15,7 +16,9 @@ import { runStart } from '../src/cli/start.js';
 import { buildPipelineModel, PIPELINE_MODEL_FILE } from '../src/construct/pipeline-model.js';
 import { LIFECYCLE_STAGES } from '../src/model/index.js';
 import { PIPELINE_FILES } from '../src/model/repo-layout.js';
+import { renderReportPage } from '../src/report/report-page.js';
 import { artifactPath, browserUnavailable, launchBrowser } from './fixtures/report/browser.js';
+import { GROUPED_RECORD } from './fixtures/report/grouped-definition.js';
 import { generatedRepo, runQuietly } from './fixtures/local/generated-repo.js';
 
 const unavailable = browserUnavailable();
@@ -165,5 +168,26 @@ describeInBrowser('report page in a headless browser', () => {
       sfn.restore();
       logs.restore();
     }
+  });
+
+  test('a Map and a Parallel state are drawn as boxes around the states they run; a state inside shows its worst item', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'report-groups-')), 'report.html');
+    writeFileSync(file, renderReportPage(GROUPED_RECORD));
+    const page = await openPage(browser, file);
+    const box = async (selector: string) => (await page.locator(selector).boundingBox())!;
+    const contains = (outer: { x: number; y: number; width: number; height: number }, inner: typeof outer) =>
+      inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
+    const state = (name: string) => box(`svg.graph g.state[data-state="${name}"] rect`);
+    const map = await box('svg.graph g.group[data-group="score each customer"] rect');
+    const parallel = await box('svg.graph g.group[data-group="report both"] rect');
+    for (const name of ['score each customer', 'score', 'rank']) expect([name, contains(map, await state(name))]).toEqual([name, true]);
+    for (const name of ['report both', 'write csv', 'notify']) expect([name, contains(parallel, await state(name))]).toEqual([name, true]);
+    for (const name of ['prepare', 'done', 'fan-out failed']) expect([name, contains(map, await state(name)) || contains(parallel, await state(name))]).toEqual([name, false]);
+    await expect(page.locator('svg.graph g.group[data-group="score each customer"] > text').textContent()).resolves.toContain('Map: runs for each item');
+    await expect(page.locator('svg.graph g.group[data-group="report both"] > text').textContent()).resolves.toContain('Parallel: runs its branches in parallel');
+    // item-2's score failed: the node is red and thick, as any failed state.
+    await expect(page.locator('svg.graph g.state[data-state="score"] rect').getAttribute('stroke')).resolves.toBe('#c5221f');
+    await page.locator('svg.graph').screenshot({ path: artifactPath('report-page-groups.png') });
+    await page.close();
   });
 });

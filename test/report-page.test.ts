@@ -6,6 +6,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { buildStateMachine } from '../src/asl/index.js';
 import { LIFECYCLE_STAGES, resolvePipeline } from '../src/model/index.js';
 import { cloudRunRecord, layoutStateMachine, metricGates, renderReportPage, type RunRecord } from '../src/report/index.js';
+import { GROUPED_DEFINITION, GROUPED_RECORD } from './fixtures/report/grouped-definition.js';
 
 const lifecycle = buildStateMachine(resolvePipeline({ name: 'demo', region: 'eu-west-1', account: '111122223333', stages: LIFECYCLE_STAGES as never }));
 
@@ -78,4 +79,24 @@ test('the page is self-contained and escapes every name, message and log line', 
   // Nothing to fetch: no script, no external stylesheet or image, and a policy that forbids loading any.
   expect(html).not.toMatch(/<(link|img|iframe|object|embed)\b|url\(/i);
   expect(html).toContain(`default-src 'none'`);
+});
+
+test('a Map and a Parallel state are groups: a box around the state and the states it runs, an edge to each inner start', () => {
+  const layout = layoutStateMachine(GROUPED_DEFINITION);
+  expect(layout.groups.map((g) => [g.name, g.type])).toEqual([['score each customer', 'Map'], ['report both', 'Parallel']]);
+  expect(layout.nodes.map((n) => n.name).sort()).toEqual(['done', 'fan-out failed', 'notify', 'prepare', 'rank', 'report both', 'score', 'score each customer', 'write csv']);
+  const inside = (group: string, node: string) => {
+    const g = layout.groups.find((x) => x.name === group)!;
+    const n = layout.nodes.find((x) => x.name === node)!;
+    return n.x - n.width / 2 >= g.x - g.width / 2 && n.x + n.width / 2 <= g.x + g.width / 2 && n.y - n.height / 2 >= g.y - g.height / 2 && n.y + n.height / 2 <= g.y + g.height / 2;
+  };
+  for (const node of ['score each customer', 'score', 'rank']) expect([node, inside('score each customer', node)]).toEqual([node, true]);
+  for (const node of ['report both', 'write csv', 'notify']) expect([node, inside('report both', node)]).toEqual([node, true]);
+  for (const node of ['prepare', 'done', 'fan-out failed']) expect([node, inside('score each customer', node) || inside('report both', node)]).toEqual([node, false]);
+  expect(layout.edges.filter((e) => e.kind === 'branch').map((e) => `${e.from}->${e.to}`).sort()).toEqual(['report both->notify', 'report both->write csv', 'score each customer->score']);
+  // A state inside the fan-out shows its worst item: item-2's score failed.
+  const page = renderReportPage(GROUPED_RECORD);
+  expect(page).toContain('<g class="state" data-state="score" data-outcome="failed">');
+  expect(page).toContain('<g class="state" data-state="rank" data-outcome="succeeded">');
+  expect(page).toContain('<g class="group" data-group="score each customer" data-type="Map">');
 });

@@ -1,5 +1,5 @@
 /** The report page's two drawings, as inline SVG: the state machine graph coloured by outcome, and the job timeline. */
-import { layoutStateMachine, type GraphEdge } from './graph-layout.js';
+import { layoutStateMachine, type GraphEdge, type GraphGroup } from './graph-layout.js';
 import { escapeHtml, formatDuration, readableCause } from './html.js';
 import { JOB_COLOURS, OUTCOME_COLOURS } from './report-style.js';
 import type { JobView, RunRecord, StateOutcome, StateView } from './run-record.js';
@@ -8,8 +8,18 @@ import type { JobView, RunRecord, StateOutcome, StateView } from './run-record.j
 export function outcomeByState(record: RunRecord): Map<string, StateView> {
   const last = new Map<string, StateView>();
   for (const state of record.states) last.set(state.name, state);
+  // A state inside a fan-out runs once per item (`<item> › <state>` locally): its node shows the worst item.
+  for (const state of record.states) {
+    const inner = state.name.split(' › ').pop()!;
+    if (inner === state.name) continue;
+    const shown = last.get(inner);
+    if (!shown || OUTCOME_RANK[state.outcome] > OUTCOME_RANK[shown.outcome]) last.set(inner, { ...state, name: inner });
+  }
   return last;
 }
+
+/** Which outcome a node of several runs shows: the worst. */
+const OUTCOME_RANK: Record<StateOutcome, number> = { 'not-reached': 0, skipped: 1, running: 2, succeeded: 3, caught: 4, failed: 5 };
 
 /** States never entered: skipped when the execution succeeded (a switch or a gate left them out), else not reached. */
 function unvisitedOutcome(record: RunRecord): StateOutcome {
@@ -24,6 +34,9 @@ export function renderGraph(record: RunRecord): string {
   const width = layout.width + margin * 2;
   const height = layout.height + margin * 2 + 18;
   const edges = layout.edges.map((edge) => renderEdge(edge, visited)).join('');
+  // Outer groups first, so a nested group is drawn on top of the one holding it.
+  const depth = (group: GraphGroup): number => (group.parent ? 1 + depth(layout.groups.find((g) => g.name === group.parent)!) : 0);
+  const groups = [...layout.groups].sort((a, b) => depth(a) - depth(b)).map(renderGroup).join('');
   const nodes = layout.nodes
     .map((node) => {
       const state = visited.get(node.name);
@@ -48,8 +61,20 @@ export function renderGraph(record: RunRecord): string {
   const startMark = start ? `<circle cx="${start.x}" cy="${start.y - start.height / 2 - 9}" r="5" fill="#5f6368"/>` : '';
   return (
     `<svg class="graph" role="img" aria-label="State machine graph" width="${width}" height="${height}" viewBox="${-margin} ${-margin - 18} ${width} ${height}" xmlns="http://www.w3.org/2000/svg">` +
-    `<defs>${['next', 'choice', 'catch', 'taken'].map((k) => `<marker id="arrow-${k}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${edgeColour(k)}"/></marker>`).join('')}</defs>` +
-    `${startMark}${edges}${nodes}</svg>`
+    `<defs>${['next', 'choice', 'catch', 'branch', 'taken'].map((k) => `<marker id="arrow-${k}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${edgeColour(k)}"/></marker>`).join('')}</defs>` +
+    `${groups}${startMark}${edges}${nodes}</svg>`
+  );
+}
+
+/** A Map or Parallel state's box: the state itself at its top, the states it runs inside. */
+function renderGroup(group: GraphGroup): string {
+  const x = group.x - group.width / 2;
+  const y = group.y - group.height / 2;
+  const what = group.type === 'Map' ? 'runs for each item' : 'runs its branches in parallel';
+  return (
+    `<g class="group" data-group="${escapeHtml(group.name)}" data-type="${escapeHtml(group.type)}"><title>${escapeHtml(`${group.type} ${group.name}: ${what}`)}</title>` +
+    `<rect x="${x}" y="${y}" width="${group.width}" height="${group.height}" rx="10" fill="#f1f3f4" fill-opacity="0.6" stroke="#5f6368" stroke-width="1.2" stroke-dasharray="6 3"/>` +
+    `<text x="${x + 8}" y="${y + group.height - 6}" font-size="11" fill="#5f6368">${escapeHtml(`${group.type}: ${what}`)}</text></g>`
   );
 }
 
