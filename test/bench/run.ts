@@ -4,6 +4,7 @@ import { benchFanOut } from './fan-out.js';
 import { benchDoctor } from './doctor.js';
 import { benchLocalEnvs } from './local-envs.js';
 import { benchLocalRun } from './local-run.js';
+import { benchStartup } from './startup.js';
 import { benchSynth } from './synth.js';
 
 const only = process.argv.slice(2);
@@ -13,6 +14,7 @@ const suites: Record<string, () => Promise<void>> = {
   envs: () => benchLocalEnvs(),
   create: () => benchCreate(),
   'fan-out': () => benchFanOut(),
+  startup: () => benchStartup(),
   doctor: () => benchDoctor(),
 };
 
