@@ -98,6 +98,8 @@ describe('definition', () => {
     expect(aslErrors(def)).toEqual([]);
     const config = (def.States.train as Json).Parameters.HyperParameterTuningJobConfig;
     expect(config.ResourceLimits).toEqual({ MaxParallelTrainingJobs: 1 });
+    // Six combinations, one at a time: six full training runtimes.
+    expect((def.States.train as Json).TimeoutSeconds).toBe(6 * p.stages.find((s) => s.name === 'train')!.taskTimeoutSeconds);
     expect(config.ParameterRanges).toEqual({ CategoricalParameterRanges: [{ Name: 'max_depth', Values: ['2', '3', '4'] }, { Name: 'solver', Values: ['a', 'b'] }] });
     const lookup = await loadSageMakerModel();
     if (!lookup.found) throw new Error(lookup.hint);

@@ -6,7 +6,7 @@
  */
 import { CODE_CHANNEL, MODEL_OUTPUT } from '../model/defaults.js';
 import type { ResolvedTuning } from '../model/tuning.js';
-import { gridValues } from '../model/tuning.js';
+import { gridSize, gridValues } from '../model/tuning.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { INPUT, stageResultPath, stageSettingPath } from './input-paths.js';
 import { describeCode } from './processing-task.js';
@@ -60,7 +60,8 @@ export function tuningStates(stage: ResolvedStage, pipeline: ResolvedPipeline, n
       'bestObjectiveValue.$': '$.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value',
     },
     ResultPath: resultPath,
-    TimeoutSeconds: stage.taskTimeoutSeconds * Math.ceil((tuning.maxJobs ?? 1) / tuning.maxParallelJobs),
+    // Every training job may run its full max runtime, maxParallelJobs at a time (Grid: one per combination).
+    TimeoutSeconds: stage.taskTimeoutSeconds * Math.ceil((tuning.maxJobs ?? gridSize(tuning.ranges)) / tuning.maxParallelJobs),
     Retry: [TRANSIENT_SAGEMAKER_RETRY],
     Catch: catchIntoFailState(stage),
     Next: best,
