@@ -152,7 +152,7 @@ describe('images', () => {
   test('the framework image exists: pass; BatchGetImage asked of its AWS registry in the region', async () => {
     const run = await doctor();
     expect(framework(run)).toMatchObject({ status: 'pass', detail: expect.stringContaining('used by stages preprocess, postprocess') });
-    expect(mocks.ecr.commandCalls(BatchGetImageCommand)[0].args[0].input).toEqual({ registryId: '141502667606', repositoryName: 'sagemaker-scikit-learn', imageIds: [{ imageTag: '1.4-2-cpu-py3' }] });
+    expect(mocks.ecr.commandCalls(BatchGetImageCommand)[0].args[0].input).toMatchObject({ registryId: '141502667606', repositoryName: 'sagemaker-scikit-learn', imageIds: [{ imageTag: '1.4-2-cpu-py3' }] });
   });
 
   test('AccessDenied on the AWS-owned registry: could not check, not a failure', async () => {
@@ -167,7 +167,7 @@ describe('images', () => {
     const ok = await doctor({ stages });
     expect(ok.status(`image:${LEGACY_IMAGE}`)).toBe('pass');
     const call = mocks.ecr.commandCalls(BatchGetImageCommand)[0];
-    expect(call.args[0].input).toEqual({ registryId: '222233334444', repositoryName: 'team/legacy', imageIds: [{ imageTag: '2.1' }] });
+    expect(call.args[0].input).toMatchObject({ registryId: '222233334444', repositoryName: 'team/legacy', imageIds: [{ imageTag: '2.1' }] });
     expect(await (call.thisValue as { config: { region: () => Promise<string> } }).config.region()).toBe('us-east-1');
 
     mocks.ecr.on(BatchGetImageCommand).resolves({ images: [], failures: [{ imageId: { imageTag: '2.1' }, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' }] });
@@ -248,4 +248,21 @@ test('an endpoint stage needs twice its instance count: an update runs the new f
   expect(run.check('quota:endpoint:ml.t2.medium')).toMatchObject({ status: 'fail', detail: 'quota is 3 (applied), stage serve needs 4 instances (a blue/green update runs the new fleet beside the old one)' });
   mocks.serviceQuotas.on(ListServiceQuotasCommand).resolves({ Quotas: [quota('ml.m5.large for processing job usage', 4), quota('ml.m5.large for training job usage', 4), quota('ml.m5.large for transform job usage', 4), quota('ml.t2.medium for endpoint usage', 4)] });
   expect((await doctor({ stages })).check('quota:endpoint:ml.t2.medium')).toMatchObject({ status: 'pass', detail: expect.stringContaining('≥ 4 needed by stage serve, as a blue/green update runs the new fleet beside the old one') });
+});
+
+test("an imageUri pushed with an OCI manifest: a failure for a model stage (CreateModel refuses it), a note for a job's", async () => {
+  const image = '111122223333.dkr.ecr.eu-west-1.amazonaws.com/scorer:1';
+  mocks.ecr.on(BatchGetImageCommand).resolves({ images: [{ imageId: { imageTag: '1' }, imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json' }], failures: [] });
+  const job = await doctor({ stages: [{ name: 'score', mode: 'container', imageUri: image }] });
+  expect(job.check(`image:${image}`)).toMatchObject({ status: 'pass', detail: expect.stringContaining("application/vnd.oci.image.manifest.v1+json: SageMaker's CreateModel refuses OCI manifests") });
+  // ECR is asked for the manifest as pushed, OCI types included.
+  expect(mocks.ecr.commandCalls(BatchGetImageCommand)[0].args[0].input.acceptedMediaTypes).toEqual(expect.arrayContaining(['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json']));
+  const served = await doctor({
+    stages: [
+      { name: 'fit', kind: 'training', mode: 'script', framework: { name: 'sklearn' } },
+      { name: 'model', kind: 'model', mode: 'container', imageUri: image, inputs: [{ name: 'model', from: 'fit/model' }] },
+    ],
+  });
+  expect(served.check(`image:${image}`)).toMatchObject({ status: 'fail', fix: expect.stringContaining('docker buildx build --provenance=false --output type=docker') });
+  expect(served.code).toBe(1);
 });

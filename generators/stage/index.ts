@@ -44,6 +44,8 @@ const FIELD_OPTIONS: Readonly<Record<string, string>> = {
   maxRuntimeSeconds: '--max-runtime',
   gate: '--metric, --threshold',
   hyperparameters: '--hyperparameter',
+  registry: '--group, --existing-group, --auto-approve',
+  approval: '--approval-timeout',
   inputs: '--from',
   outputs: '--from',
 };
@@ -51,6 +53,8 @@ const FIELD_OPTIONS: Readonly<Record<string, string>> = {
 /** Stage fields set by several questions (the gate's metric, threshold, direction and failure). */
 const FIELD_QUESTIONS: Readonly<Record<string, readonly string[]>> = {
   gate: ['metric', 'threshold', 'greaterIsBetter', 'onFail'],
+  registry: ['group', 'existingGroup', 'autoApprove'],
+  approval: ['approvalTimeout'],
 };
 
 /** `error` as a CreateError (one line, no errno code) unless it already is one. */

@@ -243,6 +243,62 @@ export const HYPERPARAMETERS_QUESTION: AddStageQuestion = {
   optional: true,
 };
 
+/** Register stages: the model package group and whether a version that passed the gate starts approved. */
+export const REGISTRY_QUESTIONS: readonly AddStageQuestion[] = [
+  {
+    name: 'group',
+    option: 'group',
+    flag: '--group',
+    type: 'input',
+    message: (ctx) => `${ctx.stage.name}: model package group its versions go to (empty for the project name)`,
+    applies: (ctx) => kindOption(ctx, 'registry'),
+    notApplicableTo: onlyFor('registry'),
+    default: () => ({ value: '', known: true }),
+    validate: (answer, ctx) => (text(answer) === '' ? undefined : stageFieldProblem({ name: ctx.stage.name || 'probe', kind: 'register', registry: { group: text(answer) } }, 'registry', ctx.region)),
+    parse: (answer) => (text(answer) === '' ? undefined : text(answer)),
+    optional: true,
+  },
+  {
+    name: 'existingGroup',
+    option: 'existing-group',
+    flag: '--existing-group',
+    type: 'confirm',
+    message: (ctx) => `${ctx.stage.name}: does that group exist already (not created by this project's stack)?`,
+    applies: (ctx) => kindOption(ctx, 'registry'),
+    notApplicableTo: onlyFor('registry'),
+    default: () => ({ value: false, known: true }),
+    parse: (answer) => answer === true || answer === 'true',
+  },
+  {
+    name: 'autoApprove',
+    option: 'auto-approve',
+    flag: '--auto-approve',
+    type: 'confirm',
+    message: (ctx) => `${ctx.stage.name}: register versions as Approved (the metric gate before it passed), instead of PendingManualApproval?`,
+    applies: (ctx) => kindOption(ctx, 'registry'),
+    notApplicableTo: onlyFor('registry'),
+    default: () => ({ value: false, known: true }),
+    parse: (answer) => answer === true || answer === 'true',
+  },
+];
+
+/** Approval stages: how long a person has to decide. */
+export const APPROVAL_TIMEOUT_QUESTION: AddStageQuestion = {
+  name: 'approvalTimeout',
+  option: 'approval-timeout',
+  flag: '--approval-timeout',
+  type: 'input',
+  message: (ctx) => `${ctx.stage.name}: seconds a person has to decide before the execution fails (default 7 days)`,
+  applies: (ctx) => kindOption(ctx, 'approval'),
+  notApplicableTo: onlyFor('approval'),
+  default: () => ({ value: '604800', known: true }),
+  validate: (answer, ctx) =>
+    text(answer) === '' || !Number.isFinite(Number(text(answer)))
+      ? `'${text(answer)}' is not a number`
+      : stageFieldProblem({ name: ctx.stage.name || 'probe', kind: 'approval', approval: { timeoutSeconds: Number(text(answer)) } }, 'approval', ctx.region),
+  parse: (answer) => Number(text(answer)),
+};
+
 /** The scaffolder's image questions, answered here by their own options. */
 const IMAGE_OPTIONS: Readonly<Record<string, { option: string; flag: string; notApplicable: string }>> = {
   mode: { option: 'mode', flag: '--mode', notApplicable: '' },
@@ -341,11 +397,16 @@ export const ADD_STAGE_QUESTIONS: readonly AddStageQuestion[] = [
   fromQuestion,
   ...imageQuestions,
   ...GATE_QUESTIONS,
+  ...REGISTRY_QUESTIONS,
+  APPROVAL_TIMEOUT_QUESTION,
   HYPERPARAMETERS_QUESTION,
   TUNE_QUESTION,
   ...SETTING_QUESTIONS,
   afterQuestion,
 ];
+
+/** A confirm's answer, from a prompt (boolean) or an option (its text). */
+const isTrue = (answer: unknown) => answer === true || answer === 'true';
 
 /** The stage the answers so far describe (catalog mode for a known name until the mode is answered). */
 export function draftStage(draft: Readonly<Record<string, unknown>>, implied: Partial<StageOptions> = {}): StageOptions {
@@ -365,6 +426,11 @@ export function draftStage(draft: Readonly<Record<string, unknown>>, implied: Pa
       volumeSizeGb: draft.volumeSizeGb,
       maxRuntimeSeconds: draft.maxRuntimeSeconds,
       hyperparameters: draft.hyperparameters,
+      registry:
+        draft.kind !== 'register'
+          ? undefined
+          : definedOnly({ group: draft.group, autoApprove: isTrue(draft.autoApprove) ? true : undefined, existingGroup: isTrue(draft.existingGroup) ? true : undefined }),
+      approval: draft.kind !== 'approval' || draft.approvalTimeout === undefined || draft.approvalTimeout === 604800 ? undefined : { timeoutSeconds: draft.approvalTimeout },
       gate:
         draft.metric === undefined || draft.threshold === undefined
           ? undefined

@@ -90,6 +90,8 @@ export interface ImageCheck extends Named {
   readonly repository: string;
   readonly imageId: { readonly imageTag: string } | { readonly imageDigest: string };
   readonly stages: readonly string[];
+  /** A model stage serves it: SageMaker's CreateModel refuses images pushed with OCI media types. */
+  readonly servesModel: boolean;
 }
 
 export interface RoleCheck extends Named {
@@ -183,20 +185,21 @@ function quotaChecks(pipeline: ResolvedPipeline, region: string): QuotaCheck[] {
  * its own stage's.
  */
 function imageChecks(pipeline: ResolvedPipeline): ImageCheck[] {
-  const byUri = new Map<string, { origin: 'framework' | 'uri'; stages: string[] }>();
+  const byUri = new Map<string, { origin: 'framework' | 'uri'; stages: string[]; servesModel: boolean }>();
   for (const stage of pipeline.stages) {
     const image = stage.image;
     const found = image.source === 'framework' ? { origin: 'framework' as const, uri: image.framework.imageUri } : image.source === 'uri' ? { origin: 'uri' as const, uri: image.imageUri } : undefined;
     if (!found) continue;
-    const entry = byUri.get(found.uri) ?? { origin: found.origin, stages: [] };
+    const entry = byUri.get(found.uri) ?? { origin: found.origin, stages: [], servesModel: false };
     entry.stages.push(stage.name);
+    entry.servesModel ||= stage.kind === 'model';
     byUri.set(found.uri, entry);
   }
   const checks: ImageCheck[] = [];
-  for (const [uri, { origin, stages }] of byUri) {
+  for (const [uri, { origin, stages, servesModel }] of byUri) {
     const parsed = parseEcrImage(uri);
     if (!parsed) continue; // the model accepts ECR URIs only
-    checks.push({ kind: 'image', id: `image:${uri}`, title: `${origin === 'framework' ? 'Framework image' : 'Image'} ${parsed.repository}${'imageTag' in parsed.imageId ? `:${parsed.imageId.imageTag}` : `@${parsed.imageId.imageDigest.slice(0, 19)}…`}`, origin, imageUri: uri, ...parsed, stages });
+    checks.push({ kind: 'image', id: `image:${uri}`, title: `${origin === 'framework' ? 'Framework image' : 'Image'} ${parsed.repository}${'imageTag' in parsed.imageId ? `:${parsed.imageId.imageTag}` : `@${parsed.imageId.imageDigest.slice(0, 19)}…`}`, origin, imageUri: uri, ...parsed, stages, servesModel });
   }
   return checks;
 }

@@ -9,6 +9,18 @@ import type { ImageCheck } from '../plan.js';
 import { classifyAwsError, errorName, whyNotChecked } from '../aws-errors.js';
 import { couldNotCheck, fail, pass, type CheckResult } from '../types.js';
 
+/**
+ * Asked explicitly so that ECR answers with the manifest as pushed: SageMaker's CreateModel refuses OCI
+ * manifests ("Unsupported manifest media type application/vnd.oci.image.manifest.v1+json":
+ * aws/amazon-sagemaker-feedback#180, mlflow/mlflow#13834), so their type is reported.
+ */
+export const ACCEPTED_MEDIA_TYPES = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+];
+
 export async function checkImage(check: ImageCheck, ecr: ECRClient): Promise<CheckResult> {
   const stages = `stage${check.stages.length > 1 ? 's' : ''} ${check.stages.join(', ')}`;
   const fix =
@@ -17,7 +29,7 @@ export async function checkImage(check: ImageCheck, ecr: ECRClient): Promise<Che
       : `push the image to ${check.imageUri.split(/[:@](?=[^/]*$)/)[0]}, or correct imageUri of ${stages}`;
   let answer;
   try {
-    answer = await ecr.send(new BatchGetImageCommand({ registryId: check.registryId, repositoryName: check.repository, imageIds: [check.imageId] }));
+    answer = await ecr.send(new BatchGetImageCommand({ registryId: check.registryId, repositoryName: check.repository, imageIds: [check.imageId], acceptedMediaTypes: ACCEPTED_MEDIA_TYPES }));
   } catch (error) {
     if (errorName(error) === 'RepositoryNotFoundException') {
       return fail(check, `no repository ${check.repository} in registry ${check.registryId} (${check.region}), used by ${stages}`, fix);
@@ -28,6 +40,11 @@ export async function checkImage(check: ImageCheck, ecr: ECRClient): Promise<Che
   }
   if ((answer.images ?? []).length > 0) {
     const mediaType = answer.images?.[0].imageManifestMediaType;
+    if (mediaType?.startsWith('application/vnd.oci.') && check.origin === 'uri') {
+      const rebuild = 'rebuild and push it with Docker media types: `docker buildx build --provenance=false --output type=docker …`, then `docker push`';
+      if (check.servesModel) return fail(check, `${check.imageUri} was pushed as ${mediaType}, which SageMaker's CreateModel refuses ("Unsupported manifest media type")`, rebuild);
+      return pass(check, `exists (${mediaType}: SageMaker's CreateModel refuses OCI manifests; if a job does too, ${rebuild}), used by ${stages}`);
+    }
     return pass(check, `exists${mediaType ? ` (${mediaType})` : ''}, used by ${stages}`);
   }
   const failure = answer.failures?.[0];
