@@ -3,6 +3,7 @@ import { benchCreate } from './create.js';
 import { benchDoctor } from './doctor.js';
 import { benchLocalEnvs } from './local-envs.js';
 import { benchLocalRun } from './local-run.js';
+import { benchStartup } from './startup.js';
 import { benchSynth } from './synth.js';
 
 const only = process.argv.slice(2);
@@ -11,6 +12,7 @@ const suites: Record<string, () => Promise<void>> = {
   local: () => benchLocalRun(),
   envs: () => benchLocalEnvs(),
   create: () => benchCreate(),
+  startup: () => benchStartup(),
   doctor: () => benchDoctor(),
 };
 
