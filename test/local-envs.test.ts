@@ -112,6 +112,20 @@ describe('a stage environment built from the package index', () => {
     const warning = "stage 'legacy': stages/legacy/requirements.txt asks for alpha==1.4, which the package index lacks; installed 1.0 (the nearest available)";
     expect(output).toContain(`notice: ${warning}`);
     expect(report.notices).toContain(warning);
+    const [key] = envDirs(repo);
+    const listed = join(envsOf(repo), key, 'notices.txt');
+    expect(readFileSync(listed, 'utf8')).toBe(`${warning}\n`);
+
+    // Shown once: later runs print one reminder line pointing to the list, and keep the notice in the report.
+    for (let i = 0; i < 2; i++) {
+      const again = await run(repo);
+      expect(again.output).not.toContain(warning);
+      expect(again.output.split('\n').filter((line) => line.includes('notice:'))).toEqual([
+        `  notice: 1 notice about the stage environments, shown when they were built, listed in .local/envs/${key}/notices.txt`,
+      ]);
+      expect(again.report.notices).toEqual([warning]);
+    }
+    expect(readFileSync(listed, 'utf8')).toBe(`${warning}\n`);
   }, ENV_TIMEOUT);
 
   test('a package with no version in the index stops the run before any job, naming stage and package', async () => {
@@ -163,6 +177,9 @@ describe('a stage environment built from the package index', () => {
       `stage 'train': the scikit-learn 9.9-1 image runs Python 3.7; its local environment runs Python ${base.version}`,
       "stage 'train': the package index lacks the scikit-learn 9.9-1 image's versions: alpha 1.0 here, 1.5 in the image; a model trained with these versions may not load in the image",
     ]);
+    expect(env.freshWarnings).toEqual(env.warnings);
+    const again = await ensureStageEnvironment(spec, base, { root, log: () => undefined });
+    expect([again.reused, again.warnings, again.freshWarnings]).toEqual([true, env.warnings, []]);
   }, ENV_TIMEOUT);
 });
 

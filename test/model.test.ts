@@ -85,7 +85,7 @@ describe('invalid models: one clear message per problem', () => {
     ['local path outside /opt/ml/processing', { ...base, stages: [{ name: 'a', outputs: [{ name: 'o', localPath: '/tmp/out' }] }] }, /'\/tmp\/out' must be a folder under \/opt\/ml\/processing\//],
     ['overlapping paths', { ...base, stages: [{ name: 'a', inputs: [{ name: 'x', localPath: '/opt/ml/processing/input/d' }, { name: 'y', localPath: '/opt/ml/processing/input/d/e' }] }] }, /overlaps/],
     ['framework version', { ...base, stages: [{ name: 'a', framework: { name: 'sklearn', version: '9.9' } }] }, /scikit-learn version '9\.9' is not known \(allowed: .*1\.2-1/],
-    ['unknown kind', { ...base, stages: [{ name: 'a', kind: 'tuning' as never }] }, /'tuning' is not a stage kind \(allowed: processing, evaluation, training, model, transform, endpoint, register, approval\)/],
+    ['unknown kind', { ...base, stages: [{ name: 'a', kind: 'labeling' as never }] }, /'labeling' is not a stage kind \(allowed: processing, evaluation, training, tuning, model, transform, endpoint, register, approval\)/],
     ['image URI', { ...base, stages: [{ name: 'a', mode: 'container', imageUri: 'docker.io/library/python:3' }] }, /is not an Amazon ECR image URI/],
     ['volume', { ...base, stages: [{ name: 'a', volumeSizeGb: 0 }] }, /volumeSizeGb: 0 must be a whole number of GB from 1 to 16384/],
     ['runtime', { ...base, stages: [{ name: 'a', maxRuntimeSeconds: 604801 }] }, /maxRuntimeSeconds: 604801 must be a whole number of seconds from 1 to 604800/],

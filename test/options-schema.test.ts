@@ -23,12 +23,15 @@ interface Shape {
 
 /** The `*Options` interfaces of src/model/types.ts as key trees (nested options interfaces and inline object types followed). */
 function typeShapes(): Record<string, Shape> {
-  const file = path.join(ROOT, 'src/model/types.ts');
-  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const interfaces = new Map<string, ts.InterfaceDeclaration>();
-  source.forEachChild((node) => {
-    if (ts.isInterfaceDeclaration(node)) interfaces.set(node.name.text, node);
-  });
+  // A kind's own options may live in its module (the tuning kind's in src/model/tuning.ts).
+  for (const relative of ['src/model/types.ts', 'src/model/tuning.ts']) {
+    const file = path.join(ROOT, relative);
+    const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    source.forEachChild((node) => {
+      if (ts.isInterfaceDeclaration(node)) interfaces.set(node.name.text, node);
+    });
+  }
   const shapeOf = (members: ts.NodeArray<ts.TypeElement>): Shape => {
     const keys: Shape['keys'] = {};
     for (const member of members) {

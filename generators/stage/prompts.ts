@@ -44,7 +44,7 @@ export interface AddStageQuestion extends Question<AddStageContext> {
 const text = (answer: unknown) => String(answer ?? '').trim();
 
 /** Every kind the types know; the generator offers those the model accepts. */
-const ALL_KINDS: Readonly<Record<StageKind, true>> = { processing: true, training: true, evaluation: true, model: true, transform: true, endpoint: true, register: true, approval: true };
+const ALL_KINDS: Readonly<Record<StageKind, true>> = { processing: true, training: true, tuning: true, evaluation: true, model: true, transform: true, endpoint: true, register: true, approval: true };
 
 /** The stage kinds the model accepts now, asked of the model itself (a kind it does not support is a problem of the `kind` field). */
 export function supportedKinds(): StageKind[] {

@@ -7,6 +7,7 @@ export * from './task-resources.js';
 export * from './processing-task.js';
 export * from './state-machine.js';
 export * from './training-task.js';
+export * from './tuning-task.js';
 export * from './model-task.js';
 export * from './transform-task.js';
 export * from './metric-gate.js';

@@ -52,6 +52,7 @@ export const STAGE_SETTINGS = ['imageUri', 'instanceType', 'instanceCount', 'vol
 export const KIND_SETTINGS: Readonly<Record<StageKind, readonly StageSetting[]>> = {
   processing: STAGE_SETTINGS,
   training: STAGE_SETTINGS,
+  tuning: STAGE_SETTINGS,
   evaluation: [...STAGE_SETTINGS, 'threshold'],
   model: ['imageUri'],
   transform: ['instanceType', 'instanceCount'],

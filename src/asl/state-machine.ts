@@ -12,6 +12,7 @@ import { registerTaskState } from './register-task.js';
 import { stageSwitchState, switchStateName } from './stage-switch.js';
 import { trainingTaskState } from './training-task.js';
 import { transformTaskState } from './transform-task.js';
+import { tuningStates } from './tuning-task.js';
 import type { State, StateMachineDefinition } from './types.js';
 
 /** Where a Choice goes when nothing follows: Task states end with `End`, Choices need a state to name. */
@@ -30,6 +31,7 @@ const KIND_STATES: Readonly<Record<StageKind, StageStates>> = {
     ...metricGateStates(stage, pipeline, next ?? done),
   }),
   training: (stage, pipeline, next) => ({ [stage.name]: trainingTaskState(stage, pipeline, next) }),
+  tuning: (stage, pipeline, next) => tuningStates(stage, pipeline, next),
   model: (stage, pipeline, next) => ({ [stage.name]: modelTaskState(stage, pipeline, next) }),
   transform: (stage, pipeline, next) => ({ [stage.name]: transformTaskState(stage, pipeline, next) }),
   endpoint: (stage, pipeline, next, done) => endpointStates(stage, pipeline, next ?? done),

@@ -17,6 +17,7 @@ import { PROCESSING_JOB_RESOURCE } from './processing-task.js';
 import { CREATE_MODEL_PACKAGE_RESOURCE } from './register-task.js';
 import { TRAINING_JOB_RESOURCE } from './training-task.js';
 import { TRANSFORM_JOB_RESOURCE } from './transform-task.js';
+import { DESCRIBE_TRAINING_JOB_RESOURCE, TUNING_JOB_RESOURCE } from './tuning-task.js';
 
 export const TASK_RESOURCES = [
   PROCESSING_JOB_RESOURCE,
@@ -32,6 +33,8 @@ export const TASK_RESOURCES = [
   CREATE_MODEL_PACKAGE_RESOURCE,
   UPDATE_MODEL_PACKAGE_RESOURCE,
   SNS_PUBLISH_WAIT_RESOURCE,
+  TUNING_JOB_RESOURCE,
+  DESCRIBE_TRAINING_JOB_RESOURCE,
 ] as const;
 
 /** A Task resource in the `aws` partition. */

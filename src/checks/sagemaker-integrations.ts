@@ -68,6 +68,51 @@ export const SAGEMAKER_INTEGRATIONS: readonly SageMakerIntegration[] = [
   },
   {
     style: 'sagemaker',
+    action: 'createHyperParameterTuningJob',
+    operation: 'CreateHyperParameterTuningJob',
+    nameMember: 'HyperParameterTuningJobName',
+    runsJob: true,
+    response: (request, sync, arnOf) => {
+      const name = String(request.HyperParameterTuningJobName);
+      const arn = arnOf('hyper-parameter-tuning-job', name);
+      if (!sync) return { HyperParameterTuningJobArn: arn };
+      const config = isObject(request.HyperParameterTuningJobConfig) ? request.HyperParameterTuningJobConfig : {};
+      const objective = isObject(config.HyperParameterTuningJobObjective) ? config.HyperParameterTuningJobObjective : {};
+      const best = `${name}-001-0a1b2c3d`;
+      return {
+        ...request,
+        HyperParameterTuningJobArn: arn,
+        HyperParameterTuningJobStatus: 'Completed',
+        BestTrainingJob: {
+          TrainingJobName: best,
+          TrainingJobArn: arnOf('training-job', best),
+          TrainingJobStatus: 'Completed',
+          TunedHyperParameters: {},
+          FinalHyperParameterTuningJobObjectiveMetric: { MetricName: String(objective.MetricName ?? ''), Value: 0.9 },
+        },
+      };
+    },
+  },
+  {
+    style: 'aws-sdk:sagemaker',
+    action: 'describeTrainingJob',
+    operation: 'DescribeTrainingJob',
+    runsJob: false,
+    response: (request, _sync, arnOf) => {
+      const name = String(request.TrainingJobName);
+      const tuning = name.replace(/-\d{3}-[0-9a-f]{8}$/, '');
+      return {
+        TrainingJobName: name,
+        TrainingJobArn: arnOf('training-job', name),
+        TuningJobArn: arnOf('hyper-parameter-tuning-job', tuning),
+        TrainingJobStatus: 'Completed',
+        HyperParameters: {},
+        ModelArtifacts: { S3ModelArtifacts: `s3://bucket/runs/model/${name}/output/model.tar.gz` },
+      };
+    },
+  },
+  {
+    style: 'sagemaker',
     action: 'createTransformJob',
     operation: 'CreateTransformJob',
     nameMember: 'TransformJobName',

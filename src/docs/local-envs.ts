@@ -24,7 +24,7 @@ export function localEnvironmentsSection(pipeline: ResolvedPipeline): string[] {
     '## Local Python environments',
     '',
     '`npx projen local` runs each stage in a Python virtual environment that looks like its image, built with pip (and your pip configuration) from `python3` ' +
-      '(or `LEGACY_MLOPS_PYTHON`, or `--python`) on the first run, then reused from `.local/envs/<hash>/` while nothing it depends on changes. ' +
+      '(or `LEGACY_MLOPS_PYTHON`, or `--python`) on the first run, then reused from `.local/envs/<hash>/` while nothing it depends on changes (files a requirements file includes with `-r` or `-c` count too). ' +
       'Stages that need the same packages share one. Before any job starts, every module a stage imports is checked against its environment.',
     '',
     '| Stage | Environment |',
@@ -33,7 +33,8 @@ export function localEnvironmentsSection(pipeline: ResolvedPipeline): string[] {
     '',
     'When the package index lacks an image\'s exact version, the nearest available one is installed and the run says so, stage by stage ' +
       '(for a training stage: a model trained with other versions may not load in the image). The environments need Python 3.10 or newer; ' +
-      'the run also says when the image\'s Python differs from yours. `npx projen local -- --rebuild-envs` builds the environments again; ' +
+      'the run also says when the image\'s Python differs from yours. These notices are shown once, when the environment is built, and listed in ' +
+      'its `notices.txt`; later runs print one line pointing there. `npx projen local -- --rebuild-envs` builds the environments again; ' +
       '`npx projen local -- --no-envs` runs every stage on the interpreter itself, with its own packages.',
     '',
   ];

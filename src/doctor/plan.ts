@@ -24,6 +24,7 @@ const QUOTA_USAGE: Readonly<Record<StageKind, QuotaUsage | undefined>> = {
   processing: 'processing',
   evaluation: 'processing',
   training: 'training',
+  tuning: 'training',
   transform: 'transform',
   endpoint: 'endpoint',
   model: undefined,

@@ -18,6 +18,7 @@ import { imageRepositoryArnOf } from './image-repository.js';
 import { jobNamePattern, jobNamePrefixOf, sampleJobName } from './job-name.js';
 import { GOVERNANCE_INTEGRATIONS } from './governance-integrations.js';
 import { REQUEST_INTEGRATIONS } from './request-integrations.js';
+import { TUNING_INTEGRATIONS } from './tuning-integrations.js';
 import { s3PrefixOf } from './s3-locations.js';
 import type { Permission, TaskContext, TaskIntegration } from './types.js';
 import { isTaskResource, type TaskResource } from '../asl/task-resources.js';
@@ -123,6 +124,7 @@ export const TASK_INTEGRATIONS: Readonly<Record<TaskResource, TaskIntegration>> 
   [TRANSFORM_JOB_RESOURCE]: sageMakerSyncJob(TRANSFORM_JOB),
   ...REQUEST_INTEGRATIONS,
   ...GOVERNANCE_INTEGRATIONS,
+  ...TUNING_INTEGRATIONS,
 };
 
 /** Looks a Task resource up in any partition (`arn:aws-cn:states:::…` uses the same row). */

@@ -32,3 +32,29 @@ export function sampleJobName(prefix: string, jobId: string): string {
   if (!JOB_NAME_PATTERN.test(name)) throw new Error(`sample job name '${name}' is not a valid SageMaker job name`);
   return name;
 }
+
+/**
+ * Tuning-job names hold 32 characters, so the tuning state appends only the UUID's last group (12
+ * hex digits): `States.Format('<prefix>-{}', States.ArrayGetItem(States.StringSplit(States.UUID(), '-'), 4))`.
+ */
+const SHORT_NAME_EXPRESSION = /^States\.Format\('([A-Za-z0-9-]+)-\{\}',\s*States\.ArrayGetItem\(States\.StringSplit\(States\.UUID\(\),\s*'-'\),\s*4\)\)$/;
+export const UUID_LAST_GROUP_WILDCARD = '????????????';
+
+export function shortJobNamePrefixOf(expression: unknown, where: string): string {
+  const match = typeof expression === 'string' ? SHORT_NAME_EXPRESSION.exec(expression) : null;
+  if (!match) {
+    throw new Error(
+      `${where}: cannot scope IAM permissions to the job name ${JSON.stringify(expression)}; ` +
+        "expected the expression States.Format('<prefix>-{}', States.ArrayGetItem(States.StringSplit(States.UUID(), '-'), 4))",
+    );
+  }
+  return literal(match[1], `${where}: job-name prefix`);
+}
+
+export function shortJobNamePattern(prefix: string): string {
+  return `${prefix}-${UUID_LAST_GROUP_WILDCARD}`;
+}
+
+export function sampleShortJobName(prefix: string, jobId: string): string {
+  return sampleJobName(prefix, jobId.split('-').pop()!);
+}

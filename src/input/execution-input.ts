@@ -181,6 +181,7 @@ const KIND_INSTANCE_TYPES: Readonly<Record<StageKind, readonly string[]>> = {
   processing: PROCESSING_INSTANCE_TYPES,
   evaluation: PROCESSING_INSTANCE_TYPES,
   training: TRAINING_INSTANCE_TYPES,
+  tuning: TRAINING_INSTANCE_TYPES,
   model: [],
   transform: TRANSFORM_INSTANCE_TYPES,
   endpoint: ENDPOINT_INSTANCE_TYPES,

@@ -45,8 +45,12 @@ export interface LocalRunContext {
   readonly jobs: JobObserver;
   /** Models created in this execution, by name (CreateModel records them, transform jobs run them). */
   readonly models: Map<string, LocalModel>;
-  /** Something the run did not do as the cloud would (an endpoint it did not deploy): logged and kept in the report. */
-  readonly notice: (text: string) => void;
+  /**
+   * Something the run did not do as the cloud would (an endpoint it did not deploy): logged and kept in
+   * the report. `remindedIn`: a notice shown before and listed in that file; kept in the report, and the
+   * run prints one line pointing to the files instead (stage environments' notices).
+   */
+  readonly notice: (text: string, remindedIn?: string) => void;
   /** How approval stages decide (`--approve-all`, `--reject-all`, or ask). */
   readonly approvals: ApprovalMode;
   /** `.local/registry`: the emulated model registry, one folder per model package group, kept across runs. */

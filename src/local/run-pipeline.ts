@@ -114,6 +114,8 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const printer = new ProgressPrinter(log, repoRoot);
   const recorder = new ExecutionRecorder();
   const notices: string[] = [];
+  /** Notices shown on an earlier run, by the file that lists them: one reminder line for all. */
+  const reminders = new Map<string, number>();
   let announcedPython: Promise<PythonInterpreter> | undefined;
   const envs = options.envs ?? process.env.LEGACY_MLOPS_ENVS !== 'off';
   const envsDir = join(repoRoot, LOCAL_ENVS_DIR);
@@ -149,10 +151,11 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     models: new Map(),
     approvals: options.approvals ?? 'ask',
     registryDir: join(localDir, 'registry'),
-    notice: (text) => {
+    notice: (text, remindedIn) => {
       if (notices.includes(text)) return;
       notices.push(text);
-      log(`  notice: ${text}`);
+      if (remindedIn) reminders.set(remindedIn, (reminders.get(remindedIn) ?? 0) + 1);
+      else log(`  notice: ${text}`);
     },
   };
 
@@ -160,6 +163,10 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     log(`legacy-mlops local: execution ${executionName} of ${show(stateMachinePath)} with ${show(inputPath)}`);
     // 3. Prepare every Task (backend, interpreter, files) and the local S3; every problem at once.
     const prepared = await prepareTasks(assigned, context);
+    if (reminders.size > 0) {
+      const count = [...reminders.values()].reduce((a, b) => a + b, 0);
+      log(`  notice: ${count === 1 ? '1 notice' : `${count} notices`} about the stage environments, shown when they were built, listed in ${[...reminders.keys()].map(show).join(', ')}`);
+    }
     const seedProblem = seedRawData(repoRoot, s3, (input.value as { rawDataUri?: unknown }).rawDataUri, log) ?? seedItems(repoRoot, s3, input.value, log);
     if (prepared.problems.length > 0 || seedProblem) throw new LocalRunRefused([...prepared.problems, ...(seedProblem ? [seedProblem] : [])]);
     for (const task of prepared.tasks.values()) task.beforeRun?.();

@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describePackageSet } from '../model/framework-packages.js';
@@ -21,6 +21,7 @@ const run = promisify(execFile);
 const ENV_FORMAT = 1;
 const MANIFEST = 'legacy-mlops-env.json';
 const STAGE_POINTERS = 'stages.json';
+const NOTICES = 'notices.txt';
 const PROGRESS_EVERY_MS = 15_000;
 
 export interface EnvManifest {
@@ -40,6 +41,10 @@ export interface StageEnvironment {
   readonly manifest: EnvManifest;
   /** One line each: versions that differ from the image, the image's other Python. */
   readonly warnings: readonly string[];
+  /** Those of `warnings` not shown before: the others are listed in `noticesFile` since an earlier run. */
+  readonly freshWarnings: readonly string[];
+  /** `<env>/notices.txt`: every warning the environment's stages were given, one per line. */
+  readonly noticesFile: string;
 }
 
 export interface EnsureEnvOptions {
@@ -70,7 +75,29 @@ export async function ensureStageEnvironment(spec: StageEnvSpec, base: PythonInt
   const reused = manifest !== undefined;
   if (!manifest) manifest = await buildEnvironment(spec, base, key, dir, options);
   pointStageAt(options.root, spec.stageName, key);
-  return { interpreter, dir, reused, manifest, warnings: environmentWarnings(spec, manifest, base) };
+  const warnings = environmentWarnings(spec, manifest, base);
+  const noticesFile = join(dir, NOTICES);
+  return { interpreter, dir, reused, manifest, warnings, freshWarnings: recordNotices(noticesFile, warnings), noticesFile };
+}
+
+/**
+ * Notices are shown once: when the environment is built, or when a change of the stage brings a new one.
+ * Appends those `notices.txt` does not list yet and returns them.
+ */
+function recordNotices(path: string, warnings: readonly string[]): string[] {
+  let listed: string[] = [];
+  try {
+    listed = readFileSync(path, 'utf8').split('\n');
+  } catch {
+    // None recorded yet.
+  }
+  const fresh = warnings.filter((warning) => !listed.includes(warning));
+  try {
+    if (fresh.length > 0) appendFileSync(path, fresh.map((warning) => `${warning}\n`).join(''));
+  } catch {
+    // Unwritable: they are shown again next time.
+  }
+  return fresh;
 }
 
 async function buildEnvironment(spec: StageEnvSpec, base: PythonInterpreter, key: string, dir: string, options: EnsureEnvOptions): Promise<EnvManifest> {

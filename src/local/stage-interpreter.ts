@@ -3,7 +3,7 @@
  * run "in the stage's environment"): the same environment `legacy-mlops local` builds and reuses.
  */
 import { join, relative, resolve } from 'node:path';
-import { LOCAL_ENVS_DIR, PIPELINE_FILES } from '../model/repo-layout.js';
+import { LOCAL_DIR, LOCAL_ENVS_DIR, PIPELINE_FILES } from '../model/repo-layout.js';
 import { taskStatesOf } from './emulators/registry.js';
 import { staticImageUri } from './emulators/job-support.js';
 import { stageEnvSpec } from './env-spec.js';
@@ -32,9 +32,11 @@ export async function stageInterpreter(repoRoot: string, stageName: string, opti
     const stage = stageCodeOf(root, state.name, parameters);
     if (stage.stageName !== stageName) continue;
     const image = training ? staticImageUri(parameters?.AlgorithmSpecification, 'TrainingImage', input) : staticImageUri(parameters?.AppSpecification, 'ImageUri', input);
-    const base = await resolvePython(options.python, process.env, join(root, '.local', 'cache'));
+    const base = await resolvePython(options.python, process.env, join(root, LOCAL_DIR, 'cache'));
     const spec = stageEnvSpec(root, stage, image, training);
-    const env = await ensureStageEnvironment(spec, base, { root: join(root, LOCAL_ENVS_DIR), log: options.log ?? (() => undefined), show: (path) => relative(root, path) });
+    const log = options.log ?? (() => undefined);
+    const env = await ensureStageEnvironment(spec, base, { root: join(root, LOCAL_ENVS_DIR), log, show: (path) => relative(root, path) });
+    for (const warning of env.freshWarnings) log(`  notice: ${warning}`);
     return env.interpreter.executable;
   }
   throw new LocalRunRefused(`no processing or training stage '${stageName}' in ${PIPELINE_FILES.stateMachine}`);

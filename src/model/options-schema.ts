@@ -28,6 +28,7 @@ import type {
   StageOptions,
   StageOutputOptions,
 } from './types.js';
+import { TUNING_SCHEMA } from './tuning.js';
 import type { ModelProblem } from './errors.js';
 import { closestKey } from './suggest.js';
 
@@ -113,7 +114,7 @@ export const STAGE_OPTIONS_SCHEMA: JSONSchemaType<StageOptions> = {
   properties: {
     name: { type: 'string' },
     description: { type: 'string', nullable: true },
-    kind: { type: 'string', enum: ['processing', 'evaluation', 'training', 'model', 'transform', 'endpoint', 'register', 'approval'], nullable: true },
+    kind: { type: 'string', enum: ['processing', 'evaluation', 'training', 'tuning', 'model', 'transform', 'endpoint', 'register', 'approval'], nullable: true },
     mode: { type: 'string', enum: ['script', 'container'], nullable: true },
     framework: { ...frameworkSchema, nullable: true },
     imageUri: { type: 'string', nullable: true },
@@ -127,6 +128,7 @@ export const STAGE_OPTIONS_SCHEMA: JSONSchemaType<StageOptions> = {
     outputs: { type: 'array', items: outputSchema, nullable: true },
     skippable: { type: 'boolean', nullable: true },
     hyperparameters: stringMap,
+    tuning: { ...TUNING_SCHEMA, nullable: true },
     gate: { ...gateSchema, nullable: true },
     modelStage: { type: 'string', nullable: true },
     endpointName: { type: 'string', nullable: true },

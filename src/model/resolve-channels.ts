@@ -106,8 +106,9 @@ export function resolveChannels(s: StageOptions, kind: StageKind, index: number,
       checkLocalPaths(resolvedInputs, resolvedOutputs, mode, fail);
       return { inputs: resolvedInputs, outputs: resolvedOutputs };
     }
-    case 'training': {
-      refuse('outputs', `a training stage has one output, '${MODEL_OUTPUT}': SageMaker packs ${TRAINING_MODEL_DIR} into model.tar.gz (later stages read it as '<stage>/${MODEL_OUTPUT}')`);
+    case 'training':
+    case 'tuning': {
+      refuse('outputs', `a ${kind} stage has one output, '${MODEL_OUTPUT}': SageMaker packs ${TRAINING_MODEL_DIR} into model.tar.gz (later stages read it as '<stage>/${MODEL_OUTPUT}')`);
       const ins = (inputs ?? [{ name: 'train', field: 'inputs[0]' }]).map((i) => ({ ...i, from: i.from ?? dataDefault }));
       if (ins.length === 0) fail('inputs', 'a training stage needs at least one channel');
       const max = mode === 'script' ? MAX_TRAINING_CHANNELS - 1 : MAX_TRAINING_CHANNELS;

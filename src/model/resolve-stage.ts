@@ -13,6 +13,7 @@ import { resolveEndpoint, resolveEnvironment, resolveGate, resolveHyperparameter
 import { stageDir } from './repo-layout.js';
 import { ENTRY_SCRIPT_MAX, ENTRY_SCRIPT_PATTERN, JOB_NAME_PATTERN, JOB_NAME_PREFIX_MAX, RESERVED_STAGE_NAMES, STAGE_NAME_MAX, STAGE_NAME_PATTERN } from './rules.js';
 import { KIND_FACTS, KIND_OPTIONS, STAGE_KINDS } from './stage-kinds.js';
+import { TUNING_JOB_PREFIX_MAX, resolveTuning } from './tuning.js';
 import type { ResolvedStage, StageKind, StageOptions } from './types.js';
 
 const STAGE_MODES = ['script', 'container'];
@@ -90,8 +91,10 @@ export function resolveStage(
     fail('entryScript', "a container-mode model runs its image's own serving code; entryScript applies to script mode only");
   }
 
-  const jobNamePrefix = jobPrefix(project.name, name);
-  if ((project.valid && nameValid && !JOB_NAME_PATTERN.test(jobNamePrefix)) || jobNamePrefix.length > JOB_NAME_PREFIX_MAX) {
+  // Tuning-job names hold 32 characters, other job names 63.
+  const prefixMax = kind === 'tuning' ? TUNING_JOB_PREFIX_MAX : JOB_NAME_PREFIX_MAX;
+  const jobNamePrefix = jobPrefix(project.name, name, prefixMax);
+  if ((project.valid && nameValid && !JOB_NAME_PATTERN.test(jobNamePrefix)) || jobNamePrefix.length > prefixMax) {
     fail('name', `job-name prefix '${jobNamePrefix}' is not valid for SageMaker job names`);
   }
 
@@ -99,7 +102,8 @@ export function resolveStage(
   const environment = resolveEnvironment(s, fail);
   const channels = resolveChannels(s, kind, index, earlier, mode, fail);
   const gate = kind === 'evaluation' ? resolveGate(s, channels.outputs, fail) : undefined;
-  const hyperparameters = kind === 'training' ? resolveHyperparameters(s, fail) : {};
+  const hyperparameters = facts.options.includes('hyperparameters') ? resolveHyperparameters(s, fail) : {};
+  const tuning = kind === 'tuning' ? resolveTuning(s.tuning, hyperparameters, fail) : undefined;
   const endpoint = kind === 'endpoint' ? resolveEndpoint(s, project.name, name, fail) : undefined;
   const registry = kind === 'register' ? resolveRegistry(s, earlier, project.name, fail) : undefined;
   const approval = kind === 'approval' ? resolveApproval(s, earlier, fail) : undefined;
@@ -129,13 +133,14 @@ export function resolveStage(
     ...(endpoint ? { endpoint } : {}),
     ...(registry ? { registry } : {}),
     ...(approval ? { approval } : {}),
+    ...(tuning ? { tuning } : {}),
   };
   return { stage, ok: ok && image !== undefined };
 }
 
 /** `<project>-<stage>`, the project part shortened so the prefix fits the job-name budget. */
-export function jobPrefix(project: string, stage: string): string {
-  const room = JOB_NAME_PREFIX_MAX - stage.length - 1;
+export function jobPrefix(project: string, stage: string, max = JOB_NAME_PREFIX_MAX): string {
+  const room = max - stage.length - 1;
   const head = project.slice(0, Math.max(0, room)).replace(/-+$/, '');
   return head ? `${head}-${stage}` : stage;
 }

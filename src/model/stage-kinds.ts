@@ -31,6 +31,8 @@ export const KIND_FACTS: Readonly<Record<StageKind, KindFacts>> = {
   processing: { ...JOB, instanceTypes: PROCESSING_INSTANCE_TYPES, instanceWhat: 'processing', options: [] },
   evaluation: { ...JOB, instanceTypes: PROCESSING_INSTANCE_TYPES, instanceWhat: 'processing', options: ['gate'] },
   training: { ...JOB, instanceTypes: TRAINING_INSTANCE_TYPES, instanceWhat: 'training', producesModel: true, options: ['hyperparameters'] },
+  // A tuning job runs training jobs on the training stage's settings; its best job's model is the output.
+  tuning: { ...JOB, instanceTypes: TRAINING_INSTANCE_TYPES, instanceWhat: 'training', producesModel: true, options: ['hyperparameters', 'tuning'] },
   model: { ...CALL, hasImage: true, options: [] },
   transform: { ...CALL, instanceTypes: TRANSFORM_INSTANCE_TYPES, instanceWhat: 'transform', runsJob: true, usesModelStage: true, options: ['modelStage'] },
   endpoint: { ...CALL, instanceTypes: ENDPOINT_INSTANCE_TYPES, instanceWhat: 'endpoint (production variant)', usesModelStage: true, options: ['modelStage', 'endpointName', 'endpointWait'] },
@@ -41,7 +43,7 @@ export const KIND_FACTS: Readonly<Record<StageKind, KindFacts>> = {
 export const STAGE_KINDS = Object.keys(KIND_FACTS) as StageKind[];
 
 /** Options that belong to one or two kinds; set on another kind they are a mistake, not a no-op. */
-export const KIND_OPTIONS: readonly (keyof StageOptions)[] = ['gate', 'hyperparameters', 'modelStage', 'endpointName', 'endpointWait', 'registry', 'approval'];
+export const KIND_OPTIONS: readonly (keyof StageOptions)[] = ['gate', 'hyperparameters', 'tuning', 'modelStage', 'endpointName', 'endpointWait', 'registry', 'approval'];
 
 /** Whether `kind` (possibly unknown, from a user's file) produces a model artifact. */
 export function producesModel(kind: string | undefined): boolean {

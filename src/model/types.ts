@@ -14,7 +14,8 @@
  * `register` (a version of the model stage's model in a SageMaker Model Registry group, carrying
  * the evaluation report as its metrics) and `approval` (the execution waits for a person's decision).
  */
-export type StageKind = 'processing' | 'training' | 'evaluation' | 'model' | 'transform' | 'endpoint' | 'register' | 'approval';
+import type { ResolvedTuning, TuningOptions } from './tuning.js';
+export type StageKind = 'processing' | 'training' | 'tuning' | 'evaluation' | 'model' | 'transform' | 'endpoint' | 'register' | 'approval';
 
 /** How a stage's code gets into its container. */
 export type StageMode = 'script' | 'container';
@@ -124,6 +125,8 @@ export interface StageOptions {
   readonly skippable?: boolean;
   /** Training: hyperparameters, written to /opt/ml/input/config/hyperparameters.json (values are strings). */
   readonly hyperparameters?: Record<string, string>;
+  /** Tuning: the hyperparameter tuning job (objective, strategy, ranges, job counts). */
+  readonly tuning?: TuningOptions;
   /** Evaluation: the metric gate after the job. Required for evaluation stages. */
   readonly gate?: MetricGateOptions;
   /** Transform and endpoint: the model stage whose model they run. @default the nearest earlier model stage */
@@ -348,6 +351,8 @@ export interface ResolvedStage {
   readonly registry?: ResolvedRegistry;
   /** Approval only. */
   readonly approval?: ResolvedApproval;
+  /** Tuning only. */
+  readonly tuning?: ResolvedTuning;
 }
 
 export interface ResolvedRegistry {

@@ -52,16 +52,21 @@ export function renderStageFiles(stage: ResolvedStage, pipeline: ResolvedPipelin
   if (!KIND_FACTS[stage.kind].hasCode) return [];
   const dir = `stages/${stage.name}`;
   const files: RenderedFile[] = [
-    { path: `${dir}/${stage.entryScript}`, content: stage.kind === 'training' ? renderTrainingScript(stage, pipeline) : renderStageScript(stage, pipeline) },
+    { path: `${dir}/${stage.entryScript}`, content: trainsModel(stage) ? renderTrainingScript(stage, pipeline) : renderStageScript(stage, pipeline) },
     { path: `${dir}/requirements.txt`, content: renderRequirements(stage) },
   ];
-  if (stage.kind === 'training') {
+  if (trainsModel(stage)) {
     files.push({ path: `${dir}/${inferenceScriptOf(stage, pipeline)}`, content: renderInferenceScript(stage, pipeline) });
   }
   if (stage.image.source === 'dockerfile') {
     files.push({ path: stage.image.dockerfile, content: renderDockerfile(stage) });
   }
   return files;
+}
+
+/** Training and tuning stages run the training stub: a job whose /opt/ml/model becomes the model. */
+function trainsModel(stage: ResolvedStage): boolean {
+  return KIND_FACTS[stage.kind].producesModel && KIND_FACTS[stage.kind].runsJob;
 }
 
 /**
@@ -103,6 +108,7 @@ export function legacyCodeData(stage: ResolvedStage, pipeline: ResolvedPipeline,
     reportOutput: stage.gate?.reportOutput,
     reportFile: stage.gate?.reportFile,
     metric: stage.gate?.metric,
+    objectiveMetric: stage.tuning?.objective.metric,
     // A fan-out over the objects under a prefix hands each item its own object, whatever its name.
     rawFromObject: pipeline.fanOut?.itemsFrom === 's3-prefix' && stage.inputs[0]?.from === 'raw',
   };
@@ -189,7 +195,7 @@ function renderRequirements(stage: ResolvedStage): string {
         ...common,
         dockerfile: stage.image.dockerfile,
         pythonVersion: CONTAINER_PYTHON_VERSION,
-        pins: stage.kind === 'training' || stage.kind === 'evaluation' ? [...CONTAINER_REQUIREMENTS, ...MODEL_REQUIREMENTS] : CONTAINER_REQUIREMENTS,
+        pins: trainsModel(stage) || stage.kind === 'evaluation' ? [...CONTAINER_REQUIREMENTS, ...MODEL_REQUIREMENTS] : CONTAINER_REQUIREMENTS,
       });
     case 'uri':
     case 'model':

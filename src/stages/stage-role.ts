@@ -21,7 +21,7 @@ export const SPLIT_OUTPUTS = ['train', 'test', 'score'] as const;
  * stub always matches the stage's actual channels.
  */
 export function stageRole(stage: Pick<ResolvedStage, 'name' | 'inputs' | 'outputs'> & { readonly kind?: StageKind }): StageRole {
-  if (stage.kind === 'training') return 'train';
+  if (stage.kind === 'training' || stage.kind === 'tuning') return 'train';
   if (stage.kind === 'evaluation') return 'evaluate';
   const outputs = stage.outputs.map((o) => o.name);
   if (stage.inputs.length === 1 && SPLIT_OUTPUTS.every((name) => outputs.includes(name))) return 'split';

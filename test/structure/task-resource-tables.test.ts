@@ -27,7 +27,7 @@ describe('tables keyed by Task resource', () => {
   });
 
   it('an unknown resource has no row', () => {
-    expect(integrationFor('arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync')).toBeUndefined();
-    expect(emulatorFor('arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync')).toBeUndefined();
+    expect(integrationFor('arn:aws:states:::sagemaker:createLabelingJob.sync')).toBeUndefined();
+    expect(emulatorFor('arn:aws:states:::sagemaker:createLabelingJob.sync')).toBeUndefined();
   });
 });

@@ -17,12 +17,14 @@ import { canonicalTaskResource } from '../../asl/task-arns.js';
 import { PROCESSING_JOB_RESOURCE } from '../../asl/processing-task.js';
 import { TRAINING_JOB_RESOURCE } from '../../asl/training-task.js';
 import { TRANSFORM_JOB_RESOURCE } from '../../asl/transform-task.js';
+import { DESCRIBE_TRAINING_JOB_RESOURCE, TUNING_JOB_RESOURCE } from '../../asl/tuning-task.js';
 import { LocalRunRefused } from '../errors.js';
 import { approvalRequestEmulator, createModelPackageEmulator, updateModelPackageEmulator } from './governance-calls.js';
 import { ENDPOINT_EMULATORS, createModelEmulator, s3GetObjectEmulator } from './model-calls.js';
 import { processingJobEmulator } from './processing-job.js';
 import { trainingJobEmulator } from './training-job.js';
 import { transformJobEmulator } from './transform-job.js';
+import { describeTrainingJobEmulator, tuningJobEmulator } from './tuning-job.js';
 import type { TaskEmulator, TaskStateRef } from './types.js';
 import type { TaskResource } from '../../asl/task-resources.js';
 
@@ -41,6 +43,8 @@ const EMULATOR_TABLE: Readonly<Record<TaskResource, TaskEmulator>> = {
   [CREATE_MODEL_PACKAGE_RESOURCE]: createModelPackageEmulator,
   [UPDATE_MODEL_PACKAGE_RESOURCE]: updateModelPackageEmulator,
   [SNS_PUBLISH_WAIT_RESOURCE]: approvalRequestEmulator,
+  [TUNING_JOB_RESOURCE]: tuningJobEmulator,
+  [DESCRIBE_TRAINING_JOB_RESOURCE]: describeTrainingJobEmulator,
 };
 
 export const TASK_EMULATORS: ReadonlyMap<string, TaskEmulator> = new Map<string, TaskEmulator>(Object.entries(EMULATOR_TABLE));

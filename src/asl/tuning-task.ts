@@ -1,0 +1,149 @@
+/**
+ * `createHyperParameterTuningJob.sync`: one Task per tuning stage, then a DescribeTrainingJob call on the
+ * tuning job's best training job. The `.sync` output is DescribeHyperParameterTuningJob's response,
+ * which names `BestTrainingJob` but not its model; DescribeTrainingJob's `ModelArtifacts` does, so the
+ * model stage reads the artifact from AWS's answer (at the same result path a training stage fills).
+ */
+import { CODE_CHANNEL, MODEL_OUTPUT } from '../model/defaults.js';
+import type { ResolvedTuning } from '../model/tuning.js';
+import { gridValues } from '../model/tuning.js';
+import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
+import { INPUT, stageResultPath, stageSettingPath } from './input-paths.js';
+import { describeCode } from './processing-task.js';
+import { inputSourceUri, runOutputUri, stageCodeUri } from './s3-locations.js';
+import { integrationArn } from './task-arns.js';
+import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, stageTags } from './task-common.js';
+import { TRAINING_CODE_PATH } from './training-task.js';
+import type { JsonObject, State, TaskState } from './types.js';
+
+export const TUNING_JOB_RESOURCE = 'arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync';
+export const DESCRIBE_TRAINING_JOB_RESOURCE = 'arn:aws:states:::aws-sdk:sagemaker:describeTrainingJob';
+
+/**
+ * The framework images' training toolkit runs `sagemaker_program` from `sagemaker_submit_directory`
+ * (a local folder is copied as is); a tuning job's algorithm takes no ContainerEntrypoint, so script
+ * mode names the script through these two static hyperparameters, as the SageMaker Python SDK does.
+ */
+export const SCRIPT_HYPERPARAMETERS = { program: 'sagemaker_program', directory: 'sagemaker_submit_directory' } as const;
+
+export function bestModelStateName(stage: ResolvedStage): string {
+  return `${stage.name} best model`;
+}
+
+/**
+ * Tuning-job names hold 32 characters: the prefix and the UUID's last group (TUNING_NAME_SUFFIX_LENGTH = 12 hex digits),
+ * computed inside the state so a retry gets a fresh name.
+ */
+export function tuningJobNameExpression(stage: ResolvedStage): string {
+  const last = 4;
+  return `States.Format('${stage.jobNamePrefix}-{}', States.ArrayGetItem(States.StringSplit(States.UUID(), '-'), ${last}))`;
+}
+
+export function tuningStates(stage: ResolvedStage, pipeline: ResolvedPipeline, next: string | undefined): Record<string, State> {
+  const tuning = stage.tuning!;
+  const best = bestModelStateName(stage);
+  const resultPath = stageResultPath(stage.name);
+  const tuningState: TaskState = {
+    Type: 'Task',
+    Comment: `${stage.description} (hyperparameter tuning job, ${tuning.strategy}, ${describeCode(stage)})`,
+    Resource: integrationArn(TUNING_JOB_RESOURCE, pipeline.partition),
+    Parameters: {
+      'HyperParameterTuningJobName.$': tuningJobNameExpression(stage),
+      HyperParameterTuningJobConfig: tuningJobConfig(tuning),
+      TrainingJobDefinition: trainingJobDefinition(stage, pipeline),
+      Tags: stageTags(stage, pipeline),
+    },
+    ResultSelector: {
+      'tuningJobName.$': '$.HyperParameterTuningJobName',
+      'tuningJobArn.$': '$.HyperParameterTuningJobArn',
+      'bestTrainingJobName.$': '$.BestTrainingJob.TrainingJobName',
+      'bestObjectiveValue.$': '$.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value',
+    },
+    ResultPath: resultPath,
+    TimeoutSeconds: stage.taskTimeoutSeconds * Math.ceil((tuning.maxJobs ?? 1) / tuning.maxParallelJobs),
+    Retry: [TRANSIENT_SAGEMAKER_RETRY],
+    Catch: catchIntoFailState(stage),
+    Next: best,
+  };
+  const bestState: TaskState = {
+    Type: 'Task',
+    Comment: `The model of ${stage.name}'s best training job, as SageMaker describes it.`,
+    Resource: integrationArn(DESCRIBE_TRAINING_JOB_RESOURCE, pipeline.partition),
+    Parameters: { 'TrainingJobName.$': `${resultPath}.bestTrainingJobName` },
+    // Same fields as a training stage's result, so the model stage reads `modelArtifacts` either way.
+    ResultSelector: {
+      'jobName.$': '$.TrainingJobName',
+      'jobArn.$': '$.TrainingJobArn',
+      'status.$': '$.TrainingJobStatus',
+      'tuningJobArn.$': '$.TuningJobArn',
+      'hyperparameters.$': '$.HyperParameters',
+      'modelArtifacts.$': '$.ModelArtifacts.S3ModelArtifacts',
+    },
+    ResultPath: resultPath,
+    TimeoutSeconds: 60,
+    Retry: [TRANSIENT_SAGEMAKER_RETRY],
+    Catch: catchIntoFailState(stage),
+    ...(next ? { Next: next } : { End: true as const }),
+  };
+  return { [stage.name]: tuningState, [best]: bestState };
+}
+
+function tuningJobConfig(tuning: ResolvedTuning): JsonObject {
+  const grid = tuning.strategy === 'Grid';
+  const numeric = (type: 'integer' | 'continuous') =>
+    tuning.ranges
+      .filter((r) => r.type === type && !grid)
+      .map((r) => ({ Name: r.name, MinValue: String(r.min), MaxValue: String(r.max), ScalingType: r.scaling }));
+  // Grid searches categorical values only: integer ranges go as their enumerated values.
+  const categorical = tuning.ranges
+    .filter((r) => r.type === 'categorical' || (grid && r.type === 'integer'))
+    .map((r) => ({ Name: r.name, Values: [...gridValues(r)!] }));
+  const ranges: JsonObject = {};
+  if (numeric('integer').length > 0) ranges.IntegerParameterRanges = numeric('integer');
+  if (numeric('continuous').length > 0) ranges.ContinuousParameterRanges = numeric('continuous');
+  if (categorical.length > 0) ranges.CategoricalParameterRanges = categorical;
+  return {
+    Strategy: tuning.strategy,
+    HyperParameterTuningJobObjective: { Type: tuning.objective.type, MetricName: tuning.objective.metric },
+    ResourceLimits: { ...(tuning.maxJobs !== undefined ? { MaxNumberOfTrainingJobs: tuning.maxJobs } : {}), MaxParallelTrainingJobs: tuning.maxParallelJobs },
+    ParameterRanges: ranges,
+    TrainingJobEarlyStoppingType: 'Off',
+  };
+}
+
+/** The training stage's request, in the shape a tuning job takes (HyperParameterTrainingJobDefinition). */
+function trainingJobDefinition(stage: ResolvedStage, pipeline: ResolvedPipeline): JsonObject {
+  const tuning = stage.tuning!;
+  const channel = (name: string, uri: { key: string; value: string }): JsonObject => ({
+    ChannelName: name,
+    DataSource: { S3DataSource: { S3DataType: 'S3Prefix', [uri.key]: uri.value, S3DataDistributionType: 'FullyReplicated' } },
+    InputMode: 'File',
+  });
+  const channels = stage.inputs.map((input) => channel(input.name, inputSourceUri(input.from, pipeline)));
+  const statics: Record<string, string> = { ...stage.hyperparameters };
+  if (stage.mode === 'script') {
+    channels.unshift(channel(CODE_CHANNEL, { key: 'S3Uri.$', value: stageCodeUri(stage.name) }));
+    statics[SCRIPT_HYPERPARAMETERS.program] = stage.entryScript;
+    statics[SCRIPT_HYPERPARAMETERS.directory] = TRAINING_CODE_PATH;
+  }
+  const definition: JsonObject = {
+    AlgorithmSpecification: {
+      'TrainingImage.$': stageSettingPath(stage.name, 'imageUri'),
+      TrainingInputMode: 'File',
+      MetricDefinitions: [{ Name: tuning.objective.metric, Regex: tuning.objective.regex }],
+    },
+    'RoleArn.$': INPUT.roleArn,
+    InputDataConfig: channels,
+    // Each training job's model lands at <S3OutputPath><training job name>/output/model.tar.gz.
+    OutputDataConfig: { 'S3OutputPath.$': runOutputUri(stage.name, MODEL_OUTPUT, pipeline) },
+    ResourceConfig: {
+      'InstanceCount.$': stageSettingPath(stage.name, 'instanceCount'),
+      'InstanceType.$': stageSettingPath(stage.name, 'instanceType'),
+      'VolumeSizeInGB.$': stageSettingPath(stage.name, 'volumeSizeInGB'),
+    },
+    StoppingCondition: { 'MaxRuntimeInSeconds.$': stageSettingPath(stage.name, 'maxRuntimeInSeconds') },
+  };
+  if (Object.keys(statics).length > 0) definition.StaticHyperParameters = statics;
+  if (Object.keys(stage.environment).length > 0) definition.Environment = { ...stage.environment };
+  return definition;
+}
