@@ -228,6 +228,7 @@ describe('(c) a training + batch-transform pipeline in YAML', () => {
     const md = fs.readFileSync(path.join(result.target, 'MIGRATION.md'), 'utf8');
     expect(md).toMatch(/state Notify \(Task arn:aws:states:::sns:publish\).*it is not a SageMaker task/);
     expect(md).toContain('sagemaker_program');
+    expect(md).toMatch(/Batch scoring: input s3:\/\/churn-ml-legacy\/score\/ \| the legacy transform read only that prefix; stage batch-scoring transforms every file under data\/raw\//);
     expect(md).toMatch(/train\.py \(script mode, run by the image's training toolkit\) \| stages\/train-model\/script_mode_launcher\.py/);
     expect(md).toMatch(/inference code inference\.py \| stages\/train-model\/inference\.py, byte for byte/);
     // A latent legacy bug, reported: the toolkit passes `-C 0.5`, which argparse's `--C` does not match.

@@ -101,7 +101,14 @@ function fromStateMachine(scan: RepoScan, origin: string, target: { account?: st
   });
   launchLegacyTraining(stages, imports, generated, report);
   const rawUris = [...new Set(settings.flatMap((s) => s.inputUris.filter((i) => !i.from && i.uri).map((i) => i.uri)))];
-  if (rawUris.length > 1) report.push({ legacy: `S3 locations ${rawUris.join(', ')}`, outcome: 'all read from s3://<bucket>/data/raw/ (data/raw/ locally)', why: 'the project has one raw-data prefix', action: 'check that each stage reads only its own files there (by file name)' });
+  if (rawUris.length > 1) {
+    report.push({ legacy: `S3 locations ${rawUris.join(', ')}`, outcome: 'all read from s3://<bucket>/data/raw/ (data/raw/ locally)', why: 'the project has one raw-data prefix', action: 'check that each stage reads only its own files there (by file name)' });
+    // A transform cannot pick files by name: it answers every object under its input.
+    settings.forEach((s, i) => {
+      const own = s.kind === 'transform' ? s.inputUris.find((u) => !u.from && u.uri) : undefined;
+      if (own) report.push({ legacy: `${machine.tasks[i].stateName}: input ${own.uri}`, outcome: 'left behind', why: `the legacy transform read only that prefix; stage ${names[i]} transforms every file under data/raw/, the other stages' raw files too`, action: 'keep only the data to score in data/raw/ for such runs, or put a processing stage before it that writes the files to score' });
+    });
+  }
   for (const unit of units.filter((u) => !used.has(u))) {
     const where = unit.kind === 'container' ? `${unit.container.dir}/` : path.posix.join(unit.folder.dir, unit.script);
     report.push({ legacy: where, outcome: 'not imported', why: 'no task of the state machine runs it', action: `add a stage for it with: npx yo legacy-mlops:stage --from ${where}` });
