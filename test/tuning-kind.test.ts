@@ -192,3 +192,11 @@ describe('IAM (iam-simulate)', () => {
     expect(JSON.stringify(docs.stateMachineRolePolicy)).toContain('iam:PassedToService');
   });
 });
+
+describe('README', () => {
+  test('the stage table says what the tuning stage runs', async () => {
+    const { buildReadme } = await import('../src/docs/readme.js');
+    const text = buildReadme(pipeline);
+    expect(text).toContain('up to 3 training jobs (2 at a time, Random, Maximize `train_accuracy`)');
+  });
+});

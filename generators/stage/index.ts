@@ -301,7 +301,9 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
   private _rollback(): void {
     if (this.written.includes('.projenrc.ts')) fs.writeFileSync(this.repo.projenrc, this.repo.source);
     const stages = path.join(this.repo.root, 'stages');
-    for (const rel of this.written.filter((f) => f !== '.projenrc.ts').reverse()) {
+    // A migration report appended to the user's MIGRATION.md stays (removing the file would lose their text).
+    const kept = new Set(['.projenrc.ts', ...(this.migration?.appended ? [this.migration.file] : [])]);
+    for (const rel of this.written.filter((f) => !kept.has(f)).reverse()) {
       const file = path.join(this.repo.root, rel);
       fs.rmSync(file, { force: true });
       for (let dir = path.dirname(file); dir.startsWith(`${stages}${path.sep}`); dir = path.dirname(dir)) {

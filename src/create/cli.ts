@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { packageInfo } from '../package-info.js';
 import { CreateError } from './errors.js';
 import { CREATE_FLAGS, flagsHelp } from './flags.js';
-import { handleInterrupts } from './interrupts.js';
+import { handleInterrupts, interruptionPoint } from './interrupts.js';
 
 export const BIN_NAME = 'create-legacy-mlops';
 const NAMESPACE = 'legacy-mlops:app';
@@ -122,6 +122,8 @@ export async function runCreate(argv: readonly string[], cwd = process.cwd(), io
     else await runDirectly(options, cwd);
     return 0;
   } catch (error) {
+    // A child ended by the same Ctrl-C fails before the signal handler runs: let it speak instead.
+    await interruptionPoint();
     io.err(`${BIN_NAME}: ${describeError(error)}`);
     return 1;
   } finally {

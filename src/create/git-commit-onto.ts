@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
+import { tracked } from './interrupts.js';
 import type { GitOutcome } from './git-init.js';
 
 export const FORCE_COMMIT_MESSAGE = 'Scaffold from create-legacy-mlops --force';
@@ -16,7 +17,9 @@ const IN_PROGRESS = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'rebase-me
 
 export async function gitCommitOnto(target: string, pathspecs: readonly string[]): Promise<GitOutcome> {
   // Pathspecs are file names, not patterns (a file may be called `*.py`).
-  const git = (args: string[], input?: string) => execa('git', args, { cwd: target, reject: false, stdin: input === undefined ? 'ignore' : 'pipe', input, env: { GIT_LITERAL_PATHSPECS: '1' } });
+  // Each git in its own process group, ended with it on Ctrl-C (see interrupts.ts).
+  const git = (args: string[], input?: string) =>
+    tracked(execa('git', args, { cwd: target, reject: false, stdin: input === undefined ? 'ignore' : 'pipe', input, env: { GIT_LITERAL_PATHSPECS: '1' }, detached: true }));
   const version = await git(['--version']).catch(() => undefined);
   if (!version || version.failed) return { committed: false, note: 'git was not found, so nothing was committed' };
   const top = await git(['rev-parse', '--show-toplevel']);

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { execa } from 'execa';
+import { tracked } from './interrupts.js';
 
 export const FIRST_COMMIT_MESSAGE = 'Initial commit from create-legacy-mlops';
 
@@ -16,7 +17,8 @@ export interface GitOutcome {
 
 /** `target` is where the project will end up: a repository above it means no new one. */
 export async function gitInit(dir: string, target: string): Promise<GitOutcome> {
-  const git = (args: string[], cwd = dir) => execa('git', args, { cwd, reject: false, stdin: 'ignore' });
+  // Each git in its own process group, ended with it on Ctrl-C (see interrupts.ts).
+  const git = (args: string[], cwd = dir) => tracked(execa('git', args, { cwd, reject: false, stdin: 'ignore', detached: true }));
   const version = await git(['--version']).catch(() => undefined);
   if (!version || version.failed) return { committed: false, note: 'git was not found, so no repository was created' };
   const enclosing = await git(['rev-parse', '--show-toplevel'], path.dirname(target));

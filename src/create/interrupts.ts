@@ -10,6 +10,32 @@ import * as fs from 'node:fs';
 const groups = new Set<number>();
 const folders = new Set<string>();
 let installed: ((signal: NodeJS.Signals) => void) | undefined;
+/** Set once the project is in place: a signal after that must not claim the target is unchanged. */
+let written: string | undefined;
+
+/**
+ * Lets a signal that arrived during synchronous work (synthesis, a merge) be handled now: signal
+ * handlers run only between event-loop turns, and this yields one. Called before the project is moved
+ * into place, and before a failure is reported (a child killed by the same Ctrl-C fails first).
+ */
+export function interruptionPoint(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The project is now in `target` (moved or merged): what a later signal says. */
+export function markWritten(target: string | undefined): void {
+  written = target;
+}
+
+/** Awaits a child started with `detached: true`, ending its whole group on a signal meanwhile. */
+export async function tracked<T>(child: Promise<T> & { pid?: number }): Promise<T> {
+  const untrack = trackProcessGroup(child.pid);
+  try {
+    return await child;
+  } finally {
+    untrack();
+  }
+}
 
 /** A child started with `detached: true` (its own process group), ended with its group on a signal. */
 export function trackProcessGroup(pid: number | undefined): () => void {
@@ -39,10 +65,15 @@ export function cleanUpNow(): void {
 export function handleInterrupts(say: (line: string) => void, name: string): () => void {
   const handler = (signal: NodeJS.Signals) => {
     cleanUpNow();
-    say(`${name}: interrupted by ${signal}: stopped, removed the partial project; nothing in the target was changed`);
+    say(
+      written
+        ? `${name}: interrupted by ${signal} after the project was written to ${written}: its files are complete; check \`git status\` there before committing`
+        : `${name}: interrupted by ${signal}: stopped, removed the partial project; nothing in the target was changed`,
+    );
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   installed = handler;
+  written = undefined;
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
   return () => {

@@ -22,7 +22,7 @@ export async function npmInstall(dir: string, stream?: ProgressStream): Promise<
     stream,
   );
   if (result.failed) {
-    const cause = npmErrorCause(String(result.all ?? result.message ?? '')) ?? result.shortMessage;
+    const cause = npmErrorCause(String(result.all ?? result.message ?? '')) ?? npmEnding(result);
     throw new CreateError(`npm install failed after ${seconds(ms)}: ${cause}; nothing was written. Fix the cause and rerun, or add --skip-install and run 'npm install' in the project afterwards`);
   }
   return ms;
@@ -43,4 +43,13 @@ export function npmErrorCause(output: string): string | undefined {
   const unique = [...new Set(cause.map((l) => l.replace(/\.$/, '')))].slice(0, 3);
   if (unique.length === 0) return code;
   return `${code ? `${code}: ` : ''}${unique.join(' | ')}`;
+}
+
+/** How npm ended when it printed no `npm error` line: not found, killed, or an exit code. */
+export function npmEnding(result: { code?: string; signal?: string; exitCode?: number; all?: unknown; shortMessage?: string }): string {
+  if (result.code === 'ENOENT') return 'npm was not found on PATH (install Node.js with npm)';
+  if (result.signal) return `npm was killed by ${result.signal}`;
+  const last = String(result.all ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean).pop();
+  if (result.exitCode !== undefined) return `npm exited with code ${result.exitCode} and ${last ? `said: ${last}` : 'printed no error'}`;
+  return String(result.shortMessage ?? 'npm failed').split('\n')[0];
 }

@@ -14,7 +14,7 @@ import { CreateError } from './errors.js';
 import { copyRegularFile } from './file-kind.js';
 import { gitCommitOnto } from './git-commit-onto.js';
 import { gitInit } from './git-init.js';
-import { cleanUpNow, trackFolder } from './interrupts.js';
+import { cleanUpNow, interruptionPoint, markWritten, trackFolder } from './interrupts.js';
 import { mergeIntoPlace, type MergeResult } from './merge-into-place.js';
 import type { ImportPlan } from './legacy-import.js';
 import { MIGRATION_FILE, renderMigrationReport } from './migration-report.js';
@@ -90,11 +90,15 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
         const outcome = await gitInit(staging, request.target);
         if (outcome.note) notes.push(outcome.note);
       }
+      await interruptionPoint();
       moveIntoPlace(staging, request.target);
+      markWritten(request.target);
       untrack();
       return { filesMs, installMs, notes };
     }
+    await interruptionPoint();
     const merged = mergeIntoPlace(staging, request.target, { keepExisting: offeredOnce(staging, request.imports) });
+    markWritten(request.target);
     removeStaging(staging);
     untrack();
     notes.push(...describeMerge(merged, request.target));

@@ -43,6 +43,11 @@ function resourcesCell(s: ResolvedStage): string {
       return `(no instance) a version in group \`${s.registry?.group}\``;
     case 'approval':
       return `(no instance) waits up to ${s.approval?.timeoutSeconds} s for a person`;
+    case 'tuning': {
+      const t = s.tuning!;
+      const jobs = t.maxJobs !== undefined ? `up to ${t.maxJobs}` : 'every Grid combination of';
+      return `${jobs} training jobs (${t.maxParallelJobs} at a time, ${t.strategy}, ${t.objective.type} \`${t.objective.metric}\`), each ${s.instanceCount} × \`${s.instanceType}\`, ${s.volumeSizeGb} GB, max ${s.maxRuntimeSeconds} s`;
+    }
     default:
       return `${s.instanceCount} × \`${s.instanceType}\`, ${s.volumeSizeGb} GB, max ${s.maxRuntimeSeconds} s`;
   }

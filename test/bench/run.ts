@@ -1,5 +1,6 @@
 /** `npm run bench`: prints timings. Targets are aims for people to read, not test assertions. */
 import { benchCreate } from './create.js';
+import { benchFanOut } from './fan-out.js';
 import { benchDoctor } from './doctor.js';
 import { benchLocalEnvs } from './local-envs.js';
 import { benchLocalRun } from './local-run.js';
@@ -12,6 +13,7 @@ const suites: Record<string, () => Promise<void>> = {
   local: () => benchLocalRun(),
   envs: () => benchLocalEnvs(),
   create: () => benchCreate(),
+  'fan-out': () => benchFanOut(),
   startup: () => benchStartup(),
   doctor: () => benchDoctor(),
 };

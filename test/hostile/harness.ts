@@ -82,7 +82,7 @@ export interface HostileCase {
   /** Text written to stdin (default: stdin closed). */
   readonly stdin?: string;
   /** A signal sent to the command's process group mid-run (Ctrl-C, SIGTERM). */
-  readonly signalWhen?: SignalWhen;
+  readonly signalWhen?: SignalWhen | ((ctx: CaseContext) => SignalWhen);
   /** Expected exit code; 'non-zero' for any failure. */
   readonly exitCode: number | 'non-zero';
   /** The one line that explains the outcome: matched against each line of stderr (then stdout). */
@@ -191,10 +191,15 @@ export interface SpawnOptions {
 }
 
 export interface SignalWhen {
-  readonly when: RegExp;
+  /** Signal once the output matches this… */
+  readonly when?: RegExp;
+  /** …or once this returns true (polled every 25 ms; e.g. a file a fake tool writes when it starts). */
+  readonly whenTrue?: () => boolean;
   readonly signal: NodeJS.Signals;
   /** Milliseconds to wait after the match before signalling (default 0). */
   readonly delayMs?: number;
+  /** 'group' (default): the whole process group, as a terminal's Ctrl-C; 'leader': the command's process only, as `kill <pid>`. */
+  readonly to?: 'group' | 'leader';
 }
 
 /** The environment a case's command sees: this process's, the hostile defaults, then the case's own (undefined removes). */
@@ -228,11 +233,19 @@ export function spawnCommand(argv: readonly string[], options: SpawnOptions): Pr
     let stderr = '';
     let timedOut = false;
     let signalled = false;
-    const watch = () => {
-      if (!options.signalWhen || signalled || !options.signalWhen.when.test(stdout + stderr)) return;
+    const when = options.signalWhen;
+    const send = () => {
       signalled = true;
-      setTimeout(() => killGroup(child.pid, options.signalWhen!.signal), options.signalWhen.delayMs ?? 0);
+      clearInterval(poll);
+      setTimeout(() => (when!.to === 'leader' ? killProcess(child.pid, when!.signal) : killGroup(child.pid, when!.signal)), when!.delayMs ?? 0);
     };
+    const watch = () => {
+      if (when?.when && !signalled && when.when.test(stdout + stderr)) send();
+    };
+    const poll = setInterval(() => {
+      if (when?.whenTrue && !signalled && when.whenTrue()) send();
+    }, 25);
+    if (!when?.whenTrue) clearInterval(poll);
     child.stdout.setEncoding('utf8').on('data', (d: string) => ((stdout += d), watch()));
     child.stderr.setEncoding('utf8').on('data', (d: string) => ((stderr += d), watch()));
     child.stdin.on('error', () => undefined);
@@ -248,6 +261,7 @@ export function spawnCommand(argv: readonly string[], options: SpawnOptions): Pr
     if (child.pid) options.onSpawn?.(child.pid);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearInterval(poll);
       if (home) fs.rmSync(home, { recursive: true, force: true });
       resolve({ exitCode: code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : -1), signal: signal ?? undefined, stdout, stderr, timedOut });
     });
@@ -259,6 +273,16 @@ export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void
   if (!pid) return;
   try {
     process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Sends `signal` to the process `pid` only; quiet when it is already gone. */
+export function killProcess(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (!pid) return;
+  try {
+    process.kill(pid, signal);
   } catch {
     // Already gone.
   }
@@ -334,7 +358,7 @@ export async function runHostileCase(c: HostileCase, workspace?: string): Promis
     if (!c.command) throw new Error(`case '${c.name}' has neither command nor run`);
     const argv = typeof c.command === 'function' ? c.command(ctx) : c.command;
     const env = typeof c.env === 'function' ? c.env(ctx) : c.env;
-    result = await spawnCommand(argv, { cwd: path.join(dir, c.cwd ?? '.'), env, user: c.user, stdin: c.stdin, timeoutMs: c.timeoutMs, signalWhen: c.signalWhen, onSpawn: (pid) => (ctx.state.pid = pid) });
+    result = await spawnCommand(argv, { cwd: path.join(dir, c.cwd ?? '.'), env, user: c.user, stdin: c.stdin, timeoutMs: c.timeoutMs, signalWhen: typeof c.signalWhen === 'function' ? c.signalWhen(ctx) : c.signalWhen, onSpawn: (pid) => (ctx.state.pid = pid) });
   }
   const after = hashTree(dir, owned);
   const shown = `exit ${result.exitCode}${result.timedOut ? ' (timed out)' : ''}\n--- stderr\n${result.stderr}\n--- stdout\n${result.stdout}`;
