@@ -7,16 +7,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import helpers from 'yeoman-test';
-import AppGenerator from '../generators/app/index.js';
 import { collectGiven } from '../src/create/answers.js';
 import { parseCreateOptions } from '../src/create/cli.js';
 import { flagsHelp, readFlags } from '../src/create/flags.js';
-import { readDeclaredOptions } from '../src/edit/projenrc-options.js';
 import { isolateFromAws } from './aws-isolation.js';
+import { declaredOptions, runAppGenerator } from './fixtures/declared-options.js';
 
-const GENERATOR = fileURLToPath(new URL('../generators/app/index.ts', import.meta.url));
 const PROJECT = { region: 'eu-west-1', account: '111122223333' };
 const dirs: string[] = [];
 
@@ -25,14 +21,9 @@ afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const run = () => helpers.run<AppGenerator>(AppGenerator, { resolved: GENERATOR });
+const run = runAppGenerator;
 
-function declared(dir: string): Record<string, any> {
-  const file = path.join(dir, '.projenrc.ts');
-  const read = readDeclaredOptions(fs.readFileSync(file, 'utf8'), file);
-  if (!read.ok) throw new Error(read.reason);
-  return JSON.parse(JSON.stringify(read.options));
-}
+const declared = declaredOptions;
 
 function answersFile(content: unknown): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmo-existing-bucket-'));

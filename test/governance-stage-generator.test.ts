@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import helpers from 'yeoman-test';
 import StageGenerator from '../generators/stage/index.js';
 import { renderProjenrc, type ProjectDefinition } from '../src/create/projenrc.js';
-import { readDeclaredOptions } from '../src/edit/projenrc-options.js';
-import { LIFECYCLE_STAGES, resolvePipeline, type PipelineOptions } from '../src/model/index.js';
+import { LIFECYCLE_STAGES, resolvePipeline } from '../src/model/index.js';
 import { STAGE_GENERATOR, makeRepo, readJson, snapshot } from './stage-generator-fixtures.js';
+import { declaredOptions } from './fixtures/declared-options.js';
 
 const DEFINITION: ProjectDefinition = {
   pipeline: { name: 'churn', region: 'eu-west-1', account: '111122223333', notifications: { email: 'ml-lead@example.com' }, stages: LIFECYCLE_STAGES.map((s) => ({ ...s, skippable: false })) },
@@ -19,12 +19,7 @@ const DEFINITION: ProjectDefinition = {
 const repo = () => makeRepo(DEFINITION, renderProjenrc(DEFINITION));
 const run = (cwd: string, args: string[]) => helpers.run<StageGenerator>(StageGenerator, { resolved: STAGE_GENERATOR }).cd(cwd).withArguments(args).withOptions({ synthInProcess: true });
 
-function declared(dir: string): PipelineOptions {
-  const file = path.join(dir, '.projenrc.ts');
-  const read = readDeclaredOptions(fs.readFileSync(file, 'utf8'), file);
-  if (!read.ok) throw new Error(read.reason);
-  return read.options;
-}
+const declared = declaredOptions;
 const states = (dir: string) => readJson(path.join(dir, 'pipeline/state-machine.asl.json')).States as Record<string, any>;
 
 test('a register stage (--group --auto-approve) after the model, then an approval (--approval-timeout) after it', async () => {

@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import helpers from 'yeoman-test';
 import StageGenerator from '../generators/stage/index.js';
 import { renderProjenrc, type ProjectDefinition } from '../src/create/projenrc.js';
-import { readDeclaredOptions } from '../src/edit/projenrc-options.js';
-import { LIFECYCLE_STAGES, resolvePipeline, type PipelineOptions } from '../src/model/index.js';
+import { LIFECYCLE_STAGES, resolvePipeline } from '../src/model/index.js';
 import { STAGE_GENERATOR, makeRepo, readJson, snapshot } from './stage-generator-fixtures.js';
+import { declaredOptions } from './fixtures/declared-options.js';
 
 const LIFECYCLE: ProjectDefinition = { pipeline: { name: 'churn', region: 'eu-west-1', account: '111122223333', stages: [...LIFECYCLE_STAGES] } };
 
@@ -22,12 +22,7 @@ function run(cwd: string, args: string[], options: Record<string, unknown> = {})
   return helpers.run<StageGenerator>(StageGenerator, { resolved: STAGE_GENERATOR }).cd(cwd).withArguments(args).withOptions({ synthInProcess: true, ...options });
 }
 
-function declared(dir: string): PipelineOptions {
-  const file = path.join(dir, '.projenrc.ts');
-  const read = readDeclaredOptions(fs.readFileSync(file, 'utf8'), file);
-  if (!read.ok) throw new Error(read.reason);
-  return read.options;
-}
+const declared = declaredOptions;
 
 const states = (dir: string) => readJson(path.join(dir, 'pipeline/state-machine.asl.json')).States as Record<string, { Type: string; Resource?: string }>;
 
@@ -80,7 +75,7 @@ describe('an evaluation stage and its gate', () => {
     const dir = lifecycleRepo();
     await expect(run(dir, ['clean', '--metric', 'accuracy', '--yes'])).rejects.toThrow('Invalid --metric: only evaluation stages take it (this is a processing stage)');
     await expect(run(dir, ['check', '--kind', 'evaluation', '--metric', 'accuracy', '--threshold', '1', '--hyperparameter', 'a=1', '--yes'])).rejects.toThrow(
-      'Invalid --hyperparameter: only training stages take it (this is an evaluation stage)',
+      'Invalid --hyperparameter: only training and tuning stages take it (this is an evaluation stage)',
     );
   });
 

@@ -11,8 +11,8 @@ import helpers from 'yeoman-test';
 import StageGenerator from '../generators/stage/index.js';
 import { supportedKinds } from '../generators/stage/prompts.js';
 import { renderProjenrc } from '../src/create/projenrc.js';
-import { readDeclaredOptions } from '../src/edit/projenrc-options.js';
 import { DEMO, PYTHON, STAGE_GENERATOR, USER_COMMENT, insertionOf, lineDiff, makeRepo, readJson, roleCoversJob, snapshot, taskOrder } from './stage-generator-fixtures.js';
+import { declaredOptions } from './fixtures/declared-options.js';
 
 const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/legacy-scorer:2024-01';
 
@@ -24,12 +24,7 @@ function run(cwd: string, name: string | undefined, options: Record<string, unkn
     .withOptions({ synthInProcess: true, ...options });
 }
 
-function declared(dir: string): Record<string, any> {
-  const file = path.join(dir, '.projenrc.ts');
-  const read = readDeclaredOptions(fs.readFileSync(file, 'utf8'), file);
-  if (!read.ok) throw new Error(read.reason);
-  return JSON.parse(JSON.stringify(read.options));
-}
+const declared = declaredOptions;
 
 function pyCompiles(file: string): void {
   execFileSync(PYTHON, ['-m', 'py_compile', file], { env: { ...process.env, PYTHONPYCACHEPREFIX: fs.mkdtempSync(path.join(os.tmpdir(), 'pyc-')) } });
