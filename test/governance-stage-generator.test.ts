@@ -44,6 +44,15 @@ test('--existing-group: the stage says so, and the default group is the project 
   expect(resolvePipeline(declared(dir)).stages.find((s) => s.name === 'register')!.registry).toEqual(expect.objectContaining({ group: 'churn', existingGroup: true, autoApprove: false }));
 }, 60_000);
 
+test('a bare yes/no flag means yes and --no-<flag> means no (neither is ignored)', async () => {
+  const dir = repo();
+  await run(dir, ['register', '--kind', 'register', '--auto-approve', '--existing-group', '--after', 'model', '--yes']);
+  expect(resolvePipeline(declared(dir)).stages.find((s) => s.name === 'register')!.registry).toEqual(expect.objectContaining({ autoApprove: true, existingGroup: true }));
+  const other = repo();
+  await run(other, ['register', '--kind', 'register', '--no-auto-approve', '--after', 'model', '--yes']);
+  expect(resolvePipeline(declared(other)).stages.find((s) => s.name === 'register')!.registry).toEqual(expect.objectContaining({ autoApprove: false }));
+}, 120_000);
+
 describe('refused before anything is written', () => {
   test.each([
     [['register', '--kind', 'register', '--group', 'bad_group!', '--after', 'model', '--yes'], /^Invalid --group: .*'bad_group!' is not a model package group name/],

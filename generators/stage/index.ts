@@ -124,15 +124,15 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
     };
     this.argument('name', { type: String, required: false, description: 'the new stage name (lowercase letters, digits, hyphens)' });
     for (const option of STAGE_OPTIONS) {
-      // Answer booleans (with a question) default to '': minimist would make an absent one false,
-      // which cannot be told from --no-<name>. Lists keep every repeated value.
-      const answers = option.type === 'boolean' && option.question !== undefined;
+      // Yes/no options are Boolean with no default: yeoman-generator then leaves an absent one undefined
+      // (not asked of the user), a bare --<name> true and --no-<name> false. Any other type would make
+      // minimist read them as text, and a bare flag as '' (silently the same as absent).
+      // Lists keep every repeated value; a text option given twice stays a list, so it is refused
+      // ("give it once") rather than joined with commas.
       this.option(option.name, {
-        // A text option given twice stays a list, so it is refused ("give it once") rather than joined with commas.
-        type: option.type === 'boolean' ? (answers ? (v: unknown) => v : Boolean) : option.type === 'list' ? (v: unknown) => [v].flat() : (v: unknown) => (Array.isArray(v) ? v.map(String) : String(v)),
+        type: option.type === 'boolean' ? Boolean : option.type === 'list' ? (v: unknown) => [v].flat() : (v: unknown) => (Array.isArray(v) ? v.map(String) : String(v)),
         description: option.description,
         hide: option.hide ?? false,
-        ...(answers ? { default: '' } : {}),
       } as never);
     }
   }

@@ -85,8 +85,8 @@ export function readGiven(options: Record<string, unknown>): Map<string, GivenAn
   if (name !== undefined && name !== '') given.set('name', { value: String(name), flag: 'stage name' });
   for (const option of STAGE_OPTIONS) {
     const value = read(options, option.name);
-    // Booleans the user did not give arrive as '' (see the generator's option declaration).
-    if (!option.question || value === undefined || (option.type === 'boolean' && value === '')) continue;
+    // A yes/no option the user did not give is undefined (see the generator's option declaration).
+    if (!option.question || value === undefined) continue;
     if (option.type === 'boolean') {
       given.set(option.question, { value: String(value === true || value === 'true'), flag: `--${option.name}` });
       continue;
