@@ -126,7 +126,8 @@ describe('answers at the prompts', () => {
 
   test('asks the project questions, then each stage its image and, on request, its settings', () => {
     const asked = result.askedQuestions.map((q) => q.name);
-    expect(asked.slice(0, 8)).toEqual(['name', 'region', 'account', 'bucket', 'preset', 'stageNames', 'customStages', 'from']);
+    // A bucket other than the default: is it an existing one?
+    expect(asked.slice(0, 9)).toEqual(['name', 'region', 'account', 'bucket', 'existingBucket', 'preset', 'stageNames', 'customStages', 'from']);
     expect(asked).toEqual(expect.arrayContaining(['preprocess:mode', 'preprocess:framework', 'preprocess:frameworkVersion', 'predict:imageUri', 'tuneStages', 'report-out:maxRuntimeSeconds']));
     // A stage in Dockerfile mode has no framework or image URI to choose.
     expect(asked).not.toContain('report-out:framework');

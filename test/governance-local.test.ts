@@ -7,7 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { approvalStateNames } from '../src/asl/approval-states.js';
 import { localRegistryVersions } from '../src/local/emulators/governance-calls.js';
@@ -15,8 +16,8 @@ import { LIFECYCLE_STAGES, type StageOptions } from '../src/model/index.js';
 import { PYTHON, generatedRepo } from './fixtures/local/generated-repo.js';
 
 // The processes run in the generated repo (a temporary folder, no node_modules): tsx by absolute path.
-const TSX = resolve('node_modules/.bin/tsx');
-const CLI = resolve('src/cli/legacy-mlops.ts');
+const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+const CLI = fileURLToPath(new URL('../src/cli/legacy-mlops.ts', import.meta.url));
 const fixed: StageOptions[] = LIFECYCLE_STAGES.map((s) => ({ ...s, skippable: false }));
 const repo = generatedRepo({
   notifications: {},

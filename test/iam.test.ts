@@ -386,7 +386,7 @@ describe('what the IAM builder refuses instead of guessing', () => {
   };
 
   test.each([
-    ['an unknown Task resource', (t: any) => (t.Resource = 'arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync'), /Task 'predict': no IAM permissions are known for resource 'arn:aws:states:::sagemaker:createHyperParameterTuningJob\.sync'/],
+    ['an unknown Task resource', (t: any) => (t.Resource = 'arn:aws:states:::sagemaker:createLabelingJob.sync'), /Task 'predict': no IAM permissions are known for resource 'arn:aws:states:::sagemaker:createLabelingJob\.sync'/],
     ['a Lambda Task', (t: any) => (t.Resource = 'arn:aws:states:::lambda:invoke'), /no IAM permissions are known/],
     ['a job name without the UUID form', (t: any) => (t.Parameters['ProcessingJobName.$'] = '$$.Execution.Name'), /cannot scope IAM permissions to the job name/],
     ['a wildcard in the job-name prefix', (t: any) => (t.Parameters['ProcessingJobName.$'] = "States.Format('demo-*-{}', States.UUID())"), /cannot scope IAM permissions/],

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { buildStateMachine } from '../src/asl/index.js';
 import { runLocal } from '../src/cli/local.js';
 import { TASK_EMULATORS, assignEmulators, LocalRunRefused, runPipelineLocally, taskStatesOf } from '../src/local/index.js';
-import { LIFECYCLE_STAGES, resolvePipeline } from '../src/model/index.js';
+import { LIFECYCLE_STAGES, resolvePipeline, type StageOptions } from '../src/model/index.js';
 import { PIPELINE_FILES } from '../src/model/repo-layout.js';
 import { PYTHON, generatedRepo } from './fixtures/local/generated-repo.js';
 
@@ -144,6 +144,10 @@ describe('Task emulators', () => {
       ];
       const definition = buildStateMachine(resolvePipeline({ name: 'demo', region, account: '111122223333', notifications: { email: 'ml-team@example.com' }, stages }));
       for (const { state } of assignEmulators(definition)) used.add(state.resource.replace(/^arn:aws-cn:/, 'arn:aws:'));
+      // A tuning stage in place of the training stage: the tuning job and the best trial's description.
+      const tuning: StageOptions = { name: 'train', kind: 'tuning', tuning: { objective: { metric: 'train_accuracy', type: 'Maximize' }, strategy: 'Random', maxJobs: 2, maxParallelJobs: 1, ranges: { C: { type: 'continuous', min: 0.01, max: 10 } } } };
+      const tuned = buildStateMachine(resolvePipeline({ name: 'demo', region, account: '111122223333', stages: [fixed[0], tuning, ...fixed.slice(2)] }));
+      for (const { state } of assignEmulators(tuned)) used.add(state.resource.replace(/^arn:aws-cn:/, 'arn:aws:'));
     }
     expect([...TASK_EMULATORS.keys()].sort()).toEqual([...used].sort());
   });
