@@ -4,16 +4,14 @@
  * which names `BestTrainingJob` but not its model; DescribeTrainingJob's `ModelArtifacts` does, so the
  * model stage reads the artifact from AWS's answer (at the same result path a training stage fills).
  */
-import { CODE_CHANNEL, MODEL_OUTPUT } from '../model/defaults.js';
 import type { ResolvedTuning } from '../model/tuning.js';
 import { gridSize, gridValues } from '../model/tuning.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { INPUT, stageResultPath, stageSettingPath } from './input-paths.js';
 import { describeCode } from './processing-task.js';
-import { inputSourceUri, runOutputUri, stageCodeUri } from './s3-locations.js';
 import { integrationArn } from './task-arns.js';
 import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, stageTags } from './task-common.js';
-import { TRAINING_CODE_PATH } from './training-task.js';
+import { TRAINING_CODE_PATH, trainingJobSettings } from './training-task.js';
 import type { JsonObject, State, TaskState } from './types.js';
 
 export const TUNING_JOB_RESOURCE = 'arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync';
@@ -115,18 +113,12 @@ function tuningJobConfig(tuning: ResolvedTuning): JsonObject {
 /** The training stage's request, in the shape a tuning job takes (HyperParameterTrainingJobDefinition). */
 function trainingJobDefinition(stage: ResolvedStage, pipeline: ResolvedPipeline): JsonObject {
   const tuning = stage.tuning!;
-  const channel = (name: string, uri: { key: string; value: string }): JsonObject => ({
-    ChannelName: name,
-    DataSource: { S3DataSource: { S3DataType: 'S3Prefix', [uri.key]: uri.value, S3DataDistributionType: 'FullyReplicated' } },
-    InputMode: 'File',
-  });
-  const channels = stage.inputs.map((input) => channel(input.name, inputSourceUri(input.from, pipeline)));
   const statics: Record<string, string> = { ...stage.hyperparameters };
   if (stage.mode === 'script') {
-    channels.unshift(channel(CODE_CHANNEL, { key: 'S3Uri.$', value: stageCodeUri(stage.name) }));
     statics[SCRIPT_HYPERPARAMETERS.program] = stage.entryScript;
     statics[SCRIPT_HYPERPARAMETERS.directory] = TRAINING_CODE_PATH;
   }
+  const { InputDataConfig, ...settings } = trainingJobSettings(stage, pipeline);
   const definition: JsonObject = {
     AlgorithmSpecification: {
       'TrainingImage.$': stageSettingPath(stage.name, 'imageUri'),
@@ -134,15 +126,8 @@ function trainingJobDefinition(stage: ResolvedStage, pipeline: ResolvedPipeline)
       MetricDefinitions: [{ Name: tuning.objective.metric, Regex: tuning.objective.regex }],
     },
     'RoleArn.$': INPUT.roleArn,
-    InputDataConfig: channels,
-    // Each training job's model lands at <S3OutputPath><training job name>/output/model.tar.gz.
-    OutputDataConfig: { 'S3OutputPath.$': runOutputUri(stage.name, MODEL_OUTPUT, pipeline) },
-    ResourceConfig: {
-      'InstanceCount.$': stageSettingPath(stage.name, 'instanceCount'),
-      'InstanceType.$': stageSettingPath(stage.name, 'instanceType'),
-      'VolumeSizeInGB.$': stageSettingPath(stage.name, 'volumeSizeInGB'),
-    },
-    StoppingCondition: { 'MaxRuntimeInSeconds.$': stageSettingPath(stage.name, 'maxRuntimeInSeconds') },
+    InputDataConfig,
+    ...settings,
   };
   if (Object.keys(statics).length > 0) definition.StaticHyperParameters = statics;
   if (Object.keys(stage.environment).length > 0) definition.Environment = { ...stage.environment };
