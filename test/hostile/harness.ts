@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { AWS_ISOLATION } from '../aws-isolation.js';
+import { AWS_ISOLATION } from '../support/aws-isolation.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
