@@ -70,24 +70,47 @@ describe('dashboard and alarm (on by default)', () => {
     expect(pattern.exec(JSON.stringify({ metrics: { recall: { value: 1 } } }))).toBeNull();
   });
 
-  test('the alarm: failed or timed-out executions of this state machine, one is enough, published to the notifications topic', () => {
+  test('the alarm: failed or timed-out executions of this state machine in two 5-minute periods within 24 hours, published to the notifications topic on turning red only', () => {
     const [[, alarm]] = resourcesOfType(template(), 'AWS::CloudWatch::Alarm');
     const [[topicId]] = resourcesOfType(template(), 'AWS::SNS::Topic');
     const [[machineId]] = resourcesOfType(template(), 'AWS::StepFunctions::StateMachine');
     expect(alarm.Properties).toMatchObject({
       AlarmName: 'churn-model-failed-executions',
       Threshold: 1,
-      EvaluationPeriods: 1,
+      EvaluationPeriods: 288,
+      DatapointsToAlarm: 2,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: topicId }],
     });
+    // CloudWatch allows at most one day of evaluation: 288 periods of 300 s.
+    expect(alarm.Properties.EvaluationPeriods * 300).toBe(86_400);
+    expect(alarm.Properties.OKActions).toBeUndefined();
+    expect(alarm.Properties.InsufficientDataActions).toBeUndefined();
     const metrics = alarm.Properties.Metrics;
     expect(metrics.find((m: any) => m.Expression)?.Expression).toBe('FILL(failed, 0) + FILL(timedOut, 0)');
     expect(metrics.filter((m: any) => m.MetricStat).map((m: any) => [m.Id, m.MetricStat.Metric.MetricName, m.MetricStat.Metric.Dimensions, m.MetricStat.Period])).toEqual([
       ['failed', 'ExecutionsFailed', [{ Name: 'StateMachineArn', Value: { Ref: machineId } }], 300],
       ['timedOut', 'ExecutionsTimedOut', [{ Name: 'StateMachineArn', Value: { Ref: machineId } }], 300],
     ]);
+  });
+
+  test('one message per failed execution: the rule publishes each failed, timed-out or aborted execution by name; the alarm cannot go off on one failure', () => {
+    const [[topicId]] = resourcesOfType(template(), 'AWS::SNS::Topic');
+    const [[machineId]] = resourcesOfType(template(), 'AWS::StepFunctions::StateMachine');
+    const toTopic = resourcesOfType(template(), 'AWS::Events::Rule').filter(([, r]) => (r.Properties.Targets ?? []).some((t: any) => JSON.stringify(t.Arn) === JSON.stringify({ Ref: topicId })));
+    expect(toTopic).toHaveLength(1);
+    const [[, rule]] = toTopic;
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machineId }] },
+    });
+    const [target] = rule.Properties.Targets;
+    expect(target.InputTransformer.InputTemplate).toContain('execution <detail-name> ended <detail-status>');
+    // What else reaches the topic: the alarm, whose one breaching period is never enough.
+    const publishers = resourcesOfType(template(), 'AWS::CloudWatch::Alarm').filter(([, a]) => JSON.stringify(a.Properties).includes(JSON.stringify({ Ref: topicId })));
+    expect(publishers.map(([, a]) => a.Properties.DatapointsToAlarm)).toEqual([2]);
   });
 
   test('CloudWatch may use the key and publish to the topic for this alarm of this account only', () => {

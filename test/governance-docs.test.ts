@@ -50,7 +50,13 @@ test('the README: stage rows, how to approve or reject, what a rejection and a t
   expect(governance).toContain('`npx projen local -- --approve-all` or `--reject-all`');
   const monitoring = readme.slice(readme.indexOf('## Monitoring'), readme.indexOf('\n## ', readme.indexOf('## Monitoring') + 3));
   expect(monitoring).toContain('CloudWatch dashboard `demo`');
-  expect(monitoring).toContain('The alarm `demo-failed-executions` goes off when an execution fails or times out and publishes to the notifications topic.');
+  expect(monitoring).toContain(
+    'The alarm `demo-failed-executions` goes off when executions fail or time out in 2 or more 5-minute periods within 24 hours: the pipeline keeps failing, and publishes that to the notifications topic once, when it turns red.',
+  );
+  expect(monitoring).toContain('One message per failure: each failed, timed-out or aborted execution is published to the notifications topic once, by an EventBridge rule, naming the execution');
+  const quiet = buildReadme(resolvePipeline({ ...governed, notifications: undefined, stages: fixed }));
+  expect(quiet).toContain('the pipeline keeps failing (add `notifications` in `.projenrc.ts` to be told).');
+  expect(quiet).not.toContain('One message per failure');
 });
 
 test('without governance stages or with dashboard: false, those sections are absent', () => {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { killAllJobsNow, markedProcesses, runJobProcess, type JobProcessSpec } from '../src/local/job-process.js';
-import { isAlive } from './hostile/harness.js';
+import { isAlive } from './hostile/processes.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmo-job-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

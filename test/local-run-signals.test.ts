@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PYTHON, generatedRepo, runQuietly } from './fixtures/local/generated-repo.js';
-import { isAlive } from './hostile/harness.js';
+import { isAlive } from './hostile/processes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');

@@ -13,7 +13,8 @@ import { runLocal } from '../../src/cli/local.js';
 import { runStart } from '../../src/cli/start.js';
 import type { PipelineOptions } from '../../src/model/index.js';
 import { synthesizeProject } from '../../src/project/index.js';
-import { hostileTable, writeFiles, type CaseContext, type CommandResult, type HostileCase } from './harness.js';
+import { hostileTable, writeFiles, type CaseContext, type HostileCase } from './harness.js';
+import type { CommandResult } from './processes.js';
 
 const PYTHON = process.env.LEGACY_MLOPS_PYTHON ?? '/usr/bin/python3';
 const base: PipelineOptions = { name: 'demo', region: 'eu-west-1', account: '111122223333' };
