@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildRegistryResumePolicy } from '../../src/iam/index.js';
 import { LIFECYCLE_STAGES, type StageOptions } from '../../src/model/index.js';
-import { BASE_MODEL, buildApp, cdkSynth, diffResources, generateRepo, nagFindings, readJson, removeTempDirs, resourcesOfType, statementsOf, tempDir, type BuiltApp } from '../deploy-fixtures.js';
+import { BASE_MODEL, buildApp, cdkSynth, diffResources, generateRepo, nagFindings, readJson, removeTempDirs, resourcesOfType, statementsOf, tempDir, type BuiltApp } from '../support/deploy-fixtures.js';
 
 const fixed: StageOptions[] = LIFECYCLE_STAGES.map((s) => ({ ...s, skippable: false }));
 const GOVERNED = {
