@@ -81,7 +81,7 @@ describe('dashboard and alarm (on by default)', () => {
     // The role may publish to this namespace only.
     const [[, role]] = resourcesOfType(template(), 'AWS::IAM::Role').filter(([, r]) => r.Properties.RoleName === 'churn-model-state-machine');
     const statement = statementsOf(role.Properties.Policies[0].PolicyDocument).find((st: any) => st.Sid === 'PublishGateMetrics');
-    expect(statement).toEqual({ Sid: 'PublishGateMetrics', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'legacy-mlops/churn-model' } } });
+    expect(statement).toEqual({ Sid: 'PublishGateMetrics', Effect: 'Allow', Action: ['cloudwatch:PutMetricData'], Resource: ['*'], Condition: { StringEquals: { 'cloudwatch:namespace': 'legacy-mlops/churn-model' } } });
   });
 
   test('the alarm: failed or timed-out executions of this state machine in two 5-minute periods within 24 hours, published to the notifications topic on turning red only', () => {
