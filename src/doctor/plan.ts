@@ -11,7 +11,7 @@ import type { ResolvedPipeline, StageKind } from '../model/types.js';
 /**
  * The bootstrap stack version the generated app's templates require: aws-cdk-lib's
  * DefaultStackSynthesizer writes it into every template's `CheckBootstrapVersion` rule, which reads
- * the SSM parameter `/cdk-bootstrap/<qualifier>/version` (test/doctor-plan.test.ts reads the rule back).
+ * the SSM parameter `/cdk-bootstrap/<qualifier>/version` (test/doctor/plan.test.ts reads the rule back).
  */
 export const MIN_BOOTSTRAP_VERSION = 6;
 export const DEFAULT_CDK_QUALIFIER = 'hnb659fds';

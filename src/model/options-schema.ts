@@ -5,7 +5,7 @@
  * never a silent default (tsx runs `.projenrc.ts` without type-checking it).
  *
  * Typed with ajv's `JSONSchemaType<PipelineOptions>`: the compiler rejects a schema that lacks a
- * property of the TypeScript interfaces or types one differently, and test/options-schema.test.ts
+ * property of the TypeScript interfaces or types one differently, and test/model/options-schema.test.ts
  * checks the other direction (no key here that the interfaces lack). Every option added to
  * `src/model/types.ts` must be added here too.
  *

@@ -9,7 +9,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generatedProject } from './fixtures.js';
-import { CREATE_NODE, hostileTable, processesInGroup, writeFiles, type CaseContext, type CommandResult, type HostileCase } from './harness.js';
+import { CREATE_NODE, hostileTable, writeFiles, type CaseContext, type HostileCase } from './harness.js';
+import { processesInGroup, type CommandResult } from './processes.js';
 import { fakeTools, fakeToolsAlive, removeFakeTools, started, withFakeTools, type NpmMode } from './fake-tools.js';
 
 const ACCOUNT = ['--yes', '--region', 'eu-west-1', '--account', '111122223333'];

@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isAlive, type CaseContext } from './harness.js';
+import type { CaseContext } from './harness.js';
+import { isAlive } from './processes.js';
 
 export type NpmMode = 'slow' | 'e404' | 'network' | 'killed' | 'silent-fail' | 'ok';
 
