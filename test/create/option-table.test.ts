@@ -13,8 +13,8 @@ import LegacyMlopsGenerator from '../../generators/app/index.js';
 import { parseCreateOptions, runCreate } from '../../src/create/cli.js';
 import { flagsHelp } from '../../src/create/flags.js';
 import { OPTION_TABLE, optionsOf } from '../../src/create/option-table.js';
-import { STAGE_GENERATOR, makeRepo, snapshot } from '../stage-generator-fixtures.js';
-import { declaredOptions } from '../fixtures/declared-options.js';
+import { STAGE_GENERATOR, makeRepo, snapshot } from '../support/stage-generator-fixtures.js';
+import { declaredOptions } from '../support/declared-options.js';
 
 const SHARED = optionsOf('create')
   .filter((o) => o.commands.includes('stage'))
