@@ -1,5 +1,6 @@
 /**
- * Failed, timed-out and aborted executions → an EventBridge rule → an SNS topic encrypted with a
+ * Failed, timed-out and aborted executions → an EventBridge rule → one message per execution, naming
+ * it, to an SNS topic encrypted with a
  * customer managed key (EventBridge cannot use the AWS managed SNS key) and reachable over TLS only.
  * The topic and key policies are written here, not granted by CDK helpers, so every action is
  * named (CDK's grant would add `kms:GenerateDataKey*`) and the topic only accepts this rule.

@@ -3,9 +3,11 @@
  *
  * Metrics: the state machine's execution counts and times (AWS/States, per state machine). Per-stage
  * durations, failures and the gate's metric come from the execution log (see dashboard-queries.ts).
- * The alarm (failed or timed-out executions, any in a 5-minute period) publishes to the notifications
- * topic when the project has one; that topic is encrypted with a customer managed key, so the topic
- * and key policies let CloudWatch publish for this alarm only (FailureNotifications.allowAlarm).
+ * The alarm (failed or timed-out executions in at least two 5-minute periods of the last 24 hours:
+ * repeated failure, see FAILED_EXECUTIONS_ALARM) publishes to the notifications topic when the
+ * project has one, on turning red only; each single failure is the execution-status rule's message.
+ * That topic is encrypted with a customer managed key, so the topic and key policies let CloudWatch
+ * publish for this alarm only (FailureNotifications.allowAlarm).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -16,7 +18,7 @@ import { Construct } from 'constructs';
 import type { ResolvedPipeline } from '../model/types.js';
 import { dashboardQueries } from './dashboard-queries.js';
 import { stateMachineName } from './deployed-input.js';
-import { dashboardName, failedExecutionsAlarmArn, failedExecutionsAlarmName } from './monitoring-names.js';
+import { dashboardName, FAILED_EXECUTIONS_ALARM, failedExecutionsAlarmArn, failedExecutionsAlarmName } from './monitoring-names.js';
 import type { FailureNotifications } from './failure-notifications.js';
 
 export interface PipelineDashboardProps {
@@ -45,20 +47,24 @@ export class PipelineDashboard extends Construct {
         failed: stateMachine.metricFailed({ statistic: cloudwatch.Stats.SUM }),
         timedOut: stateMachine.metricTimedOut({ statistic: cloudwatch.Stats.SUM }),
       },
-      period: Duration.minutes(5),
+      period: Duration.minutes(FAILED_EXECUTIONS_ALARM.periodMinutes),
     });
     this.failedExecutionsAlarm = new cloudwatch.Alarm(this, 'FailedExecutions', {
       alarmName: failedExecutionsAlarmName(pipeline),
-      alarmDescription: `legacy-mlops: an execution of ${stateMachineName(pipeline)} failed or timed out (the execution log and npx projen start show why)`,
+      alarmDescription:
+        `legacy-mlops: executions of ${stateMachineName(pipeline)} failed or timed out in ${FAILED_EXECUTIONS_ALARM.datapointsToAlarm} or more ${FAILED_EXECUTIONS_ALARM.periodMinutes}-minute periods within 24 hours: the pipeline keeps failing. ` +
+        'Each failed execution was also notified once by name; the execution log and npx projen start show why.',
       metric: failedOrTimedOut,
       threshold: 1,
-      evaluationPeriods: 1,
+      evaluationPeriods: FAILED_EXECUTIONS_ALARM.evaluationPeriods,
+      datapointsToAlarm: FAILED_EXECUTIONS_ALARM.datapointsToAlarm,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       // No execution is not a failure.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     if (props.notifications) {
       props.notifications.allowAlarm(failedExecutionsAlarmArn(pipeline));
+      // On turning red only: no OK or insufficient-data action, so the topic hears of repeated failure once.
       this.failedExecutionsAlarm.addAlarmAction(new actions.SnsAction(props.notifications.topic));
     }
 

@@ -3,7 +3,7 @@
  * reader's questions) and on monitoring (the dashboard and the alarm). Pure: model → Markdown lines.
  */
 import { approvalStateNames } from '../asl/approval-states.js';
-import { dashboardName, failedExecutionsAlarmName } from '../construct/monitoring-names.js';
+import { dashboardName, FAILED_EXECUTIONS_ALARM, failedExecutionsAlarmName } from '../construct/monitoring-names.js';
 import type { ResolvedPipeline } from '../model/types.js';
 
 function hours(seconds: number): string {
@@ -57,9 +57,16 @@ export function monitoringSection(pipeline: ResolvedPipeline): string[] {
     `Each environment's stack adds the CloudWatch dashboard \`${dashboardName(pipeline)}\` (its link is the stack output \`DashboardUrl\`): executions started, succeeded, failed, timed out and aborted per day, execution time, ` +
       'and from the execution log: how long each stage takes, which stage executions fail in' +
       `${pipeline.stages.some((s) => s.gate) ? ', and the gate\'s metric over time' : ''}. ` +
-      `The alarm \`${failedExecutionsAlarmName(pipeline)}\` goes off when an execution fails or times out` +
-      `${pipeline.notifications ? ' and publishes to the notifications topic' : ' (add `notifications` in `.projenrc.ts` to be told)'}. ` +
+      `The alarm \`${failedExecutionsAlarmName(pipeline)}\` goes off when executions fail or time out in ${FAILED_EXECUTIONS_ALARM.datapointsToAlarm} or more ${FAILED_EXECUTIONS_ALARM.periodMinutes}-minute periods within 24 hours: the pipeline keeps failing` +
+      `${pipeline.notifications ? ', and publishes that to the notifications topic once, when it turns red' : ' (add `notifications` in `.projenrc.ts` to be told)'}. ` +
       'Set `dashboard: false` in `.projenrc.ts` to leave both out.',
+    ...(pipeline.notifications
+      ? [
+          '',
+          'One message per failure: each failed, timed-out or aborted execution is published to the notifications topic once, by an EventBridge rule, naming the execution and linking its page. ' +
+            'The alarm does not repeat that message for each failure (it would have sent every failure twice); it only speaks when failures repeat.',
+        ]
+      : []),
     '',
   ];
 }

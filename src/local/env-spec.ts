@@ -25,6 +25,8 @@ export interface StageEnvSpec {
   readonly verbatim: readonly string[];
   /** What the stage's constraint files (`-c`) say: part of the cache key, as pip reads them itself. */
   readonly constraints?: readonly string[];
+  /** Local files and folders the requirement lines name, with their content's digest: part of the cache key. */
+  readonly localPaths?: readonly { readonly path: string; readonly digest: string }[];
   /** Includes the cloud job will not find, and the like: one line each. */
   readonly specWarnings?: readonly string[];
   /** `the scikit-learn 1.4-2 image + stages/x/requirements.txt`: what the environment holds, in words. */
@@ -37,6 +39,7 @@ export function stageEnvSpec(repoRoot: string, stage: StageCode, imageUri: strin
   const pins: PackagePin[] = [];
   const verbatim: string[] = [];
   const constraints: string[] = [];
+  const localPaths: { path: string; digest: string }[] = [];
   const specWarnings: string[] = [];
   const parts: string[] = [];
   const addFile = (path: string) => {
@@ -45,6 +48,7 @@ export function stageEnvSpec(repoRoot: string, stage: StageCode, imageUri: strin
     pins.push(...read.pins);
     verbatim.push(...read.verbatim);
     constraints.push(...read.constraints);
+    localPaths.push(...read.localPaths);
     specWarnings.push(...read.warnings.map((warning) => `stage '${stage.stageName}': ${warning}`));
     if (read.pins.length + read.verbatim.length > 0) parts.push(read.files[0]);
   };
@@ -82,6 +86,7 @@ export function stageEnvSpec(repoRoot: string, stage: StageCode, imageUri: strin
     pins: [...imagePins, ...pins],
     verbatim,
     ...(constraints.length > 0 ? { constraints } : {}),
+    ...(localPaths.length > 0 ? { localPaths } : {}),
     ...(specWarnings.length > 0 ? { specWarnings } : {}),
     description: parts.length > 0 ? parts.join(' + ') : 'no packages',
   };

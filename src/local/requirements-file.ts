@@ -3,7 +3,7 @@
  * followed (relative to the including file, nested), so their pins count like the file's own (nearest
  * versions, the image's pins overridden) and their content is part of the environment's cache key;
  * `-c`/`--constraint` files are handed to pip by absolute path and their content (and their own
- * includes) is part of the key too. An include that is missing, outside the repository or including
+ * includes) is part of the key too; so is the content of local paths the lines name (requirement-paths.ts). An include that is missing, outside the repository or including
  * itself stops the run with one line naming the file and line. Written by hand: pip has no API for
  * reading its requirement files, and the npm parsers of them do not follow includes.
  */
@@ -11,6 +11,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { LocalRunRefused } from './errors.js';
 import type { PackagePin } from './pip-install.js';
+import { contentDigest, localPathLine } from './requirement-paths.js';
 
 export interface RequirementsContent {
   readonly pins: PackagePin[];
@@ -22,6 +23,8 @@ export interface RequirementsContent {
   readonly constraints: string[];
   /** One line each: includes outside the stage folder, which the job in the cloud does not receive. */
   readonly warnings: string[];
+  /** Files and folders that requirement lines name (`./x.whl`, `-e .`, `file:` URLs), repo-relative, with their content's digest. */
+  readonly localPaths: { readonly path: string; readonly digest: string }[];
 }
 
 const INCLUDE = /^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?<=^-[rc]))(\S.*)$/;
@@ -31,7 +34,7 @@ const INCLUDE = /^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?<=^-[rc]))(
  * repository holds them) but warned about, as only the stage folder is shipped to the job.
  */
 export function readRequirements(path: string, repoRoot: string, stageDir: string): RequirementsContent {
-  const content: RequirementsContent = { pins: [], verbatim: [], files: [], constraints: [], warnings: [] };
+  const content: RequirementsContent = { pins: [], verbatim: [], files: [], constraints: [], warnings: [], localPaths: [] };
   readInto(content, path, { repoRoot: realOrSelf(repoRoot), shownRoot: repoRoot, stageDir: realOrSelf(stageDir), chain: [], mode: 'requirements' });
   return content;
 }
@@ -81,8 +84,23 @@ function readInto(content: RequirementsContent, path: string, context: ReadConte
     }
     const pin = parseRequirementLine(text, shown);
     if (pin) content.pins.push(pin);
-    else content.verbatim.push(text);
+    else content.verbatim.push(localLine(content, text, path, `${shown} line ${line}`, context));
   }
+}
+
+/** A line naming a local file or folder: checked, made absolute, its content's digest kept for the key. */
+function localLine(content: RequirementsContent, text: string, file: string, where: string, context: ReadContext): string {
+  const local = localPathLine(text, file);
+  if (!local) return text;
+  const shownPath = relative(context.shownRoot, local.path);
+  if (!existsSync(local.path)) throw new LocalRunRefused(`${where}: ${text}: not found (${shownPath})`);
+  const real = realOrSelf(local.path);
+  if (!inside(real, context.repoRoot)) throw new LocalRunRefused(`${where}: ${text} is outside the repository (${real}); copy it into the repository`);
+  if (!inside(real, context.stageDir)) {
+    content.warnings.push(`${where}: ${text} is outside the stage folder; the job in the cloud receives only the stage folder, so its pip will not find it`);
+  }
+  content.localPaths.push({ path: shownPath || '.', digest: contentDigest(local.path) ?? '' });
+  return local.line;
 }
 
 /** Lines as pip reads them: `\` continuations joined, comments (` #…`) and blank lines dropped. */

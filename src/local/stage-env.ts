@@ -1,7 +1,8 @@
 /**
  * A stage's local Python environment: a virtual environment holding what its image holds (see
  * env-spec.ts), built on the first run and kept under `.local/envs/<content hash>` while nothing it
- * depends on changes (the interpreter, the image's package set, the requirements, the Dockerfile).
+ * depends on changes (the interpreter, the image's package set, the requirements, the local wheels and
+ * source folders they name, the Dockerfile).
  * Stages that need the same packages share one environment.
  */
 import { execFile } from 'node:child_process';
@@ -60,7 +61,8 @@ export function envCacheKey(spec: StageEnvSpec, base: PythonInterpreter): string
   // What is installed, not where it was asked for: stages with the same packages share one environment.
   const pins = spec.pins.map((pin) => `${pin.name}${pin.spec}`);
   const constraints = spec.constraints?.length ? { constraints: spec.constraints } : {};
-  const content = JSON.stringify({ format: ENV_FORMAT, python: [base.executable, base.version], pins, verbatim: spec.verbatim, ...constraints });
+  const localPaths = spec.localPaths?.length ? { localPaths: spec.localPaths } : {};
+  const content = JSON.stringify({ format: ENV_FORMAT, python: [base.executable, base.version], pins, verbatim: spec.verbatim, ...constraints, ...localPaths });
   return createHash('sha256').update(content).digest('hex').slice(0, 16);
 }
 

@@ -8,7 +8,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BACKUP_ROOT } from '../../src/create/merge-into-place.js';
-import { hashTree, hostileTable, writeFiles, type CaseContext, type CommandResult, type HostileCase } from './harness.js';
+import { hostileTable, writeFiles, type CaseContext, type HostileCase } from './harness.js';
+import type { CommandResult } from './processes.js';
+import { hashTree } from './tree-hash.js';
 import { create } from './create-runner.js';
 import { generatedProject, git, userRepository } from './fixtures.js';
 

@@ -5,8 +5,9 @@
  */
 import * as path from 'node:path';
 import { runCreate } from '../../src/create/cli.js';
-import { AWS_ISOLATION } from '../aws-isolation.js';
-import { CREATE_BIN, QUIET_CREATE_FLAGS, type CaseContext, type CommandResult } from './harness.js';
+import { AWS_ISOLATION } from '../support/aws-isolation.js';
+import { CREATE_BIN, QUIET_CREATE_FLAGS, type CaseContext } from './harness.js';
+import type { CommandResult } from './processes.js';
 
 /** Runs `argv` in `cwd` with stdout/stderr captured (yeoman logs through process.stdout). */
 export async function createInProcess(argv: readonly string[], cwd: string): Promise<CommandResult> {

@@ -5,7 +5,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { diffTrees, hashTree, hostileTable, lostFrom, processesInGroup, runHostileCase, spawnCommand, writeFiles, type HostileCase } from './harness.js';
+import { fileURLToPath } from 'node:url';
+import { hostileTable, runHostileCase, writeFiles, type HostileCase } from './harness.js';
+import { processesInGroup, spawnCommand } from './processes.js';
+import { diffTrees, hashTree, lostFrom } from './tree-hash.js';
 
 const sh = (script: string) => ['/bin/sh', '-c', script];
 
@@ -76,3 +79,13 @@ hostileTable('a table of cases that pass', [
   { name: 'success that replaces an allowed file', setup: ({ dir }) => writeFiles(dir, { 'gen/x.txt': '1' }), command: sh('echo 2 > gen/x.txt'), exitCode: 0, mayReplace: ['gen'] },
   { name: 'a non-root user', user: 'nobody', command: sh('test "$(id -u)" != 0 || exit 9; touch made'), exitCode: 0 },
 ]);
+
+test('no module of the hostile suite is over 400 lines (the brief\'s limit)', () => {
+  const dir = path.dirname(fileURLToPath(import.meta.url));
+  const long = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => ({ f, lines: fs.readFileSync(path.join(dir, f), 'utf8').split('\n').length }))
+    .filter(({ lines }) => lines > 400);
+  expect(long).toEqual([]);
+});

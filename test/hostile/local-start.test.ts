@@ -3,7 +3,7 @@
  * to fix, the user's files untouched) and to `legacy-mlops start` (refused offline, before any AWS
  * call: the client given here fails the case if it is ever used). In-process: each refusal happens
  * before anything is spawned, so a process per case would only add tsx start-ups. SIGINT and SIGTERM
- * during a real local run are in test/local-run-signals.test.ts.
+ * during a real local run are in test/e2e/local-signals.test.ts.
  */
 import { jest } from '@jest/globals';
 import * as fs from 'node:fs';
@@ -13,7 +13,8 @@ import { runLocal } from '../../src/cli/local.js';
 import { runStart } from '../../src/cli/start.js';
 import type { PipelineOptions } from '../../src/model/index.js';
 import { synthesizeProject } from '../../src/project/index.js';
-import { hostileTable, writeFiles, type CaseContext, type CommandResult, type HostileCase } from './harness.js';
+import { hostileTable, writeFiles, type CaseContext, type HostileCase } from './harness.js';
+import type { CommandResult } from './processes.js';
 
 const PYTHON = process.env.LEGACY_MLOPS_PYTHON ?? '/usr/bin/python3';
 const base: PipelineOptions = { name: 'demo', region: 'eu-west-1', account: '111122223333' };

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { mergeIntoPlace, planMerge } from '../../src/create/merge-into-place.js';
-import { diffTrees, hashTree, writeFiles } from './harness.js';
+import { writeFiles } from './harness.js';
+import { diffTrees, hashTree } from './tree-hash.js';
 
 function scene(): { target: string; staging: string } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'merge-fault-'));

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { runValidate } from '../../src/cli/validate.js';
 import type { PipelineOptions } from '../../src/model/index.js';
 import { synthesizeProject } from '../../src/project/index.js';
-import { hostileTable, LEGACY_MLOPS_BIN, REPO_ROOT, TSX, writeFiles, type CaseContext, type CommandResult, type HostileCase } from './harness.js';
+import { hostileTable, LEGACY_MLOPS_BIN, REPO_ROOT, TSX, writeFiles, type CaseContext, type HostileCase } from './harness.js';
+import type { CommandResult } from './processes.js';
 
 const base: PipelineOptions = { name: 'demo', region: 'eu-west-1', account: '111122223333' };
 const PYTHON = process.env.LEGACY_MLOPS_PYTHON ?? '/usr/bin/python3';

@@ -13,8 +13,9 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import helpers from 'yeoman-test';
 import StageGenerator from '../../generators/stage/index.js';
-import { STAGE_GENERATOR, makeRepo } from '../stage-generator-fixtures.js';
-import { REPO_ROOT, type CaseContext, type CommandResult } from './harness.js';
+import { STAGE_GENERATOR, makeRepo } from '../support/stage-generator-fixtures.js';
+import { REPO_ROOT, type CaseContext } from './harness.js';
+import type { CommandResult } from './processes.js';
 
 /** argv after the generator name → yo's options (camelCase and kebab-case) and its arguments. */
 export function yoOptions(argv: readonly string[]): { args: string[]; options: Record<string, unknown> } {

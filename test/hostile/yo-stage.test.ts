@@ -11,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readDeclaredOptions } from '../../src/edit/projenrc-options.js';
-import { canSwitchUser, hostileTable, type CaseContext, type HostileCase } from './harness.js';
+import { hostileTable, type CaseContext, type HostileCase } from './harness.js';
+import { canSwitchUser } from './processes.js';
 import { YO_ENV, generatedRepo, legacyScript, yoBin, yoStage } from './yo-runner.js';
 
 const F = ['--yes', '--skip-synth'];
