@@ -76,6 +76,8 @@ const project = new typescript.TypeScriptProject({
     '@aws-sdk/credential-providers@^3.1169.0',
     // start's report page: the last lines of each job's CloudWatch log
     '@aws-sdk/client-cloudwatch-logs@^3.1169.0',
+    // The registry-resume function is bundled at synth time (src/construct/function-bundle.ts); tsx brings the same.
+    'esbuild@^0.28.2',
     'asl-validator@^4.0.0',
     'aws-local-stepfunctions@^3.0.0',
     'ajv@^8.20.0',

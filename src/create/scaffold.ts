@@ -14,7 +14,7 @@ import { CreateError } from './errors.js';
 import { copyRegularFile } from './file-kind.js';
 import { gitCommitOnto } from './git-commit-onto.js';
 import { gitInit } from './git-init.js';
-import { cleanUpNow, interruptionPoint, markWritten, trackFolder } from './interrupts.js';
+import { cleanUpNow, interruptionPoint, markWritten, trackFolder, trackRollback } from './interrupts.js';
 import { mergeIntoPlace, type MergeResult } from './merge-into-place.js';
 import type { ImportPlan } from './legacy-import.js';
 import { MIGRATION_FILE, renderMigrationReport } from './migration-report.js';
@@ -97,20 +97,29 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
       return { filesMs, installMs, notes };
     }
     await interruptionPoint();
-    const merged = mergeIntoPlace(staging, request.target, { keepExisting: offeredOnce(staging, request.imports) });
+    const placed = mergeIntoPlace(staging, request.target, { keepExisting: offeredOnce(staging, request.imports) });
+    // Until the commit is done, a signal or a failure undoes the merge (the staging folder takes the files back).
+    const keepMerge = trackRollback(() => placed.undo());
+    if (request.git) {
+      const outcome = await gitCommitOnto(request.target, placed.written);
+      if (outcome.failure) {
+        const what = /no space left on device/i.test(outcome.failure) ? 'Free some disk space and rerun' : 'Fix the cause and rerun';
+        throw new CreateError(`${outcome.failure}: put back every file the scaffold had written; nothing was changed in ${request.target}. ${what}, or rerun with --no-git`);
+      }
+      if (outcome.note) notes.push(outcome.note);
+    }
+    keepMerge();
     markWritten(request.target);
     removeStaging(staging);
     untrack();
-    notes.push(...describeMerge(merged, request.target));
-    if (request.git) {
-      const outcome = await gitCommitOnto(request.target, merged.written);
-      if (outcome.note) notes.push(outcome.note);
-    }
-    return { filesMs, installMs, notes, merged };
+    notes.unshift(...describeMerge(placed, request.target));
+    return { filesMs, installMs, notes, merged: placed };
   } catch (error) {
+    // Rollbacks first (they move files back into the staging folder), then the staging folder goes.
+    const failures = cleanUpNow();
     removeStaging(staging);
     untrack();
-    cleanUpNow();
+    if (failures.length > 0) throw new CreateError(failures[0]);
     throw asCreateError(error, request.target);
   }
 }
@@ -163,5 +172,6 @@ function asCreateError(error: unknown, target: string): unknown {
   if (error instanceof CreateError || !e?.code || !e.syscall) return error;
   const hints: Record<string, string> = { ENOSPC: 'free some disk space', EDQUOT: 'free some disk space (quota)', EACCES: 'make it writable', EPERM: 'make it writable', EROFS: 'choose a writable place' };
   const where = e.path ? ` ${e.path}` : '';
-  return new CreateError(`could not write the project (${e.code} on ${e.syscall}${where}); nothing was changed in ${target}: ${hints[e.code] ?? 'fix the cause'} and rerun`);
+  const full = e.code === 'ENOSPC' ? ': the disk is full' : e.code === 'EDQUOT' ? ': the disk quota is used up' : '';
+  return new CreateError(`could not write the project${full} (${e.code} on ${e.syscall}${where}); nothing was changed in ${target}: ${hints[e.code] ?? 'fix the cause'} and rerun`);
 }

@@ -163,6 +163,8 @@ describe('the model package group of the register stage', () => {
     expect(registry.map((st: any) => [st.Sid, st.Resource])).toEqual([
       ['RegisterModelVersions', ['arn:aws:sagemaker:eu-west-1:111122223333:model-package/churn-model/*']],
       ['DecideModelVersions', ['arn:aws:sagemaker:eu-west-1:111122223333:model-package/churn-model/*']],
+      // The registry path's function reads the versions an approval decides.
+      ['ReadDecidedVersions', ['arn:aws:sagemaker:eu-west-1:111122223333:model-package/churn-model/*']],
     ]);
   });
 

@@ -48,6 +48,13 @@ test('the README: stage rows, how to approve or reject, what a rejection and a t
   expect(governance).toContain('npx legacy-mlops approve <execution name or ARN> --reject --reason "why"');
   expect(governance).toContain('A rejection ends the execution in `approve: rejected`; no decision within 2 days ends it in `approve: no decision in time`.');
   expect(governance).toContain('`npx projen local -- --approve-all` or `--reject-all`');
+  // The registry path: the version in its group, and (pre-approved here) only a rejection decides.
+  expect(governance).toContain('Or decide in the SageMaker Model Registry: open the version in group `demo`');
+  expect(governance).toContain('--model-approval-status Rejected --approval-description "why"`) and reject it there (the version starts `Approved`, so only a rejection decides).');
+  expect(governance).toContain('log group `/legacy-mlops/demo/registry-approvals`');
+  expect(governance).toContain('a decision made with the command (which also records it on the version) is not sent twice');
+  const pending = buildReadme(resolvePipeline({ ...governed, stages: governed.stages!.map((s) => (s.kind === 'register' ? { ...s, registry: {} } : s)) }));
+  expect(pending).toContain('--model-approval-status Approved|Rejected --approval-description "why"`) and approve or reject it there.');
   const monitoring = readme.slice(readme.indexOf('## Monitoring'), readme.indexOf('\n## ', readme.indexOf('## Monitoring') + 3));
   expect(monitoring).toContain('CloudWatch dashboard `demo`');
   expect(monitoring).toContain(
@@ -62,6 +69,9 @@ test('the README: stage rows, how to approve or reject, what a rejection and a t
 test('without governance stages or with dashboard: false, those sections are absent', () => {
   const plain = buildReadme(resolvePipeline({ name: 'demo', region: 'eu-west-1', account: '111122223333', dashboard: false }));
   expect(plain).not.toContain('## Model governance');
+  const approvalAlone = buildReadme(resolvePipeline({ ...governed, stages: [...fixed, { name: 'approve', kind: 'approval' }] }));
+  expect(approvalAlone).toContain('npx legacy-mlops approve');
+  expect(approvalAlone).not.toContain('Model Registry');
   expect(plain).not.toContain('## Monitoring');
   const existing = buildReadme(resolvePipeline({ ...governed, stages: governed.stages!.map((s) => (s.kind === 'register' ? { ...s, registry: { group: 'shared', existingGroup: true } } : s)) }));
   expect(existing).toContain('group `shared` (an existing group: the CDK app does not create it)');
