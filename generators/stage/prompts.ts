@@ -11,6 +11,7 @@ import { parseStageFrom, stageNameFromFile } from '../../src/edit/stage-import.j
 import { DEFAULT_INSTANCE_COUNT, DEFAULT_INSTANCE_TYPE, DEFAULT_MAX_RUNTIME_SECONDS, DEFAULT_VOLUME_SIZE_GB, defaultEntryScript } from '../../src/model/defaults.js';
 import { KIND_FACTS, STAGE_KINDS } from '../../src/model/stage-kinds.js';
 import type { MetricGateOptions, StageKind, StageOptions } from '../../src/model/types.js';
+import { APPROVER_EMAIL_QUESTION as CREATE_APPROVER_EMAIL_QUESTION } from '../app/governance-questions.js';
 import { STAGE_IMAGE_QUESTIONS, STAGE_SETTING_QUESTIONS, type Question, type StageContext } from '../app/prompts.js';
 
 /** What every question sees: the stage drafted so far (in `stage`), the answers so far, and the repo. */
@@ -27,6 +28,8 @@ export interface AddStageContext extends StageContext {
   readonly interactive: boolean;
   /** The path given with --from, when it was. */
   readonly fromPath?: string;
+  /** Who the project's notifications topic e-mails now (`notifications.email`), when anyone. */
+  readonly notificationsEmail?: string;
 }
 
 export interface AddStageQuestion extends Question<AddStageContext> {
@@ -296,6 +299,24 @@ export const APPROVAL_TIMEOUT_QUESTION: AddStageQuestion = {
   parse: (answer) => Number(text(answer)),
 };
 
+/**
+ * Approval stages: who decides, e-mailed through the notifications topic (also told of failed executions).
+ * The scaffolder's question (same words, same check), asked only when the project e-mails nobody yet.
+ */
+export const APPROVER_EMAIL_QUESTION: AddStageQuestion = {
+  name: CREATE_APPROVER_EMAIL_QUESTION.name,
+  flag: CREATE_APPROVER_EMAIL_QUESTION.flag,
+  type: CREATE_APPROVER_EMAIL_QUESTION.type,
+  option: 'approver-email',
+  message: (ctx) => CREATE_APPROVER_EMAIL_QUESTION.message({ approval: ctx.stage }),
+  when: (ctx) => ctx.notificationsEmail === undefined,
+  applies: (ctx) => kindOption(ctx, 'approval'),
+  notApplicableTo: onlyFor('approval'),
+  validate: (answer) => CREATE_APPROVER_EMAIL_QUESTION.validate!(answer, { approval: { name: 'probe' } }),
+  parse: (answer) => CREATE_APPROVER_EMAIL_QUESTION.parse!(answer, { approval: { name: 'probe' } }),
+  missing: (ctx) => `stage '${ctx.stage.name}' waits for a person to approve each model and the project e-mails nobody yet: pass --approver-email <address> (who is e-mailed to decide)`,
+};
+
 /** The scaffolder's image questions, answered here by their own options. */
 const IMAGE_OPTIONS: Readonly<Record<string, { option: string; flag: string; notApplicable: string }>> = {
   mode: { option: 'mode', flag: '--mode', notApplicable: '' },
@@ -396,6 +417,7 @@ export const ADD_STAGE_QUESTIONS: readonly AddStageQuestion[] = [
   ...GATE_QUESTIONS,
   ...REGISTRY_QUESTIONS,
   APPROVAL_TIMEOUT_QUESTION,
+  APPROVER_EMAIL_QUESTION,
   HYPERPARAMETERS_QUESTION,
   TUNE_QUESTION,
   ...SETTING_QUESTIONS,
