@@ -76,6 +76,8 @@ const project = new typescript.TypeScriptProject({
     '@aws-sdk/credential-providers@^3.1169.0',
     // start's report page: the last lines of each job's CloudWatch log
     '@aws-sdk/client-cloudwatch-logs@^3.1169.0',
+    // The registry-resume function is bundled at synth time (src/construct/function-bundle.ts); tsx brings the same.
+    'esbuild@^0.28.2',
     'asl-validator@^4.0.0',
     'aws-local-stepfunctions@^3.0.0',
     'ajv@^8.20.0',
@@ -158,7 +160,7 @@ new JsonFile(project, 'jest.config.json', {
     testTimeout: 120000,
     maxWorkers: 2,
     // Local runs in tests use the test interpreter as given, unless a test asks for stage environments.
-    setupFiles: ['<rootDir>/test/setup-env.ts'],
+    setupFiles: ['<rootDir>/test/support/setup-env.ts'],
   },
 });
 
@@ -166,7 +168,7 @@ const jest = 'node --experimental-vm-modules node_modules/jest/bin/jest.js';
 project.testTask.reset();
 project.testTask.exec('tsc --noEmit -p test/tsconfig.json', { name: 'typecheck' });
 project.testTask.exec(`${jest} --passWithNoTests`, { receiveArgs: true });
-project.addTask('test:fast', { description: 'Unit tests only (no npm pack / install)', exec: `${jest} --testPathIgnorePatterns e2e`, receiveArgs: true });
+project.addTask('test:fast', { description: 'All tests but the end-to-end ones in test/e2e/ (npm pack, real projen, yo and CLI processes over a whole project)', exec: `${jest} --testPathIgnorePatterns /test/e2e/`, receiveArgs: true });
 project.addTask('demo', {
   description: 'The main job end to end: scaffold the sample project into .local/demo and run its pipeline locally',
   steps: [{ exec: 'rm -rf .local/demo' }, { exec: 'tsx src/cli/legacy-mlops.ts demo .local/demo', receiveArgs: true }],

@@ -9,7 +9,7 @@ import { CreateError } from '../../src/create/errors.js';
 import { catalogStage } from '../../src/create/stage-catalog.js';
 import { parseStageFrom, stageNameFromFile } from '../../src/edit/stage-import.js';
 import { DEFAULT_INSTANCE_COUNT, DEFAULT_INSTANCE_TYPE, DEFAULT_MAX_RUNTIME_SECONDS, DEFAULT_VOLUME_SIZE_GB, defaultEntryScript } from '../../src/model/defaults.js';
-import { KIND_FACTS } from '../../src/model/stage-kinds.js';
+import { KIND_FACTS, STAGE_KINDS } from '../../src/model/stage-kinds.js';
 import type { MetricGateOptions, StageKind, StageOptions } from '../../src/model/types.js';
 import { STAGE_IMAGE_QUESTIONS, STAGE_SETTING_QUESTIONS, type Question, type StageContext } from '../app/prompts.js';
 
@@ -43,12 +43,9 @@ export interface AddStageQuestion extends Question<AddStageContext> {
 
 const text = (answer: unknown) => String(answer ?? '').trim();
 
-/** Every kind the types know; the generator offers those the model accepts. */
-const ALL_KINDS: Readonly<Record<StageKind, true>> = { processing: true, training: true, tuning: true, evaluation: true, model: true, transform: true, endpoint: true, register: true, approval: true };
-
 /** The stage kinds the model accepts now, asked of the model itself (a kind it does not support is a problem of the `kind` field). */
 export function supportedKinds(): StageKind[] {
-  return (Object.keys(ALL_KINDS) as StageKind[]).filter((kind) => stageFieldProblem({ name: 'probe', kind }, 'kind') === undefined);
+  return STAGE_KINDS.filter((kind) => stageFieldProblem({ name: 'probe', kind }, 'kind') === undefined);
 }
 
 /** A valid value of each field a question sets, to ask the model whether a kind takes the field at all. */

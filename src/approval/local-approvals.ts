@@ -7,6 +7,7 @@
  */
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ApprovalDecision } from './approval-contract.js';
 
 export interface ApprovalRequest {
   readonly stage: string;
@@ -16,12 +17,7 @@ export interface ApprovalRequest {
   readonly requestedAt: string;
 }
 
-export interface ApprovalDecision {
-  readonly decision: 'approved' | 'rejected';
-  readonly by: string;
-  readonly at: string;
-  readonly reason: string;
-}
+export type { ApprovalDecision };
 
 export function approvalsDir(runDir: string): string {
   return join(runDir, 'approvals');

@@ -8,6 +8,7 @@
  * table of its own. Approving sends SendTaskSuccess with `{decision, by, at, reason}`; rejecting
  * sends SendTaskFailure with the error `ApprovalRejected` and that JSON as its cause.
  */
+import { APPROVAL_ATTRIBUTES, APPROVAL_REJECTED_ERROR, SNS_PUBLISH_WAIT_RESOURCE } from '../approval/approval-contract.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { ERROR_PATH, stageResultPath } from './input-paths.js';
 import { metricValuePath } from './metric-gate.js';
@@ -16,12 +17,8 @@ import { catchIntoFailState } from './task-common.js';
 import { modelPackageArnPath } from './register-task.js';
 import type { JsonObject, State, TaskState } from './types.js';
 
-export const SNS_PUBLISH_WAIT_RESOURCE = 'arn:aws:states:::sns:publish.waitForTaskToken';
+export { APPROVAL_ATTRIBUTES, APPROVAL_REJECTED_ERROR, SNS_PUBLISH_WAIT_RESOURCE };
 export const UPDATE_MODEL_PACKAGE_RESOURCE = 'arn:aws:states:::aws-sdk:sagemaker:updateModelPackage';
-/** The error SendTaskFailure sends when a person rejects. */
-export const APPROVAL_REJECTED_ERROR = 'ApprovalRejected';
-/** Message attributes of the approval request: what `legacy-mlops approve` and the local runner read. */
-export const APPROVAL_ATTRIBUTES = { token: 'taskToken', stage: 'stage', execution: 'execution', modelPackage: 'modelPackageArn' } as const;
 const CALL_TIMEOUT_SECONDS = 300;
 
 /** The topic approvals and failures are published to (named, so the policies can name it). */

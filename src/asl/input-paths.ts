@@ -1,3 +1,4 @@
+import { INSTANCE_FAMILIES, perKind, type KindFacts } from '../model/stage-kinds.js';
 import type { StageKind } from '../model/types.js';
 
 /**
@@ -48,18 +49,23 @@ export function stageInputKey(stageName: string): string {
 /** Per-stage settings read from `$.stages.<key>` by processing and training jobs. */
 export const STAGE_SETTINGS = ['imageUri', 'instanceType', 'instanceCount', 'volumeSizeInGB', 'maxRuntimeInSeconds'] as const;
 
-/** The settings each kind reads from `$.stages.<key>` (besides `enabled` on skippable stages). */
-export const KIND_SETTINGS: Readonly<Record<StageKind, readonly StageSetting[]>> = {
-  processing: STAGE_SETTINGS,
-  training: STAGE_SETTINGS,
-  tuning: STAGE_SETTINGS,
-  evaluation: [...STAGE_SETTINGS, 'threshold'],
-  model: ['imageUri'],
-  transform: ['instanceType', 'instanceCount'],
-  endpoint: ['instanceType', 'instanceCount'],
-  register: [],
-  approval: [],
-};
+/**
+ * The settings a kind reads from `$.stages.<key>` (besides `enabled` on skippable stages), in this
+ * order: its own image, its instances, the volume and runtime its family's request carries, a gate's threshold.
+ */
+export function kindSettings(facts: KindFacts): StageSetting[] {
+  const family = facts.instances && INSTANCE_FAMILIES[facts.instances];
+  return [
+    ...(facts.hasImage ? (['imageUri'] as const) : []),
+    ...(family ? (['instanceType', 'instanceCount'] as const) : []),
+    ...(family?.volume ? (['volumeSizeInGB'] as const) : []),
+    ...(family?.maxRuntimeInRequest ? (['maxRuntimeInSeconds'] as const) : []),
+    ...(facts.scoresModel ? (['threshold'] as const) : []),
+  ];
+}
+
+/** The settings each kind reads, from its facts. */
+export const KIND_SETTINGS: Readonly<Record<StageKind, readonly StageSetting[]>> = perKind(kindSettings);
 export type StageSetting = (typeof STAGE_SETTINGS)[number] | 'threshold' | 'enabled';
 
 export function stageSettingPath(stageName: string, setting: StageSetting): string {

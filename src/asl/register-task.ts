@@ -4,6 +4,7 @@
  * inference image and the training stage's artifact, carries the evaluation report as its model
  * quality statistics, and the execution that produced it (so a decision can be traced back).
  */
+import { EXECUTION_METADATA_KEY } from '../approval/approval-contract.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { stageResultPath, stageSettingPath, modelArtifactsPath, INPUT } from './input-paths.js';
 import { metricValuePath } from './metric-gate.js';
@@ -15,8 +16,7 @@ import type { JsonObject, TaskState } from './types.js';
 export const CREATE_MODEL_PACKAGE_RESOURCE = 'arn:aws:states:::aws-sdk:sagemaker:createModelPackage';
 /** What the generated stubs read and write: CSV records in, CSV predictions out. */
 export const REGISTERED_CONTENT_TYPES = ['text/csv'];
-/** The version's metadata key naming the execution that registered it (`$$.Execution.Id`). */
-export const EXECUTION_METADATA_KEY = 'legacy-mlops:execution';
+export { EXECUTION_METADATA_KEY };
 
 /** Where the registered version's ARN lands. */
 export function modelPackageArnPath(registerStage: string): string {

@@ -3,6 +3,7 @@
  * into the stage's Fail state, job names unique per attempt, and the tags every started resource carries.
  */
 import { STAGE_TAG_KEY } from '../model/rules.js';
+import { KIND_FACTS, type JobNameSuffix } from '../model/stage-kinds.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { ERROR_PATH, ITEM_INPUT, executionNamePath } from './input-paths.js';
 import type { CatchRule, JsonObject, RetryRule } from './types.js';
@@ -63,7 +64,19 @@ export function catchIntoFailState(stage: ResolvedStage): CatchRule[] {
   return [{ ErrorEquals: ['States.ALL'], ResultPath: ERROR_PATH, Next: failStateName(stage) }];
 }
 
-/** The job-name expression: unique per attempt (computed inside the state, so a retry gets a fresh name). */
+/**
+ * What each job-name suffix is in ASL: the whole `States.UUID()`, or its last group (the fifth of the
+ * five `-`-separated groups, 12 hex digits) where names hold only 32 characters.
+ */
+export const JOB_NAME_SUFFIX_EXPRESSIONS: Readonly<Record<JobNameSuffix, string>> = {
+  uuid: 'States.UUID()',
+  'uuid-last-group': "States.ArrayGetItem(States.StringSplit(States.UUID(), '-'), 4)",
+};
+
+/**
+ * The job-name expression, in the stage kind's name form: unique per attempt (computed inside the
+ * state, so a retry gets a fresh name).
+ */
 export function jobNameExpression(stage: ResolvedStage): string {
-  return `States.Format('${stage.jobNamePrefix}-{}', States.UUID())`;
+  return `States.Format('${stage.jobNamePrefix}-{}', ${JOB_NAME_SUFFIX_EXPRESSIONS[KIND_FACTS[stage.kind].jobName.suffix]})`;
 }

@@ -10,7 +10,7 @@ import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { INPUT, stageResultPath, stageSettingPath } from './input-paths.js';
 import { describeCode } from './processing-task.js';
 import { integrationArn } from './task-arns.js';
-import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, stageTags } from './task-common.js';
+import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, jobNameExpression, stageTags } from './task-common.js';
 import { TRAINING_CODE_PATH, trainingJobSettings } from './training-task.js';
 import type { JsonObject, State, TaskState } from './types.js';
 
@@ -28,15 +28,6 @@ export function bestModelStateName(stage: ResolvedStage): string {
   return `${stage.name} best model`;
 }
 
-/**
- * Tuning-job names hold 32 characters: the prefix and the UUID's last group (TUNING_NAME_SUFFIX_LENGTH = 12 hex digits),
- * computed inside the state so a retry gets a fresh name.
- */
-export function tuningJobNameExpression(stage: ResolvedStage): string {
-  const last = 4;
-  return `States.Format('${stage.jobNamePrefix}-{}', States.ArrayGetItem(States.StringSplit(States.UUID(), '-'), ${last}))`;
-}
-
 export function tuningStates(stage: ResolvedStage, pipeline: ResolvedPipeline, next: string | undefined): Record<string, State> {
   const tuning = stage.tuning!;
   const best = bestModelStateName(stage);
@@ -46,7 +37,7 @@ export function tuningStates(stage: ResolvedStage, pipeline: ResolvedPipeline, n
     Comment: `${stage.description} (hyperparameter tuning job, ${tuning.strategy}, ${describeCode(stage)})`,
     Resource: integrationArn(TUNING_JOB_RESOURCE, pipeline.partition),
     Parameters: {
-      'HyperParameterTuningJobName.$': tuningJobNameExpression(stage),
+      'HyperParameterTuningJobName.$': jobNameExpression(stage),
       HyperParameterTuningJobConfig: tuningJobConfig(tuning),
       TrainingJobDefinition: trainingJobDefinition(stage, pipeline),
       Tags: stageTags(stage, pipeline),

@@ -11,17 +11,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  SendTaskFailureCommand,
-  SendTaskSuccessCommand,
-  SFNClient,
-  type HistoryEvent,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { APPROVAL_ATTRIBUTES, APPROVAL_REJECTED_ERROR, SNS_PUBLISH_WAIT_RESOURCE } from '../asl/approval-states.js';
+import { APPROVAL_REJECTED_ERROR } from '../approval/approval-contract.js';
 import { approvalsDir, approvalsOf, writeDecision, type ApprovalDecision } from '../approval/local-approvals.js';
+import { isStaleTokenError, waitingApproval } from '../approval/waiting-approval.js';
 import { stateMachineName } from '../construct/deployed-input.js';
 import { readPipelineModel, selectEnvironment } from '../construct/pipeline-model.js';
 import { localUser } from '../local/emulators/governance-calls.js';
@@ -29,8 +23,6 @@ import { localRunDir } from '../model/repo-layout.js';
 
 const USAGE = 'usage: legacy-mlops approve <execution name or ARN> [--reject] [--reason <why>] [--by <who>] [--env <environment>]';
 const EXECUTION_ARN = /^arn:(aws[\w-]*):states:([a-z0-9-]+):(\d{12}):execution:[^:]+:[^:]+$/;
-/** History pages read before giving up on finding the approval request (1000 events each). */
-const MAX_HISTORY_PAGES = 25;
 
 export interface ApproveDependencies {
   readonly sfn?: (region: string) => SFNClient;
@@ -119,46 +111,6 @@ function decideLocally(runDir: string, execution: string, decision: ApprovalDeci
   return 0;
 }
 
-type Waiting = { kind: 'waiting'; token: string; stage: string } | { kind: 'decided'; how: string } | { kind: 'none' };
-
-/** The newest approval request of the history, and whether a decision followed it. */
-async function waitingApproval(sfn: SFNClient, executionArn: string): Promise<Waiting> {
-  const resource = SNS_PUBLISH_WAIT_RESOURCE.split(':::')[1]; // sns:publish.waitForTaskToken
-  const [resourceType, resourceName] = [resource.slice(0, resource.indexOf(':')), resource.slice(resource.indexOf(':') + 1)];
-  const isApproval = (details: { resourceType?: string; resource?: string } | undefined) => details?.resourceType === resourceType && details?.resource === resourceName;
-  let nextToken: string | undefined;
-  for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
-    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1000, includeExecutionData: true, nextToken }));
-    for (const event of history.events ?? []) {
-      const ended = endOf(event);
-      if (ended && isApproval(ended.details)) return { kind: 'decided', how: ended.how };
-      if (event.type === 'TaskScheduled' && isApproval(event.taskScheduledEventDetails)) {
-        const parameters = JSON.parse(event.taskScheduledEventDetails?.parameters ?? '{}') as { MessageAttributes?: Record<string, { StringValue?: string }> };
-        const attributes = parameters.MessageAttributes ?? {};
-        const token = attributes[APPROVAL_ATTRIBUTES.token]?.StringValue;
-        if (!token) return { kind: 'none' };
-        return { kind: 'waiting', token, stage: attributes[APPROVAL_ATTRIBUTES.stage]?.StringValue ?? '?' };
-      }
-    }
-    nextToken = history.nextToken;
-    if (!nextToken) break;
-  }
-  return { kind: 'none' };
-}
-
-function endOf(event: HistoryEvent): { details: { resourceType?: string; resource?: string } | undefined; how: string } | undefined {
-  switch (event.type) {
-    case 'TaskSucceeded':
-      return { details: event.taskSucceededEventDetails, how: 'approved' };
-    case 'TaskFailed':
-      return { details: event.taskFailedEventDetails, how: `${event.taskFailedEventDetails?.error ?? 'failed'}` };
-    case 'TaskTimedOut':
-      return { details: event.taskTimedOutEventDetails, how: 'timed out' };
-    default:
-      return undefined;
-  }
-}
-
 async function callerArn(sts: STSClient): Promise<string> {
   const identity = await sts.send(new GetCallerIdentityCommand({}));
   return identity.Arn ?? 'unknown caller';
@@ -171,7 +123,7 @@ function describeAwsError(error: unknown, executionArn: string): string {
     return 'no AWS credentials found: sign in (e.g. `aws sso login` with AWS_PROFILE set) or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, then retry';
   }
   if (name === 'ExecutionDoesNotExist') return `no execution ${executionArn}: check the name (npx projen start prints it) or pass --env`;
-  if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist') return `the approval of ${executionArn} is no longer waiting (${name}): it was decided or timed out meanwhile`;
+  if (isStaleTokenError(error)) return `the approval of ${executionArn} is no longer waiting (${name}): it was decided or timed out meanwhile`;
   if (/AccessDenied|UnrecognizedClient|InvalidSignature/i.test(name)) return `AWS refused the request (${name}): ${message} (approvers need pipeline/iam/approver-policy.json)`;
   return name && name !== 'Error' ? `${name}: ${message}` : message;
 }

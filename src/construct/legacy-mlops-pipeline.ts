@@ -11,6 +11,7 @@ import { stageInputKey } from '../asl/input-paths.js';
 import { buildStateMachine } from '../asl/state-machine.js';
 import type { StateMachineDefinition } from '../asl/types.js';
 import type { ExecutionInput } from '../input/execution-input.js';
+import { registryApprovals } from '../iam/registry-resume-policy.js';
 import type { ResolvedPipeline } from '../model/types.js';
 import { MAX_BUILT_IMAGE_TAGS, builtImageStages, builtImageTagKey, consoleHost, deployedExecutionInput, stateMachineName } from './deployed-input.js';
 import { FailureNotifications } from './failure-notifications.js';
@@ -20,6 +21,7 @@ import { dashboardName } from './monitoring-names.js';
 import { PipelineDashboard } from './pipeline-dashboard.js';
 import { PipelineRoles } from './pipeline-roles.js';
 import { PipelineSchedule } from './pipeline-schedule.js';
+import { RegistryApprovals } from './registry-approvals.js';
 import { StageCodeUpload } from './stage-code-upload.js';
 import { StageImages } from './stage-images.js';
 
@@ -68,6 +70,8 @@ export class LegacyMlopsPipeline extends Construct {
   public readonly dashboard?: PipelineDashboard;
   /** The model package groups of the register stages (none without one). */
   public readonly modelPackageGroups: ModelPackageGroups;
+  /** Approvals decided in the model registry resume the waiting execution (with an approval stage after a register stage; not in bring-your-own-role mode). */
+  public readonly registryApprovals?: RegistryApprovals;
 
   constructor(scope: Construct, id: string, props: LegacyMlopsPipelineProps) {
     super(scope, id);
@@ -113,6 +117,11 @@ export class LegacyMlopsPipeline extends Construct {
     // Script stages must find their code in the bucket before anything can start an execution.
     if (this.stageCode.deployment) this.stateMachine.node.addDependency(this.stageCode.deployment);
     for (const stage of built) Tags.of(this.stateMachine).add(builtImageTagKey(stage), this.images.imageUris[stage.name]);
+
+    // Bring-your-own-role mode creates no IAM role; the README says the registry path is then the administrator's.
+    if (registryApprovals(pipeline) && !pipeline.roles.bringYourOwn) {
+      this.registryApprovals = new RegistryApprovals(this, 'RegistryApprovals', { pipeline, stateMachine: this.stateMachine });
+    }
 
     this.executionInput = deployedExecutionInput(pipeline, this.images.imageUris);
     const schedule = props.schedule ?? pipeline.schedule;

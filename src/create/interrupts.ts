@@ -3,12 +3,16 @@
  * process group still running (npm install and whatever it started) is ended,
  * every staging folder is removed, and the command exits 130 / 143 with one
  * line. Nothing in the target has changed by then: the target is only touched
- * by the final synchronous merge, which a signal handler cannot interrupt.
+ * by the final synchronous merge, which a signal handler cannot interrupt, and
+ * what is done to it after that (the `--force` commit) is tracked as a
+ * rollback that the handler runs once the git processes are gone.
  */
 import * as fs from 'node:fs';
 
 const groups = new Set<number>();
 const folders = new Set<string>();
+/** Undo steps for changes already made to the target, run newest first. */
+const rollbacks: (() => void)[] = [];
 let installed: ((signal: NodeJS.Signals) => void) | undefined;
 /** Set once the project is in place: a signal after that must not claim the target is unchanged. */
 let written: string | undefined;
@@ -50,30 +54,54 @@ export function trackFolder(folder: string): () => void {
   return () => folders.delete(folder);
 }
 
-/** Ends tracked groups and removes tracked folders, synchronously (also used on ordinary failures). */
-export function cleanUpNow(): void {
+/** A change to the target to undo on a signal or a failure (e.g. the `--force` merge). Returns the function that stops tracking it. */
+export function trackRollback(undo: () => void): () => void {
+  rollbacks.push(undo);
+  return () => {
+    const at = rollbacks.indexOf(undo);
+    if (at >= 0) rollbacks.splice(at, 1);
+  };
+}
+
+/**
+ * Ends tracked groups, runs the rollbacks (newest first) and removes tracked folders, synchronously
+ * (also used on ordinary failures). Returns the messages of rollbacks that failed (empty: all undone).
+ */
+export function cleanUpNow(): string[] {
   for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
   // Wait (briefly) for the killed processes to be gone, so none writes into a folder after its removal.
   const deadline = Date.now() + 3000;
   while ([...groups].some(alive) && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
   groups.clear();
+  const failures: string[] = [];
+  for (const undo of rollbacks.splice(0).reverse()) {
+    try {
+      undo();
+    } catch (error) {
+      failures.push((error as Error).message);
+    }
+  }
   for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true });
   folders.clear();
+  return failures;
 }
 
 /** Installs the handlers for the life of the command; `say` prints the one line. */
 export function handleInterrupts(say: (line: string) => void, name: string): () => void {
   const handler = (signal: NodeJS.Signals) => {
-    cleanUpNow();
+    const failures = cleanUpNow();
     say(
-      written
-        ? `${name}: interrupted by ${signal} after the project was written to ${written}: its files are complete; check \`git status\` there before committing`
-        : `${name}: interrupted by ${signal}: stopped, removed the partial project; nothing in the target was changed`,
+      failures.length > 0
+        ? `${name}: interrupted by ${signal}; ${failures[0]}`
+        : written
+          ? `${name}: interrupted by ${signal} after the project was written to ${written}: its files are complete; check \`git status\` there before committing`
+          : `${name}: interrupted by ${signal}: stopped, removed the partial project; nothing in the target was changed`,
     );
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   installed = handler;
   written = undefined;
+  rollbacks.length = 0;
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
   return () => {

@@ -40,6 +40,12 @@ export interface MergeResult {
   readonly backupDir?: string;
 }
 
+/** A merge done, which can still be undone (when what follows it, the `--force` commit, fails or is interrupted). */
+export interface PlacedMerge extends MergeResult {
+  /** Renames every placed file back to the staging folder and every replaced file back into place; throws (one line) when one cannot be. */
+  undo(): void;
+}
+
 type Step =
   | { readonly kind: 'new'; readonly rel: string }
   | { readonly kind: 'replace'; readonly rel: string }
@@ -77,7 +83,7 @@ export function planMerge(staging: string, target: string, options: Pick<MergeOp
 }
 
 /** Runs the plan; on any failure every rename is undone and the error is rethrown as one line. */
-export function mergeIntoPlace(staging: string, target: string, options: MergeOptions): MergeResult {
+export function mergeIntoPlace(staging: string, target: string, options: MergeOptions): PlacedMerge {
   const steps = planMerge(staging, target, options);
   const replaced = steps.filter((s) => s.kind === 'replace').map((s) => s.rel);
   const journal: (() => void)[] = [];
@@ -126,6 +132,14 @@ export function mergeIntoPlace(staging: string, target: string, options: MergeOp
     replaced,
     kept: steps.filter((s) => s.kind === 'kept').map((s) => s.rel),
     ...(backupDir ? { backupDir } : {}),
+    undo: () => {
+      if (undo(journal)) {
+        if (holding) fs.rmSync(holding, { recursive: true, force: true });
+        return;
+      }
+      const kept = [backupDir, holding].find((dir) => dir && fs.existsSync(dir));
+      throw new CreateError(`could not put every file of ${target} back${kept ? `: the previous versions of the replaced files are in ${kept}` : ''}`);
+    },
   };
 }
 

@@ -14,7 +14,7 @@ import { CreateError } from './errors.js';
 import { copyRegularFile } from './file-kind.js';
 import { gitCommitOnto } from './git-commit-onto.js';
 import { gitInit } from './git-init.js';
-import { cleanUpNow, interruptionPoint, markWritten, trackFolder } from './interrupts.js';
+import { cleanUpNow, interruptionPoint, markWritten, trackFolder, trackRollback } from './interrupts.js';
 import { mergeIntoPlace, type MergeResult } from './merge-into-place.js';
 import type { ImportPlan } from './legacy-import.js';
 import { MIGRATION_FILE, renderMigrationReport } from './migration-report.js';
@@ -97,20 +97,28 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
       return { filesMs, installMs, notes };
     }
     await interruptionPoint();
-    const merged = mergeIntoPlace(staging, request.target, { keepExisting: offeredOnce(staging, request.imports) });
+    const placed = mergeIntoPlace(staging, request.target, { keepExisting: offeredOnce(staging, request.imports) });
+    // Until the commit is done, a signal or a failure undoes the merge (the staging folder takes the files back).
+    const keepMerge = trackRollback(() => placed.undo());
+    if (request.git) {
+      const outcome = await gitCommitOnto(request.target, placed.written);
+      if (outcome.failure) {
+        throw new CreateError(`${outcome.failure}: put back every file the scaffold had written; nothing was changed in ${request.target}. Fix the cause and rerun, or rerun with --no-git`);
+      }
+      if (outcome.note) notes.push(outcome.note);
+    }
+    keepMerge();
     markWritten(request.target);
     removeStaging(staging);
     untrack();
-    notes.push(...describeMerge(merged, request.target));
-    if (request.git) {
-      const outcome = await gitCommitOnto(request.target, merged.written);
-      if (outcome.note) notes.push(outcome.note);
-    }
-    return { filesMs, installMs, notes, merged };
+    notes.unshift(...describeMerge(placed, request.target));
+    return { filesMs, installMs, notes, merged: placed };
   } catch (error) {
+    // Rollbacks first (they move files back into the staging folder), then the staging folder goes.
+    const failures = cleanUpNow();
     removeStaging(staging);
     untrack();
-    cleanUpNow();
+    if (failures.length > 0) throw new CreateError(failures[0]);
     throw asCreateError(error, request.target);
   }
 }

@@ -4,7 +4,8 @@
  */
 import { approvalStateNames } from '../asl/approval-states.js';
 import { dashboardName, FAILED_EXECUTIONS_ALARM, failedExecutionsAlarmName } from '../construct/monitoring-names.js';
-import type { ResolvedPipeline } from '../model/types.js';
+import { registryResumeLogGroupName } from '../iam/registry-resume-policy.js';
+import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 
 function hours(seconds: number): string {
   const h = Math.round((seconds / 3600) * 10) / 10;
@@ -41,12 +42,35 @@ export function governanceSection(pipeline: ResolvedPipeline): string[] {
         `A rejection ends the execution in \`${names.rejected}\`; no decision within ${hours(a.timeoutSeconds)} ends it in \`${names.timedOut}\`. ` +
         'The token the command sends is read from the execution history, so an approver needs no other secret.',
       '',
+      ...registryPath(pipeline, s),
       'In a local run the stage asks on the terminal, or waits for `npx legacy-mlops approve <execution>` from another terminal (the run prints the name); ' +
         '`npx projen local -- --approve-all` or `--reject-all` decide unattended. The run report shows who decided and when.',
       '',
     );
   }
   return lines;
+}
+
+/** How deciding the version in the model registry resumes the execution (approval stages after a register stage). */
+function registryPath(pipeline: ResolvedPipeline, stage: ResolvedStage): string[] {
+  const register = pipeline.stages.find((r) => r.name === stage.approval?.registerStage);
+  if (!register?.registry) return [];
+  const { group, autoApprove } = register.registry;
+  const what = autoApprove ? 'reject it there (the version starts `Approved`, so only a rejection decides)' : 'approve or reject it there';
+  if (pipeline.roles.bringYourOwn) {
+    return [
+      `Deciding the version in the model registry does not resume the execution in this project: with existing roles (\`existingRoles\`) the stack creates no role, so the registry path (an EventBridge rule and a function with a role of its own) is not deployed. Use the command above.`,
+      '',
+    ];
+  }
+  return [
+    `Or decide in the SageMaker Model Registry: open the version in group \`${group}\` (SageMaker Studio, or \`aws sagemaker update-model-package --model-package-arn <version ARN> --model-approval-status ${autoApprove ? 'Rejected' : 'Approved|Rejected'} --approval-description "why"\`) and ${what}. ` +
+      `An EventBridge rule on the group's status changes calls a small function (log group \`${registryResumeLogGroupName(pipeline)}\`) that finds the execution that registered the version, ` +
+      "checks that it waits for exactly that version, and sends it the decision with the token from its history, as the command does; who changed the status (SageMaker's record) and the approval description become the decision's author and reason. " +
+      'A version decided before the approval was asked is not taken as an answer, and a decision made with the command (which also records it on the version) is not sent twice. ' +
+      `Deciding in the registry needs \`sagemaker:UpdateModelPackage\` on \`model-package/${group.toLowerCase()}/*\` rather than the approvers policy.`,
+    '',
+  ];
 }
 
 export function monitoringSection(pipeline: ResolvedPipeline): string[] {

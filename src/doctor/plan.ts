@@ -6,31 +6,19 @@
 import { stateMachineArn, stateMachineName } from '../construct/deployed-input.js';
 import type { EnvironmentPipeline } from '../construct/pipeline-model.js';
 import { ECR_IMAGE_PATTERN } from '../model/rules.js';
-import type { ResolvedPipeline, StageKind } from '../model/types.js';
+import { KIND_FACTS, type InstanceFamily } from '../model/stage-kinds.js';
+import type { ResolvedPipeline } from '../model/types.js';
 
 /**
  * The bootstrap stack version the generated app's templates require: aws-cdk-lib's
  * DefaultStackSynthesizer writes it into every template's `CheckBootstrapVersion` rule, which reads
- * the SSM parameter `/cdk-bootstrap/<qualifier>/version` (test/doctor-plan.test.ts reads the rule back).
+ * the SSM parameter `/cdk-bootstrap/<qualifier>/version` (test/doctor/plan.test.ts reads the rule back).
  */
 export const MIN_BOOTSTRAP_VERSION = 6;
 export const DEFAULT_CDK_QUALIFIER = 'hnb659fds';
 
-/** The job kinds SageMaker keeps an instance quota for, per instance type (Service Quotas, service code `sagemaker`). */
-export type QuotaUsage = 'processing' | 'training' | 'transform' | 'endpoint';
-
-/** Which quota a stage's instances count against; kinds that start no instances have none. */
-const QUOTA_USAGE: Readonly<Record<StageKind, QuotaUsage | undefined>> = {
-  processing: 'processing',
-  evaluation: 'processing',
-  training: 'training',
-  tuning: 'training',
-  transform: 'transform',
-  endpoint: 'endpoint',
-  model: undefined,
-  register: undefined,
-  approval: undefined,
-};
+/** The job kinds SageMaker keeps an instance quota for, per instance type (Service Quotas, service code `sagemaker`): the instance families. */
+export type QuotaUsage = InstanceFamily;
 
 /**
  * The quota's name as Service Quotas lists it, e.g. "ml.m5.xlarge for processing job usage" and
@@ -158,7 +146,7 @@ function quotaChecks(pipeline: ResolvedPipeline, region: string): QuotaCheck[] {
   const concurrency = pipeline.fanOut?.maxConcurrency ?? 1;
   const byQuota = new Map<string, { usage: QuotaUsage; instanceType: string; needed: number; stages: string[] }>();
   for (const stage of pipeline.stages) {
-    const usage = QUOTA_USAGE[stage.kind];
+    const usage = KIND_FACTS[stage.kind].instances;
     if (!usage) continue;
     const name = quotaName(usage, stage.instanceType);
     const entry = byQuota.get(name) ?? { usage, instanceType: stage.instanceType, needed: 0, stages: [] };
@@ -193,7 +181,7 @@ function imageChecks(pipeline: ResolvedPipeline): ImageCheck[] {
     if (!found) continue;
     const entry = byUri.get(found.uri) ?? { origin: found.origin, stages: [], servesModel: false };
     entry.stages.push(stage.name);
-    entry.servesModel ||= stage.kind === 'model';
+    entry.servesModel ||= KIND_FACTS[stage.kind].servesModel;
     byUri.set(found.uri, entry);
   }
   const checks: ImageCheck[] = [];

@@ -6,3 +6,4 @@ export { UUID_WILDCARD, jobNamePrefixOf } from './job-name.js';
 export { POLICY_SIZE_MAX, TRUST_POLICY_SIZE_MAX } from './size-limits.js';
 export * from './approver-policy.js';
 export * from './start-caller-policy.js';
+export * from './registry-resume-policy.js';

@@ -15,7 +15,7 @@ import { TRANSFORM_JOB_RESOURCE } from '../asl/transform-task.js';
 import { eventsRuleArn, sageMakerAccountArnPattern, sageMakerArn } from './arns.js';
 import { asArray, asObject, listPrefix, passRole, passedRoleArn, publishMetrics, pullImage, readPrefix, writeLogs, writePrefix } from './grants.js';
 import { imageRepositoryArnOf } from './image-repository.js';
-import { jobNamePattern, jobNamePrefixOf, sampleJobName } from './job-name.js';
+import { jobNameOf, jobNamePattern, sampleJobName } from './job-name.js';
 import { GOVERNANCE_INTEGRATIONS } from './governance-integrations.js';
 import { REQUEST_INTEGRATIONS } from './request-integrations.js';
 import { TUNING_INTEGRATIONS } from './tuning-integrations.js';
@@ -140,10 +140,10 @@ function sageMakerSyncJob(kind: SageMakerJobKind): TaskIntegration {
     permissions(task) {
       const where = `Task '${task.state}'`;
       const { parameters } = task;
-      const prefix = jobNamePrefixOf(parameters[`${kind.nameParameter}.$`] ?? parameters[kind.nameParameter], `${where}: ${kind.nameParameter}`);
+      const name = jobNameOf(parameters[`${kind.nameParameter}.$`] ?? parameters[kind.nameParameter], `${where}: ${kind.nameParameter}`);
       const job = {
-        pattern: sageMakerArn(task.pipeline, kind.arnType, jobNamePattern(prefix)),
-        name: sampleJobName(prefix, task.samples.jobId),
+        pattern: sageMakerArn(task.pipeline, kind.arnType, jobNamePattern(name)),
+        name: sampleJobName(name, task.samples.jobId),
       };
       return {
         stateMachineRole: stateMachineRolePermissions(kind, task, job, where),

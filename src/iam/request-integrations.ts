@@ -20,7 +20,7 @@ import type { ResolvedPipeline } from '../model/types.js';
 import { literal, s3ObjectArn, sageMakerAccountArnPattern, sageMakerArn } from './arns.js';
 import { asObject, passRole, passedRoleArn, publishMetrics, pullImage, readPrefix, sageMakerActions, writeLogs } from './grants.js';
 import { imageRepositoryArnOf } from './image-repository.js';
-import { jobNamePattern, jobNamePrefixOf, sampleJobName } from './job-name.js';
+import { jobNameOf, jobNamePattern, sampleJobName, stageJobName } from './job-name.js';
 import type { TaskContext, TaskIntegration } from './types.js';
 import { s3ObjectOf, s3PrefixOf } from './s3-locations.js';
 import type { TaskResource } from '../asl/task-resources.js';
@@ -29,13 +29,13 @@ import type { TaskResource } from '../asl/task-resources.js';
 const ENDPOINT_LOG_GROUP_PREFIX = '/aws/sagemaker/Endpoints/';
 const ENDPOINT_METRIC_NAMESPACE = '/aws/sagemaker/Endpoints';
 
-/** A name computed with States.Format('<prefix>-{}', States.UUID()): its pattern and a sample. */
+/** A name computed with States.Format('<prefix>-{}', <suffix>): its pattern and a sample. */
 function uniqueName(task: TaskContext, parameter: string, arnType: string) {
   const where = `Task '${task.state}'`;
-  const prefix = jobNamePrefixOf(task.parameters[`${parameter}.$`] ?? task.parameters[parameter], `${where}: ${parameter}`);
+  const name = jobNameOf(task.parameters[`${parameter}.$`] ?? task.parameters[parameter], `${where}: ${parameter}`);
   return {
-    pattern: sageMakerArn(task.pipeline, arnType, jobNamePattern(prefix)),
-    sample: sageMakerArn(task.pipeline, arnType, sampleJobName(prefix, task.samples.jobId)),
+    pattern: sageMakerArn(task.pipeline, arnType, jobNamePattern(name)),
+    sample: sageMakerArn(task.pipeline, arnType, sampleJobName(name, task.samples.jobId)),
   };
 }
 
@@ -52,8 +52,8 @@ function endpointConfigOf(task: TaskContext): { pattern: string; sample: string 
   const stage = task.pipeline.stages.find((s) => `${stageResultPath(s.name)}.config.name` === path);
   if (!stage) throw new Error(`Task '${task.state}': EndpointConfigName.$ reads ${JSON.stringify(path)}, which is no endpoint stage's config`);
   return {
-    pattern: sageMakerArn(task.pipeline, 'endpoint-config', jobNamePattern(stage.jobNamePrefix)),
-    sample: sageMakerArn(task.pipeline, 'endpoint-config', sampleJobName(stage.jobNamePrefix, task.samples.jobId)),
+    pattern: sageMakerArn(task.pipeline, 'endpoint-config', jobNamePattern(stageJobName(stage))),
+    sample: sageMakerArn(task.pipeline, 'endpoint-config', sampleJobName(stageJobName(stage), task.samples.jobId)),
   };
 }
 

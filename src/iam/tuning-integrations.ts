@@ -13,7 +13,7 @@ import { DESCRIBE_TRAINING_JOB_RESOURCE, TUNING_JOB_RESOURCE } from '../asl/tuni
 import { eventsRuleArn, sageMakerAccountArnPattern, sageMakerArn } from './arns.js';
 import { asArray, asObject, listPrefix, passRole, passedRoleArn, publishMetrics, pullImage, readPrefix, writeLogs, writePrefix } from './grants.js';
 import { imageRepositoryArnOf } from './image-repository.js';
-import { sampleShortJobName, shortJobNamePattern, shortJobNamePrefixOf } from './job-name.js';
+import { jobNameOf, jobNamePattern, sampleJobName, stageJobName } from './job-name.js';
 import { s3PrefixOf } from './s3-locations.js';
 import type { Permission, TaskContext, TaskIntegration } from './types.js';
 
@@ -24,12 +24,12 @@ const TRIAL_SUFFIX_PATTERN = '-???-????????';
 const SAMPLE_TRIAL_SUFFIX = '-001-0a1b2c3d';
 
 function tuningJobOf(task: TaskContext, parameter: string, expression: unknown) {
-  const prefix = shortJobNamePrefixOf(expression, `Task '${task.state}': ${parameter}`);
-  const name = sampleShortJobName(prefix, task.samples.jobId);
+  const jobName = jobNameOf(expression, `Task '${task.state}': ${parameter}`);
+  const name = sampleJobName(jobName, task.samples.jobId);
   return {
-    pattern: sageMakerArn(task.pipeline, 'hyper-parameter-tuning-job', shortJobNamePattern(prefix)),
+    pattern: sageMakerArn(task.pipeline, 'hyper-parameter-tuning-job', jobNamePattern(jobName)),
     arn: sageMakerArn(task.pipeline, 'hyper-parameter-tuning-job', name),
-    trialPattern: sageMakerArn(task.pipeline, 'training-job', `${shortJobNamePattern(prefix)}${TRIAL_SUFFIX_PATTERN}`),
+    trialPattern: sageMakerArn(task.pipeline, 'training-job', `${jobNamePattern(jobName)}${TRIAL_SUFFIX_PATTERN}`),
     trialName: `${name}${SAMPLE_TRIAL_SUFFIX}`,
   };
 }
@@ -74,8 +74,8 @@ const describeTrainingJob: TaskIntegration = {
     const path = task.parameters['TrainingJobName.$'];
     const stage = task.pipeline.stages.find((s) => s.kind === 'tuning' && path === `${stageResultPath(s.name)}.bestTrainingJobName`);
     if (!stage) throw new Error(`Task '${task.state}': TrainingJobName.$ reads ${JSON.stringify(path)}, which is no tuning stage's best training job`);
-    const pattern = sageMakerArn(task.pipeline, 'training-job', `${shortJobNamePattern(stage.jobNamePrefix)}${TRIAL_SUFFIX_PATTERN}`);
-    const sample = sageMakerArn(task.pipeline, 'training-job', `${sampleShortJobName(stage.jobNamePrefix, task.samples.jobId)}${SAMPLE_TRIAL_SUFFIX}`);
+    const pattern = sageMakerArn(task.pipeline, 'training-job', `${jobNamePattern(stageJobName(stage))}${TRIAL_SUFFIX_PATTERN}`);
+    const sample = sageMakerArn(task.pipeline, 'training-job', `${sampleJobName(stageJobName(stage), task.samples.jobId)}${SAMPLE_TRIAL_SUFFIX}`);
     return {
       stateMachineRole: [{ sid: 'DescribeBestTrainingJob', actions: ['sagemaker:DescribeTrainingJob'], resources: [pattern], calls: [{ action: 'sagemaker:DescribeTrainingJob', resource: sample }] }],
       sageMakerExecutionRole: [],

@@ -4,15 +4,8 @@
  * so one deployed state machine serves any bucket, role, image or instance size.
  */
 import { KIND_SETTINGS, stageInputKey, type StageSetting } from '../asl/input-paths.js';
-import {
-  ENDPOINT_INSTANCE_TYPES,
-  INSTANCE_COUNT_RANGE,
-  MAX_RUNTIME_RANGE,
-  PROCESSING_INSTANCE_TYPES,
-  TRAINING_INSTANCE_TYPES,
-  TRANSFORM_INSTANCE_TYPES,
-  VOLUME_SIZE_RANGE,
-} from '../model/rules.js';
+import { INSTANCE_COUNT_RANGE, MAX_RUNTIME_RANGE, VOLUME_SIZE_RANGE } from '../model/rules.js';
+import { KIND_FACTS } from '../model/stage-kinds.js';
 import { ITEM_ID_PATTERN } from '../model/fan-out.js';
 import type { ResolvedPipeline, ResolvedStage, StageKind } from '../model/types.js';
 
@@ -176,26 +169,13 @@ const KEY_PREFIX_PATTERN = '^([^/]+/)*$';
 const ROLE_ARN_PATTERN = '^arn:aws(-cn|-us-gov)?:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$';
 const ECR_IMAGE_PATTERN = '^\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[a-z0-9]+([._/-][a-z0-9]+)*(:[\\w][\\w.-]{0,127}|@sha256:[a-f0-9]{64})?$';
 
-/** Instance types each kind's request accepts (the SDK's enums). */
-const KIND_INSTANCE_TYPES: Readonly<Record<StageKind, readonly string[]>> = {
-  processing: PROCESSING_INSTANCE_TYPES,
-  evaluation: PROCESSING_INSTANCE_TYPES,
-  training: TRAINING_INSTANCE_TYPES,
-  tuning: TRAINING_INSTANCE_TYPES,
-  model: [],
-  transform: TRANSFORM_INSTANCE_TYPES,
-  endpoint: ENDPOINT_INSTANCE_TYPES,
-  register: [],
-  approval: [],
-};
-
 /** Schema of one setting for a kind. */
 function settingSchema(kind: StageKind, setting: StageSetting): Record<string, unknown> {
   switch (setting) {
     case 'imageUri':
-      return { type: 'string', pattern: ECR_IMAGE_PATTERN, description: kind === 'model' ? 'Amazon ECR image that serves the model.' : 'Amazon ECR image the job runs.' };
+      return { type: 'string', pattern: ECR_IMAGE_PATTERN, description: KIND_FACTS[kind].servesModel ? 'Amazon ECR image that serves the model.' : 'Amazon ECR image the job runs.' };
     case 'instanceType':
-      return { type: 'string', enum: [...KIND_INSTANCE_TYPES[kind]], description: `SageMaker ${kind === 'evaluation' ? 'processing' : kind} instance type.` };
+      return { type: 'string', enum: [...(KIND_FACTS[kind].instanceTypes ?? [])], description: `SageMaker ${kind === 'evaluation' ? 'processing' : kind} instance type.` };
     case 'instanceCount':
       return { type: 'integer', minimum: INSTANCE_COUNT_RANGE[0], maximum: INSTANCE_COUNT_RANGE[1] };
     case 'volumeSizeInGB':

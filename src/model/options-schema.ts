@@ -5,7 +5,7 @@
  * never a silent default (tsx runs `.projenrc.ts` without type-checking it).
  *
  * Typed with ajv's `JSONSchemaType<PipelineOptions>`: the compiler rejects a schema that lacks a
- * property of the TypeScript interfaces or types one differently, and test/options-schema.test.ts
+ * property of the TypeScript interfaces or types one differently, and test/model/options-schema.test.ts
  * checks the other direction (no key here that the interfaces lack). Every option added to
  * `src/model/types.ts` must be added here too.
  *
@@ -28,6 +28,7 @@ import type {
   StageOptions,
   StageOutputOptions,
 } from './types.js';
+import { STAGE_KINDS } from './stage-kinds.js';
 import { TUNING_SCHEMA } from './tuning.js';
 import type { ModelProblem } from './errors.js';
 import { closestKey } from './suggest.js';
@@ -114,7 +115,7 @@ export const STAGE_OPTIONS_SCHEMA: JSONSchemaType<StageOptions> = {
   properties: {
     name: { type: 'string' },
     description: { type: 'string', nullable: true },
-    kind: { type: 'string', enum: ['processing', 'evaluation', 'training', 'tuning', 'model', 'transform', 'endpoint', 'register', 'approval'], nullable: true },
+    kind: { type: 'string', enum: STAGE_KINDS, nullable: true },
     mode: { type: 'string', enum: ['script', 'container'], nullable: true },
     framework: { ...frameworkSchema, nullable: true },
     imageUri: { type: 'string', nullable: true },

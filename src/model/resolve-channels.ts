@@ -35,12 +35,12 @@ interface Source {
 }
 
 /**
- * Per kind:
- * - processing, evaluation: inputs and outputs below /opt/ml/processing/ (the code channel besides);
- * - training: channels at /opt/ml/input/data/<name>, one output `model` (/opt/ml/model, packed as model.tar.gz);
+ * Per channel layout (`KIND_FACTS[kind].channels`):
+ * - processing (processing, evaluation): inputs and outputs below /opt/ml/processing/ (the code channel besides);
+ * - training (training, tuning): channels at /opt/ml/input/data/<name>, one output `model` (/opt/ml/model, packed as model.tar.gz);
  * - model: one input, a training stage's `model`; no outputs;
- * - transform: one data input, one output (the predictions); no local paths (the model container reads requests);
- * - endpoint: neither.
+ * - records (transform): one data input, one output (the predictions); no local paths (the model container reads requests);
+ * - none (endpoint, register, approval): neither.
  */
 export function resolveChannels(s: StageOptions, kind: StageKind, index: number, earlier: readonly ResolvedStage[], mode: string, fail: ReportStageProblem) {
   const none = { inputs: [] as ResolvedStageInput[], outputs: [] as ResolvedStageOutput[] };
@@ -58,31 +58,31 @@ export function resolveChannels(s: StageOptions, kind: StageKind, index: number,
   const noLocalPaths = (channels: Channel[], why: string) => {
     for (const c of channels) if (c.localPath !== undefined) fail(`${c.field}.localPath`, why);
   };
+  const facts = KIND_FACTS[kind];
   // Only processing stages shard: an evaluation's gate reads one report, which several hosts would each write.
-  if (kind !== 'processing') {
+  if (facts.channels !== 'processing' || facts.scoresModel) {
     for (const c of inputs ?? []) {
-      if (c.distribution !== undefined) fail(`${c.field}.distribution`, `only processing stages shard their inputs (this stage is a ${kind} stage${kind === 'evaluation' ? ', whose gate reads one report' : ''}); remove distribution`);
+      if (c.distribution !== undefined) fail(`${c.field}.distribution`, `only processing stages shard their inputs (this stage is a ${kind} stage${facts.scoresModel ? ', whose gate reads one report' : ''}); remove distribution`);
     }
   }
 
-  switch (kind) {
-    case 'processing':
-    case 'evaluation': {
+  switch (facts.channels) {
+    case 'processing': {
       const defaultInputs: Channel[] =
-        kind === 'evaluation'
+        facts.scoresModel
           ? [
               { name: MODEL_OUTPUT, from: trainingDefault ? `${trainingDefault.name}/${MODEL_OUTPUT}` : undefined, field: 'inputs[0]' },
               { name: 'test', from: dataDefault, field: 'inputs[1]' },
             ]
           : [{ name: DEFAULT_CHANNEL, from: dataDefault, field: 'inputs[0]' }];
-      const outs = (outputs ?? [{ name: kind === 'evaluation' ? DEFAULT_REPORT_OUTPUT : DEFAULT_CHANNEL, field: 'outputs[0]' }]).map((o) => ({
+      const outs = (outputs ?? [{ name: facts.scoresModel ? DEFAULT_REPORT_OUTPUT : DEFAULT_CHANNEL, field: 'outputs[0]' }]).map((o) => ({
         ...o,
         localPath: stripSlash(o.localPath ?? `/opt/ml/processing/output/${o.name}`),
       }));
       const ins = (inputs ?? defaultInputs).map((i) => ({ ...i, from: i.from ?? dataDefault, localPath: stripSlash(i.localPath ?? `/opt/ml/processing/input/${i.name}`) }));
-      if (kind === 'evaluation' && inputs === undefined && !trainingDefault) fail('inputs', 'an evaluation stage reads a model: add a training stage before it, or list its inputs');
+      if (facts.scoresModel && inputs === undefined && !trainingDefault) fail('inputs', 'an evaluation stage reads a model: add a training stage before it, or list its inputs');
       if (outs.length > MAX_PROCESSING_OUTPUTS) fail('outputs', `at most ${MAX_PROCESSING_OUTPUTS} outputs are allowed`);
-      if (kind === 'evaluation' && outs.length === 0) fail('outputs', 'an evaluation stage writes its report to an output: list at least one');
+      if (facts.scoresModel && outs.length === 0) fail('outputs', 'an evaluation stage writes its report to an output: list at least one');
       const max = mode === 'script' ? MAX_PROCESSING_INPUTS - 1 : MAX_PROCESSING_INPUTS;
       if (ins.length > max) fail('inputs', `at most ${max} inputs are allowed${mode === 'script' ? ' (one of the 10 carries the script)' : ''}`);
       checkChannelNames([...ins], fail);
@@ -106,8 +106,7 @@ export function resolveChannels(s: StageOptions, kind: StageKind, index: number,
       checkLocalPaths(resolvedInputs, resolvedOutputs, mode, fail);
       return { inputs: resolvedInputs, outputs: resolvedOutputs };
     }
-    case 'training':
-    case 'tuning': {
+    case 'training': {
       refuse('outputs', `a ${kind} stage has one output, '${MODEL_OUTPUT}': SageMaker packs ${TRAINING_MODEL_DIR} into model.tar.gz (later stages read it as '<stage>/${MODEL_OUTPUT}')`);
       const ins = (inputs ?? [{ name: 'train', field: 'inputs[0]' }]).map((i) => ({ ...i, from: i.from ?? dataDefault }));
       if (ins.length === 0) fail('inputs', 'a training stage needs at least one channel');
@@ -139,7 +138,7 @@ export function resolveChannels(s: StageOptions, kind: StageKind, index: number,
       checkChannelNames(ins, fail);
       return { inputs: [{ name: ins[0].name, from: ins[0].from ?? '', localPath: '' }], outputs: [] };
     }
-    case 'transform': {
+    case 'records': {
       const ins = (inputs ?? [{ name: DEFAULT_CHANNEL, field: 'inputs[0]' }]).map((i) => ({ ...i, from: i.from ?? dataDefault }));
       const outs = outputs ?? [{ name: DEFAULT_PREDICTIONS_OUTPUT, field: 'outputs[0]' }];
       if (ins.length !== 1) fail('inputs', 'a transform stage reads exactly one input (the records to score)');
@@ -153,20 +152,21 @@ export function resolveChannels(s: StageOptions, kind: StageKind, index: number,
       }
       return { inputs: ins.map((i) => ({ name: i.name, from: i.from, localPath: '' })), outputs: outs.map((o) => ({ name: o.name, localPath: '' })) };
     }
-    case 'endpoint':
-      refuse('inputs', 'an endpoint stage reads no data: it serves the model of its model stage');
-      refuse('outputs', 'an endpoint stage writes no output');
+    case 'none': {
+      const [inputsWhy, outputsWhy] = NO_DATA[kind] ?? [`a ${kind} stage reads no data`, `a ${kind} stage writes no output`];
+      refuse('inputs', inputsWhy);
+      refuse('outputs', outputsWhy);
       return none;
-    case 'register':
-      refuse('inputs', "a register stage reads no data: it records its model stage's model and the evaluation report");
-      refuse('outputs', 'a register stage writes no output: it creates a version in the model registry');
-      return none;
-    case 'approval':
-      refuse('inputs', 'an approval stage reads no data: a person decides');
-      refuse('outputs', 'an approval stage writes no output');
-      return none;
+    }
   }
 }
+
+/** Why a kind without channels takes no inputs and no outputs, where there is more to say than that. */
+const NO_DATA: Partial<Record<StageKind, readonly [string, string]>> = {
+  endpoint: ['an endpoint stage reads no data: it serves the model of its model stage', 'an endpoint stage writes no output'],
+  register: ["a register stage reads no data: it records its model stage's model and the evaluation report", 'a register stage writes no output: it creates a version in the model registry'],
+  approval: ['an approval stage reads no data: a person decides', 'an approval stage writes no output'],
+};
 
 /** Nearest earlier stage with a data output (training models are not data), or `raw`. */
 function defaultDataSource(index: number, earlier: readonly ResolvedStage[]): string {

@@ -6,6 +6,7 @@ import type { ReportStageProblem } from './errors.js';
 import { FRAMEWORK_NAMES, defaultFrameworkVersion, ecrDomain, partitionOf, resolveFrameworkImage } from './framework-images.js';
 import { stageDir } from './repo-layout.js';
 import { ECR_IMAGE_PATTERN } from './rules.js';
+import { KIND_FACTS } from './stage-kinds.js';
 import type { ResolvedImage, ResolvedStage, StageKind, StageOptions } from './types.js';
 
 /** What an image needs to know of the project. */
@@ -27,7 +28,7 @@ export function resolveImage(s: StageOptions, mode: string, name: string, kind: 
     }
     const version = s.framework?.version ?? defaultFrameworkVersion(frameworkName);
     // A model serves: frameworks with a separate inference image (PyTorch) use it.
-    const ref = resolveFrameworkImage(frameworkName, version, project.region, kind === 'model' ? 'inference' : 'job');
+    const ref = resolveFrameworkImage(frameworkName, version, project.region, KIND_FACTS[kind].servesModel ? 'inference' : 'job');
     if ('error' in ref) {
       // With an invalid region the project-level message already says it all.
       if (project.valid || !ref.error.includes('region')) fail('framework', ref.error);
@@ -63,7 +64,7 @@ export function modelImage(model: ResolvedStage): ResolvedImage {
 
 /** The model stage a transform or endpoint runs: named, or the nearest earlier one. */
 export function resolveModelStage(s: StageOptions, earlier: readonly ResolvedStage[], kind: StageKind, fail: ReportStageProblem): ResolvedStage | undefined {
-  const models = earlier.filter((e) => e.kind === 'model');
+  const models = earlier.filter((e) => KIND_FACTS[e.kind].servesModel);
   if (s.modelStage === undefined) {
     const nearest = models[models.length - 1];
     if (!nearest) fail('modelStage', `a ${kind} stage runs a model: add a model stage before it`);

@@ -28,17 +28,17 @@ import {
   VOLUME_SIZE_RANGE,
   isIntIn,
 } from './rules.js';
-import type { KindFacts } from './stage-kinds.js';
+import { INSTANCE_FAMILIES, type KindFacts } from './stage-kinds.js';
 import type { ResolvedMetricGate, ResolvedStage, ResolvedStageOutput, StageKind, StageOptions } from './types.js';
 
 /**
- * The Task's timeout. Jobs: their max runtime plus the margin. CreateModel: a short call. Transform
+ * The Task's timeout. Jobs: their max runtime plus the margin. Calls (CreateModel, CreateModelPackage): short. Transform
  * jobs have no max runtime in their request, so `maxRuntimeSeconds` is the budget of the Task.
  * Endpoints: every wait plus the calls around them.
  */
-export function taskTimeout(kind: StageKind, maxRuntimeSeconds: number, endpoint: ResolvedStage['endpoint']): number {
-  if (kind === 'model' || kind === 'register') return SHORT_TASK_TIMEOUT_SECONDS;
+export function taskTimeout(facts: KindFacts, maxRuntimeSeconds: number, endpoint: ResolvedStage['endpoint']): number {
   if (endpoint) return endpoint.intervalSeconds * endpoint.maxAttempts + 4 * SHORT_TASK_TIMEOUT_SECONDS;
+  if (!facts.runsJob) return SHORT_TASK_TIMEOUT_SECONDS;
   return maxRuntimeSeconds + TASK_TIMEOUT_MARGIN_SECONDS;
 }
 
@@ -47,25 +47,26 @@ export function resolveInstanceSettings(s: StageOptions, kind: StageKind, facts:
   const instanceCount = s.instanceCount ?? DEFAULT_INSTANCE_COUNT;
   const volumeSizeGb = s.volumeSizeGb ?? DEFAULT_VOLUME_SIZE_GB;
   const maxRuntimeSeconds = s.maxRuntimeSeconds ?? DEFAULT_MAX_RUNTIME_SECONDS;
-  const types = facts.instanceTypes;
-  if (!types) {
+  const family = facts.instances && INSTANCE_FAMILIES[facts.instances];
+  if (!family) {
     for (const field of ['instanceType', 'instanceCount', 'volumeSizeGb', 'maxRuntimeSeconds'] as const) {
       if (s[field] !== undefined) fail(field, `a ${kind} stage runs on no instance of its own; remove ${field}`);
     }
     return { instanceType, instanceCount, volumeSizeGb, maxRuntimeSeconds };
   }
-  if (!types.includes(instanceType)) {
-    const close = types.filter((t) => t.split('.')[1] === String(instanceType).split('.')[1]).slice(0, 6);
-    fail('instanceType', `'${instanceType}' is not a SageMaker ${facts.instanceWhat} instance type (e.g. ${(close.length ? close : ['ml.m5.large', 'ml.m5.xlarge', 'ml.c5.2xlarge']).join(', ')})`);
+  if (!family.instanceTypes.includes(instanceType)) {
+    const close = family.instanceTypes.filter((t) => t.split('.')[1] === String(instanceType).split('.')[1]).slice(0, 6);
+    fail('instanceType', `'${instanceType}' is not a SageMaker ${family.instanceWhat} instance type (e.g. ${(close.length ? close : ['ml.m5.large', 'ml.m5.xlarge', 'ml.c5.2xlarge']).join(', ')})`);
   }
   if (!isIntIn(instanceCount, ...INSTANCE_COUNT_RANGE)) fail('instanceCount', `${instanceCount} must be a whole number from ${INSTANCE_COUNT_RANGE[0]} to ${INSTANCE_COUNT_RANGE[1]}`);
   // Transform and endpoint requests carry no volume size (the instance's own storage is used).
-  if (kind === 'transform' || kind === 'endpoint') {
+  if (!family.volume) {
     if (s.volumeSizeGb !== undefined) fail('volumeSizeGb', `a ${kind} stage uses its instances' own storage; remove volumeSizeGb`);
   } else if (!isIntIn(volumeSizeGb, ...VOLUME_SIZE_RANGE)) {
     fail('volumeSizeGb', `${volumeSizeGb} must be a whole number of GB from ${VOLUME_SIZE_RANGE[0]} to ${VOLUME_SIZE_RANGE[1]}`);
   }
-  if (kind === 'endpoint') {
+  // Hosting runs until replaced: only jobs have a runtime to bound.
+  if (!facts.runsJob) {
     if (s.maxRuntimeSeconds !== undefined) fail('maxRuntimeSeconds', 'an endpoint runs until it is replaced; set endpointWait to bound the wait for InService');
   } else if (!isIntIn(maxRuntimeSeconds, ...MAX_RUNTIME_RANGE)) {
     fail('maxRuntimeSeconds', `${maxRuntimeSeconds} must be a whole number of seconds from ${MAX_RUNTIME_RANGE[0]} to ${MAX_RUNTIME_RANGE[1]} (7 days)`);

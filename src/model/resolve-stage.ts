@@ -11,12 +11,19 @@ import { codeLocalPathFor, resolveChannels } from './resolve-channels.js';
 import { modelImage, resolveImage, resolveModelStage } from './resolve-image.js';
 import { resolveEndpoint, resolveEnvironment, resolveGate, resolveHyperparameters, resolveInstanceSettings, taskTimeout } from './resolve-stage-settings.js';
 import { stageDir } from './repo-layout.js';
-import { ENTRY_SCRIPT_MAX, ENTRY_SCRIPT_PATTERN, JOB_NAME_PATTERN, JOB_NAME_PREFIX_MAX, RESERVED_STAGE_NAMES, STAGE_NAME_MAX, STAGE_NAME_PATTERN } from './rules.js';
-import { KIND_FACTS, KIND_OPTIONS, STAGE_KINDS } from './stage-kinds.js';
-import { TUNING_JOB_PREFIX_MAX, resolveTuning } from './tuning.js';
+import { ENTRY_SCRIPT_MAX, ENTRY_SCRIPT_PATTERN, JOB_NAME_PREFIX_MAX, RESERVED_STAGE_NAMES, STAGE_NAME_MAX, STAGE_NAME_PATTERN, sageMakerNamePattern } from './rules.js';
+import { KIND_FACTS, KIND_OPTIONS, STAGE_KINDS, jobNamePrefixMax } from './stage-kinds.js';
+import { resolveTuning } from './tuning.js';
 import type { ResolvedStage, StageKind, StageOptions } from './types.js';
 
 const STAGE_MODES = ['script', 'container'];
+
+/** Why a kind that runs no container of its own takes no environment, where there is more to say than that. */
+const NO_ENVIRONMENT: Partial<Record<StageKind, string>> = {
+  endpoint: "an endpoint runs its model's container: set the environment on the model stage",
+  register: "a registered version carries its model's container: set the environment on the model stage",
+  approval: 'an approval stage runs no container; remove environment',
+};
 
 export interface ProjectContext {
   readonly name: string;
@@ -70,43 +77,43 @@ export function resolveStage(
   if (!facts.hasImage && (s.mode !== undefined || s.framework !== undefined || s.imageUri !== undefined)) {
     fail(s.mode !== undefined ? 'mode' : s.framework !== undefined ? 'framework' : 'imageUri', `a ${kind} stage runs the image of its model stage; remove mode, framework and imageUri`);
   }
-  if (!facts.hasCode && kind !== 'model' && s.entryScript !== undefined) fail('entryScript', `a ${kind} stage runs no code of its own; the model stage's inference code runs`);
-  if ((kind === 'endpoint' || kind === 'register') && s.environment !== undefined) fail('environment', `a${kind === 'endpoint' ? 'n endpoint runs' : ' registered version carries'} its model's container: set the environment on the model stage`);
-  if (kind === 'approval' && s.environment !== undefined) fail('environment', 'an approval stage runs no container; remove environment');
+  if (!facts.hasCode && !facts.servesModel && s.entryScript !== undefined) fail('entryScript', `a ${kind} stage runs no code of its own; the model stage's inference code runs`);
+  // Only jobs and images of a stage's own take an environment.
+  if (!facts.runsJob && !facts.hasImage && s.environment !== undefined) fail('environment', NO_ENVIRONMENT[kind] ?? `a ${kind} stage runs no container of its own; remove environment`);
 
   const mode = facts.hasImage ? (s.mode ?? (s.imageUri ? 'container' : 'script')) : 'script';
   if (!STAGE_MODES.includes(mode)) fail('mode', `'${mode}' is not a stage mode (allowed: script, container)`);
 
   const codeDir = stageDir(name);
   const modelStage = facts.usesModelStage ? resolveModelStage(s, earlier, kind, fail) : undefined;
-  // An approval runs nothing: it gets an empty image that no derivation reads.
-  const image = facts.hasImage ? resolveImage(s, mode, name, kind, project, fail) : kind === 'approval' ? NO_IMAGE : modelStage && modelImage(modelStage);
+  // A kind with neither image nor model stage (an approval) runs nothing: it gets an empty image that no derivation reads.
+  const image = facts.hasImage ? resolveImage(s, mode, name, kind, project, fail) : facts.usesModelStage ? modelStage && modelImage(modelStage) : NO_IMAGE;
 
-  const entryScript = s.entryScript ?? (kind === 'model' ? DEFAULT_INFERENCE_SCRIPT : defaultEntryScript(name));
+  const entryScript = s.entryScript ?? (facts.servesModel ? DEFAULT_INFERENCE_SCRIPT : defaultEntryScript(name));
   if (!ENTRY_SCRIPT_PATTERN.test(entryScript) || entryScript.length > ENTRY_SCRIPT_MAX) {
-    const where = kind === 'model' ? "the model artifact's code/ folder" : `${codeDir}/`;
+    const where = facts.servesModel ? "the model artifact's code/ folder" : `${codeDir}/`;
     fail('entryScript', `'${entryScript}' must be a Python file path relative to ${where} (letters, digits, underscores; ending in .py; at most ${ENTRY_SCRIPT_MAX} characters)`);
   }
-  if (kind === 'model' && mode === 'container' && s.entryScript !== undefined) {
+  if (facts.servesModel && mode === 'container' && s.entryScript !== undefined) {
     fail('entryScript', "a container-mode model runs its image's own serving code; entryScript applies to script mode only");
   }
 
   // Tuning-job names hold 32 characters, other job names 63.
-  const prefixMax = kind === 'tuning' ? TUNING_JOB_PREFIX_MAX : JOB_NAME_PREFIX_MAX;
+  const prefixMax = jobNamePrefixMax(facts.jobName);
   const jobNamePrefix = jobPrefix(project.name, name, prefixMax);
-  if ((project.valid && nameValid && !JOB_NAME_PATTERN.test(jobNamePrefix)) || jobNamePrefix.length > prefixMax) {
+  if ((project.valid && nameValid && !sageMakerNamePattern(prefixMax).test(jobNamePrefix)) || jobNamePrefix.length > prefixMax) {
     fail('name', `job-name prefix '${jobNamePrefix}' is not valid for SageMaker job names`);
   }
 
   const settings = resolveInstanceSettings(s, kind, facts, fail);
   const environment = resolveEnvironment(s, fail);
   const channels = resolveChannels(s, kind, index, earlier, mode, fail);
-  const gate = kind === 'evaluation' ? resolveGate(s, channels.outputs, fail) : undefined;
+  const gate = facts.options.includes('gate') ? resolveGate(s, channels.outputs, fail) : undefined;
   const hyperparameters = facts.options.includes('hyperparameters') ? resolveHyperparameters(s, fail) : {};
-  const tuning = kind === 'tuning' ? resolveTuning(s.tuning, hyperparameters, fail) : undefined;
-  const endpoint = kind === 'endpoint' ? resolveEndpoint(s, project.name, name, fail) : undefined;
-  const registry = kind === 'register' ? resolveRegistry(s, earlier, project.name, fail) : undefined;
-  const approval = kind === 'approval' ? resolveApproval(s, earlier, fail) : undefined;
+  const tuning = facts.options.includes('tuning') ? resolveTuning(s.tuning, hyperparameters, fail) : undefined;
+  const endpoint = facts.options.includes('endpointName') ? resolveEndpoint(s, project.name, name, fail) : undefined;
+  const registry = facts.options.includes('registry') ? resolveRegistry(s, earlier, project.name, fail) : undefined;
+  const approval = facts.options.includes('approval') ? resolveApproval(s, earlier, fail) : undefined;
   const skippable = s.skippable ?? false;
   if (typeof skippable !== 'boolean') fail('skippable', `${JSON.stringify(skippable)} must be true or false`);
 
@@ -121,11 +128,11 @@ export function resolveStage(
     entryScript,
     jobNamePrefix,
     ...settings,
-    taskTimeoutSeconds: approval ? approval.timeoutSeconds : taskTimeout(kind, settings.maxRuntimeSeconds, endpoint),
+    taskTimeoutSeconds: approval ? approval.timeoutSeconds : taskTimeout(facts, settings.maxRuntimeSeconds, endpoint),
     environment,
     inputs: channels.inputs,
     outputs: channels.outputs,
-    ...(mode === 'script' && (kind === 'processing' || kind === 'evaluation') ? { codeLocalPath: codeLocalPathFor(channels.inputs, channels.outputs) } : {}),
+    ...(mode === 'script' && facts.channels === 'processing' ? { codeLocalPath: codeLocalPathFor(channels.inputs, channels.outputs) } : {}),
     skippable,
     hyperparameters,
     ...(gate ? { gate } : {}),

@@ -15,16 +15,26 @@ export const PROJECT_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 export const PROJECT_NAME_MAX = 32;
 export const STAGE_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 export const STAGE_NAME_MAX = 20;
-/** SageMaker's name pattern for jobs, models, endpoint configs and endpoints (EntityName in the API). */
-export const SAGEMAKER_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-/** SageMaker job names; ours are `<prefix>-<uuid>`. */
+/**
+ * SageMaker's name pattern (EntityName in the API) for names of at most `max` characters: 63 for jobs,
+ * models, endpoint configs, endpoints and model package groups; 32 for hyperparameter tuning jobs.
+ */
+export function sageMakerNamePattern(max: number): RegExp {
+  return new RegExp(`^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,${max - 1}}$`);
+}
+export const JOB_NAME_MAX = 63;
+/** CreateHyperParameterTuningJob's HyperParameterTuningJobName. */
+export const TUNING_JOB_NAME_MAX = 32;
+/** SageMaker's name pattern for jobs, models, endpoint configs and endpoints. */
+export const SAGEMAKER_NAME_PATTERN = sageMakerNamePattern(JOB_NAME_MAX);
+/** SageMaker job names; ours are `<prefix>-<suffix>` (each kind's `jobName` form, in stage-kinds.ts). */
 export const JOB_NAME_PATTERN = SAGEMAKER_NAME_PATTERN;
 /** The tag every job and model carries, naming the stage that started it (read back by the local runner). */
 export const STAGE_TAG_KEY = 'legacy-mlops:stage';
-export const JOB_NAME_MAX = 63;
 export const UUID_LENGTH = 36;
 /** 63 - '-' - UUID. */
 export const JOB_NAME_PREFIX_MAX = JOB_NAME_MAX - 1 - UUID_LENGTH;
+
 export const CHANNEL_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/;
 /** A relative Python path; at most 200 characters so the entrypoint item stays within SageMaker's 256. */
 export const ENTRY_SCRIPT_MAX = 200;
@@ -92,7 +102,7 @@ export function bucketNameProblem(bucket: string): string | undefined {
   return undefined;
 }
 /** CreateModelPackageGroup's ModelPackageGroupName (EntityName). */
-export const MODEL_PACKAGE_GROUP_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+export const MODEL_PACKAGE_GROUP_PATTERN = SAGEMAKER_NAME_PATTERN;
 /** An approval waits at most 30 days (a person on holiday should not hold an execution for a year). */
 export const APPROVAL_TIMEOUT_RANGE = [60, 2_592_000] as const;
 export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 604_800;

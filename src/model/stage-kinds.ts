@@ -1,14 +1,72 @@
 /**
  * What each stage kind is, as SageMaker sees it: one row per kind. Code that differs by kind asks
- * these facts ("does it produce a model?") rather than comparing kind names.
+ * these facts ("does it produce a model?", "which instances does it run on?") rather than comparing
+ * kind names, so a new kind is described here and in the few tables typed `Record<StageKind, …>`
+ * that the compiler then names (the states it builds, in src/asl/state-machine.ts).
  */
-import { ENDPOINT_INSTANCE_TYPES, PROCESSING_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES, TRANSFORM_INSTANCE_TYPES } from './rules.js';
+import { ENDPOINT_INSTANCE_TYPES, JOB_NAME_MAX, PROCESSING_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES, TRANSFORM_INSTANCE_TYPES, TUNING_JOB_NAME_MAX, UUID_LENGTH } from './rules.js';
 import type { StageKind, StageOptions } from './types.js';
 
-export interface KindFacts {
-  /** Instance types its request accepts (absent: the kind takes no instance settings). */
-  readonly instanceTypes?: readonly string[];
+/**
+ * The instance families SageMaker sizes, prices and keeps quotas for ("ml.m5.xlarge for processing job
+ * usage"): each kind that starts instances runs on one of them.
+ */
+export type InstanceFamily = 'processing' | 'training' | 'transform' | 'endpoint';
+
+export interface InstanceFamilyFacts {
+  /** Instance types its requests accept (the SDK's enum). */
+  readonly instanceTypes: readonly string[];
   /** Word for messages: "not a SageMaker <what> instance type". */
+  readonly instanceWhat: string;
+  /** Its request sizes a storage volume (transform and endpoint instances use their own storage). */
+  readonly volume: boolean;
+  /** Its request carries a maximum runtime (a transform's `maxRuntimeSeconds` bounds the Task only). */
+  readonly maxRuntimeInRequest: boolean;
+}
+
+export const INSTANCE_FAMILIES: Readonly<Record<InstanceFamily, InstanceFamilyFacts>> = {
+  processing: { instanceTypes: PROCESSING_INSTANCE_TYPES, instanceWhat: 'processing', volume: true, maxRuntimeInRequest: true },
+  training: { instanceTypes: TRAINING_INSTANCE_TYPES, instanceWhat: 'training', volume: true, maxRuntimeInRequest: true },
+  transform: { instanceTypes: TRANSFORM_INSTANCE_TYPES, instanceWhat: 'transform', volume: false, maxRuntimeInRequest: false },
+  endpoint: { instanceTypes: ENDPOINT_INSTANCE_TYPES, instanceWhat: 'endpoint (production variant)', volume: false, maxRuntimeInRequest: false },
+};
+
+/**
+ * What a job name's suffix is, computed inside the state so each attempt gets a fresh name: the whole
+ * UUID, or, where names are short, the UUID's last group (12 hex digits).
+ */
+export type JobNameSuffix = 'uuid' | 'uuid-last-group';
+export const JOB_NAME_SUFFIX_LENGTH: Readonly<Record<JobNameSuffix, number>> = { uuid: UUID_LENGTH, 'uuid-last-group': 12 };
+
+/** The names a kind's requests give what it starts: `<prefix>-<suffix>`, at most `max` characters. */
+export interface JobNameForm {
+  readonly max: number;
+  readonly suffix: JobNameSuffix;
+}
+
+/** The longest prefix a name form leaves room for: max - '-' - suffix. */
+export function jobNamePrefixMax(form: JobNameForm): number {
+  return form.max - 1 - JOB_NAME_SUFFIX_LENGTH[form.suffix];
+}
+
+/** Jobs, models and endpoint configs: 63 characters. */
+const LONG_NAME: JobNameForm = { max: JOB_NAME_MAX, suffix: 'uuid' };
+/** HyperParameterTuningJobName holds 32 characters: the prefix and the UUID's last group. */
+const TUNING_NAME: JobNameForm = { max: TUNING_JOB_NAME_MAX, suffix: 'uuid-last-group' };
+
+/**
+ * Where a kind's channels are and what they carry: folders below /opt/ml/processing/, training channels
+ * with the model as the one output, one model artifact (model stages), records to score with the
+ * predictions out (transform), or no data at all.
+ */
+export type ChannelLayout = 'processing' | 'training' | 'model' | 'records' | 'none';
+
+export interface KindFacts {
+  /** The instance family it runs on (absent: the kind takes no instance settings). */
+  readonly instances?: InstanceFamily;
+  /** Instance types its request accepts: its family's. */
+  readonly instanceTypes?: readonly string[];
+  /** Word for messages: its family's. */
   readonly instanceWhat?: string;
   /** Runs a job on instances of its own: count, volume and max runtime apply. */
   readonly runsJob: boolean;
@@ -18,29 +76,49 @@ export interface KindFacts {
   readonly hasImage: boolean;
   /** Its one output is a model artifact (model.tar.gz), not data: model stages package it, transforms do not score it. */
   readonly producesModel: boolean;
+  /** Reads a model artifact and writes the report a metric gate reads (evaluation). */
+  readonly scoresModel: boolean;
+  /** Its image and code serve the model (the inference image and script that hosting and transforms run). */
+  readonly servesModel: boolean;
   /** Runs or records the model of an earlier model stage (`modelStage`), whose image it uses. */
   readonly usesModelStage: boolean;
+  /** Its channels. */
+  readonly channels: ChannelLayout;
+  /** The names of what it starts. */
+  readonly jobName: JobNameForm;
   /** Options only this kind takes, for the "only for" messages. */
   readonly options: readonly (keyof StageOptions)[];
 }
 
-const JOB = { runsJob: true, hasCode: true, hasImage: true, producesModel: false, usesModelStage: false } as const;
-const CALL = { runsJob: false, hasCode: false, hasImage: false, producesModel: false, usesModelStage: false } as const;
+/** The instance facts of a kind that runs on `family`. */
+function on(family: InstanceFamily) {
+  const { instanceTypes, instanceWhat } = INSTANCE_FAMILIES[family];
+  return { instances: family, instanceTypes, instanceWhat };
+}
+
+const NEITHER = { producesModel: false, scoresModel: false, servesModel: false, usesModelStage: false, jobName: LONG_NAME } as const;
+const JOB = { ...NEITHER, runsJob: true, hasCode: true, hasImage: true } as const;
+const CALL = { ...NEITHER, runsJob: false, hasCode: false, hasImage: false, channels: 'none' } as const;
 
 export const KIND_FACTS: Readonly<Record<StageKind, KindFacts>> = {
-  processing: { ...JOB, instanceTypes: PROCESSING_INSTANCE_TYPES, instanceWhat: 'processing', options: [] },
-  evaluation: { ...JOB, instanceTypes: PROCESSING_INSTANCE_TYPES, instanceWhat: 'processing', options: ['gate'] },
-  training: { ...JOB, instanceTypes: TRAINING_INSTANCE_TYPES, instanceWhat: 'training', producesModel: true, options: ['hyperparameters'] },
+  processing: { ...JOB, ...on('processing'), channels: 'processing', options: [] },
+  evaluation: { ...JOB, ...on('processing'), channels: 'processing', scoresModel: true, options: ['gate'] },
+  training: { ...JOB, ...on('training'), channels: 'training', producesModel: true, options: ['hyperparameters'] },
   // A tuning job runs training jobs on the training stage's settings; its best job's model is the output.
-  tuning: { ...JOB, instanceTypes: TRAINING_INSTANCE_TYPES, instanceWhat: 'training', producesModel: true, options: ['hyperparameters', 'tuning'] },
-  model: { ...CALL, hasImage: true, options: [] },
-  transform: { ...CALL, instanceTypes: TRANSFORM_INSTANCE_TYPES, instanceWhat: 'transform', runsJob: true, usesModelStage: true, options: ['modelStage'] },
-  endpoint: { ...CALL, instanceTypes: ENDPOINT_INSTANCE_TYPES, instanceWhat: 'endpoint (production variant)', usesModelStage: true, options: ['modelStage', 'endpointName', 'endpointWait'] },
+  tuning: { ...JOB, ...on('training'), channels: 'training', producesModel: true, jobName: TUNING_NAME, options: ['hyperparameters', 'tuning'] },
+  model: { ...CALL, hasImage: true, servesModel: true, channels: 'model', options: [] },
+  transform: { ...CALL, ...on('transform'), runsJob: true, usesModelStage: true, channels: 'records', options: ['modelStage'] },
+  endpoint: { ...CALL, ...on('endpoint'), usesModelStage: true, options: ['modelStage', 'endpointName', 'endpointWait'] },
   register: { ...CALL, usesModelStage: true, options: ['modelStage', 'registry'] },
   approval: { ...CALL, options: ['approval'] },
 };
 
 export const STAGE_KINDS = Object.keys(KIND_FACTS) as StageKind[];
+
+/** A table with one row per kind, each made from the kind's facts. */
+export function perKind<T>(row: (facts: KindFacts, kind: StageKind) => T): Readonly<Record<StageKind, T>> {
+  return Object.fromEntries(STAGE_KINDS.map((kind) => [kind, row(KIND_FACTS[kind], kind)])) as unknown as Record<StageKind, T>;
+}
 
 /** Options that belong to one or two kinds; set on another kind they are a mistake, not a no-op. */
 export const KIND_OPTIONS: readonly (keyof StageOptions)[] = ['gate', 'hyperparameters', 'tuning', 'modelStage', 'endpointName', 'endpointWait', 'registry', 'approval'];
@@ -48,4 +126,9 @@ export const KIND_OPTIONS: readonly (keyof StageOptions)[] = ['gate', 'hyperpara
 /** Whether `kind` (possibly unknown, from a user's file) produces a model artifact. */
 export function producesModel(kind: string | undefined): boolean {
   return kind !== undefined && (KIND_FACTS as Record<string, KindFacts | undefined>)[kind]?.producesModel === true;
+}
+
+/** Runs a job whose output is a model (training, tuning): its stub is the training logic. */
+export function trainsModel(kind: StageKind): boolean {
+  return KIND_FACTS[kind].producesModel && KIND_FACTS[kind].runsJob;
 }

@@ -4,7 +4,7 @@
  * so the kind's model has one home. Rules from the SageMaker API reference (CreateHyperParameterTuningJob,
  * ParameterRanges, ResourceLimits) and the tuning guide: Grid searches categorical values only (integer
  * ranges are enumerated into categorical values for it), runs every combination, and takes no
- * MaxNumberOfTrainingJobs; tuning-job names are at most 32 characters.
+ * MaxNumberOfTrainingJobs. Tuning-job names (32 characters) are the kind's `jobName` form in stage-kinds.ts.
  */
 import type { JSONSchemaType } from 'ajv';
 import type { ReportStageProblem } from './errors.js';
@@ -64,10 +64,6 @@ export interface ResolvedTuning {
   readonly ranges: readonly ResolvedTuningRange[];
 }
 
-/** 32 - '-' - the 12 hex digits of the UUID's last group the state appends. */
-export const TUNING_JOB_NAME_MAX = 32;
-export const TUNING_NAME_SUFFIX_LENGTH = 12;
-export const TUNING_JOB_PREFIX_MAX = TUNING_JOB_NAME_MAX - 1 - TUNING_NAME_SUFFIX_LENGTH;
 /** ResourceLimits (API bounds; the account quota may be lower). */
 export const TUNING_MAX_JOBS = 500;
 export const TUNING_MAX_PARALLEL_JOBS = 100;

@@ -8,7 +8,7 @@
 import ejs from 'ejs';
 import type { ResolvedFramework, ResolvedPipeline, ResolvedStage } from '../model/index.js';
 import { DEFAULT_INFERENCE_SCRIPT } from '../model/defaults.js';
-import { KIND_FACTS } from '../model/stage-kinds.js';
+import { KIND_FACTS, trainsModel } from '../model/stage-kinds.js';
 import { CONTAINER_BASE_IMAGE, CONTAINER_PYTHON_VERSION, CONTAINER_REQUIREMENTS } from './container-image.js';
 import { docstringLine, legacyFunctionName, pyString } from './python-text.js';
 import { stageRole, type StageRole } from './stage-role.js';
@@ -52,21 +52,16 @@ export function renderStageFiles(stage: ResolvedStage, pipeline: ResolvedPipelin
   if (!KIND_FACTS[stage.kind].hasCode) return [];
   const dir = `stages/${stage.name}`;
   const files: RenderedFile[] = [
-    { path: `${dir}/${stage.entryScript}`, content: trainsModel(stage) ? renderTrainingScript(stage, pipeline) : renderStageScript(stage, pipeline) },
+    { path: `${dir}/${stage.entryScript}`, content: trainsModel(stage.kind) ? renderTrainingScript(stage, pipeline) : renderStageScript(stage, pipeline) },
     { path: `${dir}/requirements.txt`, content: renderRequirements(stage) },
   ];
-  if (trainsModel(stage)) {
+  if (trainsModel(stage.kind)) {
     files.push({ path: `${dir}/${inferenceScriptOf(stage, pipeline)}`, content: renderInferenceScript(stage, pipeline) });
   }
   if (stage.image.source === 'dockerfile') {
     files.push({ path: stage.image.dockerfile, content: renderDockerfile(stage) });
   }
   return files;
-}
-
-/** Training and tuning stages run the training stub: a job whose /opt/ml/model becomes the model. */
-function trainsModel(stage: ResolvedStage): boolean {
-  return KIND_FACTS[stage.kind].producesModel && KIND_FACTS[stage.kind].runsJob;
 }
 
 /**
@@ -195,7 +190,7 @@ function renderRequirements(stage: ResolvedStage): string {
         ...common,
         dockerfile: stage.image.dockerfile,
         pythonVersion: CONTAINER_PYTHON_VERSION,
-        pins: trainsModel(stage) || stage.kind === 'evaluation' ? [...CONTAINER_REQUIREMENTS, ...MODEL_REQUIREMENTS] : CONTAINER_REQUIREMENTS,
+        pins: trainsModel(stage.kind) || KIND_FACTS[stage.kind].scoresModel ? [...CONTAINER_REQUIREMENTS, ...MODEL_REQUIREMENTS] : CONTAINER_REQUIREMENTS,
       });
     case 'uri':
     case 'model':

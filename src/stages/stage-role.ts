@@ -1,12 +1,13 @@
 /** Which sample logic a stage's stub starts with. */
 import type { ResolvedStage, StageKind } from '../model/index.js';
+import { KIND_FACTS, trainsModel } from '../model/stage-kinds.js';
 
 /** The three roles of the classic sample pipeline, chained by their legacy file names. */
 export const SAMPLE_ROLES = ['preprocess', 'predict', 'postprocess'] as const;
 export type SampleRole = (typeof SAMPLE_ROLES)[number];
 /**
  * Lifecycle roles: `split` prepares labelled data (a processing stage with `train`, `test` and `score`
- * outputs), `train` is any training stage, `evaluate` any evaluation stage.
+ * outputs), `train` is any stage that trains a model (training, tuning), `evaluate` any that scores one (evaluation).
  */
 export type LifecycleRole = 'split' | 'train' | 'evaluate';
 export type StageRole = SampleRole | LifecycleRole | 'generic';
@@ -21,8 +22,8 @@ export const SPLIT_OUTPUTS = ['train', 'test', 'score'] as const;
  * stub always matches the stage's actual channels.
  */
 export function stageRole(stage: Pick<ResolvedStage, 'name' | 'inputs' | 'outputs'> & { readonly kind?: StageKind }): StageRole {
-  if (stage.kind === 'training' || stage.kind === 'tuning') return 'train';
-  if (stage.kind === 'evaluation') return 'evaluate';
+  if (stage.kind && trainsModel(stage.kind)) return 'train';
+  if (stage.kind && KIND_FACTS[stage.kind].scoresModel) return 'evaluate';
   const outputs = stage.outputs.map((o) => o.name);
   if (stage.inputs.length === 1 && SPLIT_OUTPUTS.every((name) => outputs.includes(name))) return 'split';
   const named = (SAMPLE_ROLES as readonly string[]).includes(stage.name);

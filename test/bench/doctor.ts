@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { buildPipelineModel, PIPELINE_MODEL_FILE } from '../../src/construct/pipeline-model.js';
-import { AWS_ISOLATION } from '../aws-isolation.js';
+import { AWS_ISOLATION } from '../support/aws-isolation.js';
 import { row, timeRuns } from './stats.js';
 
 export async function benchDoctor(runs = 5): Promise<void> {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
-import { REPO_ROOT, linkDependencies, makeRepo, npmGuard } from '../stage-generator-fixtures.js';
+import { REPO_ROOT, linkDependencies, makeRepo, npmGuard } from '../support/stage-generator-fixtures.js';
 import { median } from './stats.js';
 
 const TIME = '/usr/bin/time';

@@ -6,7 +6,7 @@ import { jest } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isolateFromAws } from '../aws-isolation.js';
+import { isolateFromAws } from '../support/aws-isolation.js';
 
 const yeomanLoads: string[] = [];
 jest.unstable_mockModule('yeoman-environment', () => {

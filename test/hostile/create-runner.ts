@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { runCreate } from '../../src/create/cli.js';
-import { AWS_ISOLATION } from '../aws-isolation.js';
+import { AWS_ISOLATION } from '../support/aws-isolation.js';
 import { CREATE_BIN, QUIET_CREATE_FLAGS, type CaseContext } from './harness.js';
 import type { CommandResult } from './processes.js';
 

@@ -9,35 +9,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generatedProject } from './fixtures.js';
-import { CREATE_NODE, hostileTable, writeFiles, type CaseContext, type HostileCase } from './harness.js';
-import { processesInGroup, type CommandResult } from './processes.js';
-import { fakeTools, fakeToolsAlive, removeFakeTools, started, withFakeTools, type NpmMode } from './fake-tools.js';
+import { CREATE_NODE, hostileTable, writeFiles, type HostileCase } from './harness.js';
+import type { CommandResult } from './processes.js';
+import { fakeTools, started, withFakeTools, type NpmMode } from './fake-tools.js';
+import { noProcessLeft, noStaging } from './leftovers.js';
 
 const ACCOUNT = ['--yes', '--region', 'eu-west-1', '--account', '111122223333'];
 const NO_STACK = [/^\s+at /, /TypeError/, /node:internal/];
-
-/** Nothing of the run is left: not the command's process group, not the fake tools' processes. */
-function noProcessLeft(ctx: CaseContext): void {
-  const pid = Number(ctx.state.pid);
-  const deadline = Date.now() + 3000;
-  // The group's last members may take a moment to be reaped.
-  while ((processesInGroup(pid).length > 0 || fakeToolsAlive(ctx).length > 0) && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-  expect({ group: processesInGroup(pid), tools: fakeToolsAlive(ctx) }).toEqual({ group: [], tools: [] });
-  removeFakeTools(ctx);
-}
-
-/** No staging folder anywhere in the workspace (the hash check also catches one; this names it). */
-function noStaging(ctx: CaseContext): void {
-  const leftovers: string[] = [];
-  const visit = (dir: string, depth: number) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (/legacy-mlops-(staging-)?/.test(entry.name) && entry.name.startsWith('.') && entry.name !== '.legacy-mlops-backup') leftovers.push(path.join(dir, entry.name));
-      if (entry.isDirectory() && depth < 1) visit(path.join(dir, entry.name), depth + 1);
-    }
-  };
-  visit(ctx.dir, 0);
-  expect(leftovers).toEqual([]);
-}
 
 interface SignalCase {
   readonly name: string;
@@ -52,7 +30,7 @@ function signalCase(c: SignalCase): HostileCase {
   return {
     name: c.name,
     setup: async (ctx) => {
-      const bin = fakeTools(ctx, 'slow', { hangingGit: c.moment === 'git' });
+      const bin = fakeTools(ctx, 'slow', c.moment === 'git' ? { git: 'hang-at-commit' } : {});
       ctx.state.env = withFakeTools(bin);
       if (c.force) {
         await generatedProject(ctx.dir);

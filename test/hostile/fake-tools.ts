@@ -37,8 +37,11 @@ const NPM_OUTPUT: Readonly<Record<NpmMode, string>> = {
   'silent-fail': '',
 };
 
-/** A folder with a fake `npm` (and optionally a `git` that hangs at `commit`) to put first on PATH. */
-export function fakeTools(ctx: CaseContext, npm: NpmMode, options: { hangingGit?: boolean } = {}): string {
+/** What the fake git does at `commit` (every other git command is the real git). */
+export type GitMode = 'hang-at-commit' | 'fail-at-commit';
+
+/** A folder with a fake `npm` (and optionally a `git` that hangs or fails at `commit`) to put first on PATH. */
+export function fakeTools(ctx: CaseContext, npm: NpmMode, options: { git?: GitMode } = {}): string {
   // Outside the workspace, so that the before/after hash of the user's folder sees only what create did.
   const tools = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-tools-'));
   ctx.state.tools = tools;
@@ -56,13 +59,14 @@ export function fakeTools(ctx: CaseContext, npm: NpmMode, options: { hangingGit?
     'silent-fail': 'exit 1',
   };
   fs.writeFileSync(path.join(bin, 'npm'), `#!/bin/sh\nPIDS='${pids}'\necho $$ >> "$PIDS"\n${body[npm]}\n`, { mode: 0o755 });
-  if (options.hangingGit) {
+  if (options.git) {
     const git = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-    fs.writeFileSync(
-      path.join(bin, 'git'),
-      `#!/bin/sh\nPIDS='${pids}'\nfor a in "$@"; do if [ "$a" = commit ]; then echo $$ >> "$PIDS"; sleep 300 & echo $! >> "$PIDS"; touch "$PIDS.git-commit"; wait; fi; done\nexec '${git}' "$@"\n`,
-      { mode: 0o755 },
-    );
+    const atCommit =
+      options.git === 'hang-at-commit'
+        ? 'echo $$ >> "$PIDS"; sleep 300 & echo $! >> "$PIDS"; touch "$PIDS.git-commit"; wait'
+        : // git's own words when the object database cannot be written.
+          "echo 'error: insufficient permission for adding an object to repository database .git/objects' >&2; echo 'fatal: failed to write commit object' >&2; exit 128";
+    fs.writeFileSync(path.join(bin, 'git'), `#!/bin/sh\nPIDS='${pids}'\nfor a in "$@"; do if [ "$a" = commit ]; then ${atCommit}; fi; done\nexec '${git}' "$@"\n`, { mode: 0o755 });
   }
   return bin;
 }

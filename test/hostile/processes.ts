@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AWS_ISOLATION } from '../aws-isolation.js';
+import { AWS_ISOLATION } from '../support/aws-isolation.js';
 import { safeReaddir } from './tree-hash.js';
 
 /** No AWS credentials, a fixed git identity, no global git config, no colour. */

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import helpers from 'yeoman-test';
 import StageGenerator from '../../generators/stage/index.js';
-import { STAGE_GENERATOR, makeRepo } from '../stage-generator-fixtures.js';
+import { STAGE_GENERATOR, makeRepo } from '../support/stage-generator-fixtures.js';
 import { REPO_ROOT, type CaseContext } from './harness.js';
 import type { CommandResult } from './processes.js';
 

@@ -3,7 +3,7 @@
  * decide), the index configuration each is given, and — against a package index the test makes — that
  * what gets installed, the warnings, the refusals before any job and the cache hit are the same with uv
  * as with pip. uv itself is in no package index this machine reaches: the runs use a uv test double
- * (fixtures/local/uv-double.ts) and, where a real uv is on PATH or LEGACY_MLOPS_TEST_UV names one, uv.
+ * (test/support/uv-double.ts) and, where a real uv is on PATH or LEGACY_MLOPS_TEST_UV names one, uv.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,10 +15,10 @@ import { chooseInstaller, onPath } from '../../src/local/installer.js';
 import { pipIndexSettings, readIni, uvEnvironment, uvIndexArguments, uvIndexSettings, uvOwnIndexConfig } from '../../src/local/installer-config.js';
 import { indexVersions } from '../../src/local/index-versions.js';
 import { PIPELINE_FILES } from '../../src/model/repo-layout.js';
-import { buildPackageIndex, withPackageIndex } from '../fixtures/local/package-index.js';
-import { PYTHON, generatedRepo, type GeneratedRepo } from '../fixtures/local/generated-repo.js';
-import { UV_DOUBLE_VERSION, uvDouble } from '../fixtures/local/uv-double.js';
-import { trackedMkdtemp } from '../temp-dirs.js';
+import { buildPackageIndex, withPackageIndex } from '../support/package-index.js';
+import { PYTHON, generatedRepo, type GeneratedRepo } from '../support/generated-repo.js';
+import { UV_DOUBLE_VERSION, uvDouble } from '../support/uv-double.js';
+import { trackedMkdtemp } from '../support/temp-dirs.js';
 
 const INDEX = buildPackageIndex({
   wheels: [

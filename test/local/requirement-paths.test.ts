@@ -11,9 +11,9 @@ import { LocalRunRefused, runPipelineLocally } from '../../src/local/index.js';
 import { stageEnvSpec } from '../../src/local/env-spec.js';
 import { contentDigest, localPathLine } from '../../src/local/requirement-paths.js';
 import { PIPELINE_FILES } from '../../src/model/repo-layout.js';
-import { buildPackageIndex, withPackageIndex, writeLocalProject } from '../fixtures/local/package-index.js';
-import { PYTHON, generatedRepo, type GeneratedRepo } from '../fixtures/local/generated-repo.js';
-import { trackedMkdtemp } from '../temp-dirs.js';
+import { buildPackageIndex, withPackageIndex, writeLocalProject } from '../support/package-index.js';
+import { PYTHON, generatedRepo, type GeneratedRepo } from '../support/generated-repo.js';
+import { trackedMkdtemp } from '../support/temp-dirs.js';
 
 const INDEX = buildPackageIndex({
   wheels: [

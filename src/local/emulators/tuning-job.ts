@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAILURE_FILES, scriptEntrypoint } from '../../asl/processing-task.js';
 import { SCRIPT_HYPERPARAMETERS } from '../../asl/tuning-task.js';
+import { STAGE_TAG_KEY, TUNING_JOB_NAME_MAX, sageMakerNamePattern } from '../../model/rules.js';
 import type { ResolvedStage } from '../../model/types.js';
 import { TaskError, messageOf } from '../errors.js';
 import type { LocalRunContext } from '../run-context.js';
@@ -37,12 +38,14 @@ function trainingParameters(definition: Obj, stageName: string): Obj {
   return { ...rest, AlgorithmSpecification: spec };
 }
 
+const TUNING_JOB_NAME_PATTERN = sageMakerNamePattern(TUNING_JOB_NAME_MAX);
+
 export const tuningJobEmulator: TaskEmulator = {
   emulates: 'SageMaker hyperparameter tuning job (trials run as local training jobs)',
   async prepare(state: TaskStateRef, run: LocalRunContext): Promise<PreparedTask> {
     const parameters = asObject(state.definition.Parameters);
     const tags = parameters.Tags;
-    const stageName = (Array.isArray(tags) ? tags : []).map(asObject).find((t) => t.Key === 'legacy-mlops:stage')?.Value;
+    const stageName = (Array.isArray(tags) ? tags : []).map(asObject).find((t) => t.Key === STAGE_TAG_KEY)?.Value;
     const definition = trainingParameters(asObject(parameters.TrainingJobDefinition), String(stageName ?? state.name));
     const training = await trainingJobEmulator.prepare({ ...state, definition: { ...state.definition, Parameters: { ...definition, Tags: tags } } }, run);
     return { ...training, handler: (request) => runTuningJob(request, training.handler, run, state.name) };
@@ -61,7 +64,7 @@ interface Trial {
 async function runTuningJob(value: unknown, runTraining: (request: unknown) => Promise<unknown>, run: LocalRunContext, stateName: string): Promise<unknown> {
   const request = asObject(value);
   const name = String(request.HyperParameterTuningJobName ?? '');
-  if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$/.test(name)) throw new TaskError('SageMaker.ValidationException', `HyperParameterTuningJobName '${name}' must be 1-32 letters, digits or hyphens`);
+  if (!TUNING_JOB_NAME_PATTERN.test(name)) throw new TaskError('SageMaker.ValidationException', `HyperParameterTuningJobName '${name}' must be 1-${TUNING_JOB_NAME_MAX} letters, digits or hyphens`);
   const config = asObject(request.HyperParameterTuningJobConfig);
   const definition = asObject(request.TrainingJobDefinition);
   const objective = asObject(config.HyperParameterTuningJobObjective);
@@ -75,7 +78,7 @@ async function runTuningJob(value: unknown, runTraining: (request: unknown) => P
   const points = strategy === 'Grid' ? gridPoints(asObject(config.ParameterRanges)) : randomPoints(asObject(config.ParameterRanges), Number(limits.MaxNumberOfTrainingJobs ?? 1), name);
   if (strategy === 'Bayesian') run.log(`  ${stateName}: Bayesian search is emulated locally by random points (${points.length} trials)`);
   const statics = asObject(definition.StaticHyperParameters) as Record<string, string>;
-  const stageName = (Array.isArray(request.Tags) ? request.Tags : []).map(asObject).find((t) => t.Key === 'legacy-mlops:stage')?.Value;
+  const stageName = (Array.isArray(request.Tags) ? request.Tags : []).map(asObject).find((t) => t.Key === STAGE_TAG_KEY)?.Value;
   const base = trainingParameters(definition, String(stageName ?? stateName));
   const createdAt = Date.now();
   const trials: Trial[] = points.map((point, i) => ({ name: `${name}-${String(i + 1).padStart(3, '0')}-${hex8(name, i)}`, hyperparameters: { ...statics, ...point } }));
