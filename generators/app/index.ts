@@ -1,11 +1,12 @@
 /**
  * `yo legacy-mlops [directory]` (and `create-legacy-mlops` when it may ask): the Yeoman face of
- * CreateSession. It declares the options from CREATE_FLAGS and runs the session's phases as its own.
+ * CreateSession. It declares the options from the create rows of the option table and runs the session's phases as its own.
  */
 import Generator, { type BaseFeatures, type BaseOptions } from 'yeoman-generator';
 import type { Conversation } from './conversation.js';
 import { CreateSession, type AppOptions } from './create-session.js';
-import { CREATE_FLAGS } from '../../src/create/flags.js';
+import { yeomanOption } from '../../src/create/command-line.js';
+import { optionsOf } from '../../src/create/option-table.js';
 
 export { NEXT_COMMANDS, type AppOptions } from './create-session.js';
 
@@ -29,15 +30,7 @@ export default class LegacyMlopsGenerator extends Generator<Record<string, unkno
     super(args, options, { ...features, customInstallTask: true });
     (this as unknown as { log: Generator['log'] }).log = withoutTaskFailureLine(this.log);
     this.argument('directory', { type: String, required: false, description: 'folder to create the project in (default: the current folder)' });
-    for (const flag of CREATE_FLAGS) {
-      this.option(flag.name, {
-        type: flag.type === 'boolean' ? Boolean : String,
-        description: flag.description,
-        ...(flag.alias ? { alias: flag.alias } : {}),
-        ...(flag.default !== undefined ? { default: flag.default } : {}),
-        hide: flag.hide ?? false,
-      });
-    }
+    for (const option of optionsOf('create')) this.option(option.name, yeomanOption(option, 'create') as never);
   }
 
   // Instance fields, not prototype getters: Yeoman queues every prototype member not starting with `_` as a task.

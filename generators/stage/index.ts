@@ -26,36 +26,13 @@ import { conflictingCopies, copyImport, migrationReportProblem, planStageImport,
 import { MIGRATION_FILE, reportLines } from '../../src/create/migration-report.js';
 import { Conversation } from '../app/conversation.js';
 import { CONFIRM_PATHS_QUESTION, applyImageAnswers } from '../app/prompts.js';
-import { STAGE_OPTIONS, readGiven, readSwitches, unknownOptions, type GivenAnswer, type StageSwitches } from './options.js';
+import { yeomanOption } from '../../src/create/command-line.js';
+import { optionsOf } from '../../src/create/option-table.js';
+import { parseStageArguments, readGiven, readSwitches, unknownOptions, type GivenAnswer, type StageSwitches } from './options.js';
 import { ADD_STAGE_QUESTIONS, draftStage, kindTakes, supportedKinds, type AddStageContext, type AddStageQuestion } from './prompts.js';
 
-/** Which option set a stage field, to name it in the model's messages. */
-const FIELD_OPTIONS: Readonly<Record<string, string>> = {
-  name: 'stage name',
-  description: '--description',
-  kind: '--kind',
-  mode: '--mode',
-  framework: '--framework',
-  imageUri: '--image-uri',
-  entryScript: '--entry-script',
-  instanceType: '--instance-type',
-  instanceCount: '--instance-count',
-  volumeSizeGb: '--volume-size',
-  maxRuntimeSeconds: '--max-runtime',
-  gate: '--metric, --threshold',
-  hyperparameters: '--hyperparameter',
-  registry: '--group, --existing-group, --auto-approve',
-  approval: '--approval-timeout',
-  inputs: '--from',
-  outputs: '--from',
-};
-
-/** Stage fields set by several questions (the gate's metric, threshold, direction and failure). */
-const FIELD_QUESTIONS: Readonly<Record<string, readonly string[]>> = {
-  gate: ['metric', 'threshold', 'greaterIsBetter', 'onFail'],
-  registry: ['group', 'existingGroup', 'autoApprove'],
-  approval: ['approvalTimeout'],
-};
+/** The rows of the option table that set a stage field (`gate`: --metric, --threshold, …), from their `sets`. */
+const rowsSetting = (field: string) => optionsOf('stage').filter((o) => o.question && o.sets !== undefined && new RegExp(`^stages\\[\\]\\.${field}(\\.|\\[|$)`).test(o.sets));
 
 /** `error` as a CreateError (one line, no errno code) unless it already is one. */
 function asOneLine(error: unknown): unknown {
@@ -105,6 +82,8 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
   /** MIGRATION.md, written or appended to by a repository import. */
   migration?: { file: string; appended: boolean };
   synthesized?: 'npx projen' | 'in-process';
+  /** Why the command line cannot be read (thrown as the first task, so yo reports it as one line). */
+  private argumentProblem?: unknown;
   /** Folders under stages/ that existed before an import copied into them (kept on rollback). */
   private foldersBefore?: Set<string>;
 
@@ -123,23 +102,28 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
       }
     };
     this.argument('name', { type: String, required: false, description: 'the new stage name (lowercase letters, digits, hyphens)' });
-    for (const option of STAGE_OPTIONS) {
-      // Yes/no options are Boolean with no default: yeoman-generator then leaves an absent one undefined
-      // (not asked of the user), a bare --<name> true and --no-<name> false. Any other type would make
-      // minimist read them as text, and a bare flag as '' (silently the same as absent).
-      // Lists keep every repeated value; a text option given twice stays a list, so it is refused
-      // ("give it once") rather than joined with commas.
-      this.option(option.name, {
-        type: option.type === 'boolean' ? Boolean : option.type === 'list' ? (v: unknown) => [v].flat() : (v: unknown) => (Array.isArray(v) ? v.map(String) : String(v)),
-        description: option.description,
-        hide: option.hide ?? false,
-      } as never);
+    for (const option of optionsOf('stage')) this.option(option.name, yeomanOption(option, 'stage') as never);
+    // The command line the generator was given (yeoman-test's arguments, `env.run`'s) is read by the option
+    // table, as create reads its own: minimist would take `--max-runtime -5` as two flags and lose the value.
+    // yo itself hands its parsed options over as options, which stay as they are.
+    const raw = (this as unknown as { _args: string[] })._args;
+    if (raw.some((a) => a.startsWith('-'))) {
+      try {
+        const parsed = parseStageArguments(raw);
+        const { _: _positional, ...rest } = this.options as Record<string, unknown>;
+        const runner = Object.fromEntries(Object.entries(rest).filter(([key]) => key in (this as unknown as { _initOptions: object })._initOptions));
+        (this as unknown as { options: StageGeneratorOptions }).options = { ...runner, ...parsed.options, ...(parsed.name !== undefined ? { name: parsed.name } : {}) } as StageGeneratorOptions;
+      } catch (error) {
+        this.argumentProblem = error;
+      }
     }
   }
 
   initializing(): void {
+    if (this.argumentProblem) throw this.argumentProblem;
     const declared = this as unknown as { _options: Record<string, unknown>; _arguments: { name: string }[] };
-    const unknown = unknownOptions(this.options, Object.keys(declared._options), declared._arguments.map((a) => a.name));
+    const names = Object.values(declared._options as Record<string, { name: string; alias?: string }>).flatMap((o) => [o.name, ...(o.alias ? [o.alias] : [])]);
+    const unknown = unknownOptions(this.options, names, declared._arguments.map((a) => a.name));
     if (unknown.length > 0) throw new CreateError(`Unknown option${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}: \`yo legacy-mlops:stage --help\` lists the options`);
     this.switches = readSwitches(this.options);
     this.given = readGiven(this.options);
@@ -366,10 +350,10 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
     const at = stageFieldOf(problem);
     if (!at || at.index !== index) return '.projenrc.ts';
     const field = at.field.split(/[.[]/)[0];
-    if ((field === 'inputs' || field === 'outputs') && !this.imported) return undefined;
-    const option = FIELD_OPTIONS[field];
-    const questions = FIELD_QUESTIONS[field] ?? [field];
-    return option && (questions.some((q) => this.given.has(q)) || option === '--from' || field === 'name') ? option : undefined;
+    if (field === 'name') return 'stage name';
+    if (field === 'inputs' || field === 'outputs') return this.imported ? '--from' : undefined;
+    const given = rowsSetting(field).filter((o) => this.given.has(o.question!));
+    return given.length > 0 ? given.map((o) => `--${o.name}`).join(', ') : undefined;
   }
 }
 

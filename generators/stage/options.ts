@@ -1,9 +1,11 @@
 /**
- * The options of `yo legacy-mlops:stage`, as data, and the answers they give. Every question has an
- * option; values are read as text (kebab-case from the command line, camelCase when set in code).
+ * The options of `yo legacy-mlops:stage` (its rows of the option table, shared with create) and the
+ * answers they give. Every question has an option; values are read as text (kebab-case from the
+ * command line, camelCase when set in code).
  */
 import { CreateError } from '../../src/create/errors.js';
-import { closestKey } from '../../src/model/suggest.js';
+import { parseCommandLine, unknownFlag, type CommandWording } from '../../src/create/command-line.js';
+import { describeFor, optionsOf, readValue, type OptionSpec } from '../../src/create/option-table.js';
 
 export interface StageOption {
   readonly name: string;
@@ -13,37 +15,35 @@ export interface StageOption {
   /** The question it answers (none for switches like --yes). */
   readonly question?: string;
   readonly hide?: boolean;
+  readonly alias?: string;
 }
 
-export const STAGE_OPTIONS: readonly StageOption[] = [
-  { name: 'description', type: 'string', question: 'description', description: 'what the stage does, in one sentence (shown in the README)' },
-  { name: 'kind', type: 'string', question: 'kind', description: 'stage kind (processing: a SageMaker Processing job)' },
-  { name: 'mode', type: 'string', question: 'mode', description: 'script (your script on a framework image) or container (stages/<name>/Dockerfile, or --image-uri)' },
-  { name: 'framework', type: 'string', question: 'framework', description: 'script mode: sklearn, xgboost or pytorch, optionally with @version (sklearn@1.2-1)' },
-  { name: 'framework-version', type: 'string', question: 'frameworkVersion', description: 'script mode: the framework version (default the newest)' },
-  { name: 'image-uri', type: 'string', question: 'imageUri', description: 'container mode: an existing ECR image instead of a Dockerfile' },
-  { name: 'entry-script', type: 'string', question: 'entryScript', description: 'script in stages/<name>/ the job runs (default <name>.py)' },
-  { name: 'instance-type', type: 'string', question: 'instanceType', description: 'instance type (default ml.m5.large)' },
-  { name: 'instance-count', type: 'string', question: 'instanceCount', description: 'number of instances (default 1)' },
-  { name: 'volume-size', type: 'string', question: 'volumeSizeGb', description: 'storage volume in GB (default 30)' },
-  { name: 'max-runtime', type: 'string', question: 'maxRuntimeSeconds', description: 'maximum runtime in seconds (default 3600)' },
-  { name: 'metric', type: 'string', question: 'metric', description: 'evaluation: the metric its gate reads from the report, e.g. accuracy (required)' },
-  { name: 'threshold', type: 'string', question: 'threshold', description: 'evaluation: the least acceptable value of the metric (required; each execution may override it)' },
-  { name: 'greater-is-better', type: 'boolean', question: 'greaterIsBetter', description: 'evaluation: a larger metric is better (default); --no-greater-is-better for errors like rmse' },
-  { name: 'on-fail', type: 'string', question: 'onFail', description: "evaluation: below the threshold, 'fail' the execution (default) or 'skip' the later stages" },
-  { name: 'group', type: 'string', question: 'group', description: 'register: the model package group its versions go to (default the project name)' },
-  { name: 'existing-group', type: 'boolean', question: 'existingGroup', description: "register: the group exists already; the project's stack does not create it" },
-  { name: 'auto-approve', type: 'boolean', question: 'autoApprove', description: 'register: versions start Approved (the metric gate before it passed) instead of PendingManualApproval' },
-  { name: 'approval-timeout', type: 'string', question: 'approvalTimeout', description: 'approval: seconds a person has to decide before the execution fails (default 604800, 7 days)' },
-  { name: 'hyperparameter', type: 'list', question: 'hyperparameters', description: 'training: a hyperparameter as key=value (repeat the option for more)' },
-  { name: 'after', type: 'string', question: 'after', description: 'the stage it runs after (default the last one)' },
-  { name: 'from', type: 'string', question: 'from', description: 'an existing legacy script (or its folder) to bring in as the stage code' },
-  { name: 'yes', type: 'boolean', description: 'take the defaults of everything not given, ask nothing' },
-  { name: 'skip-synth', type: 'boolean', description: 'only edit .projenrc.ts (and copy --from); run `npx projen` yourself' },
-  // Tests: force prompts on or off, and synthesize in this process instead of `npx projen`.
-  { name: 'interactive', type: 'boolean', description: 'ask at prompts even without a terminal', hide: true },
-  { name: 'synth-in-process', type: 'boolean', description: 'synthesize in this process instead of running `npx projen`', hide: true },
-];
+/** The stage rows of the option table. */
+export const STAGE_OPTIONS: readonly StageOption[] = optionsOf('stage').map((o: OptionSpec) => ({ ...o, description: describeFor(o, 'stage') }));
+
+/** How yo stage words the parser's refusals. */
+export const STAGE_WORDING: CommandWording = {
+  unknown: (flags) => `Unknown option${flags.length === 1 ? '' : 's'} ${flags.join(', ')}: \`yo legacy-mlops:stage --help\` lists the options`,
+  missingValue: (flag) => `Invalid ${flag}: it needs a value`,
+  emptyValue: (flag) => `Invalid ${flag}: it needs a value`,
+  twice: (flag) => `Invalid ${flag}: give it once`,
+};
+
+/** Options Yeoman's generator declares for every generator, accepted on the command line. */
+const GENERATOR_FLAGS = ['help', 'h', 'skip-cache', 'skip-install', 'force-install', 'ask-answered'];
+
+/**
+ * The generator's own arguments (yeoman-test's, or `env.run`'s) read by the option table, as options
+ * (kebab-case and camelCase) and the stage name: the same parser as create's, so `--max-runtime -5`
+ * takes -5 (and is refused for it) instead of losing the value to minimist.
+ */
+export function parseStageArguments(args: readonly string[]): { options: Record<string, unknown>; name?: string } {
+  const parsed = parseCommandLine(args, 'stage', STAGE_WORDING, { booleans: GENERATOR_FLAGS });
+  if (parsed.positionals.length > 1) throw new CreateError(`expected at most one stage name, got ${parsed.positionals.map((p) => `'${p}'`).join(' ')}`);
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed.options)) options[key] = options[camel(key)] = value;
+  return { options, ...(parsed.positionals[0] !== undefined ? { name: parsed.positionals[0] } : {}) };
+}
 
 export interface GivenAnswer {
   /** Text; a list for repeatable options. */
@@ -95,6 +95,9 @@ export function readGiven(options: Record<string, unknown>): Map<string, GivenAn
     if (values.length === 0 || values.some((v) => typeof v !== 'string' || v.trim() === '')) throw new CreateError(`Invalid --${option.name}: it needs a value`);
     const texts = values.map((v) => String(v).trim());
     if (option.type === 'string' && texts.length > 1) throw new CreateError(`Invalid --${option.name}: give it once`);
+    // Read by the table's syntax, as create reads it; the model's rules follow at the question.
+    const readable = option.type === 'string' ? readValue(optionsOf('stage').find((o) => o.name === option.name)!, texts[0]) : undefined;
+    if (readable && 'problem' in readable) throw new CreateError(`Invalid --${option.name}: ${readable.problem}`);
     given.set(option.question, { value: option.type === 'list' ? texts : texts[0], flag: `--${option.name}` });
   }
 
@@ -134,8 +137,7 @@ export function unknownOptions(options: Record<string, unknown>, declared: reado
     // yo passes each option twice (camelCase and kebab-case): name it as typed.
     const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     if (known.has(flag)) continue;
-    const closest = flag.length > 1 ? closestKey(flag, names) : undefined;
-    unknown.set(flag, `${flag.length === 1 ? '-' : '--'}${flag}${closest ? ` (did you mean --${closest}?)` : ''}`);
+    unknown.set(flag, unknownFlag(`${flag.length === 1 ? '-' : '--'}${flag}`, names));
   }
   return [...unknown.values()];
 }

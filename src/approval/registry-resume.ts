@@ -59,11 +59,9 @@ export type ResumeOutcome =
 
 /** The configuration from the function's environment; a missing value is a deployment error, thrown. */
 export function configFromEnvironment(env: Readonly<Record<string, string | undefined>>): RegistryResumeConfig {
-  const read = (name: string) => {
-    const value = env[name]?.trim();
-    if (!value) throw new Error(`environment variable ${name} is not set`);
-    return value;
-  };
+  const missing = Object.values(REGISTRY_RESUME_ENV).filter((name) => !env[name]?.trim());
+  if (missing.length > 0) throw new Error(`environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set`);
+  const read = (name: string) => env[name]!.trim();
   const list = (name: string) => read(name).split(',').map((v) => v.trim()).filter(Boolean);
   const statuses = list(REGISTRY_RESUME_ENV.statuses);
   const unknown = statuses.filter((s) => s !== 'Approved' && s !== 'Rejected');

@@ -41,6 +41,18 @@ export function approvalStateNames(stage: ResolvedStage) {
   };
 }
 
+/**
+ * The registry path (src/construct/registry-approvals.ts) is deployed when the approval decides a
+ * registered version and the stack creates roles: the request says so.
+ */
+function registryLine(stage: ResolvedStage, pipeline: ResolvedPipeline): string[] {
+  const register = pipeline.stages.find((s) => s.name === stage.approval?.registerStage);
+  if (!register?.registry || pipeline.roles.bringYourOwn) return [];
+  return register.registry.autoApprove
+    ? [`Or reject the version in the SageMaker Model Registry, group ${register.registry.group}: the execution ends.`]
+    : [`Or approve or reject the version in the SageMaker Model Registry, group ${register.registry.group}: the execution resumes.`];
+}
+
 /** Where the decision lands: `{decision, by, at, reason}`; a rejection's error lands in `.rejection`. */
 export function decisionPath(stage: ResolvedStage): string {
   return stageResultPath(stage.name);
@@ -63,6 +75,7 @@ export function approvalStates(stage: ResolvedStage, pipeline: ResolvedPipeline,
     ...(metric ? [`${metric.name} on the evaluation data: {}.`] : []),
     'Approve: npx legacy-mlops approve {}',
     'Reject: npx legacy-mlops approve {} --reject --reason <why>',
+    ...registryLine(stage, pipeline),
     `Without a decision within ${hours} hours the execution fails.`,
     'Task token, for aws stepfunctions send-task-success: {}',
   ].join(' ');

@@ -12,6 +12,5 @@ export * from './dashboard-queries.js';
 export * from './pipeline-dashboard.js';
 export * from './monitoring-names.js';
 export * from './registry-approvals.js';
-export * from './function-bundle.js';
 export * from './legacy-mlops-pipeline.js';
 export * from './pipeline-app.js';

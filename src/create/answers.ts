@@ -16,6 +16,7 @@ import { projectFieldProblem, stageFieldOf, stageFieldProblem, type ProjectField
 import { approverEmailProblem } from './governance-answers.js';
 import { checkFanOutGiven, fanOutFromFile, fanOutFromFlags, type FanOutGiven } from './fan-out-answers.js';
 import { PRESET_NAMES, type CreateFlags, type PresetName } from './flags.js';
+import { optionOf, readValue } from './option-table.js';
 import { checkReadable, parseFromSpec, type FromItem } from './legacy-import.js';
 import { parseStageSpecs } from './stage-spec.js';
 import { newStage } from './stage-catalog.js';
@@ -57,8 +58,8 @@ export function collectGiven(flags: CreateFlags, cwd: string): GivenAnswers {
     stages: flags.stages === undefined ? undefined : flag(parseStageSpecs(flags.stages, '--stages'), 'stages'),
     preset: flags.preset === undefined ? undefined : flag(parsePreset(flags.preset, '--preset'), 'preset'),
     instanceType: flag(flags.instanceType, 'instance-type'),
-    volumeSizeGb: flags.volumeSize === undefined ? undefined : flag(parseWholeNumber(flags.volumeSize, '--volume-size'), 'volume-size'),
-    maxRuntimeSeconds: flags.maxRuntime === undefined ? undefined : flag(parseWholeNumber(flags.maxRuntime, '--max-runtime'), 'max-runtime'),
+    volumeSizeGb: flags.volumeSize === undefined ? undefined : flag(flagValue('volume-size', flags.volumeSize), 'volume-size'),
+    maxRuntimeSeconds: flags.maxRuntime === undefined ? undefined : flag(flagValue('max-runtime', flags.maxRuntime), 'max-runtime'),
     from: flags.from === undefined ? undefined : flag(parseFromSpec(flags.from, cwd, '--from'), 'from'),
     approverEmail: flag(flags.approverEmail, 'approver-email'),
     ...fanOutFromFlags(flags),
@@ -111,10 +112,11 @@ export function parsePreset(text: string, origin: string): PresetName {
   return text as PresetName;
 }
 
-export function parseWholeNumber(text: string, origin: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value)) throw new CreateError(`Invalid ${origin}: '${text}' is not a whole number`);
-  return value;
+/** A flag's text read by its row of the option table (the reading yo stage gives the same flag). */
+function flagValue(name: string, text: string): number {
+  const read = readValue(optionOf('create', name)!, text);
+  if ('problem' in read) throw new CreateError(`Invalid --${name}: ${read.problem}`);
+  return read.value as number;
 }
 
 /** An answers file: a JSON object with the keys of {@link ANSWER_FILE_KEYS}; `from` paths are relative to the file. */

@@ -5,8 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { packageInfo } from '../package-info.js';
+import { parseCommandLine, type CommandWording } from './command-line.js';
 import { CreateError } from './errors.js';
 import { CREATE_FLAGS, flagsHelp } from './flags.js';
 import { handleInterrupts, interruptionPoint } from './interrupts.js';
@@ -44,50 +44,28 @@ export function appGeneratorPath(name = 'index'): string {
 /** Flags yeoman-generator itself defines, accepted and passed through. */
 const YEOMAN_FLAGS = ['help', 'h', 'skip-cache', 'force-install', 'ask-answered'];
 
+/** How create words the parser's refusals. */
+const WORDING: CommandWording = {
+  unknown: (flags) => `unknown option${flags.length === 1 ? '' : 's'} ${flags.join(', ')} (see ${BIN_NAME} --help)`,
+  missingValue: (flag) => `${flag} needs a value (see ${BIN_NAME} --help)`,
+  emptyValue: (flag) => `${flag} needs a value, got an empty one (see ${BIN_NAME} --help)`,
+  twice: (flag, first, second) => `${flag} is given twice ('${first}' and '${second}'): keep one`,
+};
+
+function parse(argv: readonly string[]) {
+  const parsed = parseCommandLine(argv, 'create', WORDING, { booleans: YEOMAN_FLAGS });
+  if (parsed.positionals.length > 1) throw new CreateError(`expected at most one directory, got ${parsed.positionals.map((p) => `'${p}'`).join(' ')}`);
+  return parsed;
+}
+
 /**
- * Rejects unknown flags, flags given twice and extra arguments up front (a typo must not be silently
- * ignored), and returns argv with every value joined to its flag (`--max-runtime=-5`): an option that
- * takes a value takes the next argument even when it starts with `-`, where yeoman's parser would
- * read `-5` as a flag of its own and drop the value.
+ * Rejects unknown flags (naming the closest one), flags given twice and extra arguments up front (a typo
+ * must not be silently ignored), and returns argv with every value joined to its flag
+ * (`--max-runtime=-5`): an option that takes a value takes the next argument even when it starts with
+ * `-`, where yeoman's parser would read `-5` as a flag of its own and drop the value.
  */
 export function checkArguments(argv: readonly string[]): string[] {
-  const known = new Set([...CREATE_FLAGS.flatMap((f) => [f.name, ...(f.alias ? [f.alias] : []), ...(f.type === 'boolean' ? [`no-${f.name}`] : [])]), ...YEOMAN_FLAGS]);
-  const takesValue = new Set(CREATE_FLAGS.filter((f) => f.type === 'string').map((f) => f.name));
-  const positional: string[] = [];
-  const normalized: string[] = [];
-  const seen = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positional.push(...argv.slice(i + 1));
-      normalized.push(...argv.slice(i));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positional.push(arg);
-      normalized.push(arg);
-      continue;
-    }
-    const name = arg.replace(/^--?/, '').split('=')[0];
-    if (!known.has(name)) throw new CreateError(`unknown option ${arg.split('=')[0]} (see ${BIN_NAME} --help)`);
-    if (!takesValue.has(name)) {
-      normalized.push(arg);
-      continue;
-    }
-    let value: string;
-    if (arg.includes('=')) value = arg.slice(arg.indexOf('=') + 1);
-    else {
-      if (i + 1 >= argv.length) throw new CreateError(`--${name} needs a value (see ${BIN_NAME} --help)`);
-      value = argv[++i];
-    }
-    if (value.trim() === '') throw new CreateError(`--${name} needs a value, got an empty one (see ${BIN_NAME} --help)`);
-    const before = seen.get(name);
-    if (before !== undefined) throw new CreateError(`--${name} is given twice ('${before}' and '${value}'): keep one`);
-    seen.set(name, value);
-    normalized.push(`--${name}=${value}`);
-  }
-  if (positional.length > 1) throw new CreateError(`expected at most one directory, got ${positional.map((p) => `'${p}'`).join(' ')}`);
-  return normalized;
+  return parse(argv).normalized;
 }
 
 export interface CreateIo {
@@ -131,13 +109,11 @@ export async function runCreate(argv: readonly string[], cwd = process.cwd(), io
   }
 }
 
-/** The normalized arguments (see checkArguments) as the generator's options: kebab-case keys, the directory as `directory`. */
+/** The arguments as the generator's options, read by the option table: kebab-case keys, the directory as `directory`. */
 export function parseCreateOptions(args: readonly string[]): Record<string, unknown> {
-  const spec = Object.fromEntries(CREATE_FLAGS.map((f) => [f.name, { type: f.type, ...(f.alias ? { short: f.alias } : {}) }]));
-  for (const name of YEOMAN_FLAGS.filter((n) => n.length > 1)) spec[name] = { type: 'boolean' };
-  const { values, positionals } = parseArgs({ args: [...args], options: spec as never, allowPositionals: true, allowNegative: true, strict: true });
+  const { options, positionals } = parse(args);
   const defaults = Object.fromEntries(CREATE_FLAGS.filter((f) => f.default !== undefined).map((f) => [f.name, f.default]));
-  return { ...defaults, ...(values as Record<string, unknown>), ...(positionals[0] !== undefined ? { directory: positionals[0] } : {}) };
+  return { ...defaults, ...options, ...(positionals[0] !== undefined ? { directory: positionals[0] } : {}) };
 }
 
 /** Whether the run may reach a prompt: only then is Yeoman (and its terminal adapter) loaded. */

@@ -61,7 +61,12 @@ export async function gitCommitOnto(target: string, pathspecs: readonly string[]
   const failed = (command: string, stderr: unknown): CommitOutcome => {
     untrack();
     putBack();
-    const why = /tell me who you are|user\.email|user\.name/i.test(String(stderr)) ? 'git has no user.name/user.email configured' : firstLine(stderr);
+    const text = String(stderr);
+    const why = /tell me who you are|user\.email|user\.name/i.test(text)
+      ? 'git has no user.name/user.email configured'
+      : /no space left on device/i.test(text)
+        ? `the disk is full: ${firstLine(text.split('\n').find((l) => /no space left on device/i.test(l)))}`
+        : firstLine(text);
     return { committed: false, failure: `${command} failed (${why})` };
   };
   if (top.failed) {

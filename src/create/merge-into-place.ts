@@ -125,7 +125,8 @@ export function mergeIntoPlace(staging: string, target: string, options: MergeOp
     if (!undone) {
       throw new CreateError(`could not write ${where} (${code}) and could not put every file back: the replaced files are in ${holding}`);
     }
-    throw new CreateError(`could not write ${where} (${code}); nothing was changed in ${target}: ${hint(code)}`);
+    const full = code === 'ENOSPC' ? ': the disk is full' : code === 'EDQUOT' ? ': the disk quota is used up' : '';
+    throw new CreateError(`could not write ${where}${full} (${code}); nothing was changed in ${target}: ${hint(code)}`);
   }
   return {
     written: steps.filter((s) => s.kind === 'new' || s.kind === 'replace').map((s) => s.rel),

@@ -103,7 +103,8 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
     if (request.git) {
       const outcome = await gitCommitOnto(request.target, placed.written);
       if (outcome.failure) {
-        throw new CreateError(`${outcome.failure}: put back every file the scaffold had written; nothing was changed in ${request.target}. Fix the cause and rerun, or rerun with --no-git`);
+        const what = /no space left on device/i.test(outcome.failure) ? 'Free some disk space and rerun' : 'Fix the cause and rerun';
+        throw new CreateError(`${outcome.failure}: put back every file the scaffold had written; nothing was changed in ${request.target}. ${what}, or rerun with --no-git`);
       }
       if (outcome.note) notes.push(outcome.note);
     }
@@ -171,5 +172,6 @@ function asCreateError(error: unknown, target: string): unknown {
   if (error instanceof CreateError || !e?.code || !e.syscall) return error;
   const hints: Record<string, string> = { ENOSPC: 'free some disk space', EDQUOT: 'free some disk space (quota)', EACCES: 'make it writable', EPERM: 'make it writable', EROFS: 'choose a writable place' };
   const where = e.path ? ` ${e.path}` : '';
-  return new CreateError(`could not write the project (${e.code} on ${e.syscall}${where}); nothing was changed in ${target}: ${hints[e.code] ?? 'fix the cause'} and rerun`);
+  const full = e.code === 'ENOSPC' ? ': the disk is full' : e.code === 'EDQUOT' ? ': the disk quota is used up' : '';
+  return new CreateError(`could not write the project${full} (${e.code} on ${e.syscall}${where}); nothing was changed in ${target}: ${hints[e.code] ?? 'fix the cause'} and rerun`);
 }

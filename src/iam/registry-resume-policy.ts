@@ -14,7 +14,7 @@ import { modelPackageVersions } from './governance-integrations.js';
 import { policyDocument } from './policy-document.js';
 import type { Permission, PolicyDocument } from './types.js';
 
-export interface RegistryApprovals {
+export interface RegistryDecisions {
   /** Groups whose versions an approval stage decides. */
   readonly groups: string[];
   /** `Approved` decides unless every such group's register stages approve on their own; `Rejected` always does. */
@@ -22,7 +22,7 @@ export interface RegistryApprovals {
 }
 
 /** The groups and statuses the registry path listens to, or undefined when no approval stage decides a registered version. */
-export function registryApprovals(pipeline: ResolvedPipeline): RegistryApprovals | undefined {
+export function registryApprovals(pipeline: ResolvedPipeline): RegistryDecisions | undefined {
   const registers = pipeline.stages
     .filter((s) => s.approval?.registerStage)
     .map((s) => pipeline.stages.find((r) => r.name === s.approval!.registerStage))

@@ -4,7 +4,11 @@
  * environment, cdk-nag as a synthesis gate, and `npx projen start` to run the deployed pipeline.
  * projen's own `deploy`, `diff` and `destroy` tasks drive the app through cdk.json.
  */
-import { Component, DependencyType, JsonFile, TextFile, type Project } from 'projen';
+import { Component } from 'projen/lib/component.js';
+import { DependencyType } from 'projen/lib/dependencies.js';
+import { JsonFile } from 'projen/lib/json.js';
+import { TextFile } from 'projen/lib/textfile.js';
+import type { Project } from 'projen/lib/project.js';
 import { PIPELINE_MODEL_FILE, type PipelineModelFile } from '../construct/pipeline-model.js';
 
 /** The `app` command of cdk.json: the entry point runs with tsx, like `.projenrc.ts` (no compile step). */

@@ -6,15 +6,16 @@
  * reviewers, e.g. on `prod`) are the approval gate. AWS credentials come from the GitHub OIDC
  * provider (`id-token: write`), never from stored keys.
  */
-import { Component, github, type Project } from 'projen';
+import { Component } from 'projen/lib/component.js';
+import { GitHub } from 'projen/lib/github/github.js';
+import { GithubWorkflow } from 'projen/lib/github/workflows.js';
+import { JobPermission, type Job, type JobStep } from 'projen/lib/github/workflows-model.js';
+import type { Project } from 'projen/lib/project.js';
 import { consoleHost, stateMachineArn } from '../construct/deployed-input.js';
 import type { PipelineModelFile } from '../construct/pipeline-model.js';
 import { IMPORT_RETAINED_RESOURCES } from './cdk-app.js';
 import { TEST_JOB_ID, testJob } from './test-job.js';
 
-const { JobPermission } = github.workflows;
-type Job = github.workflows.Job;
-type JobStep = github.workflows.JobStep;
 
 export const DEPLOY_WORKFLOW_FILE = '.github/workflows/deploy.yml';
 /** Per GitHub Environment: the IAM role the deploy job assumes through OIDC (an Environment variable). */
@@ -32,7 +33,7 @@ export function deployJobId(environment: string): string {
 }
 
 export class DeployWorkflow extends Component {
-  public readonly workflow: github.GithubWorkflow;
+  public readonly workflow: GithubWorkflow;
 
   constructor(project: Project, model: PipelineModelFile, options: DeployWorkflowOptions = {}) {
     super(project);
@@ -40,8 +41,8 @@ export class DeployWorkflow extends Component {
     const name = environments[0].pipeline.name;
     const branch = options.branch ?? 'main';
     // The project type leaves projen's default workflows off; this adds only the GitHub component.
-    const gh = github.GitHub.of(project) ?? new github.GitHub(project, { mergify: false, pullRequestLint: false });
-    this.workflow = new github.GithubWorkflow(gh, 'deploy', { fileName: 'deploy.yml' });
+    const gh = GitHub.of(project) ?? new GitHub(project, { mergify: false, pullRequestLint: false });
+    this.workflow = new GithubWorkflow(gh, 'deploy', { fileName: 'deploy.yml' });
     this.workflow.on({ push: { branches: [branch] }, pullRequest: {}, workflowDispatch: {} });
 
     const setup: JobStep[] = [

@@ -1,5 +1,7 @@
 /** Writes the least-privilege IAM documents derived from the ASL: managed, read-only, regenerated. */
-import { Component, JsonFile, type Project } from 'projen';
+import { Component } from 'projen/lib/component.js';
+import { JsonFile } from 'projen/lib/json.js';
+import type { Project } from 'projen/lib/project.js';
 import type { StateMachineDefinition } from '../asl/types.js';
 import { buildApproverPolicy, buildIamDocuments } from '../iam/index.js';
 import type { ResolvedPipeline } from '../model/types.js';

@@ -2,7 +2,11 @@
  * `LegacyMlopsProject`: the projen project type of a generated repo. It only wires components:
  * every file's content comes from a pure function of the resolved pipeline model.
  */
-import { awscdk, javascript, typescript } from 'projen';
+// projen's root index loads every project type it has (about 620 modules, each paid again under the
+// tsx runner); these paths load the ~340 this project type uses. Same module instances as the root's.
+import { AwsCdkTypeScriptApp, type AwsCdkTypeScriptAppOptions } from 'projen/lib/awscdk/awscdk-app-ts.js';
+import { NodePackageManager } from 'projen/lib/javascript/node-package.js';
+import { TypeScriptRunner } from 'projen/lib/typescript/typescript-runner.js';
 import { buildStateMachine } from '../asl/state-machine.js';
 import { buildPipelineModel } from '../construct/pipeline-model.js';
 import { resolvePipeline } from '../model/resolve.js';
@@ -31,7 +35,7 @@ export const MIN_NODE_VERSION = '22.18.0';
 
 export interface LegacyMlopsProjectOptions
   extends PipelineOptions,
-    Omit<awscdk.AwsCdkTypeScriptAppOptions, 'name' | 'cdkVersion' | 'defaultReleaseBranch'> {
+    Omit<AwsCdkTypeScriptAppOptions, 'name' | 'cdkVersion' | 'defaultReleaseBranch'> {
   /** @default '2.276.0' */
   readonly cdkVersion?: string;
   /** @default 'main' */
@@ -53,7 +57,7 @@ function resolveOrReport(options: LegacyMlopsProjectOptions): ResolvedPipeline {
   }
 }
 
-export class LegacyMlopsProject extends awscdk.AwsCdkTypeScriptApp {
+export class LegacyMlopsProject extends AwsCdkTypeScriptApp {
   /** The validated pipeline model every file derives from. */
   public readonly pipeline: ResolvedPipeline;
   private readonly stageCode: StageCode;
@@ -63,12 +67,12 @@ export class LegacyMlopsProject extends awscdk.AwsCdkTypeScriptApp {
     const pipeline = resolveOrReport(options);
     const { legacyMlopsVersion, stages: _stages, region: _region, account: _account, bucket: _bucket, existingBucket: _existingBucket, existingRoles: _roles, pipelineTimeoutSeconds: _timeout, cdkQualifier: _qualifier, schedule: _schedule, notifications: _notifications, environments: _environments, fanOut: _fanOut, dashboard: _dashboard, ...projenOptions } = options;
     const ownPackage = packageInfo();
-    const runner = typescript.TypeScriptRunner.tsx();
+    const runner = TypeScriptRunner.tsx();
     super({
       defaultReleaseBranch: 'main',
       cdkVersion: CDK_VERSION,
       cdkCliVersion: CDK_CLI_VERSION,
-      packageManager: javascript.NodePackageManager.NPM,
+      packageManager: NodePackageManager.NPM,
       minNodeVersion: MIN_NODE_VERSION,
       projenrcTs: true,
       projenrcTsOptions: { runner },

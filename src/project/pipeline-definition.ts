@@ -1,5 +1,7 @@
 /** Writes the state machine, the sample execution input and its schema: managed, read-only, regenerated. */
-import { Component, JsonFile, type Project } from 'projen';
+import { Component } from 'projen/lib/component.js';
+import { JsonFile } from 'projen/lib/json.js';
+import type { Project } from 'projen/lib/project.js';
 import type { StateMachineDefinition } from '../asl/types.js';
 import { buildExecutionInput, buildExecutionInputSchema } from '../input/execution-input.js';
 import type { ResolvedPipeline } from '../model/types.js';

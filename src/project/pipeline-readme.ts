@@ -1,5 +1,8 @@
 /** Writes the generated repo's README (managed: it documents the managed pipeline and follows every change). */
-import { Component, SampleFile, TextFile, type Project } from 'projen';
+import { Component } from 'projen/lib/component.js';
+import { SampleFile } from 'projen/lib/sample-file.js';
+import { TextFile } from 'projen/lib/textfile.js';
+import type { Project } from 'projen/lib/project.js';
 import { buildReadme, REPORT_SCREENSHOT_PATH } from '../docs/readme.js';
 import { findTemplatesRoot } from '../stages/template-files.js';
 import { join } from 'node:path';

@@ -1,5 +1,6 @@
 /** The generated repo's pipeline tasks, each backed by the `legacy-mlops` command of this package. */
-import { Component, type Project } from 'projen';
+import { Component } from 'projen/lib/component.js';
+import type { Project } from 'projen/lib/project.js';
 
 export class PipelineTasks extends Component {
   constructor(project: Project) {

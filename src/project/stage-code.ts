@@ -5,7 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Component, SampleFile, type Project } from 'projen';
+import { Component } from 'projen/lib/component.js';
+import { SampleFile } from 'projen/lib/sample-file.js';
+import type { Project } from 'projen/lib/project.js';
 import type { ResolvedPipeline } from '../model/types.js';
 import { renderSampleData, renderSmokeTest, renderStageFiles, renderStageTest } from '../stages/index.js';
 

@@ -3,12 +3,9 @@
  * whole pipeline on the sample data) on every push and pull request, before any deploy job. The run's
  * report page and report.json are kept as an artifact, also when the run fails.
  */
-import { github } from 'projen';
+import { JobPermission, type Job, type JobStep } from 'projen/lib/github/workflows-model.js';
 import { PIPELINE_MODEL_FILE } from '../construct/pipeline-model.js';
 
-const { JobPermission } = github.workflows;
-type Job = github.workflows.Job;
-type JobStep = github.workflows.JobStep;
 
 export const TEST_JOB_ID = 'test';
 export const RUN_REPORT_ARTIFACT = 'local-run-report';

@@ -113,6 +113,7 @@ describe('the definition', () => {
     const publish = governance[1].request as Json;
     expect(publish.MessageAttributes.taskToken.StringValue).toBeTruthy();
     expect(publish.Message).toContain('npx legacy-mlops approve ');
+    expect(publish.Message).toContain('Or approve or reject the version in the SageMaker Model Registry, group demo: the execution resumes.');
     // A broken request is caught: the check is not vacuous.
     expect(checkRequestShape('CreateModelPackage', { ...register, ModelApprovalStatus: 'Maybe' }, sagemaker.model, 'register')).not.toEqual([]);
   });
@@ -120,6 +121,11 @@ describe('the definition', () => {
   test('autoApprove registers the version as Approved', () => {
     const auto = buildStateMachine(resolvePipeline(governed({ registry: { autoApprove: true } })));
     expect((auto.States.register as Json).Parameters.ModelApprovalStatus).toBe('Approved');
+    // A pre-approved version is decided in the registry by a rejection only; with existing roles there is no registry path.
+    expect((auto.States.approve as Json).Parameters['Message.$']).toContain('Or reject the version in the SageMaker Model Registry, group demo: the execution ends.');
+    const existingRoles = { stateMachineRoleArn: 'arn:aws:iam::111122223333:role/a', sageMakerExecutionRoleArn: 'arn:aws:iam::111122223333:role/b' };
+    const byo = buildStateMachine(resolvePipeline({ ...governed(), existingRoles }));
+    expect((byo.States.approve as Json).Parameters['Message.$']).not.toContain('Model Registry');
   });
 
   // ---- the engine runs the three endings ----

@@ -4,8 +4,10 @@
  * the model, its bundled code (one ES module, the AWS SDK left to the runtime), cdk-nag clean; and no
  * registry path where no approval decides a registered version, or where roles are brought.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildRegistryResumePolicy } from '../../src/iam/index.js';
 import { LIFECYCLE_STAGES, type StageOptions } from '../../src/model/index.js';
 import { BASE_MODEL, buildApp, cdkSynth, diffResources, generateRepo, nagFindings, readJson, removeTempDirs, resourcesOfType, statementsOf, tempDir, type BuiltApp } from '../support/deploy-fixtures.js';
@@ -90,6 +92,31 @@ test('the code asset is one bundled ES module exporting handler, with the AWS SD
   expect(imports.filter((i) => !i.startsWith('@aws-sdk/'))).toEqual([]);
   expect(code).toContain('legacy-mlops:execution');
   expect(code.length).toBeLessThan(40_000);
+});
+
+test('the bundle runs as the Lambda runtime loads it: configured from its environment, an event of another group is ignored before any AWS call', () => {
+  const [[, fn]] = resumer();
+  const assetDir = join(governed.app.outdir, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+  // A function folder with the runtime's AWS SDK beside it (this checkout's), and no credentials at all.
+  const root = tempDir('function-run');
+  const modules = resolve(dirname(fileURLToPath(import.meta.url)), '../../node_modules');
+  mkdirSync(join(root, 'node_modules'));
+  symlinkSync(join(modules, '@aws-sdk'), join(root, 'node_modules/@aws-sdk'));
+  writeFileSync(join(root, 'index.mjs'), readFileSync(join(assetDir, 'index.mjs')));
+  const event = { source: 'aws.sagemaker', 'detail-type': 'SageMaker Model Package State Change', detail: { ModelPackageGroupName: 'payroll', ModelPackageArn: 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/payroll/1', ModelApprovalStatus: 'Approved' } };
+  const script = `const { handler } = await import('./index.mjs'); process.stdout.write(JSON.stringify(await handler(${JSON.stringify(event)})));`;
+  const env = { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:111122223333:stateMachine:churn-model', MODEL_PACKAGE_GROUPS: 'churn-model', DECIDING_STATUSES: 'Approved,Rejected' };
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+  expect({ status: run.status, stderr: run.stderr.trim() }).toEqual({ status: 0, stderr: '' });
+  // The function's log line, then what the handler returned.
+  const [logLine, returned] = run.stdout.trim().split('\n');
+  const outcome = { action: 'ignored', why: 'model package group payroll is not decided by an approval stage of this pipeline' };
+  expect(JSON.parse(returned)).toEqual(outcome);
+  expect(JSON.parse(logLine)).toEqual({ modelPackageArn: event.detail.ModelPackageArn, status: 'Approved', ...outcome });
+  // Without its environment it refuses to start.
+  const bare = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1' }, encoding: 'utf8', timeout: 60_000 });
+  expect(bare.status).not.toBe(0);
+  expect(bare.stderr).toContain('environment variables STATE_MACHINE_ARN, MODEL_PACKAGE_GROUPS, DECIDING_STATUSES are not set');
 });
 
 test('cdk-nag AwsSolutions finds nothing; each wildcard of the function\'s policy is acknowledged with its reason', () => {

@@ -1,11 +1,10 @@
 /**
  * What the emulators of job-running Tasks (processing, training, transform) share: choosing the
  * backend and interpreter of a stage before the run, syncing its code into local S3, the variables
- * every job gets, following a job's output, and recording its end.
+ * every job gets, running and following a job's process. A job's life from start to end is in
+ * job-lifecycle.ts.
  */
-import { rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { relative } from 'node:path';
 import type { BackendChoice } from '../backends/select.js';
 import { LocalRunRefused } from '../errors.js';
 import { runJobProcess, type JobProcessResult, type JobProcessSpec } from '../job-process.js';
@@ -13,7 +12,6 @@ import { frameworkImageOf } from '../../model/framework-packages.js';
 import { stageEnvSpec } from '../env-spec.js';
 import { preflightImports } from '../import-preflight.js';
 import type { PythonInterpreter } from '../python-env.js';
-import type { JobOutputRecord, JobRecord } from '../report.js';
 import type { LocalRunContext } from '../run-context.js';
 import { stageCodeProblems, type StageCode } from '../stage-code.js';
 import { ensureStageEnvironment } from '../stage-env.js';
@@ -130,49 +128,6 @@ export function lineLogger(run: LocalRunContext, stageName: string): (stream: 's
     pending[stream] = lines.pop() ?? '';
     for (const line of lines) run.log(`    ${stageName} | ${line}`);
   };
-}
-
-/** What every emulated job knows about itself from start to end. */
-export interface JobIdentity {
-  readonly stateName: string;
-  readonly stageName: string;
-  readonly jobKind?: JobRecord['jobKind'];
-  readonly jobName: string;
-  readonly jobArn: string;
-  readonly backend: string;
-  /** Epoch ms when the job was created, and `performance.now()` then. */
-  readonly createdAt: number;
-  readonly started: number;
-  readonly sandbox: JobSandbox;
-}
-
-export type JobEnd = Pick<JobRecord, 'status' | 'exitCode' | 'exitMessage' | 'failureReason' | 'scriptMs' | 'hosts'> & { readonly outputs?: JobOutputRecord[] };
-
-/** Records a finished job in the report and clears its /tmp (like a container's, it does not outlive the job). */
-export function recordJobEnd(run: LocalRunContext, job: JobIdentity, end: JobEnd): JobRecord {
-  const record: JobRecord = {
-    stateName: job.stateName,
-    stageName: job.stageName,
-    ...(job.jobKind ? { jobKind: job.jobKind } : {}),
-    jobName: job.jobName,
-    jobArn: job.jobArn,
-    backend: job.backend,
-    status: end.status,
-    exitCode: end.exitCode,
-    ...(end.exitMessage !== undefined ? { exitMessage: end.exitMessage } : {}),
-    failureReason: end.failureReason,
-    startedAt: new Date(job.createdAt).toISOString(),
-    durationMs: performance.now() - job.started,
-    scriptMs: end.scriptMs,
-    dir: job.sandbox.dir,
-    stdoutLog: job.sandbox.stdoutLog,
-    stderrLog: job.sandbox.stderrLog,
-    outputs: end.outputs ?? [],
-    ...(end.hosts ? { hosts: end.hosts } : {}),
-  };
-  rmSync(join(job.sandbox.dir, 'tmp'), { recursive: true, force: true });
-  run.jobs.jobEnded(record);
-  return record;
 }
 
 /** Runs a launched job in its sandbox: logs to the sandbox, the run's Ctrl-C, live output when following. */

@@ -4,6 +4,7 @@
  * result a `.sync` task returns.
  */
 import { SAGEMAKER_NAME_PATTERN } from '../../model/rules.js';
+import type { JobOutcome } from './job-lifecycle.js';
 
 export interface ProcessingS3Input {
   readonly S3Uri: string;
@@ -81,15 +82,6 @@ export function processingJobArn(request: ProcessingRequest): string {
   const role = /^arn:(aws[\w-]*):iam::(\d{12}):/.exec(request.RoleArn ?? '');
   const region = /\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/.exec(request.AppSpecification.ImageUri)?.[1] ?? 'us-east-1';
   return `arn:${role?.[1] ?? 'aws'}:sagemaker:${region}:${role?.[2] ?? '000000000000'}:processing-job/${request.ProcessingJobName.toLowerCase()}`;
-}
-
-export interface JobOutcome {
-  readonly status: 'Completed' | 'Failed' | 'Stopped';
-  readonly createdAt: number;
-  readonly startedAt: number;
-  readonly endedAt: number;
-  readonly exitMessage?: string;
-  readonly failureReason?: string;
 }
 
 /**

@@ -11,10 +11,10 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ContainerJob } from '../backends/types.js';
 import { TaskError, messageOf } from '../errors.js';
-import type { JobOutputRecord } from '../report.js';
 import { stageCodeOf } from '../stage-code.js';
-import { SANDBOX_FOLDERS, createJobSandbox, hostPathOf, readExitMessage, type JobSandbox } from './job-sandbox.js';
-import { RUNNER_ENV, SKIP_REQUIREMENTS, prepareStageJob, preparedTaskOf, recordJobEnd, runInSandbox, staticImageUri, type JobIdentity, type JobSetting } from './job-support.js';
+import { endingOf, failedBeforeStart, runHost, runJob, type JobOutcome } from './job-lifecycle.js';
+import { SANDBOX_FOLDERS, hostPathOf, type JobSandbox } from './job-sandbox.js';
+import { RUNNER_ENV, SKIP_REQUIREMENTS, prepareStageJob, preparedTaskOf, staticImageUri, type JobSetting } from './job-support.js';
 import { DEFAULT_MAX_RUNTIME_SECONDS } from './processing-request.js';
 import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
 import { SAGEMAKER_NAME_PATTERN } from '../../model/rules.js';
@@ -72,87 +72,63 @@ export function trainingRequestProblems(value: unknown): string[] {
 }
 
 async function runTrainingJob(value: unknown, setting: JobSetting): Promise<unknown> {
-  const { run: context, stage, choice } = setting;
+  const { run: context, stage } = setting;
   const problems = trainingRequestProblems(value);
   if (problems.length > 0) throw new TaskError('SageMaker.ValidationException', problems.join('; '));
-  if (context.signal.aborted) throw new TaskError('States.TaskFailed', 'the local execution was stopped');
   const request = value as TrainingRequest;
   const name = request.TrainingJobName;
   const arn = sageMakerArn(request.RoleArn, request.AlgorithmSpecification.TrainingImage, 'training-job', name);
-  const createdAt = Date.now();
-  const started = performance.now();
-  let sandbox: JobSandbox;
-  try {
-    sandbox = createJobSandbox(context.runDir, name, SANDBOX_FOLDERS.training);
-  } catch (error) {
-    throw new TaskError('SageMaker.ResourceInUse', messageOf(error));
-  }
-  context.jobs.jobStarted({ stateName: setting.state.name, jobName: name, backend: choice.backend.name });
-  const job: JobIdentity = { stateName: setting.state.name, stageName: stage.stageName, jobKind: 'training', jobName: name, jobArn: arn, backend: choice.backend.name, createdAt, started, sandbox };
   const artifact = `${request.OutputDataConfig.S3OutputPath.replace(/\/?$/, '/')}${name}/output/model.tar.gz`;
-
-  const finish = (status: 'Completed' | 'Failed' | 'Stopped', extra: { startedAt: number; failureReason?: string; exitCode?: number; scriptMs: number; outputs?: JobOutputRecord[] }) => {
-    const endedAt = Date.now();
-    recordJobEnd(context, job, { status, exitCode: extra.exitCode, failureReason: extra.failureReason, scriptMs: extra.scriptMs, outputs: extra.outputs });
+  const describe = (outcome: JobOutcome) => {
     const { Tags: _tags, ...described } = request;
-    const description = {
+    return {
       ...described,
       TrainingJobArn: arn,
-      TrainingJobStatus: status,
-      SecondaryStatus: status,
-      ...(status === 'Completed' ? { ModelArtifacts: { S3ModelArtifacts: artifact } } : {}),
-      ...(extra.failureReason !== undefined ? { FailureReason: extra.failureReason } : {}),
-      CreationTime: createdAt,
-      TrainingStartTime: extra.startedAt,
-      TrainingEndTime: endedAt,
-      LastModifiedTime: endedAt,
+      TrainingJobStatus: outcome.status,
+      SecondaryStatus: outcome.status,
+      ...(outcome.status === 'Completed' ? { ModelArtifacts: { S3ModelArtifacts: artifact } } : {}),
+      ...(outcome.failureReason !== undefined ? { FailureReason: outcome.failureReason } : {}),
+      CreationTime: outcome.createdAt,
+      TrainingStartTime: outcome.startedAt,
+      TrainingEndTime: outcome.endedAt,
+      LastModifiedTime: outcome.endedAt,
     };
-    if (status !== 'Completed') throw new TaskError('States.TaskFailed', JSON.stringify(description));
-    return description;
   };
-
-  // SageMaker downloads every channel before the container starts; an empty prefix fails the job.
-  for (const channel of request.InputDataConfig ?? []) {
-    const uri = channel.DataSource!.S3DataSource!.S3Uri;
-    if (context.s3.download(uri, hostPathOf(sandbox, `${CHANNEL_ROOT}/${channel.ChannelName}`)) === 0) {
-      return finish('Failed', {
-        startedAt: Date.now(),
-        scriptMs: 0,
-        failureReason: `ClientError: No S3 objects found under S3 URL "${uri}" given in input data source for channel '${channel.ChannelName}' (local S3: ${context.s3.pathOf(uri)})`,
-      });
+  return runJob(setting, { jobName: name, jobArn: arn, jobKind: 'training', sandboxFolders: SANDBOX_FOLDERS.training, describe }, async ({ sandboxes: [sandbox] }) => {
+    // SageMaker downloads every channel before the container starts; an empty prefix fails the job.
+    for (const channel of request.InputDataConfig ?? []) {
+      const uri = channel.DataSource!.S3DataSource!.S3Uri;
+      if (context.s3.download(uri, hostPathOf(sandbox, `${CHANNEL_ROOT}/${channel.ChannelName}`)) === 0) {
+        return failedBeforeStart(`ClientError: No S3 objects found under S3 URL "${uri}" given in input data source for channel '${channel.ChannelName}' (local S3: ${context.s3.pathOf(uri)})`);
+      }
     }
-  }
-  writeTrainingConfig(sandbox, request);
-  const count = request.ResourceConfig?.InstanceCount ?? 1;
-  if (count > 1) context.log(`  ${stage.stageName}: InstanceCount ${count} runs as one local host (algo-1)`);
+    writeTrainingConfig(sandbox, request);
+    const count = request.ResourceConfig?.InstanceCount ?? 1;
+    if (count > 1) context.log(`  ${stage.stageName}: InstanceCount ${count} runs as one local host (algo-1)`);
 
-  let launch;
-  try {
-    launch = await choice.backend.launch(containerJob(request, sandbox, setting));
-  } catch (error) {
-    return finish('Failed', { startedAt: Date.now(), scriptMs: 0, failureReason: `ClientError: ${messageOf(error)}` });
-  }
-  const maxRuntime = request.StoppingCondition?.MaxRuntimeInSeconds ?? DEFAULT_MAX_RUNTIME_SECONDS;
-  const startedAt = Date.now();
-  const result = await runInSandbox(context, sandbox, launch, maxRuntime, stage.stageName);
-  const failure = readExitMessage(sandbox, 'failure');
-  const extra = { startedAt, exitCode: result.exitCode, scriptMs: result.elapsedMs };
-  if (result.timedOut) return finish('Stopped', { ...extra, failureReason: `MaxRuntimeExceeded: the job ran longer than MaxRuntimeInSeconds (${maxRuntime} s) and was stopped` });
-  if (result.aborted) return finish('Stopped', { ...extra, failureReason: 'Stopped: the local execution was interrupted' });
-  if (result.spawnError) return finish('Failed', { ...extra, failureReason: `ClientError: cannot start ${launch.argv[0]}: ${result.spawnError}` });
-  if (result.exitCode !== 0) return finish('Failed', { ...extra, failureReason: `AlgorithmError: ${failure || 'See job logs for more information'}, exit code: ${result.exitCode}` });
+    const rules = { ...ENDING_RULES, maxRuntimeSeconds: request.StoppingCondition?.MaxRuntimeInSeconds ?? DEFAULT_MAX_RUNTIME_SECONDS };
+    const startedAt = Date.now();
+    const ending = endingOf([await runHost(setting, sandbox, 'algo-1', containerJob(request, sandbox, setting), rules.maxRuntimeSeconds, stage.stageName, rules)], startedAt, rules);
+    if (ending.status !== 'Completed') return ending;
 
-  // Only a completed job's model reaches S3, packed as SageMaker packs it.
-  const target = context.s3.pathOf(artifact);
-  try {
-    mkdirSync(dirname(target), { recursive: true });
-    const modelDir = hostPathOf(sandbox, MODEL_DIR);
-    await run('tar', ['-czf', target, '-C', modelDir, '.'], { timeout: 600_000 });
-  } catch (error) {
-    return finish('Failed', { ...extra, failureReason: `ClientError: cannot pack ${MODEL_DIR} into model.tar.gz: ${messageOf(error)}` });
-  }
-  return finish('Completed', { ...extra, outputs: [{ name: 'model', s3Uri: artifact, localPath: target }] });
+    // Only a completed job's model reaches S3, packed as SageMaker packs it.
+    const target = context.s3.pathOf(artifact);
+    try {
+      mkdirSync(dirname(target), { recursive: true });
+      const modelDir = hostPathOf(sandbox, MODEL_DIR);
+      await run('tar', ['-czf', target, '-C', modelDir, '.'], { timeout: 600_000 });
+    } catch (error) {
+      return { ...ending, status: 'Failed', failureReason: `ClientError: cannot pack ${MODEL_DIR} into model.tar.gz: ${messageOf(error)}` };
+    }
+    return { ...ending, outputs: [{ name: 'model', s3Uri: artifact, localPath: target }] };
+  });
 }
+
+/** A training container explains a failure in /opt/ml/output/failure, which SageMaker reports in FailureReason. */
+const ENDING_RULES = {
+  messageFile: 'failure',
+  exitFailure: (message: string | undefined, exitCode: number) => `AlgorithmError: ${message || 'See job logs for more information'}, exit code: ${exitCode}`,
+} as const;
 
 /** /opt/ml/input/config/*.json, as SageMaker writes them for a one-host job. */
 function writeTrainingConfig(sandbox: JobSandbox, request: TrainingRequest): void {

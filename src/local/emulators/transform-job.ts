@@ -12,10 +12,10 @@ import { promisify } from 'node:util';
 import { readTemplate } from '../../stages/template-files.js';
 import type { ContainerJob } from '../backends/types.js';
 import { TaskError, messageOf } from '../errors.js';
-import type { JobOutputRecord } from '../report.js';
 import type { StageCode } from '../stage-code.js';
-import { SANDBOX_FOLDERS, createJobSandbox, hostPathOf, readExitMessage, type JobSandbox } from './job-sandbox.js';
-import { RUNNER_ENV, prepareStageJob, preparedTaskOf, recordJobEnd, runInSandbox, type JobIdentity, type JobSetting } from './job-support.js';
+import { endingOf, failedBeforeStart, runHost, runJob, throwIfStopped, type JobOutcome } from './job-lifecycle.js';
+import { SANDBOX_FOLDERS, hostPathOf, type JobSandbox } from './job-sandbox.js';
+import { RUNNER_ENV, prepareStageJob, preparedTaskOf, type JobSetting } from './job-support.js';
 import { DEFAULT_MAX_RUNTIME_SECONDS } from './processing-request.js';
 import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
 import { SAGEMAKER_NAME_PATTERN, STAGE_TAG_KEY } from '../../model/rules.js';
@@ -72,10 +72,10 @@ export function transformRequestProblems(value: unknown): string[] {
 }
 
 async function runTransformJob(value: unknown, setting: JobSetting): Promise<unknown> {
-  const { run: context, stage, choice } = setting;
+  const { run: context, stage } = setting;
   const problems = transformRequestProblems(value);
   if (problems.length > 0) throw new TaskError('SageMaker.ValidationException', problems.join('; '));
-  if (context.signal.aborted) throw new TaskError('States.TaskFailed', 'the local execution was stopped');
+  throwIfStopped(context);
   const request = value as TransformRequest;
   const model = context.models.get(request.ModelName);
   // SageMaker refuses to create the job, before any instance starts.
@@ -83,74 +83,58 @@ async function runTransformJob(value: unknown, setting: JobSetting): Promise<unk
   const name = request.TransformJobName;
   // Same partition, region and account as the model it runs.
   const arn = model.arn.replace(/:model\/.*$/, `:transform-job/${name.toLowerCase()}`);
-  const createdAt = Date.now();
-  const started = performance.now();
-  let sandbox: JobSandbox;
-  try {
-    sandbox = createJobSandbox(context.runDir, name, SANDBOX_FOLDERS.transform);
-  } catch (error) {
-    throw new TaskError('SageMaker.ResourceInUse', messageOf(error));
-  }
-  context.jobs.jobStarted({ stateName: setting.state.name, jobName: name, backend: choice.backend.name });
-  const job: JobIdentity = { stateName: setting.state.name, stageName: stage.stageName, jobKind: 'transform', jobName: name, jobArn: arn, backend: choice.backend.name, createdAt, started, sandbox };
-
-  const finish = (status: 'Completed' | 'Failed' | 'Stopped', extra: { startedAt: number; failureReason?: string; exitCode?: number; scriptMs: number; outputs?: JobOutputRecord[] }) => {
-    const endedAt = Date.now();
-    recordJobEnd(context, job, { status, exitCode: extra.exitCode, failureReason: extra.failureReason, scriptMs: extra.scriptMs, outputs: extra.outputs });
+  const describe = (outcome: JobOutcome) => {
     const { Tags: _tags, ...described } = request;
-    const description = {
+    return {
       ...described,
       TransformJobArn: arn,
-      TransformJobStatus: status,
-      ...(extra.failureReason !== undefined ? { FailureReason: extra.failureReason } : {}),
-      CreationTime: createdAt,
-      TransformStartTime: extra.startedAt,
-      TransformEndTime: endedAt,
+      TransformJobStatus: outcome.status,
+      ...(outcome.failureReason !== undefined ? { FailureReason: outcome.failureReason } : {}),
+      CreationTime: outcome.createdAt,
+      TransformStartTime: outcome.startedAt,
+      TransformEndTime: outcome.endedAt,
     };
-    if (status !== 'Completed') throw new TaskError('States.TaskFailed', JSON.stringify(description));
-    return description;
   };
+  return runJob(setting, { jobName: name, jobArn: arn, jobKind: 'transform', sandboxFolders: SANDBOX_FOLDERS.transform, describe }, async ({ sandboxes: [sandbox] }) => {
+    const program = model.environment.SAGEMAKER_PROGRAM;
+    if (!program) {
+      return failedBeforeStart(
+        `ClientError: model ${model.name} serves with its image's own code (no SAGEMAKER_PROGRAM): local runs only run inference code packed in the model artifact (script-mode model stages)`,
+      );
+    }
+    try {
+      await run('tar', ['-xzf', context.s3.pathOf(model.modelDataUrl), '-C', hostPathOf(sandbox, MODEL_DIR)], { timeout: 600_000 });
+    } catch (error) {
+      return failedBeforeStart(`ClientError: cannot unpack the model artifact ${model.modelDataUrl}: ${messageOf(error)}`);
+    }
+    const source = request.TransformInput.DataSource.S3DataSource.S3Uri;
+    if (context.s3.download(source, hostPathOf(sandbox, INPUT_DIR)) === 0) {
+      return failedBeforeStart(`ClientError: No S3 objects found under S3 URL "${source}" (local S3: ${context.s3.pathOf(source)})`);
+    }
+    mkdirSync(hostPathOf(sandbox, OUTPUT_DIR), { recursive: true });
+    mkdirSync(hostPathOf(sandbox, '/opt/ml/legacy-mlops'), { recursive: true });
+    writeFileSync(hostPathOf(sandbox, DRIVER_PATH), DRIVER);
 
-  const program = model.environment.SAGEMAKER_PROGRAM;
-  if (!program) {
-    return finish('Failed', {
-      startedAt: Date.now(),
-      scriptMs: 0,
-      failureReason: `ClientError: model ${model.name} serves with its image's own code (no SAGEMAKER_PROGRAM): local runs only run inference code packed in the model artifact (script-mode model stages)`,
-    });
-  }
-  try {
-    await run('tar', ['-xzf', context.s3.pathOf(model.modelDataUrl), '-C', hostPathOf(sandbox, MODEL_DIR)], { timeout: 600_000 });
-  } catch (error) {
-    return finish('Failed', { startedAt: Date.now(), scriptMs: 0, failureReason: `ClientError: cannot unpack the model artifact ${model.modelDataUrl}: ${messageOf(error)}` });
-  }
-  const source = request.TransformInput.DataSource.S3DataSource.S3Uri;
-  if (context.s3.download(source, hostPathOf(sandbox, INPUT_DIR)) === 0) {
-    return finish('Failed', { startedAt: Date.now(), scriptMs: 0, failureReason: `ClientError: No S3 objects found under S3 URL "${source}" (local S3: ${context.s3.pathOf(source)})` });
-  }
-  mkdirSync(hostPathOf(sandbox, OUTPUT_DIR), { recursive: true });
-  mkdirSync(hostPathOf(sandbox, '/opt/ml/legacy-mlops'), { recursive: true });
-  writeFileSync(hostPathOf(sandbox, DRIVER_PATH), DRIVER);
+    const startedAt = Date.now();
+    // The request has no max runtime; the Task's TimeoutSeconds bounds the job in the state machine.
+    const host = await runHost(setting, sandbox, 'algo-1', containerJob(request, model.environment, sandbox, setting), DEFAULT_MAX_RUNTIME_SECONDS, stage.stageName, ENDING_RULES);
+    const ending = endingOf([host], startedAt, ENDING_RULES);
+    if (ending.status !== 'Completed') return ending;
 
-  let launch;
-  try {
-    launch = await choice.backend.launch(containerJob(request, model.environment, sandbox, setting));
-  } catch (error) {
-    return finish('Failed', { startedAt: Date.now(), scriptMs: 0, failureReason: `ClientError: ${messageOf(error)}` });
-  }
-  const startedAt = Date.now();
-  // The request has no max runtime; the Task's TimeoutSeconds bounds the job in the state machine.
-  const result = await runInSandbox(context, sandbox, launch, DEFAULT_MAX_RUNTIME_SECONDS, stage.stageName);
-  const failure = readExitMessage(sandbox, 'failure');
-  const extra = { startedAt, exitCode: result.exitCode, scriptMs: result.elapsedMs };
-  if (result.aborted) return finish('Stopped', { ...extra, failureReason: 'Stopped: the local execution was interrupted' });
-  if (result.spawnError) return finish('Failed', { ...extra, failureReason: `ClientError: cannot start ${launch.argv[0]}: ${result.spawnError}` });
-  if (result.exitCode !== 0) return finish('Failed', { ...extra, failureReason: `ClientError: the model's inference code failed: ${failure || 'see the job logs'}` });
-
-  const output = request.TransformOutput.S3OutputPath.replace(/\/?$/, '/');
-  context.s3.upload(hostPathOf(sandbox, OUTPUT_DIR), output);
-  return finish('Completed', { ...extra, outputs: [{ name: 'predictions', s3Uri: output, localPath: context.s3.pathOf(output) }] });
+    const output = request.TransformOutput.S3OutputPath.replace(/\/?$/, '/');
+    context.s3.upload(hostPathOf(sandbox, OUTPUT_DIR), output);
+    return { ...ending, outputs: [{ name: 'predictions', s3Uri: output, localPath: context.s3.pathOf(output) }] };
+  });
 }
+
+/**
+ * The driver writes the inference code's error to /opt/ml/output/failure. A transform request has no
+ * MaxRuntimeInSeconds, so a job stopped at the local limit is a failure of that code.
+ */
+const ENDING_RULES = {
+  messageFile: 'failure',
+  exitFailure: (message: string | undefined) => `ClientError: the model's inference code failed: ${message || 'see the job logs'}`,
+} as const;
 
 function containerJob(request: TransformRequest, modelEnvironment: Readonly<Record<string, string>>, sandbox: JobSandbox, setting: JobSetting): ContainerJob {
   const command = ['python3', DRIVER_PATH];

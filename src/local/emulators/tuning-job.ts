@@ -14,6 +14,7 @@ import { STAGE_TAG_KEY, TUNING_JOB_NAME_MAX, sageMakerNamePattern } from '../../
 import type { ResolvedStage } from '../../model/types.js';
 import { TaskError, messageOf } from '../errors.js';
 import type { LocalRunContext } from '../run-context.js';
+import { syncResult, throwIfStopped } from './job-lifecycle.js';
 import { sageMakerArn, trainingJobEmulator } from './training-job.js';
 import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
 
@@ -86,7 +87,7 @@ async function runTuningJob(value: unknown, runTraining: (request: unknown) => P
   for (let start = 0; start < trials.length; start += parallel) {
     await Promise.all(
       trials.slice(start, start + parallel).map(async (trial) => {
-        if (run.signal.aborted) throw new TaskError('States.TaskFailed', 'the local execution was stopped');
+        throwIfStopped(run);
         try {
           trial.description = asObject(await runTraining({ ...base, TrainingJobName: trial.name, HyperParameters: trial.hyperparameters }));
           trial.status = 'Completed';
@@ -110,12 +111,12 @@ async function runTuningJob(value: unknown, runTraining: (request: unknown) => P
   const { Tags: _tags, ...described } = request;
   const description: Obj = { ...described, HyperParameterTuningJobArn: jobArn, TrainingJobStatusCounters: counters, CreationTime: createdAt, HyperParameterTuningEndTime: Date.now() };
   if (scored.length === 0) {
-    throw new TaskError('States.TaskFailed', JSON.stringify({ ...description, HyperParameterTuningJobStatus: 'Failed', FailureReason: `No training job reported the objective metric '${metric}': ${trials.map((t) => `${t.name}: ${t.failure}`).join('; ')}` }));
+    return syncResult('Failed', { ...description, HyperParameterTuningJobStatus: 'Failed', FailureReason: `No training job reported the objective metric '${metric}': ${trials.map((t) => `${t.name}: ${t.failure}`).join('; ')}` });
   }
   const maximize = objective.Type === 'Maximize';
   const best = scored.reduce((a, b) => ((maximize ? b.value! > a.value! : b.value! < a.value!) ? b : a));
   run.log(`  ${stateName}: best trial ${best.name} with ${metric}=${best.value} (${objective.Type}, ${scored.length} of ${trials.length} trials scored)`);
-  return {
+  return syncResult('Completed', {
     ...description,
     HyperParameterTuningJobStatus: 'Completed',
     BestTrainingJob: {
@@ -125,7 +126,7 @@ async function runTuningJob(value: unknown, runTraining: (request: unknown) => P
       TunedHyperParameters: pick(best.hyperparameters, Object.keys(best.hyperparameters).filter((k) => !(k in statics))),
       FinalHyperParameterTuningJobObjectiveMetric: { Type: objective.Type, MetricName: metric, Value: best.value },
     },
-  };
+  });
 }
 
 /** `aws-sdk:sagemaker:describeTrainingJob`: the description of a training job this run's tuning jobs ran. */
