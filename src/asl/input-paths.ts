@@ -53,7 +53,7 @@ export const STAGE_SETTINGS = ['imageUri', 'instanceType', 'instanceCount', 'vol
  * The settings a kind reads from `$.stages.<key>` (besides `enabled` on skippable stages), in this
  * order: its own image, its instances, the volume and runtime its family's request carries, a gate's threshold.
  */
-export function kindSettings(facts: KindFacts): StageSetting[] {
+function kindSettings(facts: KindFacts): StageSetting[] {
   const family = facts.instances && INSTANCE_FAMILIES[facts.instances];
   return [
     ...(facts.hasImage ? (['imageUri'] as const) : []),

@@ -7,7 +7,7 @@
  * Typed with ajv's `JSONSchemaType<PipelineOptions>`: the compiler rejects a schema that lacks a
  * property of the TypeScript interfaces or types one differently, and test/model/options-schema.test.ts
  * checks the other direction (no key here that the interfaces lack). Every option added to
- * `src/model/types.ts` must be added here too.
+ * `src/model/pipeline-options.ts` must be added here too.
  *
  * Ranges, patterns and cross-field rules stay in resolve*.ts (their messages say what to write);
  * this schema only checks shape: keys and types.

@@ -21,11 +21,11 @@ interface Shape {
   readonly keys: Record<string, { optional: boolean; nested?: Shape }>;
 }
 
-/** The `*Options` interfaces of src/model/types.ts as key trees (nested options interfaces and inline object types followed). */
+/** The `*Options` interfaces of src/model/pipeline-options.ts as key trees (nested options interfaces and inline object types followed). */
 function typeShapes(): Record<string, Shape> {
   const interfaces = new Map<string, ts.InterfaceDeclaration>();
   // A kind's own options may live in its module (the tuning kind's in src/model/tuning.ts).
-  for (const relative of ['src/model/types.ts', 'src/model/tuning.ts']) {
+  for (const relative of ['src/model/pipeline-options.ts', 'src/model/tuning.ts']) {
     const file = path.join(ROOT, relative);
     const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     source.forEachChild((node) => {
