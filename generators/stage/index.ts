@@ -73,6 +73,8 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
   /** The stage as it will be declared, and where. */
   stage?: StageOptions;
   after?: string;
+  /** Who an approval stage e-mails (`notifications.email`), when answered. */
+  approverEmail?: string;
   imported?: StageImportPlan;
   plan?: AdditionPlan;
   /** Said during the run; kept so tests can read them. */
@@ -166,6 +168,7 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
       cwd: this.contextRoot,
       interactive: this.conversation.interactive,
       given: new Set(this.given.keys()),
+      ...(this.current.notifications?.email !== undefined ? { notificationsEmail: this.current.notifications.email } : {}),
       ...(draft.from !== undefined ? { fromPath: String(draft.from) } : fromGiven ? { fromPath: path.resolve(this.contextRoot, String(fromGiven.value).replace(/^[^=/]+=/, '')) } : {}),
     });
     for (const question of ADD_STAGE_QUESTIONS) draft[question.name] = await this._answer(question, context());
@@ -198,7 +201,8 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
     }
     this.stage = stage;
 
-    this.plan = planAddition({ source: this.repo.source, file: this.repo.projenrc, current: this.current, stage, after: this.after });
+    this.approverEmail = typeof draft.approverEmail === 'string' ? draft.approverEmail : undefined;
+    this.plan = planAddition({ source: this.repo.source, file: this.repo.projenrc, current: this.current, stage, after: this.after, notificationsEmail: this.approverEmail });
     this._refuseUnlessPlanned(this.plan, stage);
     if (this.imported) {
       const conflicts = conflictingCopies(this.repo.root, this.imported.plan);
@@ -269,6 +273,10 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
     const previous = stages[plan.index - 1];
     this._say(`Added stage '${stage.name}' after '${previous}' in .projenrc.ts (stages: ${stages.join(' → ')}).`);
     for (const line of plan.rewired) this._say(`Note: ${line}`);
+    const before = this.current.notifications?.email;
+    if (this.approverEmail !== undefined && this.approverEmail !== before) {
+      this._say(`notifications.email is ${this.approverEmail}${before ? ` (it was ${before})` : ''}: '${stage.name}' e-mails it to decide, and failed executions are reported there too.`);
+    }
     const imported = this.written.filter((f) => f.startsWith(code));
     if (imported.length > 0) this._say(`Imported into ${code}: ${imported.map((f) => path.relative(code, f)).join(', ')}.`);
     if (this.migration) this._say(this.migration.appended ? `The migration report of '${stage.name}' is appended to ${this.migration.file} (your text above it is kept).` : `The migration report is in ${this.migration.file}.`);

@@ -9,39 +9,13 @@ import { CreateError } from '../../src/create/errors.js';
 import { catalogStage } from '../../src/create/stage-catalog.js';
 import { parseStageFrom, stageNameFromFile } from '../../src/edit/stage-import.js';
 import { DEFAULT_INSTANCE_COUNT, DEFAULT_INSTANCE_TYPE, DEFAULT_MAX_RUNTIME_SECONDS, DEFAULT_VOLUME_SIZE_GB, defaultEntryScript } from '../../src/model/defaults.js';
-import { KIND_FACTS, STAGE_KINDS } from '../../src/model/stage-kinds.js';
-import type { MetricGateOptions, StageKind, StageOptions } from '../../src/model/types.js';
-import { STAGE_IMAGE_QUESTIONS, STAGE_SETTING_QUESTIONS, type Question, type StageContext } from '../app/prompts.js';
+import { STAGE_KINDS } from '../../src/model/stage-kinds.js';
+import type { StageKind, StageOptions } from '../../src/model/types.js';
+import { STAGE_IMAGE_QUESTIONS, STAGE_SETTING_QUESTIONS } from '../app/prompts.js';
+import { APPROVAL_TIMEOUT_QUESTION, APPROVER_EMAIL_QUESTION, GATE_QUESTIONS, HYPERPARAMETERS_QUESTION, REGISTRY_QUESTIONS } from './kind-questions.js';
+import { text, type AddStageContext, type AddStageQuestion } from './question-kit.js';
 
-/** What every question sees: the stage drafted so far (in `stage`), the answers so far, and the repo. */
-export interface AddStageContext extends StageContext {
-  /** Stages declared now, in order. */
-  readonly stageNames: readonly string[];
-  /** Stage kinds the model accepts. */
-  readonly kinds: readonly StageKind[];
-  /** Where relative paths are read from (the folder the command runs in). */
-  readonly cwd: string;
-  /** Questions answered by options (they are not asked, and the tune question counts them out). */
-  readonly given: ReadonlySet<string>;
-  /** Prompts are shown (a taken name is then never offered as the default). */
-  readonly interactive: boolean;
-  /** The path given with --from, when it was. */
-  readonly fromPath?: string;
-}
-
-export interface AddStageQuestion extends Question<AddStageContext> {
-  /** The option that answers it (`--instance-type`), or the positional argument. */
-  readonly option: string;
-  /** Whether the answer means anything for the stage drafted so far; an option given where it does not is an error. */
-  readonly applies?: (ctx: AddStageContext) => boolean;
-  readonly notApplicable?: string;
-  /** A reason of the stage's kind, which wins over `notApplicable`. */
-  readonly notApplicableTo?: (ctx: AddStageContext) => string | undefined;
-  /** Checked at the prompt only (options may repeat a run, see the name question). */
-  readonly promptValidate?: (answer: unknown, ctx: AddStageContext) => string | undefined;
-}
-
-const text = (answer: unknown) => String(answer ?? '').trim();
+export type { AddStageContext, AddStageQuestion } from './question-kit.js';
 
 /** The stage kinds the model accepts now, asked of the model itself (a kind it does not support is a problem of the `kind` field). */
 export function supportedKinds(): StageKind[] {
@@ -132,168 +106,6 @@ const kindQuestion: AddStageQuestion = {
   default: () => ({ value: 'processing', known: true }),
   validate: (answer, ctx) => stageFieldProblem({ name: ctx.stage.name, kind: text(answer) as StageKind }, 'kind'),
   parse: text,
-};
-
-/** Whether the drafted stage's kind takes a kind-specific option (`gate`, `hyperparameters`), as the model's facts say. */
-const kindOption = (ctx: AddStageContext, option: keyof StageOptions) => KIND_FACTS[ctx.stage.kind ?? 'processing']?.options.includes(option) ?? false;
-const kindsTaking = (option: keyof StageOptions) => (Object.keys(KIND_FACTS) as StageKind[]).filter((k) => KIND_FACTS[k].options.includes(option));
-const onlyFor = (option: keyof StageOptions) => (ctx: AddStageContext) => {
-  const kind = ctx.stage.kind ?? 'processing';
-  return `only ${kindsTaking(option).join(' and ')} stages take it (this is a${/^[aeiou]/.test(kind) ? 'n' : ''} ${kind} stage)`;
-};
-
-/** The gate as far as answered: a sample for what is not answered yet, so the model checks one field at a time. */
-const draftGate = (draft: Readonly<Record<string, unknown>>, field: Partial<MetricGateOptions>): MetricGateOptions => ({
-  metric: typeof draft.metric === 'string' ? draft.metric : 'accuracy',
-  threshold: typeof draft.threshold === 'number' ? draft.threshold : 0,
-  ...field,
-});
-const gateProblem = (ctx: AddStageContext, field: Partial<MetricGateOptions>) =>
-  stageFieldProblem({ name: ctx.stage.name || 'probe', kind: 'evaluation', gate: draftGate(ctx.draft, field) }, 'gate', ctx.region);
-
-/** Evaluation stages: the metric gate (required metric and threshold; direction and failure have the model's defaults). */
-export const GATE_QUESTIONS: readonly AddStageQuestion[] = [
-  {
-    name: 'metric',
-    option: 'metric',
-    flag: '--metric',
-    type: 'input',
-    message: (ctx) => `${ctx.stage.name}: metric its gate reads from the report (metrics.<name>.value), e.g. accuracy`,
-    applies: (ctx) => kindOption(ctx, 'gate'),
-    notApplicableTo: onlyFor('gate'),
-    validate: (answer, ctx) => gateProblem(ctx, { metric: text(answer) }),
-    parse: text,
-    missing: () => 'an evaluation stage needs a gate: pass --metric <name> and --threshold <number> (e.g. --metric accuracy --threshold 0.7)',
-  },
-  {
-    name: 'threshold',
-    option: 'threshold',
-    flag: '--threshold',
-    type: 'input',
-    message: (ctx) => `${ctx.stage.name}: least acceptable ${String(ctx.draft.metric ?? 'metric')} (each execution may override it)`,
-    applies: (ctx) => kindOption(ctx, 'gate'),
-    notApplicableTo: onlyFor('gate'),
-    validate: (answer, ctx) => (text(answer) === '' || !Number.isFinite(Number(text(answer))) ? `'${text(answer)}' is not a number` : gateProblem(ctx, { threshold: Number(text(answer)) })),
-    parse: (answer) => Number(text(answer)),
-    missing: () => 'an evaluation stage needs a gate threshold: pass --threshold <number> (e.g. --threshold 0.7)',
-  },
-  {
-    name: 'greaterIsBetter',
-    option: 'greater-is-better',
-    flag: '--greater-is-better',
-    type: 'confirm',
-    message: (ctx) => `${ctx.stage.name}: is a larger ${String(ctx.draft.metric ?? 'metric')} better (accuracy, AUC; not for errors like rmse)?`,
-    applies: (ctx) => kindOption(ctx, 'gate'),
-    notApplicableTo: onlyFor('gate'),
-    default: () => ({ value: true, known: true }),
-    parse: (answer) => answer === true || answer === 'true',
-  },
-  {
-    name: 'onFail',
-    option: 'on-fail',
-    flag: '--on-fail',
-    type: 'select',
-    message: (ctx) => `${ctx.stage.name}: below the threshold`,
-    applies: (ctx) => kindOption(ctx, 'gate'),
-    notApplicableTo: onlyFor('gate'),
-    choices: () => [
-      { name: 'fail: end the execution in a Fail state naming metric, value and threshold', short: 'fail', value: 'fail' },
-      { name: 'skip: end it successfully without running the later stages', short: 'skip', value: 'skip' },
-    ],
-    default: () => ({ value: 'fail', known: true }),
-    parse: text,
-  },
-];
-
-/** `key=value` items (a list from repeated options, or comma-separated text at the prompt) → hyperparameters. */
-export function parseHyperparameters(answer: unknown): Record<string, string> | string {
-  const items = (Array.isArray(answer) ? answer.map(text) : text(answer).split(',').map((s) => s.trim())).filter((s) => s !== '');
-  const result: Record<string, string> = {};
-  for (const item of items) {
-    const at = item.indexOf('=');
-    if (at <= 0) return `'${item}' is not key=value (e.g. max_depth=5)`;
-    const key = item.slice(0, at).trim();
-    if (key in result) return `'${key}' is given twice`;
-    result[key] = item.slice(at + 1).trim();
-  }
-  return result;
-}
-
-/** Training stages: hyperparameters, passed to the job as text. */
-export const HYPERPARAMETERS_QUESTION: AddStageQuestion = {
-  name: 'hyperparameters',
-  option: 'hyperparameter',
-  flag: '--hyperparameter',
-  type: 'input',
-  message: (ctx) => `${ctx.stage.name}: hyperparameters as key=value, comma-separated (written to hyperparameters.json; empty for none)`,
-  applies: (ctx) => kindOption(ctx, 'hyperparameters'),
-  notApplicableTo: onlyFor('hyperparameters'),
-  default: () => ({ value: '', known: true }),
-  validate: (answer, ctx) => {
-    const parsed = parseHyperparameters(answer);
-    return typeof parsed === 'string' ? parsed : stageFieldProblem({ name: ctx.stage.name || 'probe', kind: 'training', hyperparameters: parsed }, 'hyperparameters', ctx.region);
-  },
-  parse: (answer) => {
-    const parsed = parseHyperparameters(answer) as Record<string, string>;
-    return Object.keys(parsed).length > 0 ? parsed : undefined;
-  },
-  optional: true,
-};
-
-/** Register stages: the model package group and whether a version that passed the gate starts approved. */
-export const REGISTRY_QUESTIONS: readonly AddStageQuestion[] = [
-  {
-    name: 'group',
-    option: 'group',
-    flag: '--group',
-    type: 'input',
-    message: (ctx) => `${ctx.stage.name}: model package group its versions go to (empty for the project name)`,
-    applies: (ctx) => kindOption(ctx, 'registry'),
-    notApplicableTo: onlyFor('registry'),
-    default: () => ({ value: '', known: true }),
-    validate: (answer, ctx) => (text(answer) === '' ? undefined : stageFieldProblem({ name: ctx.stage.name || 'probe', kind: 'register', registry: { group: text(answer) } }, 'registry', ctx.region)),
-    parse: (answer) => (text(answer) === '' ? undefined : text(answer)),
-    optional: true,
-  },
-  {
-    name: 'existingGroup',
-    option: 'existing-group',
-    flag: '--existing-group',
-    type: 'confirm',
-    message: (ctx) => `${ctx.stage.name}: does that group exist already (not created by this project's stack)?`,
-    applies: (ctx) => kindOption(ctx, 'registry'),
-    notApplicableTo: onlyFor('registry'),
-    default: () => ({ value: false, known: true }),
-    parse: (answer) => answer === true || answer === 'true',
-  },
-  {
-    name: 'autoApprove',
-    option: 'auto-approve',
-    flag: '--auto-approve',
-    type: 'confirm',
-    message: (ctx) => `${ctx.stage.name}: register versions as Approved (the metric gate before it passed), instead of PendingManualApproval?`,
-    applies: (ctx) => kindOption(ctx, 'registry'),
-    notApplicableTo: onlyFor('registry'),
-    default: () => ({ value: false, known: true }),
-    parse: (answer) => answer === true || answer === 'true',
-  },
-];
-
-/** Approval stages: how long a person has to decide. */
-export const APPROVAL_TIMEOUT_QUESTION: AddStageQuestion = {
-  name: 'approvalTimeout',
-  option: 'approval-timeout',
-  flag: '--approval-timeout',
-  type: 'input',
-  message: (ctx) => `${ctx.stage.name}: seconds a person has to decide before the execution fails (default 7 days)`,
-  applies: (ctx) => kindOption(ctx, 'approval'),
-  notApplicableTo: onlyFor('approval'),
-  default: () => ({ value: '604800', known: true }),
-  validate: (answer, ctx) =>
-    text(answer) === '' || !Number.isFinite(Number(text(answer)))
-      ? `'${text(answer)}' is not a number`
-      : stageFieldProblem({ name: ctx.stage.name || 'probe', kind: 'approval', approval: { timeoutSeconds: Number(text(answer)) } }, 'approval', ctx.region),
-  parse: (answer) => Number(text(answer)),
 };
 
 /** The scaffolder's image questions, answered here by their own options. */
@@ -396,6 +208,7 @@ export const ADD_STAGE_QUESTIONS: readonly AddStageQuestion[] = [
   ...GATE_QUESTIONS,
   ...REGISTRY_QUESTIONS,
   APPROVAL_TIMEOUT_QUESTION,
+  APPROVER_EMAIL_QUESTION,
   HYPERPARAMETERS_QUESTION,
   TUNE_QUESTION,
   ...SETTING_QUESTIONS,

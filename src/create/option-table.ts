@@ -126,10 +126,14 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   {
     name: 'approver-email',
     type: 'string',
-    commands: CREATE,
+    commands: BOTH,
     value: '<address>',
     sets: 'notifications.email',
-    description: 'with an approval stage (--preset governed): who is e-mailed to approve or reject each model (the notifications topic)',
+    question: 'approverEmail',
+    description: {
+      create: 'with an approval stage (--preset governed): who is e-mailed to approve or reject each model (the notifications topic)',
+      stage: 'approval: who is e-mailed to approve or reject each model (the notifications topic, also told of failed executions; asked when the project e-mails nobody yet)',
+    },
   },
 
   // Training and tuning.

@@ -95,7 +95,7 @@ export function withLineEndingsOf(source: string, text: string): string {
 }
 
 /** A property's key as written, by value: `stages`, `'stages'`, `"stages"` and `['stages']` are all `stages`. */
-function keyOf(property: ts.ObjectLiteralElementLike): string | undefined {
+export function keyOf(property: ts.ObjectLiteralElementLike): string | undefined {
   const name = property.name;
   if (!name) return undefined;
   if (ts.isIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name)) return name.text;
@@ -109,7 +109,10 @@ type FoundStages =
   /** `shape`: which hand edit fits (an element to paste into the array, or the whole property); none when the file is not one to edit. */
   | { ok: false; reason: string; shape?: 'element' | 'property' };
 
-function findStages(source: string): FoundStages {
+/** The one `new LegacyMlopsProject({ ... })` options literal of `.projenrc.ts`, or why the editor cannot find it. */
+export function findProjectOptions(source: string, adding = '`stages`'):
+  | { ok: true; options: ts.ObjectLiteralExpression }
+  | { ok: false; reason: string; shape?: 'element' | 'property' } {
   const file = ts.createSourceFile('.projenrc.ts', source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const syntaxErrors = (file as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
   if (syntaxErrors.length > 0) {
@@ -129,8 +132,15 @@ function findStages(source: string): FoundStages {
   }
   const [options] = news[0].arguments ?? [];
   if (!options || !ts.isObjectLiteralExpression(options)) {
-    return { ok: false, reason: `the options of ${PROJECT_CLASS} are not an object literal, so the editor cannot add \`stages\` safely`, shape: 'property' };
+    return { ok: false, reason: `the options of ${PROJECT_CLASS} are not an object literal, so the editor cannot add ${adding} safely`, shape: 'property' };
   }
+  return { ok: true, options };
+}
+
+function findStages(source: string): FoundStages {
+  const found = findProjectOptions(source);
+  if (!found.ok) return found;
+  const { options } = found;
   const stagesProps = options.properties.filter((p) => keyOf(p) === 'stages');
   if (stagesProps.length > 1) return { ok: false, reason: '`stages` is set more than once in the options of LegacyMlopsProject in .projenrc.ts; keep one', shape: 'property' };
   const [stagesProp] = stagesProps;

@@ -9,6 +9,7 @@ import { DEFAULT_STAGES } from '../model/defaults.js';
 import { resolvePipeline, validatePipeline } from '../model/resolve.js';
 import { projectOptionShape } from '../project/projen-option-keys.js';
 import type { StageOptions } from '../model/types.js';
+import { setNotificationsEmail } from './projenrc-notifications.js';
 import { addStage } from './projenrc-stages.js';
 import { readDeclaredOptions, type DeclaredOptions } from './projenrc-options.js';
 
@@ -47,10 +48,14 @@ export interface AdditionRequest {
   readonly current: DeclaredOptions;
   readonly stage: StageOptions;
   readonly after?: string;
+  /** Who the notifications topic e-mails (an approval stage's approver): set in the options when it differs. */
+  readonly notificationsEmail?: string;
 }
 
 export function planAddition(request: AdditionRequest): AdditionPlan {
-  const { source, file, current, stage, after } = request;
+  const { source, file, stage, after } = request;
+  const email = request.notificationsEmail !== undefined && request.notificationsEmail !== request.current.notifications?.email ? request.notificationsEmail : undefined;
+  const current: DeclaredOptions = email === undefined ? request.current : { ...request.current, notifications: { ...request.current.notifications, email } };
   const stages = declaredStages(current);
   if (after !== undefined && !stages.some((s) => s.name === after)) {
     return { kind: 'refused', reason: `there is no stage '${after}' to add '${stage.name}' after (stages: ${stages.map((s) => s.name).join(', ')})` };
@@ -60,15 +65,21 @@ export function planAddition(request: AdditionRequest): AdditionPlan {
   const declared = stages.find((s) => s.name === stage.name);
   if (declared) {
     // A repeat of the same answers, or a clash (compared as declared, whatever the comments and layout).
-    if (sameDeclaration(declared, stage)) return { kind: 'unchanged', options: current, index };
+    if (sameDeclaration(declared, stage)) {
+      if (email === undefined) return { kind: 'unchanged', options: current, index };
+      return { kind: 'refused', reason: `stage '${stage.name}' is declared already; to change who is e-mailed, set notifications.email in .projenrc.ts` };
+    }
     return { kind: 'refused', reason: `a stage named '${stage.name}' already exists in .projenrc.ts with other settings; choose another name (or change it there)` };
   }
 
   const problems = validatePipeline({ ...current, stages: withStageAt(stages, stage, index) }, projectOptionShape());
   if (problems.length > 0) return { kind: 'invalid', problems, index };
 
-  const edit = addStage(source, stage, { after: stages[index - 1]?.name, declared: stages });
-  if (!edit.ok) return { kind: 'refused', reason: edit.reason, snippet: edit.snippet };
+  const added = addStage(source, stage, { after: stages[index - 1]?.name, declared: stages });
+  if (!added.ok) return { kind: 'refused', reason: added.reason, snippet: added.snippet };
+  const notified = email === undefined ? undefined : setNotificationsEmail(added.source, email);
+  if (notified && !notified.ok) return { kind: 'refused', reason: notified.reason };
+  const edit = { source: notified?.source ?? added.source };
 
   // The edited file must declare exactly the checked pipeline.
   const read = readDeclaredOptions(edit.source, file);
@@ -80,7 +91,10 @@ export function planAddition(request: AdditionRequest): AdditionPlan {
   }
   const after2 = validatePipeline(read.options, projectOptionShape());
   if (after2.length > 0) return { kind: 'invalid', problems: after2, index };
-  return { kind: 'edit', source: edit.source, options: read.options, index, rewired: rewiredInputs(current, read.options, stage.name) };
+  if (email !== undefined && read.options.notifications?.email !== email) {
+    return { kind: 'refused', reason: `the edited .projenrc.ts does not declare notifications.email '${email}'; nothing was written` };
+  }
+  return { kind: 'edit', source: edit.source, options: read.options, index, rewired: rewiredInputs(request.current, read.options, stage.name) };
 }
 
 /** Whether two stages declare the same thing: equal once default values are left out. */

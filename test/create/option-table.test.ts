@@ -51,14 +51,14 @@ const stageLine = async (argv: string[], dir = makeRepo()) => {
   throw new Error(`yo stage accepted ${argv.join(' ')}`);
 };
 
-test('the commands share the job settings, --from and --yes, each from one row', () => {
-  expect(SHARED).toEqual(expect.arrayContaining(['instance-type', 'volume-size', 'max-runtime', 'from', 'yes']));
+test('the commands share the job settings, the approver, --from and --yes, each from one row', () => {
+  expect(SHARED).toEqual(expect.arrayContaining(['instance-type', 'volume-size', 'max-runtime', 'approver-email', 'from', 'yes']));
   // A name is one row: no command has two rows of one name, and no two rows share a name.
   expect(new Set(OPTION_TABLE.map((o) => o.name)).size).toBe(OPTION_TABLE.length);
 });
 
 test('both parsers read the shared flags the same way: a value starting with - is a value, lists repeat, a Boolean is bare or --no-', () => {
-  const argv = ['--instance-type', 'ml.m5.xlarge', '--volume-size', '-5', '--max-runtime=600', '--from', '-legacy', '-y'];
+  const argv = ['--instance-type', 'ml.m5.xlarge', '--volume-size', '-5', '--max-runtime=600', '--approver-email', 'a@b.example', '--from', '-legacy', '-y'];
   const create = parseCreateOptions(argv);
   const stage = parseStageArguments(argv).options;
   for (const name of SHARED) expect([name, stage[name]]).toEqual([name, create[name]]);
@@ -97,6 +97,13 @@ describe('the same bad value is refused in the same words by both commands, noth
     expect(create.code).toBe(1);
     const stage = await stageLine(['report', flag, value, '--yes']);
     expect(create.line).toMatch(new RegExp(`^Invalid ${flag}: `));
+    expect(stage).toBe(create.line);
+  }, 60_000);
+
+  test('--approver-email nobody (for an approval stage: the governed preset, or yo stage --kind approval)', async () => {
+    const create = await createLine(['--preset', 'governed', '--approver-email', 'nobody']);
+    const stage = await stageLine(['approve', '--kind', 'approval', '--approver-email', 'nobody', '--yes']);
+    expect(create.line).toMatch(/^Invalid --approver-email: 'nobody' is not an e-mail address/);
     expect(stage).toBe(create.line);
   }, 60_000);
 

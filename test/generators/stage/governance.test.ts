@@ -66,3 +66,48 @@ describe('refused before anything is written', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 });
+
+describe('--approver-email: who an approval stage e-mails (notifications.email, the same question as create)', () => {
+  const UNNOTIFIED: ProjectDefinition = { pipeline: { ...DEFINITION.pipeline, notifications: undefined } };
+  const unnotified = () => makeRepo(UNNOTIFIED, renderProjenrc(UNNOTIFIED));
+
+  test('a project that e-mails nobody: --approver-email adds notifications { email } beside the stage; the approval publishes to the topic', async () => {
+    const dir = unnotified();
+    const result = await run(dir, ['approve', '--kind', 'approval', '--approver-email', 'lead@example.com', '--after', 'evaluate', '--yes']);
+    expect(declared(dir).notifications).toEqual({ email: 'lead@example.com' });
+    expect(fs.readFileSync(path.join(dir, '.projenrc.ts'), 'utf8')).toContain("notifications: { email: 'lead@example.com' }");
+    expect(states(dir).approve.Resource).toBe('arn:aws:states:::sns:publish.waitForTaskToken');
+    expect(result.generator.notes).toContainEqual(expect.stringMatching(/^notifications\.email is lead@example\.com: 'approve' e-mails it to decide/));
+  }, 60_000);
+
+  test('asked at the prompt when the project e-mails nobody; not asked when it does', async () => {
+    const dir = unnotified();
+    const result = await run(dir, ['approve', '--kind', 'approval', '--after', 'evaluate'])
+      .withOptions({ interactive: true })
+      .withAnswers({ description: '', approvalTimeout: '3600', approverEmail: 'decider@example.com' });
+    expect(result.generator.conversation.asked).toContain('approverEmail');
+    expect(declared(dir).notifications).toEqual({ email: 'decider@example.com' });
+    const other = repo();
+    const again = await run(other, ['approve', '--kind', 'approval', '--after', 'evaluate']).withOptions({ interactive: true }).withAnswers({ description: '', approvalTimeout: '3600' });
+    expect(again.generator.conversation.asked).not.toContain('approverEmail');
+    expect(declared(other).notifications).toEqual({ email: 'ml-lead@example.com' });
+  }, 120_000);
+
+  test('a different address replaces the project one, and says so', async () => {
+    const dir = repo();
+    const result = await run(dir, ['approve', '--kind', 'approval', '--approver-email', 'new-lead@example.com', '--after', 'evaluate', '--yes']);
+    expect(declared(dir).notifications).toEqual({ email: 'new-lead@example.com' });
+    expect(result.generator.notes).toContainEqual(expect.stringContaining('(it was ml-lead@example.com)'));
+  }, 60_000);
+
+  test.each([
+    ['without an address, nothing to e-mail', ['approve', '--kind', 'approval', '--yes'], /^stage 'approve' waits for a person to approve each model and the project e-mails nobody yet: pass --approver-email <address>/],
+    ['not an address', ['approve', '--kind', 'approval', '--approver-email', 'nobody', '--yes'], /^Invalid --approver-email: 'nobody' is not an e-mail address/],
+    ['not an approval stage', ['clean', '--approver-email', 'a@b.example', '--yes'], /^Invalid --approver-email: only approval stages take it \(this is a processing stage\)$/],
+  ])('refused, nothing written: %s', async (_name, args, message) => {
+    const dir = unnotified();
+    const before = snapshot(dir);
+    await expect(run(dir, args)).rejects.toThrow(message);
+    expect(snapshot(dir)).toEqual(before);
+  });
+});
