@@ -67,7 +67,8 @@ function registryPath(pipeline: ResolvedPipeline, stage: ResolvedStage): string[
     `Or decide in the SageMaker Model Registry: open the version in group \`${group}\` (SageMaker Studio, or \`aws sagemaker update-model-package --model-package-arn <version ARN> --model-approval-status ${autoApprove ? 'Rejected' : 'Approved|Rejected'} --approval-description "why"\`) and ${what}. ` +
       `An EventBridge rule on the group's status changes calls a small function (log group \`${registryResumeLogGroupName(pipeline)}\`) that finds the execution that registered the version, ` +
       "checks that it waits for exactly that version, and sends it the decision with the token from its history, as the command does; who changed the status (SageMaker's record) and the approval description become the decision's author and reason. " +
-      'A version decided before the approval was asked is not taken as an answer, and a decision made with the command (which also records it on the version) is not sent twice. ' +
+      'A version decided before the approval was asked is not taken as an answer, and a decision made with the command (which also records it on the version) is not sent twice; ' +
+      'an event the function still cannot handle after two retries is published to the notifications topic, so a decision is never lost silently. ' +
       `Deciding in the registry needs \`sagemaker:UpdateModelPackage\` on \`model-package/${group.toLowerCase()}/*\` rather than the approvers policy.`,
     '',
   ];
