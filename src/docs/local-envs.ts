@@ -23,9 +23,16 @@ export function localEnvironmentsSection(pipeline: ResolvedPipeline): string[] {
   return [
     '## Local Python environments',
     '',
-    '`npx projen local` runs each stage in a Python virtual environment that looks like its image, built with pip (and your pip configuration) from `python3` ' +
-      '(or `LEGACY_MLOPS_PYTHON`, or `--python`) on the first run, then reused from `.local/envs/<hash>/` while nothing it depends on changes (files a requirements file includes with `-r` or `-c` count too). ' +
-      'Stages that need the same packages share one. Before any job starts, every module a stage imports is checked against its environment.',
+    '`npx projen local` runs each stage in a Python virtual environment that looks like its image, built from `python3` ' +
+      '(or `LEGACY_MLOPS_PYTHON`, or `--python`) on the first run, then reused from `.local/envs/<hash>/` while nothing it depends on changes ' +
+      '(files a requirements file includes with `-r` or `-c` count too, and so do the wheels and folders its lines name, such as `./wheels/x.whl` or `-e ../lib`; ' +
+      'those must lie inside this repository). Stages that need the same packages share one. Before any job starts, every module a stage imports is checked against its environment.',
+    '',
+    '**Installer.** When [uv](https://docs.astral.sh/uv/) is on your PATH the environments are built with it (`uv venv`, `uv pip install`), otherwise with pip; ' +
+      'the build\'s progress line names the one used. Both install from the package index you configured for pip (pip.conf, `PIP_INDEX_URL`, `PIP_EXTRA_INDEX_URL`, ' +
+      '`PIP_FIND_LINKS`, …): uv does not read pip\'s settings, so they are handed to it on its command line, unless uv has an index configuration of its own ' +
+      '(`UV_INDEX_URL`, `UV_DEFAULT_INDEX`, `uv.toml`, `[tool.uv]`), which it then uses. Set `LEGACY_MLOPS_INSTALLER=pip` to build with pip even when uv is there ' +
+      '(`LEGACY_MLOPS_INSTALLER=uv` insists on uv). Which versions the index has is asked of the index itself, so the notices below are the same with either installer.',
     '',
     '| Stage | Environment |',
     '| --- | --- |',

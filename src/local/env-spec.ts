@@ -8,7 +8,7 @@ import { basename, join, relative } from 'node:path';
 import { FRAMEWORKS } from '../model/framework-images.js';
 import { describePackageSet, frameworkImageOf, imagePackageSet, type ImagePackageSet } from '../model/framework-packages.js';
 import { dockerInstructions } from './dockerfile.js';
-import type { PackagePin } from './pip-install.js';
+import type { PackagePin } from './install-packages.js';
 import { parseRequirementLine, readRequirements } from './requirements-file.js';
 import type { StageCode } from './stage-code.js';
 

@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { LocalRunRefused } from './errors.js';
-import type { PackagePin } from './pip-install.js';
+import type { PackagePin } from './install-packages.js';
 import { contentDigest, localPathLine } from './requirement-paths.js';
 
 export interface RequirementsContent {

@@ -5,18 +5,15 @@
  * source folders they name, the Dockerfile).
  * Stages that need the same packages share one environment.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { join, resolve } from 'node:path';
 import { describePackageSet } from '../model/framework-packages.js';
 import type { StageEnvSpec } from './env-spec.js';
 import { LocalRunRefused, messageOf } from './errors.js';
-import { installPackages, installedVersions, normalize, PackageInstallError, type Substitution } from './pip-install.js';
+import { installPackages, installedVersions, normalize, PackageInstallError, type Substitution } from './install-packages.js';
+import { chooseInstaller, InstallerError } from './installer.js';
 import type { PythonInterpreter } from './python-env.js';
-
-const run = promisify(execFile);
 
 /** Bumped when what an environment holds is computed differently: older environments are rebuilt. */
 const ENV_FORMAT = 1;
@@ -32,6 +29,8 @@ export interface EnvManifest {
   /** Installed distributions, by normalized name. */
   readonly installed: Readonly<Record<string, string>>;
   readonly substitutions: readonly Substitution[];
+  /** What built it: `uv 0.8.3`, `pip 23.0.1`. */
+  readonly installer?: string;
   readonly buildMs: number;
 }
 
@@ -55,6 +54,8 @@ export interface EnsureEnvOptions {
   /** How the environment's folder is shown in messages. */
   readonly show?: (path: string) => string;
   readonly signal?: AbortSignal;
+  /** The generated repository (default: two folders up from `root`): uv runs there and reads its uv.toml. */
+  readonly projectDir?: string;
 }
 
 export function envCacheKey(spec: StageEnvSpec, base: PythonInterpreter): string {
@@ -106,7 +107,9 @@ async function buildEnvironment(spec: StageEnvSpec, base: PythonInterpreter, key
   const show = options.show ?? ((path: string) => path);
   const started = performance.now();
   const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
-  options.log(`  ${spec.stageName}: building its Python environment in ${show(dir)} (${spec.description})`);
+  const installer = await chooseInstaller(base, { projectDir: options.projectDir ?? resolve(options.root, '..', '..'), signal: options.signal });
+  options.log(`  ${spec.stageName}: building its Python environment in ${show(dir)} (${spec.description}) with ${installer.version}`);
+  const installerName = installer.name;
   const ticker = setInterval(() => options.log(`  ${spec.stageName}: still building its environment (${seconds()} s)`), PROGRESS_EVERY_MS);
   ticker.unref();
   rmSync(dir, { recursive: true, force: true });
@@ -114,8 +117,9 @@ async function buildEnvironment(spec: StageEnvSpec, base: PythonInterpreter, key
   let log = '';
   try {
     const python = join(dir, 'bin', 'python');
-    const pipCommand = await createVenv(base, dir, options.signal);
-    const result = spec.pins.length + spec.verbatim.length > 0 ? await installPackages({ pip: pipCommand, workDir: dir, pins: spec.pins, verbatim: spec.verbatim }, options.signal) : { substitutions: [], log: '' };
+    await installer.createVenv(dir);
+    const plan = { installer, python, basePython: base.executable, workDir: dir, pins: spec.pins, verbatim: spec.verbatim };
+    const result = spec.pins.length + spec.verbatim.length > 0 ? await installPackages(plan, options.signal) : { substitutions: [], log: '' };
     log = result.log;
     writeFileSync(join(dir, 'install.log'), log);
     const manifest: EnvManifest = {
@@ -124,6 +128,7 @@ async function buildEnvironment(spec: StageEnvSpec, base: PythonInterpreter, key
       description: spec.description,
       installed: await installedVersions(python),
       substitutions: result.substitutions,
+      installer: installer.version,
       buildMs: Math.round(performance.now() - started),
     };
     // Written last, and atomically: an environment without its manifest is rebuilt.
@@ -133,39 +138,14 @@ async function buildEnvironment(spec: StageEnvSpec, base: PythonInterpreter, key
     return manifest;
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    if (!(error instanceof PackageInstallError)) throw new LocalRunRefused(`stage '${spec.stageName}': cannot build its Python environment: ${messageOf(error)}`);
+    if (error instanceof LocalRunRefused) throw error;
+    if (!(error instanceof PackageInstallError || error instanceof InstallerError)) throw new LocalRunRefused(`stage '${spec.stageName}': cannot build its Python environment: ${messageOf(error)}`);
     const failedLog = join(options.root, `${key}.failed.log`);
     writeFileSync(failedLog, error.log || log);
-    throw new LocalRunRefused(`stage '${spec.stageName}': ${error.problem} (pip's output: ${show(failedLog)})`);
+    throw new LocalRunRefused(`stage '${spec.stageName}': ${error.problem} (${installerName}'s output: ${show(failedLog)})`);
   } finally {
     clearInterval(ticker);
   }
-}
-
-/**
- * A virtual environment without pip of its own when the base interpreter has pip (ensurepip takes tens
- * of seconds on a busy machine; `pip --python` installs into the environment from outside), else with it.
- */
-async function createVenv(base: PythonInterpreter, dir: string, signal?: AbortSignal): Promise<string[]> {
-  const python = join(dir, 'bin', 'python');
-  const venv = async (withPip: boolean) => {
-    rmSync(dir, { recursive: true, force: true });
-    await run(base.executable, ['-m', 'venv', ...(withPip ? [] : ['--without-pip']), dir], { timeout: 300_000, signal }).catch((error: unknown) => {
-      const detail = ((error as { stderr?: string }).stderr ?? messageOf(error)).trim().split('\n').slice(-1)[0];
-      throw new PackageInstallError('', `'${base.executable} -m venv' failed: ${detail} (Debian/Ubuntu: apt-get install python3-venv)`, '');
-    });
-  };
-  const basePip = await run(base.executable, ['-m', 'pip', '--version'], { timeout: 60_000, signal }).then(
-    ({ stdout }) => /^pip (\d+)\.(\d+)/.exec(stdout),
-    () => null,
-  );
-  // `pip --python` came with pip 22.3.
-  if (basePip && (Number(basePip[1]) > 22 || (Number(basePip[1]) === 22 && Number(basePip[2]) >= 3))) {
-    await venv(false);
-    return [base.executable, '-m', 'pip', '--python', python];
-  }
-  await venv(true);
-  return [python, '-m', 'pip'];
 }
 
 /** Versions that differ from the image's, the image's Python, and pins of the stage's own files that were replaced. */

@@ -80,16 +80,33 @@ let template: string | undefined;
 
 /**
  * A generated repo (`.projenrc.ts` as create writes it, synthesized) at `ctx.dir/repo`, copied from one
- * made per test file; `node_modules/generator-legacy-mlops` links to this checkout, as yo finds it.
+ * made per test file, with this checkout's generators installed as yo finds them (`linkGenerators`).
  */
 export function generatedRepo(ctx: CaseContext, projenrc?: (source: string) => string): string {
   template ??= makeRepo();
   const repo = path.join(ctx.dir, 'repo');
   fs.cpSync(template, repo, { recursive: true, verbatimSymlinks: true });
-  fs.mkdirSync(path.join(repo, 'node_modules'), { recursive: true });
-  fs.symlinkSync(REPO_ROOT, path.join(repo, 'node_modules/generator-legacy-mlops'));
+  linkGenerators(repo);
   if (projenrc) fs.writeFileSync(path.join(repo, '.projenrc.ts'), projenrc(fs.readFileSync(path.join(repo, '.projenrc.ts'), 'utf8')));
   return repo;
+}
+
+/**
+ * `repo/node_modules/generator-legacy-mlops` as a package that holds only the TypeScript sources of
+ * `checkout` (links to its generators/, src/ and templates/; its entry point is src/index.ts).
+ * Not a link to the checkout itself: yo registers `lib/generators/<name>/index.js` after, and over,
+ * `generators/<name>/index.ts`, so a checkout with a compiled lib/ from an earlier build (a bench, a
+ * `npx projen compile`) ran that stale build instead of the code under test. That is why the real-yo
+ * cases failed in one worktree and passed in CI's checkout, whose lib/ was built from the same commit.
+ */
+export function linkGenerators(repo: string, checkout = REPO_ROOT): string {
+  const pkg = path.join(repo, 'node_modules/generator-legacy-mlops');
+  fs.mkdirSync(pkg, { recursive: true });
+  const { version } = JSON.parse(fs.readFileSync(path.join(checkout, 'package.json'), 'utf8')) as { version?: string };
+  const manifest = { name: 'generator-legacy-mlops', version: version ?? '0.0.0', type: 'module', exports: { '.': './src/index.ts', './package.json': './package.json' } };
+  fs.writeFileSync(path.join(pkg, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  for (const folder of ['generators', 'src', 'templates']) if (fs.existsSync(path.join(checkout, folder))) fs.symlinkSync(path.join(checkout, folder), path.join(pkg, folder));
+  return pkg;
 }
 
 /** A legacy script outside the repo, for `--from`. */

@@ -9,11 +9,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { readDeclaredOptions } from '../../src/edit/projenrc-options.js';
-import { hostileTable, type CaseContext, type HostileCase } from './harness.js';
+import { REPO_ROOT, hostileTable, writeFiles, type CaseContext, type HostileCase } from './harness.js';
 import { canSwitchUser } from './processes.js';
-import { YO_ENV, generatedRepo, legacyScript, yoBin, yoStage } from './yo-runner.js';
+import { YO_ENV, generatedRepo, legacyScript, linkGenerators, yoBin, yoStage } from './yo-runner.js';
 
 const F = ['--yes', '--skip-synth'];
 const repoFile = (ctx: CaseContext, ...parts: string[]) => path.join(ctx.dir, 'repo', ...parts);
@@ -28,6 +30,17 @@ const stageNames = (ctx: CaseContext) => {
 const realYo = process.getuid?.() === 0 && !canSwitchUser() ? 'yo refuses root and runuser is missing' : undefined;
 const NO_STACK = [/An error occured while running/, /TypeError/, /ERR_INVALID_ARG_TYPE/];
 
+/** The real-yo cases run as `user`, who must read this checkout (a checkout under a private folder fails them for that reason, said plainly). */
+function checkoutReadableBy(user: string): void {
+  if (!canSwitchUser()) return;
+  const probe = path.join(REPO_ROOT, 'generators/stage/index.ts');
+  try {
+    execFileSync('/usr/sbin/runuser', ['-u', user, '--', 'test', '-r', probe], { stdio: 'ignore' });
+  } catch {
+    throw new Error(`the real-yo cases run yo as '${user}' (yo refuses root), who cannot read ${probe}: make the checkout readable by others (chmod o+rX on it and every folder above it)`);
+  }
+}
+
 /** A refusal in a generated repo: exit non-zero, `message`, the repo as it was. */
 function refused(name: string, argv: readonly string[], message: RegExp, setup?: (ctx: CaseContext) => void, cwd = 'repo'): HostileCase {
   return { name, setup: (ctx) => (generatedRepo(ctx), setup?.(ctx)), run: yoStage(argv, cwd), exitCode: 'non-zero', message, forbid: NO_STACK };
@@ -37,7 +50,11 @@ function refused(name: string, argv: readonly string[], message: RegExp, setup?:
 function refusedByYo(name: string, argv: readonly string[], message: RegExp, setup?: (ctx: CaseContext) => void, user = 'nobody'): HostileCase {
   return {
     name: `${name} (real yo)`,
-    setup: (ctx) => (generatedRepo(ctx), setup?.(ctx)),
+    setup: (ctx) => {
+      checkoutReadableBy(user);
+      generatedRepo(ctx);
+      setup?.(ctx);
+    },
     command: yoBin(...argv),
     cwd: 'repo',
     env: YO_ENV,
@@ -158,3 +175,20 @@ const cases: HostileCase[] = [
 ];
 
 hostileTable('yo legacy-mlops:stage, hostile input', cases);
+
+test('the real yo runs the checkout\'s TypeScript generator, not a stale compiled lib/ beside it (why real-yo cases failed in one worktree)', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-yo-lookup-'));
+  try {
+    // A checkout with sources and an older compiled copy, as after a bench or `npx projen compile`.
+    const checkout = path.join(root, 'checkout');
+    writeFiles(checkout, { 'package.json': '{"name":"generator-legacy-mlops","version":"1.0.0","type":"module","main":"lib/src/index.js"}', 'generators/stage/index.ts': 'export default class {}', 'lib/generators/stage/index.js': 'export default class {}', 'src/index.ts': '' });
+    const pkg = linkGenerators(path.join(root, 'repo'), checkout);
+    // yo's own copy of yeoman-environment, doing yo's lookup.
+    const { createEnv } = (await import(pathToFileURL(path.join(REPO_ROOT, 'node_modules/yo/node_modules/yeoman-environment/dist/index.js')).href)) as { createEnv: (o: object) => { lookup(o: object): Promise<unknown>; getGeneratorMeta(ns: string): Promise<{ resolved: string } | undefined> } };
+    const env = createEnv({ cwd: path.join(root, 'repo') });
+    await env.lookup({ packagePaths: [pkg] });
+    expect((await env.getGeneratorMeta('legacy-mlops:stage'))?.resolved).toBe(fs.realpathSync(path.join(checkout, 'generators/stage/index.ts')));
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalRunRefused, runPipelineLocally, stageInterpreter } from '../../src/local/index.js';
 import { stageEnvSpec } from '../../src/local/env-spec.js';
-import { nearestVersion, unsatisfiable } from '../../src/local/pip-install.js';
+import { nearestVersion, unsatisfiable } from '../../src/local/install-packages.js';
 import { resolvePython } from '../../src/local/python-env.js';
 import { ensureStageEnvironment } from '../../src/local/stage-env.js';
 import { frameworkImageOf, imagePackageSet, IMAGE_PACKAGE_SETS } from '../../src/model/framework-packages.js';
@@ -314,6 +314,8 @@ describe('the generated README', () => {
     expect(readme).toContain('## Local Python environments');
     expect(readme).toContain('`.local/envs/<hash>/`');
     expect(readme).toContain('--rebuild-envs');
+    expect(readme).toContain('Set `LEGACY_MLOPS_INSTALLER=pip` to build with pip even when uv is there');
+    expect(readme).toContain('`-e ../lib`');
     expect(readme).toMatch(/\| `preprocess` \| the scikit-learn 1\.4-2 image: Python 3\.10; scikit-learn 1\.4\.2, numpy 2\.1\.0, .*aws\/sagemaker-scikit-learn-container@v1\.4\.2.* \+ `stages\/preprocess\/requirements\.txt` \|/);
   });
 });

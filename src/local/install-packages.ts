@@ -1,15 +1,18 @@
 /**
- * Installs a stage's packages into its virtual environment with pip and the user's own pip
- * configuration (index, find-links, constraints). A pin the index does not have is replaced by the
- * nearest version it has and the install is tried again; a package with no version at all, or one that
- * fails to build, is reported by name. pip has no option for "nearest version", so its own
- * "from versions: …" answer is read back here.
+ * Installs a stage's packages into its virtual environment with the chosen installer (pip or uv) and
+ * the user's configured index. A pin the index does not have is replaced by the nearest version it has,
+ * and a package it has no version of stops the build, both decided from what the index itself lists
+ * (index-versions.ts), so they do not depend on the installer's wording. What the lookup cannot settle
+ * (an index that did not answer, a dependency of a dependency, a build that fails) is read from the
+ * installer's output, in pip's words or uv's.
  */
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { compare, explain } from '@renovatebot/pep440';
+import { compare, explain, satisfies } from '@renovatebot/pep440';
+import { indexVersions, type IndexVersions } from './index-versions.js';
+import type { Installer } from './installer.js';
 
 const run = promisify(execFile);
 
@@ -23,8 +26,11 @@ export interface PackagePin {
 }
 
 export interface InstallPlan {
-  /** How to run pip for the environment: `<env>/bin/python -m pip`, or the base's `python -m pip --python <env>/bin/python`. */
-  readonly pip: readonly string[];
+  readonly installer: Installer;
+  /** The environment's interpreter, installed into. */
+  readonly python: string;
+  /** The interpreter the environment is built from: it asks the index which versions exist. */
+  readonly basePython: string;
   /** Folder for the install's own files (the combined requirements, the log). */
   readonly workDir: string;
   readonly pins: readonly PackagePin[];
@@ -42,7 +48,7 @@ export interface Substitution {
 
 export interface InstallResult {
   readonly substitutions: readonly Substitution[];
-  /** Output of every pip run, in order. */
+  /** The version lookup's answer and the output of every installer run, in order. */
   readonly log: string;
 }
 
@@ -63,36 +69,38 @@ const MAX_ATTEMPTS = 16;
 export async function installPackages(plan: InstallPlan, signal?: AbortSignal): Promise<InstallResult> {
   const pins = plan.pins.map((pin) => ({ ...pin }));
   const substitutions: Substitution[] = [];
-  let log = '';
-  // Exact pins the index lacks are swapped for the nearest version before installing: asking once per
-  // pin, in parallel, costs far less than one failed `pip install` per missing pin.
-  const exact = pins.filter((pin) => pin.spec.startsWith('=='));
-  const answers = await mapLimit(exact, 4, (pin) => pip(plan.pip, ['index', 'versions', pin.name.replace(/\[.*$/, '')], signal));
-  exact.forEach((pin, i) => {
-    log += `$ pip index versions ${pin.name}\n${answers[i].output}\n`;
-    const listed = /Available versions: (.*)/.exec(answers[i].output);
-    if (!answers[i].ok || !listed) return; // the install below reports it
-    const versions = listed[1].split(',').map((v) => v.trim());
-    const wanted = pin.spec.slice(2);
-    if (versions.some((v) => v === wanted || v.replace(/\+.*$/, '') === wanted)) return;
-    const nearest = nearestVersion(wanted, versions);
-    if (!nearest) return;
-    substitutions.push({ name: pin.name, wanted: pin.spec, used: nearest, origin: pin.origin });
-    pin.spec = `==${nearest}`;
-  });
+  const installer = plan.installer.name;
+  // Asked once for every pinned name before installing: far cheaper than one failed install per missing pin.
+  const available = await indexVersions(plan.basePython, plan.installer.settings, pins.map((pin) => pin.name.replace(/\[.*$/, '')), signal);
+  const versionsOf = (name: string): IndexVersions | undefined => available.get(name.replace(/\[.*$/, ''));
+  let log = `$ versions in the index (${describeSources(plan.installer)})\n${pins.map((pin) => `${pin.name}: ${versionsOf(pin.name)?.versions.join(', ') || 'none'}${versionsOf(pin.name)?.complete === false ? ' (not every index answered)' : ''}`).join('\n')}\n`;
+  for (const pin of pins) {
+    const known = versionsOf(pin.name);
+    if (!known) continue; // the install below reports it
+    if (known.versions.length === 0) {
+      if (known.complete) throw new PackageInstallError(pin.name, `package '${pin.name}' (from ${pin.origin}) is not available from the package index`, log);
+      continue;
+    }
+    if (pin.spec === '' || known.versions.some((v) => fits(v, pin.spec))) continue;
+    const nearest = pin.spec.startsWith('==') ? nearestVersion(pin.spec.slice(2), known.versions) : undefined;
+    substitutions.push({ name: pin.name, wanted: pin.spec, used: nearest ?? '', origin: pin.origin });
+    pin.spec = nearest ? `==${nearest}` : '';
+  }
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const requirements = join(plan.workDir, 'requirements.in.txt');
     writeFileSync(requirements, [...(plan.verbatim ?? []), ...pins.map((pin) => `${pin.name}${pin.spec}`)].join('\n') + '\n');
-    const outcome = await pip(plan.pip, ['install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', '-r', requirements], signal);
-    log += `$ pip install -r ${requirements}\n${outcome.output}\n`;
+    const outcome = await plan.installer.install(plan.python, requirements);
+    log += `$ ${installer === 'uv' ? 'uv pip' : 'pip'} install -r ${requirements}\n${outcome.output}\n`;
     if (outcome.ok) return { substitutions, log };
 
     const missing = unsatisfiable(outcome.output);
     if (missing) {
       const pin = pins.find((p) => normalize(p.name) === normalize(missing.name));
-      if (!pin) throw new PackageInstallError(missing.name, `package '${missing.name}' (needed by another package) ${missing.versions.length === 0 ? 'is not available from the package index' : `has no version matching '${missing.requirement}' in the package index`}`, log);
-      if (missing.versions.length === 0) throw new PackageInstallError(pin.name, `package '${pin.name}' (from ${pin.origin}) is not available from the package index`, log);
-      const nearest = pin.spec.startsWith('==') ? nearestVersion(pin.spec.slice(2), missing.versions) : undefined;
+      if (!pin) throw new PackageInstallError(missing.name, `package '${missing.name}' (needed by another package) ${missing.versions?.length === 0 ? 'is not available from the package index' : `has no version matching '${missing.requirement}' in the package index`}`, log);
+      if (missing.versions?.length === 0) throw new PackageInstallError(pin.name, `package '${pin.name}' (from ${pin.origin}) is not available from the package index`, log);
+      const listed = missing.versions ?? versionsOf(pin.name)?.versions ?? [];
+      if (listed.length === 0 && missing.versions === undefined && pin.spec === '') throw new PackageInstallError(pin.name, `package '${pin.name}' (from ${pin.origin}) has no version the ${installer} can install here: ${lastLines(outcome.output)}`, log);
+      const nearest = pin.spec.startsWith('==') ? nearestVersion(pin.spec.slice(2), listed) : undefined;
       substitutions.push({ name: pin.name, wanted: pin.spec, used: nearest ?? '', origin: pin.origin });
       pin.spec = nearest ? `==${nearest}` : '';
       continue;
@@ -102,20 +110,20 @@ export async function installPackages(plan: InstallPlan, signal?: AbortSignal): 
       const pin = pins.find((p) => normalize(p.name) === normalize(build.name));
       throw new PackageInstallError(build.name, `package '${build.name}'${pin ? ` (from ${pin.origin})` : ''} failed to build: ${build.reason}`, log);
     }
-    if (/ResolutionImpossible|conflicting dependencies/.test(outcome.output)) {
+    if (/ResolutionImpossible|conflicting dependencies|No solution found when resolving/.test(outcome.output)) {
       // The nearest versions may not fit together: let pip choose those it substituted, then any pinned one.
       const relax = pins.filter((p) => p.spec !== '' && substitutions.some((s) => normalize(s.name) === normalize(p.name)));
       const next = relax.length > 0 ? relax : pins.filter((p) => p.spec !== '');
-      if (next.length === 0) throw new PackageInstallError('', `pip cannot resolve the packages: ${lastLines(outcome.output)}`, log);
+      if (next.length === 0) throw new PackageInstallError('', `${installer} cannot resolve the packages: ${lastLines(outcome.output)}`, log);
       for (const pin of next) {
         if (!substitutions.some((s) => normalize(s.name) === normalize(pin.name))) substitutions.push({ name: pin.name, wanted: pin.spec, used: '', origin: pin.origin });
         pin.spec = '';
       }
       continue;
     }
-    throw new PackageInstallError('', `pip install failed: ${lastLines(outcome.output)}`, log);
+    throw new PackageInstallError('', `${installer} install failed: ${lastLines(outcome.output)}`, log);
   }
-  throw new PackageInstallError('', `pip install did not settle after ${MAX_ATTEMPTS} attempts`, log);
+  throw new PackageInstallError('', `${installer} install did not settle after ${MAX_ATTEMPTS} attempts`, log);
 }
 
 /** The distributions installed in an environment, by normalized name. */
@@ -126,46 +134,33 @@ export async function installedVersions(python: string): Promise<Record<string, 
   return Object.fromEntries(Object.entries(names).map(([name, version]) => [normalize(name), version]));
 }
 
-async function pip(command: readonly string[], args: string[], signal?: AbortSignal): Promise<{ ok: boolean; output: string }> {
-  // Offline, or with an index that cannot be reached, pip's default 5 retries per page cost minutes
-  // (each failed DNS lookup takes seconds): no retries unless the user asks for them (PIP_RETRIES).
-  const env = { ...process.env, PIP_RETRIES: process.env.PIP_RETRIES ?? '0', PIP_DISABLE_PIP_VERSION_CHECK: '1' };
-  try {
-    const { stdout, stderr } = await run(command[0], [...command.slice(1), ...args], { timeout: 1_800_000, maxBuffer: 64 * 1024 * 1024, signal, env });
-    return { ok: true, output: stdout + stderr };
-  } catch (error) {
-    const failed = error as { stdout?: string; stderr?: string; message?: string };
-    if (signal?.aborted) throw new PackageInstallError('', 'interrupted while installing packages', '');
-    return { ok: false, output: `${failed.stdout ?? ''}${failed.stderr ?? failed.message ?? ''}` };
+/**
+ * A requirement the index cannot satisfy, from the installer's output: pip's "Could not find a version
+ * that satisfies the requirement X (from versions: a, b)", or uv's "Because X was not found in the
+ * package registry", "there is no version of X==1" or "only X<=1 is available" (`versions` undefined:
+ * uv does not list them).
+ */
+export function unsatisfiable(output: string): { requirement: string; name: string; versions?: string[] } | undefined {
+  const pip = /Could not find a version that satisfies the requirement (\S+) \(from versions: ([^)]*)\)/.exec(output);
+  if (pip) {
+    const versions = pip[2].trim() === 'none' ? [] : pip[2].split(',').map((v) => v.trim()).filter(Boolean);
+    return { requirement: pip[1], name: nameOf(pip[1]), versions };
   }
+  const notFound = /Because (\S+) was not found in the (?:package registry|provided package locations)/.exec(output);
+  if (notFound) return { requirement: notFound[1], name: nameOf(notFound[1]), versions: [] };
+  const noVersion = /there is no version of (\S+?)(?:,| and |$)/m.exec(output) ?? /only (\S+?) (?:is|are) available/.exec(output);
+  if (noVersion) return { requirement: noVersion[1], name: nameOf(noVersion[1]) };
+  return undefined;
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-/** pip's "Could not find a version that satisfies the requirement X (from versions: a, b)". */
-export function unsatisfiable(output: string): { requirement: string; name: string; versions: string[] } | undefined {
-  const match = /Could not find a version that satisfies the requirement (\S+) \(from versions: ([^)]*)\)/.exec(output);
-  if (!match) return undefined;
-  const requirement = match[1];
-  const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(requirement)?.[0] ?? requirement;
-  const versions = match[2].trim() === 'none' ? [] : match[2].split(',').map((v) => v.trim()).filter(Boolean);
-  return { requirement, name, versions };
+function nameOf(requirement: string): string {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*?(?=[=<>!~\[;@ ]|$)/.exec(requirement)?.[0] ?? requirement;
 }
 
 /** A package whose build (metadata or wheel) failed, named from pip's output. */
 export function buildFailure(output: string): { name: string; reason: string } | undefined {
-  const wheel = /Failed (?:to build|building wheel for) ([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(output);
+  // pip: "Failed to build x" / "Failed building wheel for x"; uv: "Failed to build `x==1.0`" / "Failed to download and build `x @ file://…`".
+  const wheel = /Failed (?:to build|building wheel for|to download and build) `?([A-Za-z0-9][A-Za-z0-9._-]*?)(?=[=<>!~ @`]|$)/m.exec(output);
   const lines = output.split('\n');
   const failedAt = lines.findIndex((line) => /did not run successfully|metadata-generation-failed|subprocess-exited-with-error/.test(line));
   if (!wheel && failedAt < 0) return undefined;
@@ -199,6 +194,23 @@ export function nearestVersion(wanted: string, available: readonly string[]): st
     if (!best || lexLess(distance, best.distance) || (sameDistance(distance, best.distance) && compare(v, best.v) > 0)) best = { v, distance };
   }
   return best?.v;
+}
+
+function fits(version: string, spec: string): boolean {
+  const exact = /^===?([^*,]+)$/.exec(spec);
+  if (exact) return version === exact[1] || version.replace(/\+.*$/, '') === exact[1];
+  try {
+    return satisfies(version, spec);
+  } catch {
+    return true; // a specifier the library does not read: the installer decides
+  }
+}
+
+function describeSources(installer: Installer): string {
+  const s = installer.settings;
+  const indexes = s.noIndex ? [] : [s.indexUrl ?? 'the default index', ...s.extraIndexUrls];
+  const where = [...indexes, ...s.findLinks.map((link) => `find-links ${link}`)].join(', ') || 'nowhere';
+  return `${where}; ${s.from === 'uv' ? "uv's own configuration" : "pip's configuration"}`;
 }
 
 /** PEP 503 name normalization (extras dropped). */
