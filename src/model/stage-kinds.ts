@@ -128,6 +128,12 @@ export function producesModel(kind: string | undefined): boolean {
   return kind !== undefined && (KIND_FACTS as Record<string, KindFacts | undefined>)[kind]?.producesModel === true;
 }
 
+/** Its instances' request sizes a storage volume (transform and endpoint instances use their own storage). */
+export function kindRunsOnVolume(kind: StageKind): boolean {
+  const family = KIND_FACTS[kind].instances;
+  return family !== undefined && INSTANCE_FAMILIES[family].volume;
+}
+
 /** Runs a job whose output is a model (training, tuning): its stub is the training logic. */
 export function trainsModel(kind: StageKind): boolean {
   return KIND_FACTS[kind].producesModel && KIND_FACTS[kind].runsJob;
