@@ -11,10 +11,11 @@
  *   model of the approved version   `createModel` from the version (`ModelPackageName`)
  *   serve the approved version      a Pass puts that model where the serving stages read the model stage's
  *
- * Why the execution's ARN and not the execution input: one state machine definition serves every
- * environment (the file that is checked, simulated and run locally is the one deployed), and an
- * input can be edited by whoever starts an execution; the account an execution runs in cannot. Each
- * environment has its own account (a model rule), so the ARN says which environment this is.
+ * Why the execution's ARN and not the execution input: an input can be edited by whoever starts an
+ * execution; the account an execution runs in cannot. Each environment has its own account (a model
+ * rule), so the ARN says which environment this is. Every environment's definition carries the same
+ * states, so the repo's own state machine file (checked, simulated, run locally) has the production
+ * branch too.
  */
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { INPUT, stageResultPath } from './input-paths.js';
