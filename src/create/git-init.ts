@@ -4,7 +4,6 @@
  * project is still created and a note says what was skipped.
  */
 import * as path from 'node:path';
-import { execa } from 'execa';
 import { tracked } from './interrupts.js';
 
 export const FIRST_COMMIT_MESSAGE = 'Initial commit from create-legacy-mlops';
@@ -17,6 +16,8 @@ export interface GitOutcome {
 
 /** `target` is where the project will end up: a repository above it means no new one. */
 export async function gitInit(dir: string, target: string): Promise<GitOutcome> {
+  // execa is imported here, not at the top: create without install or git never loads it (111 modules).
+  const { execa } = await import('execa');
   // Each git in its own process group, ended with it on Ctrl-C (see interrupts.ts).
   const git = (args: string[], cwd = dir) => tracked(execa('git', args, { cwd, reject: false, stdin: 'ignore', detached: true }));
   const version = await git(['--version']).catch(() => undefined);
