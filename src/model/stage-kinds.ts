@@ -120,8 +120,8 @@ export function perKind<T>(row: (facts: KindFacts, kind: StageKind) => T): Reado
   return Object.fromEntries(STAGE_KINDS.map((kind) => [kind, row(KIND_FACTS[kind], kind)])) as unknown as Record<StageKind, T>;
 }
 
-/** Options that belong to one or two kinds; set on another kind they are a mistake, not a no-op. */
-export const KIND_OPTIONS: readonly (keyof StageOptions)[] = ['gate', 'hyperparameters', 'tuning', 'modelStage', 'endpointName', 'endpointWait', 'registry', 'approval'];
+/** Options that belong to one or two kinds (every kind's `options`); set on another kind they are a mistake, not a no-op. */
+export const KIND_OPTIONS: readonly (keyof StageOptions)[] = [...new Set(STAGE_KINDS.flatMap((kind) => KIND_FACTS[kind].options))];
 
 /** Whether `kind` (possibly unknown, from a user's file) produces a model artifact. */
 export function producesModel(kind: string | undefined): boolean {
