@@ -3,6 +3,7 @@
  * reader's questions) and on monitoring (the dashboard and the alarm). Pure: model → Markdown lines.
  */
 import { approvalStateNames } from '../asl/approval-states.js';
+import { gateMetricNamespace } from '../asl/gate-metric.js';
 import { dashboardName, FAILED_EXECUTIONS_ALARM, failedExecutionsAlarmName } from '../construct/monitoring-names.js';
 import { registryResumeLogGroupName } from '../iam/registry-resume-policy.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
@@ -74,14 +75,25 @@ function registryPath(pipeline: ResolvedPipeline, stage: ResolvedStage): string[
   ];
 }
 
+/** The gate metrics the state machine publishes itself, and where the dashboard and a local run show them. */
+function gateMetricSentence(pipeline: ResolvedPipeline): string {
+  const gates = pipeline.stages.filter((s) => s.gate);
+  if (gates.length === 0) return '';
+  const metrics = gates.map((s) => `\`${s.gate!.metric}\` of \`${s.name}\``).join(', ');
+  return (
+    `Each gate publishes the metric it compared, passing or not, to CloudWatch (namespace \`${gateMetricNamespace(pipeline)}\`, dimensions \`Pipeline\` and \`Stage\`): ${metrics}. ` +
+    'The dashboard graphs it per day with the threshold; a local run appends it to `.local/metrics/`. '
+  );
+}
+
 export function monitoringSection(pipeline: ResolvedPipeline): string[] {
   if (!pipeline.dashboard) return [];
   return [
     '## Monitoring',
     '',
     `Each environment's stack adds the CloudWatch dashboard \`${dashboardName(pipeline)}\` (its link is the stack output \`DashboardUrl\`): executions started, succeeded, failed, timed out and aborted per day, execution time, ` +
-      'and from the execution log: how long each stage takes, which stage executions fail in' +
-      `${pipeline.stages.some((s) => s.gate) ? ', and the gate\'s metric over time' : ''}. ` +
+      'and from the execution log: how long each stage takes and which stage executions fail in. ' +
+      `${gateMetricSentence(pipeline)}` +
       `The alarm \`${failedExecutionsAlarmName(pipeline)}\` goes off when executions fail or time out in ${FAILED_EXECUTIONS_ALARM.datapointsToAlarm} or more ${FAILED_EXECUTIONS_ALARM.periodMinutes}-minute periods within 24 hours: the pipeline keeps failing` +
       `${pipeline.notifications ? ', and publishes that to the notifications topic once, when it turns red' : ' (add `notifications` in `.projenrc.ts` to be told)'}. ` +
       'Set `dashboard: false` in `.projenrc.ts` to leave both out.',
