@@ -92,6 +92,7 @@ export function compactStage(stage: StageOptions): Record<string, LiteralValue> 
     outputs: stage.outputs?.map((o) => ({ name: o.name, localPath: o.localPath })) as LiteralValue,
     skippable: keep(stage.skippable, false),
     hyperparameters: nonEmpty(stage.hyperparameters),
+    tuning: stage.tuning as LiteralValue,
     gate: gate && {
       metric: gate.metric,
       threshold: gate.threshold,
