@@ -10,7 +10,7 @@ import { projectFieldProblem, stageFieldProblem } from '../../src/create/field-c
 import { parseFromSpec, planImport, type FromItem } from '../../src/create/legacy-import.js';
 import { CreateError } from '../../src/create/errors.js';
 import { DEFAULT_PRESET, PRESET_NAMES, type PresetName } from '../../src/create/flags.js';
-import { KIND_FACTS } from '../../src/model/stage-kinds.js';
+import { KIND_FACTS, kindRunsOnVolume } from '../../src/model/stage-kinds.js';
 import { STAGE_CATALOG } from '../../src/create/stage-catalog.js';
 import {
   DEFAULT_INSTANCE_TYPE,
@@ -309,7 +309,7 @@ export type StageSettingField = 'entryScript' | 'instanceType' | 'volumeSizeGb' 
 export const SETTING_APPLIES: Readonly<Record<StageSettingField, (kind: StageKind) => boolean>> = {
   entryScript: (kind) => KIND_FACTS[kind].hasCode,
   instanceType: (kind) => KIND_FACTS[kind].instanceTypes !== undefined,
-  volumeSizeGb: (kind) => KIND_FACTS[kind].runsJob && kind !== 'transform',
+  volumeSizeGb: (kind) => kindRunsOnVolume(kind),
   maxRuntimeSeconds: (kind) => KIND_FACTS[kind].runsJob,
 };
 

@@ -29,10 +29,15 @@ import { CONFIRM_PATHS_QUESTION, applyImageAnswers } from '../app/prompts.js';
 import { yeomanOption } from '../../src/create/command-line.js';
 import { optionsOf } from '../../src/create/option-table.js';
 import { parseStageArguments, readGiven, readSwitches, unknownOptions, type GivenAnswer, type StageSwitches } from './options.js';
+import { tunedStage } from '../app/tuning-questions.js';
+import { STAGE_TUNING_QUESTIONS } from './kind-questions.js';
 import { ADD_STAGE_QUESTIONS, draftStage, kindTakes, supportedKinds, type AddStageContext, type AddStageQuestion } from './prompts.js';
 
 /** The rows of the option table that set a stage field (`gate`: --metric, --threshold, …), from their `sets`. */
 const rowsSetting = (field: string) => optionsOf('stage').filter((o) => o.question && o.sets !== undefined && new RegExp(`^stages\\[\\]\\.${field}(\\.|\\[|$)`).test(o.sets));
+
+/** The questions a training stage turned into a tuning stage is asked (name and kind are answered by then). */
+const TUNING_QUESTION_NAMES = new Set(STAGE_TUNING_QUESTIONS.map((q) => q.name));
 
 /** `error` as a CreateError (one line, no errno code) unless it already is one. */
 function asOneLine(error: unknown): unknown {
@@ -73,6 +78,8 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
   /** The stage as it will be declared, and where. */
   stage?: StageOptions;
   after?: string;
+  /** The declared training stage this run turns into a tuning stage, when it does. */
+  tunes?: string;
   /** Who an approval stage e-mails (`notifications.email`), when answered. */
   approverEmail?: string;
   imported?: StageImportPlan;
@@ -159,8 +166,13 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
     const draft: Record<string, unknown> = {};
     const implied: Partial<StageOptions> = this.given.has('imageUri') ? { mode: 'container' } : this.given.has('framework') || this.given.has('frameworkVersion') ? { mode: 'script' } : {};
     const fromGiven = this.given.get('from');
+    const trainingStageNames = declaredStages(this.current).filter((s) => s.kind === 'training' || s.kind === 'tuning').map((s) => s.name);
+    // `yo legacy-mlops:stage train --kind tuning`: the declared training stage becomes a tuning job over its own settings.
+    const tuningOver = () => (draft.kind === 'tuning' && trainingStageNames.includes(String(draft.name)) ? declaredStages(this.current).find((s) => s.name === draft.name) : undefined);
     const context = (): AddStageContext => ({
-      stage: draftStage(draft, implied),
+      stage: tuningOver() ?? draftStage(draft, implied),
+      ...(tuningOver() ? { tuningOver: tuningOver() } : {}),
+      trainingStageNames,
       region,
       draft,
       stageNames,
@@ -174,10 +186,19 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
     for (const question of ADD_STAGE_QUESTIONS) draft[question.name] = await this._answer(question, context());
 
     const name = String(draft.name);
-    let stage = draft.mode === undefined ? draftStage(draft, implied) : applyImageAnswers(draftStage(draft, implied), draft);
+    const over = tuningOver();
+    const description = this.given.get('description');
+    if (over && description) throw invalidAnswer({ kind: 'flag', flag: description.flag }, `'${name}' keeps its settings when it becomes a tuning stage; change them in .projenrc.ts`);
+    let stage = over ?? (draft.mode === undefined ? draftStage(draft, implied) : applyImageAnswers(draftStage(draft, implied), draft));
     if (stage.kind === 'processing') {
       const { kind: _default, ...rest } = stage;
       stage = rest;
+    }
+    if (draft.kind === 'tuning') {
+      const tuned = tunedStage({ stage, draft, region });
+      if ('problem' in tuned) throw new CreateError(`Invalid ${tuned.flag}: ${tuned.problem}`);
+      stage = tuned.stage;
+      this.tunes = over ? over.name : undefined;
     }
     this.after = draft.after as string | undefined;
     const stages = declaredStages(this.current);
@@ -202,7 +223,7 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
     this.stage = stage;
 
     this.approverEmail = typeof draft.approverEmail === 'string' ? draft.approverEmail : undefined;
-    this.plan = planAddition({ source: this.repo.source, file: this.repo.projenrc, current: this.current, stage, after: this.after, notificationsEmail: this.approverEmail });
+    this.plan = planAddition({ source: this.repo.source, file: this.repo.projenrc, current: this.current, stage, after: this.after, replaces: this.tunes !== undefined, notificationsEmail: this.approverEmail });
     this._refuseUnlessPlanned(this.plan, stage);
     if (this.imported) {
       const conflicts = conflictingCopies(this.repo.root, this.imported.plan);
@@ -271,7 +292,11 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
     if (plan.kind !== 'edit') return;
     const stages = declaredStages(plan.options).map((s) => s.name);
     const previous = stages[plan.index - 1];
-    this._say(`Added stage '${stage.name}' after '${previous}' in .projenrc.ts (stages: ${stages.join(' → ')}).`);
+    const tuning = stage.tuning;
+    if (this.tunes && tuning) {
+      const jobs = tuning.maxJobs === undefined ? 'every combination' : `${tuning.maxJobs} training jobs`;
+      this._say(`Stage '${stage.name}' is now a hyperparameter tuning job in .projenrc.ts: ${tuning.strategy ?? 'Bayesian'} search of ${Object.keys(tuning.ranges).join(', ')}, ${jobs}, ${tuning.maxParallelJobs ?? 1} at a time, ${tuning.objective.type === 'Minimize' ? 'minimizing' : 'maximizing'} ${tuning.objective.metric}; the best job's model goes on. Its code in stages/${stage.name}/ is unchanged: it must print ${tuning.objective.metric}=<value>.`);
+    } else this._say(`Added stage '${stage.name}' after '${previous}' in .projenrc.ts (stages: ${stages.join(' → ')}).`);
     for (const line of plan.rewired) this._say(`Note: ${line}`);
     const before = this.current.notifications?.email;
     if (this.approverEmail !== undefined && this.approverEmail !== before) {
@@ -318,6 +343,11 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
   /** A question's answer: the option's (checked like a prompt answer), else the prompt's or the default. */
   private async _answer(question: AddStageQuestion, ctx: AddStageContext): Promise<unknown> {
     const given = this.given.get(question.name);
+    // A training stage turned into a tuning stage keeps its own settings: only the tuning is asked.
+    if (ctx.tuningOver && !TUNING_QUESTION_NAMES.has(question.name)) {
+      if (given !== undefined) throw invalidAnswer({ kind: 'flag', flag: given.flag }, `'${ctx.tuningOver.name}' keeps its settings when it becomes a tuning stage; change them in .projenrc.ts`);
+      return question.name === 'name' || question.name === 'kind' ? ctx.draft[question.name] : undefined;
+    }
     if (given !== undefined) {
       const origin = { kind: 'flag', flag: given.flag } as const;
       if (question.applies && !question.applies(ctx)) throw invalidAnswer(origin, question.notApplicableTo?.(ctx) ?? question.notApplicable ?? 'it does not apply to this stage');

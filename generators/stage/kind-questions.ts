@@ -6,6 +6,7 @@
 import { stageFieldProblem } from '../../src/create/field-checks.js';
 import type { MetricGateOptions } from '../../src/model/types.js';
 import { APPROVER_EMAIL_QUESTION as CREATE_APPROVER_EMAIL_QUESTION } from '../app/governance-questions.js';
+import { TUNING_QUESTIONS, type TuningContext } from '../app/tuning-questions.js';
 import { kindOption, onlyFor, text, type AddStageContext, type AddStageQuestion } from './question-kit.js';
 
 /** The gate as far as answered: a sample for what is not answered yet, so the model checks one field at a time. */
@@ -179,3 +180,23 @@ export const APPROVER_EMAIL_QUESTION: AddStageQuestion = {
   parse: (answer) => CREATE_APPROVER_EMAIL_QUESTION.parse!(answer, { approval: { name: 'probe' } }),
   missing: (ctx) => `stage '${ctx.stage.name}' waits for a person to approve each model and the project e-mails nobody yet: pass --approver-email <address> (who is e-mailed to decide)`,
 };
+
+/** The stage a tuning question sees: the training stage it turns into a tuning stage, or the new stage's draft. */
+const tuningContext = (ctx: AddStageContext): TuningContext => ({ stage: ctx.tuningOver ?? ctx.stage, draft: ctx.draft, region: ctx.region });
+
+/** Tuning stages: the scaffolder's tuning questions, answered here by the same flags. */
+export const STAGE_TUNING_QUESTIONS: readonly AddStageQuestion[] = TUNING_QUESTIONS.map((q) => ({
+  name: q.name,
+  flag: q.flag,
+  type: q.type,
+  option: q.flag.slice(2),
+  message: (ctx) => q.message(tuningContext(ctx)),
+  ...(q.choices ? { choices: (ctx: AddStageContext) => q.choices!(tuningContext(ctx)) } : {}),
+  ...(q.default ? { default: (ctx: AddStageContext) => q.default!(tuningContext(ctx)) } : {}),
+  ...(q.when ? { when: (ctx: AddStageContext) => q.when!(tuningContext(ctx)) } : {}),
+  ...(q.validate ? { validate: (answer: unknown, ctx: AddStageContext) => q.validate!(answer, tuningContext(ctx)) } : {}),
+  ...(q.parse ? { parse: (answer: unknown, ctx: AddStageContext) => q.parse!(answer, tuningContext(ctx)) } : {}),
+  ...(q.missing ? { missing: (ctx: AddStageContext) => q.missing!(tuningContext(ctx)) } : {}),
+  applies: (ctx) => ctx.tuningOver !== undefined || kindOption(ctx, 'tuning'),
+  notApplicableTo: onlyFor('tuning'),
+}));

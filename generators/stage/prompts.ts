@@ -12,7 +12,7 @@ import { DEFAULT_INSTANCE_COUNT, DEFAULT_INSTANCE_TYPE, DEFAULT_MAX_RUNTIME_SECO
 import { STAGE_KINDS } from '../../src/model/stage-kinds.js';
 import type { StageKind, StageOptions } from '../../src/model/types.js';
 import { STAGE_IMAGE_QUESTIONS, STAGE_SETTING_QUESTIONS } from '../app/prompts.js';
-import { APPROVAL_TIMEOUT_QUESTION, APPROVER_EMAIL_QUESTION, GATE_QUESTIONS, HYPERPARAMETERS_QUESTION, REGISTRY_QUESTIONS } from './kind-questions.js';
+import { APPROVAL_TIMEOUT_QUESTION, APPROVER_EMAIL_QUESTION, GATE_QUESTIONS, HYPERPARAMETERS_QUESTION, REGISTRY_QUESTIONS, STAGE_TUNING_QUESTIONS } from './kind-questions.js';
 import { text, type AddStageContext, type AddStageQuestion } from './question-kit.js';
 
 export type { AddStageContext, AddStageQuestion } from './question-kit.js';
@@ -54,7 +54,11 @@ const nameQuestion: AddStageQuestion = {
   },
   validate: (answer) => stageFieldProblem({ name: text(answer) }, 'name'),
   // At a prompt a taken name is refused at once; given as an option it may be a repeat of the same run.
-  promptValidate: (answer, ctx) => (ctx.stageNames.includes(text(answer)) ? `a stage named '${text(answer)}' already exists (stages: ${ctx.stageNames.join(', ')})` : undefined),
+  // A training stage's name is the way to tune it (the kind question then offers tuning).
+  promptValidate: (answer, ctx) =>
+    ctx.stageNames.includes(text(answer)) && !ctx.trainingStageNames.includes(text(answer))
+      ? `a stage named '${text(answer)}' already exists (stages: ${ctx.stageNames.join(', ')}; a training stage's name turns it into a tuning stage)`
+      : undefined,
   parse: text,
   missing: () => 'no stage name: pass it as the argument, e.g. `yo legacy-mlops:stage evaluate`',
 };
@@ -103,8 +107,16 @@ const kindQuestion: AddStageQuestion = {
   // One kind is no choice: it is not asked.
   when: (ctx) => ctx.kinds.length > 1,
   choices: (ctx) => ctx.kinds.map((k) => ({ name: k, value: k })),
-  default: () => ({ value: 'processing', known: true }),
-  validate: (answer, ctx) => stageFieldProblem({ name: ctx.stage.name, kind: text(answer) as StageKind }, 'kind'),
+  // A training stage's name: tuning it is what adding it again can mean.
+  default: (ctx) => ({ value: ctx.interactive && ctx.trainingStageNames.includes(ctx.stage.name) ? 'tuning' : 'processing', known: true }),
+  validate: (answer, ctx) => {
+    const name = ctx.stage.name;
+    if (text(answer) === 'tuning' && ctx.stageNames.includes(name) && !ctx.trainingStageNames.includes(name)) {
+      const training = ctx.trainingStageNames.length > 0 ? ` (${ctx.trainingStageNames.join(', ')})` : ', and there is none';
+      return `'${name}' is declared, and not as a training stage; a tuning stage takes the place of a training stage of its name${training}, or is a new stage`;
+    }
+    return stageFieldProblem({ name, kind: text(answer) as StageKind }, 'kind');
+  },
   parse: text,
 };
 
@@ -210,6 +222,7 @@ export const ADD_STAGE_QUESTIONS: readonly AddStageQuestion[] = [
   APPROVAL_TIMEOUT_QUESTION,
   APPROVER_EMAIL_QUESTION,
   HYPERPARAMETERS_QUESTION,
+  ...STAGE_TUNING_QUESTIONS,
   TUNE_QUESTION,
   ...SETTING_QUESTIONS,
   afterQuestion,

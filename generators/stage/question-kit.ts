@@ -18,6 +18,10 @@ export interface AddStageContext extends StageContext {
   readonly given: ReadonlySet<string>;
   /** Prompts are shown (a taken name is then never offered as the default). */
   readonly interactive: boolean;
+  /** Training (and tuning) stages declared now: a tuning stage may take one's name and place. */
+  readonly trainingStageNames: readonly string[];
+  /** The declared training stage a tuning stage of its name takes the place of (`yo legacy-mlops:stage train --kind tuning`). */
+  readonly tuningOver?: StageOptions;
   /** The path given with --from, when it was. */
   readonly fromPath?: string;
   /** Who the project's notifications topic e-mails now (`notifications.email`), when anyone. */

@@ -11,6 +11,7 @@ export * from './tuning-task.js';
 export * from './model-task.js';
 export * from './transform-task.js';
 export * from './metric-gate.js';
+export * from './gate-metric.js';
 export * from './endpoint-states.js';
 export * from './stage-switch.js';
 export * from './register-task.js';

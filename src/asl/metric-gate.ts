@@ -1,11 +1,13 @@
 /**
  * The metric gate after an evaluation job: read the report the job wrote (`aws-sdk:s3:getObject`,
- * parsed with `States.StringToJson`), then a Choice compares the metric with the threshold of the
- * execution input. Below it, a Pass state words the cause (metric, value, threshold) and the
- * execution ends in a Fail state, or, when the gate is set to skip, succeeds without the later stages.
+ * parsed with `States.StringToJson`); when its metric is a number, publish it to CloudWatch
+ * (gate-metric.ts), then a Choice compares it with the threshold of the execution input. Below it, a
+ * Pass state words the cause (metric, value, threshold) and the execution ends in a Fail state, or,
+ * when the gate is set to skip, succeeds without the later stages.
  */
 import type { ResolvedMetricGate, ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { stageResultPath, stageSettingPath } from './input-paths.js';
+import { publishGateMetricState } from './gate-metric.js';
 import { integrationArn } from './task-arns.js';
 import { catchIntoFailState } from './task-common.js';
 import { runOutputObject } from './s3-locations.js';
@@ -20,6 +22,9 @@ export const REPORT_METRICS_KEY = 'metrics';
 export function gateStateNames(stage: ResolvedStage) {
   return {
     read: `${stage.name}: read report`,
+    /** Is the report's metric a number? Only then is it published and compared. */
+    present: `${stage.name}: metric present`,
+    publish: `${stage.name}: publish metric`,
     check: `${stage.name}: gate`,
     below: `${stage.name}: below threshold`,
     failed: `${stage.name}: gate failed`,
@@ -58,19 +63,22 @@ export function metricGateStates(stage: ResolvedStage, pipeline: ResolvedPipelin
       TimeoutSeconds: READ_REPORT_TIMEOUT_SECONDS,
       // No Retry: a missing or unreadable report is the job's fault, and a retry would not fix it.
       Catch: catchIntoFailState(stage),
-      Next: names.check,
+      Next: names.present,
     },
+    [names.present]: {
+      Type: 'Choice',
+      Comment: `Goes on only when the report has a numeric ${gate.metric}.`,
+      // Positive tests only, the second guarded by the first inside And (evaluated in order).
+      Choices: [{ And: [{ Variable: value, IsPresent: true }, { Variable: value, IsNumeric: true }], Next: names.publish }],
+      Default: names.missing,
+    },
+    [names.publish]: publishGateMetricState(stage, gate, pipeline, value, names.check),
     [names.check]: {
       Type: 'Choice',
       Comment: `Passes when ${gate.metric} is ${gate.greaterIsBetter ? 'at least' : 'at most'} stages.<key>.threshold of the execution input.`,
-      // Positive tests only, each guarded by the one before it inside And (evaluated in order): comparing
-      // a missing or non-numeric value is a runtime error, and the negative forms (IsPresent: false) are
-      // not handled alike by every engine.
-      Choices: [
-        { And: [{ Variable: value, IsPresent: true }, { Variable: value, IsNumeric: true }, passes], Next: next },
-        { And: [{ Variable: value, IsPresent: true }, { Variable: value, IsNumeric: true }], Next: names.below },
-      ],
-      Default: names.missing,
+      // The value is a number (checked before it was published): one comparison decides.
+      Choices: [{ ...passes, Next: next }],
+      Default: names.below,
     },
     [names.missing]: {
       Type: 'Fail',

@@ -11,6 +11,7 @@ import {
   LIST_ENDPOINTS_RESOURCE,
   UPDATE_ENDPOINT_RESOURCE,
 } from './endpoint-states.js';
+import { PUT_METRIC_DATA_RESOURCE } from './gate-metric.js';
 import { S3_GET_OBJECT_RESOURCE } from './metric-gate.js';
 import { CREATE_MODEL_RESOURCE } from './model-task.js';
 import { PROCESSING_JOB_RESOURCE } from './processing-task.js';
@@ -35,6 +36,7 @@ export const TASK_RESOURCES = [
   SNS_PUBLISH_WAIT_RESOURCE,
   TUNING_JOB_RESOURCE,
   DESCRIBE_TRAINING_JOB_RESOURCE,
+  PUT_METRIC_DATA_RESOURCE,
 ] as const;
 
 /** A Task resource in the `aws` partition. */

@@ -3,6 +3,7 @@
  * Hand-written (no library encodes them): they turn the defects of the public samples
  * (job names reused on retry, no timeouts, no Catch, retrying failed code) into findings.
  */
+import { TRANSIENT_CLOUDWATCH_ERRORS } from '../asl/gate-metric.js';
 import { taskStates } from './asl-walk.js';
 import { knownResourceExamples, parseSageMakerResource } from './sagemaker-integrations.js';
 import { isObject, type Finding } from './types.js';
@@ -14,6 +15,8 @@ export const ASL_RULES_CHECK = 'asl-rules';
  * ValidationException and access errors, which fail the same way on every attempt (docs/aws-audit.md, finding 8).
  */
 export const RETRYABLE_SAGEMAKER_ERRORS: readonly string[] = ['SageMaker.ResourceLimitExceededException'];
+/** The CloudWatch call (the gate's metric) has transient errors of its own (src/asl/gate-metric.ts). */
+const RETRYABLE_CLOUDWATCH_ERRORS: readonly string[] = TRANSIENT_CLOUDWATCH_ERRORS;
 
 export function checkAslRules(definition: unknown): Finding[] {
   const findings: Finding[] = [];
@@ -72,17 +75,18 @@ function checkCatch(siblings: Record<string, unknown>, state: Record<string, unk
 function checkRetry(state: Record<string, unknown>, location: string, report: (l: string, m: string) => void) {
   if (state.Retry === undefined) return;
   if (!Array.isArray(state.Retry)) return; // asl-validator reports the shape
+  const retryable = /:states:::aws-sdk:cloudwatch:/.test(String(state.Resource)) ? RETRYABLE_CLOUDWATCH_ERRORS : RETRYABLE_SAGEMAKER_ERRORS;
   state.Retry.forEach((retrier, i) => {
     const errors = isObject(retrier) && Array.isArray(retrier.ErrorEquals) ? retrier.ErrorEquals : [];
     for (const error of errors) {
-      if (RETRYABLE_SAGEMAKER_ERRORS.includes(String(error))) continue;
+      if (retryable.includes(String(error))) continue;
       const why =
         error === 'States.ALL' || error === 'States.TaskFailed'
           ? ' re-runs jobs whose own code failed (and pays for them again)'
           : error === 'SageMaker.AmazonSageMakerException'
             ? ' repeats errors that cannot succeed (ValidationException, access denied, an image or role SageMaker cannot use)'
-            : ' is not one of SageMaker\'s transient errors';
-      report(`${location}.Retry[${i}].ErrorEquals`, `retrying on '${String(error)}'${why}; retry only on ${RETRYABLE_SAGEMAKER_ERRORS.join(', ')}`);
+            : ' is not one of the service\'s transient errors';
+      report(`${location}.Retry[${i}].ErrorEquals`, `retrying on '${String(error)}'${why}; retry only on ${retryable.join(', ')}`);
     }
   });
 }

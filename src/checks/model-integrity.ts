@@ -13,6 +13,7 @@ import { PIPELINE_MODEL_FILE, readPipelineModel } from '../construct/pipeline-mo
 import { buildExecutionInput } from '../input/execution-input.js';
 import { ECR_IMAGE_PATTERN, ROLE_ARN_PATTERN } from '../model/rules.js';
 import { resolvePipeline } from '../model/resolve.js';
+import { KIND_FACTS } from '../model/stage-kinds.js';
 import type { PipelineOptions, ResolvedPipeline } from '../model/types.js';
 import { PIPELINE_FILES } from '../model/repo-layout.js';
 import { isObject, type Finding } from './types.js';
@@ -98,7 +99,7 @@ function checkInput(pipeline: ResolvedPipeline, input: unknown, add: Add): void 
 function checkEntryScripts(projectDir: string, pipeline: ResolvedPipeline, add: Add): void {
   const stagesRoot = resolve(projectDir, 'stages');
   for (const stage of pipeline.stages) {
-    if (stage.kind === 'model' || stage.kind === 'transform' || stage.kind === 'endpoint') continue;
+    if (!KIND_FACTS[stage.kind].hasCode) continue;
     const folder = resolve(projectDir, stage.codeDir);
     const script = resolve(folder, stage.entryScript);
     const outside = (path: string, root: string) => {

@@ -1,9 +1,10 @@
 /**
  * The Task resources legacy-mlops knows, as a table: the Step Functions optimized integrations for
  * SageMaker (see its "Create and manage SageMaker jobs" page) and the few AWS SDK integrations the
- * lifecycle stages call (S3 GetObject for a metric report, SageMaker ListEndpoints/DescribeEndpoint
- * while an endpoint comes up). Each row: the resource, the SageMaker API operation its Parameters
- * are sent to (none for S3: its request is not a SageMaker shape), and a plausible response.
+ * lifecycle stages call (S3 GetObject for a metric report, CloudWatch PutMetricData of its metric,
+ * SageMaker ListEndpoints/DescribeEndpoint while an endpoint comes up). Each row: the resource, the
+ * API operation its Parameters are sent to (none for S3: its request is not a SageMaker shape), the
+ * botocore service whose model has that operation, and a plausible response.
  */
 import { isObject } from './types.js';
 
@@ -12,13 +13,13 @@ type JsonObject = { [key: string]: Json };
 
 export interface SageMakerIntegration {
   /** `sagemaker` for `arn:<partition>:states:::sagemaker:<action>`; `aws-sdk:<service>` for AWS SDK integrations. */
-  readonly style: 'sagemaker' | 'aws-sdk:sagemaker' | 'aws-sdk:s3' | 'sns';
+  readonly style: 'sagemaker' | 'aws-sdk:sagemaker' | 'aws-sdk:s3' | 'aws-sdk:cloudwatch' | 'sns';
   /** The action after the style, e.g. `createProcessingJob`, `getObject`. */
   readonly action: string;
   /** The API operation (service-model name) the resolved Parameters are sent to; absent when no model is checked (S3). */
   readonly operation?: string;
   /** The botocore service whose model has `operation`. @default 'sagemaker' */
-  readonly service?: 'sagemaker' | 'sns';
+  readonly service?: 'sagemaker' | 'sns' | 'cloudwatch';
   /** True when the call pauses for a task token (`.waitForTaskToken`), the only way it is used. */
   readonly waitsForToken?: boolean;
   /**
@@ -195,6 +196,15 @@ export const SAGEMAKER_INTEGRATIONS: readonly SageMakerIntegration[] = [
     response: () => ({ decision: 'approved', by: 'arn:aws:iam::000000000000:user/reviewer', at: '2026-01-01T00:00:00.000Z', reason: 'sample' }),
   },
   {
+    style: 'aws-sdk:cloudwatch',
+    action: 'putMetricData',
+    operation: 'PutMetricData',
+    service: 'cloudwatch',
+    runsJob: false,
+    // PutMetricData answers with an empty body.
+    response: () => ({}),
+  },
+  {
     style: 'aws-sdk:s3',
     action: 'getObject',
     runsJob: false,
@@ -203,7 +213,7 @@ export const SAGEMAKER_INTEGRATIONS: readonly SageMakerIntegration[] = [
   },
 ];
 
-const RESOURCE_PATTERN = /^arn:(aws|aws-cn|aws-us-gov):states:::(sagemaker|aws-sdk:sagemaker|aws-sdk:s3|sns):([A-Za-z]+)(\.sync|\.waitForTaskToken)?$/;
+const RESOURCE_PATTERN = /^arn:(aws|aws-cn|aws-us-gov):states:::(sagemaker|aws-sdk:sagemaker|aws-sdk:s3|aws-sdk:cloudwatch|sns):([A-Za-z]+)(\.sync|\.waitForTaskToken)?$/;
 
 export interface ParsedResource {
   readonly integration: SageMakerIntegration;

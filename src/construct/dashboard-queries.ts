@@ -5,10 +5,9 @@
  * Why logs and not metrics: Step Functions publishes execution metrics per state machine, but its
  * service-integration metrics are per integration ARN (every processing stage of every state machine
  * in the account shares `createProcessingJob.sync`), and SageMaker publishes no job-duration metric.
- * The execution log names each state, so per-stage durations, failures and the gate's metric (in the
- * output of the state that reads the evaluation report) come from there.
+ * The execution log names each state, so per-stage durations and failures come from there. The gate's
+ * metric is a real metric: the pipeline publishes it (src/asl/gate-metric.ts).
  */
-import { gateStateNames, REPORT_METRICS_KEY } from '../asl/metric-gate.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 
 export interface DashboardQuery {
@@ -57,28 +56,6 @@ export function stageFailureQuery(): DashboardQuery {
   };
 }
 
-/** One per evaluation stage with a gate: the metric the gate compared, over time. */
-export function gateMetricQueries(pipeline: ResolvedPipeline): DashboardQuery[] {
-  return pipeline.stages.flatMap((stage) => {
-    const gate = stage.gate;
-    if (stage.kind !== 'evaluation' || !gate) return [];
-    const metric = gate.metric.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    return [
-      {
-        title: `${gate.metric} of stage ${stage.name} (what its gate compared with the threshold)`,
-        overTime: true,
-        lines: [
-          'fields details.name as state',
-          `filter type = "TaskStateExited" and state = ${literal(gateStateNames(stage).read)}`,
-          // The state's output holds the parsed report: {"metrics": {"<metric>": {"value": <number>}}}.
-          `parse details.output /"${REPORT_METRICS_KEY}":\\s*\\{.*"${metric}":\\s*\\{\\s*"value":\\s*(?<metricValue>-?[0-9.]+([eE][-+]?[0-9]+)?)/`,
-          'stats avg(metricValue) as metricAverage, min(metricValue) as metricLowest by bin(1d)',
-        ],
-      },
-    ];
-  });
-}
-
 export function dashboardQueries(pipeline: ResolvedPipeline): DashboardQuery[] {
-  return [stageDurationQuery(pipeline), stageFailureQuery(), ...gateMetricQueries(pipeline)];
+  return [stageDurationQuery(pipeline), stageFailureQuery()];
 }

@@ -5,7 +5,7 @@
  * The topic and key policies are written here, not granted by CDK helpers, so every action is
  * named (CDK's grant would add `kms:GenerateDataKey*`) and the topic only accepts this rule.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -137,6 +137,22 @@ export class FailureNotifications extends Construct {
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
         conditions: { ArnEquals: { 'aws:SourceArn': this.rule.ruleArn } },
+      }),
+    );
+  }
+
+  /**
+   * Lets one role of this stack publish here (its identity policy names the topic and the key): KMS
+   * also asks the key policy, which then names that role, through SNS only.
+   */
+  public allowRole(sid: string, roleArn: string): void {
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid,
+        principals: [new iam.ArnPrincipal(roleArn)],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': `sns.${Stack.of(this).region}.amazonaws.com` } },
       }),
     );
   }

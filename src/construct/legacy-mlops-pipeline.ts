@@ -118,11 +118,6 @@ export class LegacyMlopsPipeline extends Construct {
     if (this.stageCode.deployment) this.stateMachine.node.addDependency(this.stageCode.deployment);
     for (const stage of built) Tags.of(this.stateMachine).add(builtImageTagKey(stage), this.images.imageUris[stage.name]);
 
-    // Bring-your-own-role mode creates no IAM role; the README says the registry path is then the administrator's.
-    if (registryApprovals(pipeline) && !pipeline.roles.bringYourOwn) {
-      this.registryApprovals = new RegistryApprovals(this, 'RegistryApprovals', { pipeline, stateMachine: this.stateMachine });
-    }
-
     this.executionInput = deployedExecutionInput(pipeline, this.images.imageUris);
     const schedule = props.schedule ?? pipeline.schedule;
     if (schedule) {
@@ -136,6 +131,11 @@ export class LegacyMlopsPipeline extends Construct {
     const notifications = props.notifications ?? pipeline.notifications;
     if (notifications) {
       this.notifications = new FailureNotifications(this, 'FailureNotifications', { pipeline, stateMachine: this.stateMachine, email: notifications.email, stateMachineRole: this.roles });
+    }
+    // Bring-your-own-role mode creates no IAM role, so no registry path (the README says to use the command).
+    // An approval stage needs notifications (the model says so), where the path reports what it could not handle.
+    if (registryApprovals(pipeline) && !pipeline.roles.bringYourOwn && this.notifications) {
+      this.registryApprovals = new RegistryApprovals(this, 'RegistryApprovals', { pipeline, stateMachine: this.stateMachine, notifications: this.notifications });
     }
     if (props.dashboard ?? pipeline.dashboard) {
       this.dashboard = new PipelineDashboard(this, 'Monitoring', { pipeline, stateMachine: this.stateMachine, logGroup: this.logGroup, notifications: this.notifications });

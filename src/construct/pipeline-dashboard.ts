@@ -1,8 +1,9 @@
 /**
  * The pipeline's CloudWatch dashboard and its alarm on failed executions.
  *
- * Metrics: the state machine's execution counts and times (AWS/States, per state machine). Per-stage
- * durations, failures and the gate's metric come from the execution log (see dashboard-queries.ts).
+ * Metrics: the state machine's execution counts and times (AWS/States, per state machine) and each
+ * gate's metric, which the pipeline publishes itself (src/asl/gate-metric.ts), with its threshold.
+ * Per-stage durations and failures come from the execution log (see dashboard-queries.ts).
  * The alarm (failed or timed-out executions in at least two 5-minute periods of the last 24 hours:
  * repeated failure, see FAILED_EXECUTIONS_ALARM) publishes to the notifications topic when the
  * project has one, on turning red only; each single failure is the execution-status rule's message.
@@ -15,6 +16,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { gateMetricDimensions, gateMetricNamespace } from '../asl/gate-metric.js';
 import type { ResolvedPipeline } from '../model/types.js';
 import { dashboardQueries } from './dashboard-queries.js';
 import { stateMachineName } from './deployed-input.js';
@@ -101,6 +103,29 @@ export class PipelineDashboard extends Construct {
       }),
       new cloudwatch.AlarmStatusWidget({ title: 'Alarm', alarms: [this.failedExecutionsAlarm], width: 6 }),
     );
+    for (const stage of pipeline.stages) {
+      const gate = stage.gate;
+      if (!gate) continue;
+      const metric = (statistic: string, label: string) =>
+        new cloudwatch.Metric({
+          namespace: gateMetricNamespace(pipeline),
+          metricName: gate.metric,
+          dimensionsMap: gateMetricDimensions(pipeline, stage),
+          statistic,
+          period: Duration.days(1),
+          label,
+        });
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: `${gate.metric} of stage ${stage.name}, per day (published by the pipeline at its gate)`,
+          // The worst value of the day is the one a gate may have stopped on.
+          left: [metric(cloudwatch.Stats.AVERAGE, 'Average'), metric(gate.greaterIsBetter ? cloudwatch.Stats.MINIMUM : cloudwatch.Stats.MAXIMUM, gate.greaterIsBetter ? 'Lowest' : 'Highest')],
+          leftAnnotations: [{ value: gate.threshold, label: `Default threshold ${gate.threshold} (${gate.greaterIsBetter ? 'at least' : 'at most'})` }],
+          width: WIDTH,
+          height: 6,
+        }),
+      );
+    }
     for (const query of dashboardQueries(pipeline)) {
       this.dashboard.addWidgets(
         new cloudwatch.LogQueryWidget({

@@ -40,7 +40,7 @@ export class PipelineRoles extends Construct {
 
     acknowledgeNagFindings(stateMachineRole, wildcardResourceAcknowledgements(this.documents.stateMachineRolePolicy.Statement, (resource) =>
       resource === '*'
-        ? 'CloudWatch Logs log delivery and X-Ray tracing of a state machine have no resource-level permissions (Step Functions guide); the actions are listed one by one.'
+        ? 'CloudWatch Logs log delivery, X-Ray tracing and cloudwatch:PutMetricData (held to the pipeline\'s namespace by its cloudwatch:namespace condition) have no resource-level permissions; the actions are listed one by one.'
         : `The state machine starts jobs with a fresh name per attempt (<prefix>-<uuid>), so it can only be scoped to the project's name prefix: ${resource}.`));
     acknowledgeNagFindings(sageMakerRole, wildcardResourceAcknowledgements(this.documents.sageMakerExecutionRolePolicy.Statement, (resource) =>
       resource === '*'

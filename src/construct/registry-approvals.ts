@@ -13,13 +13,16 @@
  * Least privilege: the function's policy is derived from the model (src/iam/registry-resume-policy.ts):
  * DescribeModelPackage on the decided groups' versions, history reads on this state machine's
  * executions, SendTaskSuccess/SendTaskFailure (no resource type exists for them: the token is the
- * capability), and its own log group. The rule matches only the decided groups and statuses.
+ * capability), its own log group, and publishing to the notifications topic, where Lambda sends an
+ * event the function still could not handle after its retries. The rule matches only the decided
+ * groups and statuses.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -28,6 +31,7 @@ import { buildRegistryResumePolicy, registryApprovals, registryResumeLogGroupNam
 import type { PolicyDocument } from '../iam/types.js';
 import type { ResolvedPipeline } from '../model/types.js';
 import { stateMachineName } from './deployed-input.js';
+import type { FailureNotifications } from './failure-notifications.js';
 import { bundleFunction, packageModulePath } from './function-bundle.js';
 import { acknowledgeNagFindings, wildcardResourceAcknowledgements } from './nag-acknowledgements.js';
 
@@ -37,6 +41,8 @@ export const MODEL_PACKAGE_STATE_CHANGE_DETAIL_TYPE = 'SageMaker Model Package S
 export interface RegistryApprovalsProps {
   readonly pipeline: ResolvedPipeline;
   readonly stateMachine: sfn.IStateMachine;
+  /** Where an event the function could not handle (after Lambda's two retries) is published. */
+  readonly notifications: FailureNotifications;
 }
 
 export class RegistryApprovals extends Construct {
@@ -87,6 +93,10 @@ export class RegistryApprovals extends Construct {
       },
     });
     this.function.node.addDependency(role);
+    // A decision made in the registry is never lost silently: an event still failing after Lambda's
+    // retries goes to the notifications topic (the role's policy and the key policy allow exactly that).
+    this.function.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SnsDestination(props.notifications.topic) });
+    props.notifications.allowRole('RegistryApprovalsReportUnhandled', role.attrArn);
 
     this.rule = new events.Rule(this, 'Rule', {
       description: `legacy-mlops: versions of ${approvals.groups.join(', ')} turning ${approvals.statuses.join(' or ')} resume the execution of ${stateMachineName(pipeline)} waiting for them`,

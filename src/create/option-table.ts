@@ -73,7 +73,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
 
   // The stage (yo stage): what it is and where its code runs.
   { name: 'description', type: 'string', commands: STAGE, sets: 'stages[].description', question: 'description', description: 'what the stage does, in one sentence (shown in the README)' },
-  { name: 'kind', type: 'string', commands: STAGE, sets: 'stages[].kind', question: 'kind', description: 'stage kind (processing: a SageMaker Processing job)' },
+  { name: 'kind', type: 'string', commands: STAGE, sets: 'stages[].kind', question: 'kind', description: 'stage kind (processing: a SageMaker Processing job; tuning with the name of a training stage: tunes that stage with a hyperparameter tuning job)' },
   { name: 'mode', type: 'string', commands: STAGE, sets: 'stages[].mode', question: 'mode', description: 'script (your script on a framework image) or container (stages/<name>/Dockerfile, or --image-uri)' },
   { name: 'framework', type: 'string', commands: STAGE, sets: 'stages[].framework', question: 'framework', description: 'script mode: sklearn, xgboost or pytorch, optionally with @version (sklearn@1.2-1)' },
   { name: 'framework-version', type: 'string', commands: STAGE, sets: 'stages[].framework.version', question: 'frameworkVersion', description: 'script mode: the framework version (default the newest)' },
@@ -138,6 +138,20 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
 
   // Training and tuning.
   { name: 'hyperparameter', type: 'list', commands: STAGE, sets: 'stages[].hyperparameters', question: 'hyperparameters', description: 'training: a hyperparameter as key=value (repeat the option for more)' },
+  {
+    name: 'range',
+    type: 'list',
+    commands: STAGE,
+    value: '<name=range>',
+    sets: 'stages[].tuning.ranges',
+    question: 'tuningRanges',
+    description: 'tuning: a hyperparameter range, min:max[:log] (continuous; whole numbers make it an integer range) or a,b,c (categorical); repeat for more',
+  },
+  { name: 'objective-metric', type: 'string', commands: STAGE, value: '<metric>', sets: 'stages[].tuning.objective.metric', question: 'objectiveMetric', description: 'tuning: the metric the training script prints (<metric>=<value>) that the job optimizes (default train_accuracy)' },
+  { name: 'objective', type: 'string', commands: STAGE, value: '<maximize|minimize>', sets: 'stages[].tuning.objective.type', question: 'objectiveType', description: 'tuning: maximize (default) or minimize the objective metric' },
+  { name: 'strategy', type: 'string', commands: STAGE, value: '<strategy>', sets: 'stages[].tuning.strategy', question: 'tuningStrategy', description: 'tuning: Bayesian, Random (default) or Grid (every combination of the values)' },
+  { name: 'max-jobs', type: 'string', commands: STAGE, value: '<n>', syntax: 'whole-number', sets: 'stages[].tuning.maxJobs', question: 'maxJobs', description: 'tuning: training jobs in all (default 6; Grid runs every combination and takes none)' },
+  { name: 'max-parallel-jobs', type: 'string', commands: STAGE, value: '<n>', syntax: 'whole-number', sets: 'stages[].tuning.maxParallelJobs', question: 'maxParallelJobs', description: 'tuning: training jobs at once (default 2)' },
 
   // Fan-out (create).
   { name: 'fan-out', type: 'boolean', commands: CREATE, sets: 'fanOut', description: 'run the stage chain once per item (one model per store, product, region…) in a Step Functions Distributed Map' },

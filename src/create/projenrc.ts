@@ -82,7 +82,7 @@ export function compactStage(stage: StageOptions): Record<string, LiteralValue> 
     mode,
     framework: (mode ?? 'script') === 'script' && framework && !frameworkIsDefault ? { name: framework.name, version: framework.version } : undefined,
     imageUri: stage.imageUri,
-    entryScript: keep(stage.entryScript, kind === 'model' ? DEFAULT_INFERENCE_SCRIPT : defaultEntryScript(stage.name)),
+    entryScript: keep(stage.entryScript, KIND_FACTS[kind].servesModel ? DEFAULT_INFERENCE_SCRIPT : defaultEntryScript(stage.name)),
     instanceType: keep(stage.instanceType, DEFAULT_INSTANCE_TYPE),
     instanceCount: keep(stage.instanceCount, DEFAULT_INSTANCE_COUNT),
     volumeSizeGb: keep(stage.volumeSizeGb, DEFAULT_VOLUME_SIZE_GB),
@@ -92,6 +92,7 @@ export function compactStage(stage: StageOptions): Record<string, LiteralValue> 
     outputs: stage.outputs?.map((o) => ({ name: o.name, localPath: o.localPath })) as LiteralValue,
     skippable: keep(stage.skippable, false),
     hyperparameters: nonEmpty(stage.hyperparameters),
+    tuning: stage.tuning as LiteralValue,
     gate: gate && {
       metric: gate.metric,
       threshold: gate.threshold,

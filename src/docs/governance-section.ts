@@ -3,6 +3,7 @@
  * reader's questions) and on monitoring (the dashboard and the alarm). Pure: model → Markdown lines.
  */
 import { approvalStateNames } from '../asl/approval-states.js';
+import { gateMetricNamespace } from '../asl/gate-metric.js';
 import { dashboardName, FAILED_EXECUTIONS_ALARM, failedExecutionsAlarmName } from '../construct/monitoring-names.js';
 import { registryResumeLogGroupName } from '../iam/registry-resume-policy.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
@@ -67,10 +68,22 @@ function registryPath(pipeline: ResolvedPipeline, stage: ResolvedStage): string[
     `Or decide in the SageMaker Model Registry: open the version in group \`${group}\` (SageMaker Studio, or \`aws sagemaker update-model-package --model-package-arn <version ARN> --model-approval-status ${autoApprove ? 'Rejected' : 'Approved|Rejected'} --approval-description "why"\`) and ${what}. ` +
       `An EventBridge rule on the group's status changes calls a small function (log group \`${registryResumeLogGroupName(pipeline)}\`) that finds the execution that registered the version, ` +
       "checks that it waits for exactly that version, and sends it the decision with the token from its history, as the command does; who changed the status (SageMaker's record) and the approval description become the decision's author and reason. " +
-      'A version decided before the approval was asked is not taken as an answer, and a decision made with the command (which also records it on the version) is not sent twice. ' +
+      'A version decided before the approval was asked is not taken as an answer, and a decision made with the command (which also records it on the version) is not sent twice; ' +
+      'an event the function still cannot handle after two retries is published to the notifications topic, so a decision is never lost silently. ' +
       `Deciding in the registry needs \`sagemaker:UpdateModelPackage\` on \`model-package/${group.toLowerCase()}/*\` rather than the approvers policy.`,
     '',
   ];
+}
+
+/** The gate metrics the state machine publishes itself, and where the dashboard and a local run show them. */
+function gateMetricSentence(pipeline: ResolvedPipeline): string {
+  const gates = pipeline.stages.filter((s) => s.gate);
+  if (gates.length === 0) return '';
+  const metrics = gates.map((s) => `\`${s.gate!.metric}\` of \`${s.name}\``).join(', ');
+  return (
+    `Each gate publishes the metric it compared, passing or not, to CloudWatch (namespace \`${gateMetricNamespace(pipeline)}\`, dimensions \`Pipeline\` and \`Stage\`): ${metrics}. ` +
+    'The dashboard graphs it per day with the threshold; a local run appends it to `.local/metrics/`. '
+  );
 }
 
 export function monitoringSection(pipeline: ResolvedPipeline): string[] {
@@ -79,8 +92,8 @@ export function monitoringSection(pipeline: ResolvedPipeline): string[] {
     '## Monitoring',
     '',
     `Each environment's stack adds the CloudWatch dashboard \`${dashboardName(pipeline)}\` (its link is the stack output \`DashboardUrl\`): executions started, succeeded, failed, timed out and aborted per day, execution time, ` +
-      'and from the execution log: how long each stage takes, which stage executions fail in' +
-      `${pipeline.stages.some((s) => s.gate) ? ', and the gate\'s metric over time' : ''}. ` +
+      'and from the execution log: how long each stage takes and which stage executions fail in. ' +
+      `${gateMetricSentence(pipeline)}` +
       `The alarm \`${failedExecutionsAlarmName(pipeline)}\` goes off when executions fail or time out in ${FAILED_EXECUTIONS_ALARM.datapointsToAlarm} or more ${FAILED_EXECUTIONS_ALARM.periodMinutes}-minute periods within 24 hours: the pipeline keeps failing` +
       `${pipeline.notifications ? ', and publishes that to the notifications topic once, when it turns red' : ' (add `notifications` in `.projenrc.ts` to be told)'}. ` +
       'Set `dashboard: false` in `.projenrc.ts` to leave both out.',

@@ -1,4 +1,5 @@
 /** Mermaid flowchart of a pipeline (GitHub renders it in the README). */
+import { KIND_FACTS } from '../model/stage-kinds.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 
 /** Mermaid node ids must be plain identifiers. */
@@ -27,7 +28,7 @@ function stageLabel(stage: ResolvedStage): string {
         : stage.image.source === 'dockerfile'
           ? `container · ${stage.image.dockerfile}`
           : 'container · existing image';
-  const instances = stage.kind === 'model' ? '' : `<br/>${stage.instanceCount}× ${stage.instanceType}`;
+  const instances = !KIND_FACTS[stage.kind].instances ? '' : `<br/>${stage.instanceCount}× ${stage.instanceType}`;
   return `${stage.name}<br/><small>${runs}${instances}</small>`;
 }
 

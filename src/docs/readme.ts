@@ -54,9 +54,11 @@ function resourcesCell(s: ResolvedStage): string {
 }
 
 function codeCell(s: ResolvedStage): string {
-  if (s.kind === 'register' || s.kind === 'approval') return '(none)';
-  if (s.kind === 'model') return s.mode === 'script' ? `\`code/${s.entryScript}\` inside the model artifact` : '(in the image)';
-  if (s.kind === 'transform' || s.kind === 'endpoint') return "(the model's inference code)";
+  const facts = KIND_FACTS[s.kind];
+  if (facts.servesModel) return s.mode === 'script' ? `\`code/${s.entryScript}\` inside the model artifact` : '(in the image)';
+  // Transforms and endpoints run their model on instances; a register stage only records it.
+  if (facts.usesModelStage && facts.instances) return "(the model's inference code)";
+  if (!facts.hasCode) return '(none)';
   return s.mode === 'script' || s.image.source === 'dockerfile' ? `\`${s.codeDir}/${s.entryScript}\`` : '(in the image)';
 }
 

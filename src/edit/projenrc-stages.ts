@@ -73,6 +73,17 @@ export function addStage(source: string, stage: StageOptions, options: AddStageO
   return { ok: true, source: result, changed: true, stageNames: names2 };
 }
 
+/** `source` with the declared stage of the same name replaced by `stage` (its element rewritten, every other byte kept). */
+export function replaceStage(source: string, stage: StageOptions): StageEdit {
+  const found = findStages(source);
+  if (!found.ok) return { ok: false, reason: found.reason, snippet: found.shape ? `Replace the element of '${stage.name}' in \`stages\` in .projenrc.ts by hand, then run \`npx projen\`:\n    ${stageSnippet(stage, '    ')},` : undefined };
+  if (found.kind !== 'array') return { ok: false, reason: `stage '${stage.name}' is not declared in \`stages\` in .projenrc.ts` };
+  const element = found.elements[found.names.indexOf(stage.name)];
+  if (!element) return { ok: false, reason: `stage '${stage.name}' is not declared in \`stages\` in .projenrc.ts` };
+  const text = withLineEndingsOf(source, stageSnippet(stage, elementIndent(source, found.array)));
+  return { ok: true, source: source.slice(0, element.getStart()) + text + source.slice(element.getEnd()), changed: true, stageNames: found.names };
+}
+
 /**
  * What to paste by hand: the element, when there is a `stages` array to paste it into; otherwise the
  * whole `stages` property (the declared stages with the new one in place).

@@ -1,14 +1,19 @@
 /**
- * `npx projen` in a generated repo's root, as the user would run it, after `.projenrc.ts` changed.
+ * `npx projen` in a generated repo's root, after `.projenrc.ts` changed: the repo's own projen bin run
+ * by this Node.js directly. `npx` would resolve the same bin (the repo's node_modules/.bin/projen) after
+ * loading npm, about 0.7 s of CPU; projen's tasks put node_modules/.bin on PATH themselves, and it is
+ * put first here too, as npx does.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { PACKAGE_NAME } from '../package-info.js';
 
+const PROJEN_BIN = path.join('node_modules', '.bin', 'projen');
+
 /** Why `npx projen` cannot run there (its dependencies are not installed), or undefined. */
 export function projenUnavailable(root: string): string | undefined {
-  const missing = [path.join('node_modules', '.bin', 'projen'), path.join('node_modules', PACKAGE_NAME, 'package.json')].filter((f) => !fs.existsSync(path.join(root, f)));
+  const missing = [PROJEN_BIN, path.join('node_modules', PACKAGE_NAME, 'package.json')].filter((f) => !fs.existsSync(path.join(root, f)));
   if (missing.length === 0) return undefined;
   return `the repo's dependencies are not installed (no ${missing.map((m) => (m.endsWith('package.json') ? path.dirname(m) : m)).join(', ')}): run \`npm install\` first, or pass --skip-synth to only edit .projenrc.ts`;
 }
@@ -20,9 +25,24 @@ export interface ProjenRun {
   readonly tail: string;
 }
 
+/** The script node_modules/.bin/projen points at (a symlink on POSIX; npm writes a .cmd shim on Windows instead). */
+function projenScript(root: string): string | undefined {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'projen', 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
+    const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.projen;
+    return bin ? path.join(root, 'node_modules', 'projen', bin) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runProjen(root: string): Promise<ProjenRun> {
   const start = Date.now();
-  const result = await execa('npx', ['projen'], { cwd: root, all: true, reject: false, stdin: 'ignore' });
+  const script = projenScript(root);
+  const env = { PATH: [path.join(root, 'node_modules', '.bin'), process.env.PATH].filter(Boolean).join(path.delimiter) };
+  const result = script
+    ? await execa(process.execPath, [script], { cwd: root, env, all: true, reject: false, stdin: 'ignore' })
+    : await execa('npx', ['projen'], { cwd: root, all: true, reject: false, stdin: 'ignore' });
   const lines = (result.all ?? '').split('\n').filter((l) => l.trim() !== '');
   return { ok: result.exitCode === 0, ms: Date.now() - start, tail: lines.slice(-8).join('\n') };
 }

@@ -10,7 +10,7 @@ import { resolvePipeline, validatePipeline } from '../model/resolve.js';
 import { projectOptionShape } from '../project/projen-option-keys.js';
 import type { StageOptions } from '../model/types.js';
 import { setNotificationsEmail } from './projenrc-notifications.js';
-import { addStage } from './projenrc-stages.js';
+import { addStage, replaceStage } from './projenrc-stages.js';
 import { readDeclaredOptions, type DeclaredOptions } from './projenrc-options.js';
 
 export type AdditionPlan =
@@ -48,6 +48,8 @@ export interface AdditionRequest {
   readonly current: DeclaredOptions;
   readonly stage: StageOptions;
   readonly after?: string;
+  /** The stage takes the place of the declared stage of its name (a training stage turned into a tuning stage). */
+  readonly replaces?: boolean;
   /** Who the notifications topic e-mails (an approval stage's approver): set in the options when it differs. */
   readonly notificationsEmail?: string;
 }
@@ -69,13 +71,13 @@ export function planAddition(request: AdditionRequest): AdditionPlan {
       if (email === undefined) return { kind: 'unchanged', options: current, index };
       return { kind: 'refused', reason: `stage '${stage.name}' is declared already; to change who is e-mailed, set notifications.email in .projenrc.ts` };
     }
-    return { kind: 'refused', reason: `a stage named '${stage.name}' already exists in .projenrc.ts with other settings; choose another name (or change it there)` };
+    if (!request.replaces) return { kind: 'refused', reason: `a stage named '${stage.name}' already exists in .projenrc.ts with other settings; choose another name (or change it there)` };
   }
 
   const problems = validatePipeline({ ...current, stages: withStageAt(stages, stage, index) }, projectOptionShape());
   if (problems.length > 0) return { kind: 'invalid', problems, index };
 
-  const added = addStage(source, stage, { after: stages[index - 1]?.name, declared: stages });
+  const added = declared ? replaceStage(source, stage) : addStage(source, stage, { after: stages[index - 1]?.name, declared: stages });
   if (!added.ok) return { kind: 'refused', reason: added.reason, snippet: added.snippet };
   const notified = email === undefined ? undefined : setNotificationsEmail(added.source, email);
   if (notified && !notified.ok) return { kind: 'refused', reason: notified.reason };

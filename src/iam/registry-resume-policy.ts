@@ -5,14 +5,20 @@
  *
  * SendTaskSuccess and SendTaskFailure have no resource type in the Service Authorization Reference,
  * so they cannot be scoped to this state machine by ARN: the task token is the capability, and the
- * only tokens this function can read are in this state machine's histories. Pure.
+ * only tokens this function can read are in this state machine's histories. An event it could not
+ * handle (after Lambda's retries) is published to the notifications topic, so a decision made in the
+ * registry is never lost silently. Pure.
  */
+import { notificationTopicArn } from '../asl/approval-states.js';
 import { stateMachineName } from '../construct/deployed-input.js';
 import type { ResolvedPipeline } from '../model/types.js';
 import { literal, logGroupArn } from './arns.js';
 import { modelPackageVersions } from './governance-integrations.js';
 import { policyDocument } from './policy-document.js';
 import type { Permission, PolicyDocument } from './types.js';
+
+/** The topic's key is created by the CDK app, its id unknown here: calls are simulated with this one. */
+const SAMPLE_KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
 
 export interface RegistryDecisions {
   /** Groups whose versions an approval stage decides. */
@@ -51,6 +57,9 @@ export function registryResumePermissions(pipeline: ResolvedPipeline): Permissio
   const read = ['states:DescribeExecution', 'states:GetExecutionHistory'];
   const decide = ['states:SendTaskSuccess', 'states:SendTaskFailure'];
   const log = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+  const topic = literal(notificationTopicArn(pipeline), 'notifications topic');
+  const encrypt = ['kms:GenerateDataKey', 'kms:Decrypt'];
+  const viaSns = `sns.${pipeline.region}.amazonaws.com`;
   return [
     {
       sid: 'ReadDecidedVersions',
@@ -61,6 +70,15 @@ export function registryResumePermissions(pipeline: ResolvedPipeline): Permissio
     { sid: 'ReadPipelineExecutions', actions: read, resources: [executions], calls: read.map((action) => ({ action, resource: sampleExecution })) },
     { sid: 'SendApprovalDecisions', actions: decide, resources: ['*'], calls: decide.map((action) => ({ action, resource: '*' })) },
     { sid: 'WriteOwnLog', actions: log, resources: [logStreams], calls: log.map((action) => ({ action, resource: sampleStream })) },
+    // Lambda's on-failure destination publishes as the function's role, to the encrypted topic.
+    { sid: 'ReportUnhandledDecisions', actions: ['sns:Publish'], resources: [topic], calls: [{ action: 'sns:Publish', resource: topic }] },
+    {
+      sid: 'EncryptUnhandledDecisions',
+      actions: encrypt,
+      resources: [`arn:${pipeline.partition}:kms:${pipeline.region}:${pipeline.account}:key/*`],
+      condition: { operator: 'StringEquals', key: 'kms:ViaService', values: [viaSns] },
+      calls: encrypt.map((action) => ({ action, resource: `arn:${pipeline.partition}:kms:${pipeline.region}:${pipeline.account}:key/${SAMPLE_KEY_ID}`, context: { 'kms:ViaService': viaSns } })),
+    },
   ];
 }
 

@@ -1,14 +1,17 @@
 /**
- * Rows of the integration table for calls that start no job: CreateModel, the endpoint calls, and the
- * S3 GetObject of a metric report. Sources: the Step Functions guide "IAM policies for Amazon
- * SageMaker AI" (CreateModel and PassRole, CreateEndpointConfig, CreateEndpoint, UpdateEndpoint),
- * the Service Authorization Reference (CreateEndpoint and UpdateEndpoint act on the endpoint and its
- * config; ListEndpoints has no resource type), SageMaker's CreateModel execution-role permissions
- * (read the model artifact, pull the image) and its CloudWatch guide (endpoint log groups and metrics).
+ * Rows of the integration table for calls that start no job: CreateModel, the endpoint calls, the S3
+ * GetObject of a metric report and the CloudWatch PutMetricData of a gate's metric. Sources: the Step
+ * Functions guide "IAM policies for Amazon SageMaker AI" (CreateModel and PassRole,
+ * CreateEndpointConfig, CreateEndpoint, UpdateEndpoint), the Service Authorization Reference
+ * (CreateEndpoint and UpdateEndpoint act on the endpoint and its config; ListEndpoints has no resource
+ * type; PutMetricData has none either, only the `cloudwatch:namespace` condition key), SageMaker's
+ * CreateModel execution-role permissions (read the model artifact, pull the image) and its CloudWatch
+ * guide (endpoint log groups and metrics).
  */
 import { stageResultPath } from '../asl/input-paths.js';
 import { CREATE_MODEL_RESOURCE } from '../asl/model-task.js';
 import { S3_GET_OBJECT_RESOURCE } from '../asl/metric-gate.js';
+import { PUT_METRIC_DATA_RESOURCE, gateMetricNamespace } from '../asl/gate-metric.js';
 import {
   CREATE_ENDPOINT_CONFIG_RESOURCE,
   CREATE_ENDPOINT_RESOURCE,
@@ -170,6 +173,25 @@ const getReport: TaskIntegration = {
   },
 };
 
+/**
+ * CloudWatch PutMetricData has no resource-level permissions; its `cloudwatch:namespace` condition key
+ * (Service Authorization Reference) keeps the role to the pipeline's own namespace. The namespace must
+ * be the literal one the pipeline owns, so the grant cannot be widened by editing the request.
+ */
+const publishGateMetric: TaskIntegration = {
+  description: 'CloudWatch PutMetricData (AWS SDK) of the metric a gate compared',
+  permissions(task) {
+    const namespace = task.parameters.Namespace;
+    const own = gateMetricNamespace(task.pipeline);
+    if (namespace !== own) throw new Error(`Task '${task.state}': Namespace must be the pipeline's own namespace '${own}' to scope cloudwatch:PutMetricData (found ${JSON.stringify(namespace)})`);
+    return {
+      stateMachineRole: [publishMetrics('PublishGateMetrics', own)],
+      sageMakerExecutionRole: [],
+      executionRoleSourceArns: [],
+    };
+  },
+};
+
 export const REQUEST_INTEGRATIONS = {
   [CREATE_MODEL_RESOURCE]: createModel,
   [CREATE_ENDPOINT_CONFIG_RESOURCE]: createEndpointConfig,
@@ -178,4 +200,5 @@ export const REQUEST_INTEGRATIONS = {
   [DESCRIBE_ENDPOINT_RESOURCE]: describeEndpoint,
   [LIST_ENDPOINTS_RESOURCE]: listEndpoints,
   [S3_GET_OBJECT_RESOURCE]: getReport,
+  [PUT_METRIC_DATA_RESOURCE]: publishGateMetric,
 } as const satisfies Partial<Record<TaskResource, TaskIntegration>>;

@@ -234,7 +234,10 @@ const validatePipelineShape = ajv.compile(withoutNullable(PIPELINE_OPTIONS_SCHEM
 const validateStageShape = ajv.compile(withoutNullable(STAGE_OPTIONS_SCHEMA) as object);
 
 export interface ShapeCheckOptions {
-  /** Top-level keys that are not pipeline options but are allowed (a project's projen options). */
+  /**
+   * Top-level keys that are not pipeline options but are allowed (a project's projen options). Read only
+   * when the options have a key that is not a pipeline option, so it may be a getter that costs something.
+   */
   readonly extraTopLevelKeys?: readonly string[];
 }
 
@@ -246,7 +249,8 @@ export function optionShapeProblems(options: unknown, check: ShapeCheckOptions =
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     return [{ path: 'options', message: `must be an object, not ${describe(options)}` }];
   }
-  const extra = new Set(check.extraTopLevelKeys ?? []);
+  const onlyPipelineKeys = Object.keys(options).every((k) => PIPELINE_OPTION_KEYS.includes(k));
+  const extra = new Set(onlyPipelineKeys ? [] : (check.extraTopLevelKeys ?? []));
   // Known non-pipeline keys (projen's own options) are checked by projen; the schema sees the rest.
   const pipelinePart = Object.fromEntries(Object.entries(options).filter(([k]) => !extra.has(k) || PIPELINE_OPTION_KEYS.includes(k)));
   validatePipelineShape(pipelinePart);

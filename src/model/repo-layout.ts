@@ -12,6 +12,8 @@ export const RAW_DATA_DIR = 'data/raw';
 export const LOCAL_DIR = '.local';
 export const LOCAL_RUNS_DIR = `${LOCAL_DIR}/runs`;
 export const LOCAL_ENVS_DIR = `${LOCAL_DIR}/envs`;
+/** The emulated CloudWatch metrics: `<namespace>/<metric>.jsonl`, one datapoint a line, kept across runs. */
+export const LOCAL_METRICS_DIR = `${LOCAL_DIR}/metrics`;
 
 /** Managed files that other tools read: the contract of the generated repo. */
 export const PIPELINE_FILES = {

@@ -120,12 +120,18 @@ export function perKind<T>(row: (facts: KindFacts, kind: StageKind) => T): Reado
   return Object.fromEntries(STAGE_KINDS.map((kind) => [kind, row(KIND_FACTS[kind], kind)])) as unknown as Record<StageKind, T>;
 }
 
-/** Options that belong to one or two kinds; set on another kind they are a mistake, not a no-op. */
-export const KIND_OPTIONS: readonly (keyof StageOptions)[] = ['gate', 'hyperparameters', 'tuning', 'modelStage', 'endpointName', 'endpointWait', 'registry', 'approval'];
+/** Options that belong to one or two kinds (every kind's `options`); set on another kind they are a mistake, not a no-op. */
+export const KIND_OPTIONS: readonly (keyof StageOptions)[] = [...new Set(STAGE_KINDS.flatMap((kind) => KIND_FACTS[kind].options))];
 
 /** Whether `kind` (possibly unknown, from a user's file) produces a model artifact. */
 export function producesModel(kind: string | undefined): boolean {
   return kind !== undefined && (KIND_FACTS as Record<string, KindFacts | undefined>)[kind]?.producesModel === true;
+}
+
+/** Its instances' request sizes a storage volume (transform and endpoint instances use their own storage). */
+export function kindRunsOnVolume(kind: StageKind): boolean {
+  const family = KIND_FACTS[kind].instances;
+  return family !== undefined && INSTANCE_FAMILIES[family].volume;
 }
 
 /** Runs a job whose output is a model (training, tuning): its stub is the training logic. */

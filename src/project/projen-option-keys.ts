@@ -15,9 +15,16 @@ interface JsiiType {
 const ROOT_TYPE = 'projen.awscdk.AwsCdkTypeScriptAppOptions';
 let cached: readonly string[] | undefined;
 
-/** What a `.projenrc.ts` may declare beside the pipeline options: projen's options and the project type's own. */
+/**
+ * What a `.projenrc.ts` may declare beside the pipeline options: projen's options and the project type's own.
+ * A getter: projen's assembly is 3 MB of JSON, read only when a `.projenrc.ts` declares a key that is not a pipeline option.
+ */
 export function projectOptionShape(): ShapeCheckOptions {
-  return { extraTopLevelKeys: [...projenOptionKeys(), 'legacyMlopsVersion'] };
+  return {
+    get extraTopLevelKeys() {
+      return [...projenOptionKeys(), 'legacyMlopsVersion'];
+    },
+  };
 }
 
 /** Every property of projen's AwsCdkTypeScriptAppOptions and the interfaces it extends. */

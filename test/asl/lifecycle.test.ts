@@ -8,6 +8,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import {
   CREATE_MODEL_RESOURCE,
   PROCESSING_JOB_RESOURCE,
+  PUT_METRIC_DATA_RESOURCE,
   S3_GET_OBJECT_RESOURCE,
   TRAINING_JOB_RESOURCE,
   TRANSFORM_JOB_RESOURCE,
@@ -51,6 +52,7 @@ function fakeServices(def: StateMachineDefinition, metrics: Json, calls: [string
     [PROCESSING_JOB_RESOURCE]: (r) => ({ ProcessingJobName: r.ProcessingJobName, ProcessingJobArn: `arn:aws:sagemaker:eu-west-1:111122223333:processing-job/${r.ProcessingJobName}`, ProcessingJobStatus: 'Completed' }),
     [TRAINING_JOB_RESOURCE]: (r) => ({ TrainingJobName: r.TrainingJobName, TrainingJobArn: `arn:aws:sagemaker:eu-west-1:111122223333:training-job/${r.TrainingJobName}`, TrainingJobStatus: 'Completed', ModelArtifacts: { S3ModelArtifacts: ARTIFACT(r) } }),
     [S3_GET_OBJECT_RESOURCE]: () => ({ Body: JSON.stringify({ metrics }), ContentType: 'application/json' }),
+    [PUT_METRIC_DATA_RESOURCE]: () => ({}),
     [CREATE_MODEL_RESOURCE]: (r) => ({ ModelArn: `arn:aws:sagemaker:eu-west-1:111122223333:model/${r.ModelName}` }),
     [TRANSFORM_JOB_RESOURCE]: (r) => ({ TransformJobName: r.TransformJobName, TransformJobArn: `arn:aws:sagemaker:eu-west-1:111122223333:transform-job/${r.TransformJobName}`, TransformJobStatus: 'Completed' }),
   };
@@ -140,12 +142,14 @@ describe('the lifecycle preset', () => {
         ['train', 'CreateTrainingJob'],
         ['evaluate', 'CreateProcessingJob'],
         ['evaluate: read report', 's3:GetObject'],
+        ['evaluate: publish metric', 'PutMetricData'],
         ['model', 'CreateModel'],
         ['transform', 'CreateTransformJob'],
       ]);
       for (const r of requests) {
         const operation = parseSageMakerResource(r.resource)!.integration.operation;
-        if (operation) expect(checkRequestShape(operation, r.request, model, r.stateName)).toEqual([]);
+        // PutMetricData is CloudWatch's (checked against its model in test/asl/gate-metric.test.ts).
+        if (operation && operation !== 'PutMetricData') expect(checkRequestShape(operation, r.request, model, r.stateName)).toEqual([]);
       }
     });
 
@@ -192,14 +196,15 @@ describe('the lifecycle preset', () => {
     test('at or above the threshold the model is created and the transform runs', async () => {
       const run = await execute(def, input, { accuracy: { value: 0.7 } });
       expect(run.error).toBeUndefined();
-      expect(run.calls.map(([name]) => name)).toEqual(['preprocess', 'train', 'evaluate', 'evaluate: read report', 'model', 'transform']);
+      expect(run.calls.map(([name]) => name)).toEqual(['preprocess', 'train', 'evaluate', 'evaluate: read report', 'evaluate: publish metric', 'model', 'transform']);
       expect(run.output!.results.evaluate.report.body.metrics.accuracy.value).toBe(0.7);
-      expect(run.output!.results.model.modelName).toBe(run.calls[4][1].ModelName);
+      expect(run.output!.results.model.modelName).toBe(run.calls[5][1].ModelName);
     });
 
     test('below it the execution ends in the gate Fail state naming metric, value and threshold; nothing after it runs', async () => {
       const run = await execute(def, input, { accuracy: { value: 0.65 } });
-      expect(run.calls.map(([name]) => name)).toEqual(['preprocess', 'train', 'evaluate', 'evaluate: read report']);
+      // The failing value is published too: the dashboard shows it.
+      expect(run.calls.map(([name]) => name)).toEqual(['preprocess', 'train', 'evaluate', 'evaluate: read report', 'evaluate: publish metric']);
       expect(run.error?.cause?.name).toBe('MetricBelowThreshold');
       expect(run.error?.cause?.message).toBe('accuracy 0.65 is below the threshold 0.7 (higher is better): the model did not pass the evaluate gate');
     });
@@ -247,10 +252,10 @@ describe('the lifecycle preset', () => {
       const absent = clone(input) as Json;
       for (const key of Object.keys(absent.stages)) delete absent.stages[key].enabled;
       expect(checkExecutionInput(absent, buildExecutionInputSchema(p))).toEqual([]);
-      expect((await execute(def, absent, { accuracy: { value: 0.9 } })).calls).toHaveLength(6);
+      expect((await execute(def, absent, { accuracy: { value: 0.9 } })).calls).toHaveLength(7);
       const run = await execute(def, skipping('transform'), { accuracy: { value: 0.9 } });
       expect(run.error).toBeUndefined();
-      expect(run.calls.map(([name]) => name)).toEqual(['preprocess', 'train', 'evaluate', 'evaluate: read report', 'model']);
+      expect(run.calls.map(([name]) => name)).toEqual(['preprocess', 'train', 'evaluate', 'evaluate: read report', 'evaluate: publish metric', 'model']);
       expect(checkStageSwitches(def, skipping('transform'))).toEqual([]);
     });
 

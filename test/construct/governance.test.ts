@@ -35,7 +35,7 @@ describe('dashboard and alarm (on by default)', () => {
     const { name, text, widgets } = dashboardBody(template());
     expect(name).toBe(BASE_MODEL.name);
     const [[machineId]] = resourcesOfType(template(), 'AWS::StepFunctions::StateMachine');
-    const metricWidgets = widgets.filter((w: any) => w.type === 'metric');
+    const metricWidgets = widgets.filter((w: any) => w.type === 'metric' && !String(w.properties.title).startsWith('accuracy'));
     const metricNames = metricWidgets.flatMap((w: any) => (w.properties.metrics ?? []).map((m: unknown[]) => m[1]));
     expect(metricNames).toEqual(expect.arrayContaining(['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted', 'ExecutionTime']));
     for (const w of metricWidgets.filter((w: any) => w.properties.metrics)) {
@@ -50,24 +50,38 @@ describe('dashboard and alarm (on by default)', () => {
     expect(logs.map((w: any) => w.properties.title)).toEqual([
       expect.stringMatching(/^Stage durations/),
       expect.stringMatching(/^Failures by stage/),
-      expect.stringMatching(/^accuracy of stage evaluate/),
     ]);
     // Each query reads the execution log group of this state machine.
     const [[logGroupId]] = resourcesOfType(template(), 'AWS::Logs::LogGroup').filter(([, g]) => g.Properties?.LogGroupName === '/aws/vendedlogs/states/churn-model');
     expect(text.split(`SOURCE '<${JSON.stringify({ Ref: logGroupId })}>' | `)).toHaveLength(logs.length + 1);
     expect(logs[0].properties.query).toContain('stage in ["preprocess", "train", "evaluate", "model", "register", "approve", "transform"]');
-    expect(logs[2].properties.query).toContain('state = "evaluate: read report"');
-    expect(logs.map((w: any) => w.properties.view)).toEqual(['table', 'table', 'timeSeries']);
+    expect(logs.map((w: any) => w.properties.view)).toEqual(['table', 'table']);
+    expect(dashboardQueries(governed.model.environments[0].pipeline)).toHaveLength(2);
   });
 
-  test('the gate query parses the metric value out of the report-reading state\'s output', () => {
-    const [, , gate] = dashboardQueries(governed.model.environments[0].pipeline);
-    const parse = gate.lines.find((l) => l.startsWith('parse '))!;
-    const pattern = new RegExp(parse.slice(parse.indexOf('/') + 1, parse.lastIndexOf('/')).replace('(?<metricValue>', '(?<v>'));
-    const output = JSON.stringify({ results: { evaluate: { report: { body: { metrics: { precision: { value: 0.5 }, accuracy: { value: 0.875 } } } } } } });
-    expect(pattern.exec(output)?.groups?.v).toBe('0.875');
-    expect(pattern.exec('{"metrics":{"accuracy":{"value":-1.5e-3}}}')?.groups?.v).toBe('-1.5e-3');
-    expect(pattern.exec(JSON.stringify({ metrics: { recall: { value: 1 } } }))).toBeNull();
+  test('the gate widget graphs the metric the state machine publishes (same namespace, name and dimensions), with the threshold', () => {
+    const { widgets } = dashboardBody(template());
+    const gate = widgets.filter((w: any) => w.type === 'metric' && String(w.properties.title).startsWith('accuracy of stage evaluate'));
+    expect(gate).toHaveLength(1);
+    const { metrics, annotations } = gate[0].properties;
+    // Average is a graph's default statistic: CDK leaves it out.
+    expect(metrics).toEqual([
+      ['legacy-mlops/churn-model', 'accuracy', 'Pipeline', 'churn-model', 'Stage', 'evaluate', { label: 'Average', period: 86400 }],
+      ['legacy-mlops/churn-model', 'accuracy', 'Pipeline', 'churn-model', 'Stage', 'evaluate', { label: 'Lowest', period: 86400, stat: 'Minimum' }],
+    ]);
+    expect(annotations.horizontal).toEqual([expect.objectContaining({ value: 0.7 })]);
+    // What the state machine sends: the widget's metric is exactly the published one.
+    const definition = JSON.parse(template().toJSON().Resources[resourcesOfType(template(), 'AWS::StepFunctions::StateMachine')[0][0]].Properties.DefinitionString);
+    const publish = definition.States['evaluate: publish metric'];
+    expect(publish.Resource).toBe('arn:aws:states:::aws-sdk:cloudwatch:putMetricData');
+    expect(publish.Parameters).toEqual({
+      Namespace: 'legacy-mlops/churn-model',
+      MetricData: [{ MetricName: 'accuracy', Dimensions: [{ Name: 'Pipeline', Value: 'churn-model' }, { Name: 'Stage', Value: 'evaluate' }], 'Value.$': '$.results.evaluate.report.body.metrics.accuracy.value', Unit: 'None' }],
+    });
+    // The role may publish to this namespace only.
+    const [[, role]] = resourcesOfType(template(), 'AWS::IAM::Role').filter(([, r]) => r.Properties.RoleName === 'churn-model-state-machine');
+    const statement = statementsOf(role.Properties.Policies[0].PolicyDocument).find((st: any) => st.Sid === 'PublishGateMetrics');
+    expect(statement).toEqual({ Sid: 'PublishGateMetrics', Effect: 'Allow', Action: ['cloudwatch:PutMetricData'], Resource: ['*'], Condition: { StringEquals: { 'cloudwatch:namespace': 'legacy-mlops/churn-model' } } });
   });
 
   test('the alarm: failed or timed-out executions of this state machine in two 5-minute periods within 24 hours, published to the notifications topic on turning red only', () => {

@@ -73,6 +73,30 @@ test('the function\'s role carries exactly the derived policy and nothing CDK ad
     ['ReadPipelineExecutions', ['states:DescribeExecution', 'states:GetExecutionHistory'], ['arn:aws:states:eu-west-1:111122223333:execution:churn-model:*']],
     ['SendApprovalDecisions', ['states:SendTaskSuccess', 'states:SendTaskFailure'], ['*']],
     ['WriteOwnLog', ['logs:CreateLogStream', 'logs:PutLogEvents'], ['arn:aws:logs:eu-west-1:111122223333:log-group:/legacy-mlops/churn-model/registry-approvals:*']],
+    ['ReportUnhandledDecisions', ['sns:Publish'], ['arn:aws:sns:eu-west-1:111122223333:churn-model-notifications']],
+    ['EncryptUnhandledDecisions', ['kms:GenerateDataKey', 'kms:Decrypt'], ['arn:aws:kms:eu-west-1:111122223333:key/*']],
+  ]);
+});
+
+test('an event the function still cannot handle after two retries goes to the notifications topic, whose key lets that role encrypt through SNS only', () => {
+  const [[fnId, fn]] = resumer();
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+  const [[topicId, topic]] = resourcesOfType(template(), 'AWS::SNS::Topic');
+  expect(topic.Properties.TopicName).toBe('churn-model-notifications');
+  const configs = resourcesOfType(template(), 'AWS::Lambda::EventInvokeConfig').filter(([, c]) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: fnId }));
+  expect(configs.map(([, c]) => c.Properties)).toEqual([
+    { FunctionName: { Ref: fnId }, Qualifier: '$LATEST', MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: { Ref: topicId } } } },
+  ]);
+  const [[, key]] = resourcesOfType(template(), 'AWS::KMS::Key');
+  expect(statementsOf(key.Properties.KeyPolicy).filter((st: any) => st.Sid === 'RegistryApprovalsReportUnhandled')).toEqual([
+    {
+      Sid: 'RegistryApprovalsReportUnhandled',
+      Effect: 'Allow',
+      Principal: { AWS: { 'Fn::GetAtt': [roleId, 'Arn'] } },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:ViaService': 'sns.eu-west-1.amazonaws.com' } },
+    },
   ]);
 });
 

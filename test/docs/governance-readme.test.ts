@@ -57,6 +57,7 @@ test('the README: stage rows, how to approve or reject, what a rejection and a t
   expect(pending).toContain('--model-approval-status Approved|Rejected --approval-description "why"`) and approve or reject it there.');
   const monitoring = readme.slice(readme.indexOf('## Monitoring'), readme.indexOf('\n## ', readme.indexOf('## Monitoring') + 3));
   expect(monitoring).toContain('CloudWatch dashboard `demo`');
+  expect(monitoring).toContain('Each gate publishes the metric it compared, passing or not, to CloudWatch (namespace `legacy-mlops/demo`, dimensions `Pipeline` and `Stage`): `accuracy` of `evaluate`.');
   expect(monitoring).toContain(
     'The alarm `demo-failed-executions` goes off when executions fail or time out in 2 or more 5-minute periods within 24 hours: the pipeline keeps failing, and publishes that to the notifications topic once, when it turns red.',
   );

@@ -151,6 +151,16 @@ cases.push(
     exitCode: 0,
     check: ({ dir }) => expect(fs.readFileSync(path.join(dir, 'p/.projenrc.ts'), 'utf8')).toContain('600'),
   },
+  {
+    name: 'a directory with a space and a quote: the printed next steps quote it as one shell word',
+    run: create(["my model's dir", '--name', 'p']),
+    exitCode: 0,
+    message: /^ {2}cd 'my model'\\''s dir'$/,
+    check: (ctx, result) => {
+      expect(result.stdout + result.stderr).toMatch(/^Created p in 'my model'\\''s dir' /m);
+      expect(fs.existsSync(path.join(ctx.dir, "my model's dir/.projenrc.ts"))).toBe(true);
+    },
+  },
 );
 
 hostileTable('create: arguments', cases);

@@ -11,7 +11,7 @@ import { BACKUP_ROOT } from '../../src/create/merge-into-place.js';
 import { hostileTable, writeFiles, type CaseContext, type HostileCase } from './harness.js';
 import type { CommandResult } from './processes.js';
 import { hashTree } from './tree-hash.js';
-import { create } from './create-runner.js';
+import { create, createBin } from './create-runner.js';
 import { generatedProject, git, userRepository } from './fixtures.js';
 
 const WITH_GIT = ['--yes', '--skip-install', '--region', 'eu-west-1', '--account', '111122223333'];
@@ -287,6 +287,35 @@ const cases: HostileCase[] = [
     run: (ctx) => create(['.', '--force', '--name', 'p'])({ ...ctx, dir: path.join(ctx.dir, 'p') }),
     exitCode: 0,
     check: (ctx) => expect(fs.existsSync(path.join(ctx.dir, 'p/.projenrc.ts'))).toBe(true),
+  },
+  {
+    // Issue defect 3: before the fix, README.md and package.json were already replaced when this failed.
+    name: 'a sub-folder the user cannot write (permission fault mid-merge, as a non-root user): refused, every file byte for byte',
+    setup: async (ctx) => {
+      await generatedProject(ctx.dir);
+      fs.chmodSync(path.join(ctx.dir, 'p/README.md'), 0o644);
+      writeFiles(ctx.dir, { 'p/README.md': '# my notes\n', 'p/stages/preprocess/helper.py': 'x = 1\n' });
+      // Files in pipeline/ are replaced after .projenrc.ts and README.md: those renames must be undone.
+      fs.chmodSync(path.join(ctx.dir, 'p/pipeline'), 0o555);
+    },
+    command: createBin(['p', '--force', '--stages', 'preprocess:script,train']),
+    user: 'nobody',
+    exitCode: 1,
+    message: /^create-legacy-mlops: could not write \S+\/p\/pipeline\/\S+ \(EACCES\); nothing was changed in \S+\/p: make it writable \(or choose another directory\) and rerun$/,
+    timeoutMs: 120_000,
+    check: (ctx) => expect(fs.readdirSync(path.join(ctx.dir, 'p')).filter((e) => e.startsWith('.legacy-mlops'))).toEqual([]),
+  },
+  {
+    name: 'a project folder the user cannot write (as a non-root user): refused before anything is staged',
+    setup: async (ctx) => {
+      await generatedProject(ctx.dir);
+      fs.chmodSync(path.join(ctx.dir, 'p'), 0o555);
+    },
+    command: createBin(['p', '--force']),
+    user: 'nobody',
+    exitCode: 1,
+    message: /^create-legacy-mlops: .*EACCES.*nothing was changed in \S+\/p: make it writable/,
+    timeoutMs: 120_000,
   },
 ];
 

@@ -3,7 +3,7 @@
  * to fix, the user's files untouched) and to `legacy-mlops start` (refused offline, before any AWS
  * call: the client given here fails the case if it is ever used). In-process: each refusal happens
  * before anything is spawned, so a process per case would only add tsx start-ups. SIGINT and SIGTERM
- * during a real local run are in test/e2e/local-signals.test.ts.
+ * during a real local run are in local-signals.test.ts (and test/e2e/local-signals.test.ts).
  */
 import { jest } from '@jest/globals';
 import * as fs from 'node:fs';

@@ -19,7 +19,14 @@ const governed = (register: Partial<StageOptions> = {}): PipelineOptions => ({
   notifications: { email: 'ml-team@example.com' },
   stages: [...fixed.slice(0, 4), { name: 'register', kind: 'register', ...register }, { name: 'approve', kind: 'approval' }, fixed[4]],
 });
-const FUNCTION_ROLE = `arn:aws:sts::${ACCOUNT}:assumed-role/demo-registry-approvals/fn`;
+const FUNCTION_ROLE = `arn:aws:iam::${ACCOUNT}:role/demo-registry-approvals`;
+/** KMS also asks the key's policy: the statement the CDK app adds to the topic key for this role (FailureNotifications.allowRole). */
+const KEY_POLICY = {
+  Version: '2012-10-17',
+  Statement: [
+    { Sid: 'RegistryApprovalsReportUnhandled', Effect: 'Allow', Principal: { AWS: FUNCTION_ROLE }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: '*', Condition: { StringEquals: { 'kms:ViaService': `sns.${REGION}.amazonaws.com` } } },
+  ],
+};
 
 async function decide(policy: PolicyDocument, call: ApiCall): Promise<string> {
   const result = await runSimulation(
@@ -28,6 +35,7 @@ async function decide(policy: PolicyDocument, call: ApiCall): Promise<string> {
       identityPolicies: [{ name: 'policy', policy }],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      resourcePolicy: call.action.startsWith('kms:') ? (KEY_POLICY as never) : undefined,
     },
     {},
   );
@@ -44,6 +52,8 @@ test('the document validates, and every call the function makes is allowed', asy
   expect(validateIdentityPolicy(policy)).toEqual([]);
   const calls = registryResumePermissions(p).flatMap((permission) => permission.calls);
   expect(calls.map((c) => c.action).sort()).toEqual([
+    'kms:Decrypt',
+    'kms:GenerateDataKey',
     'logs:CreateLogStream',
     'logs:PutLogEvents',
     'sagemaker:DescribeModelPackage',
@@ -51,12 +61,13 @@ test('the document validates, and every call the function makes is allowed', asy
     'states:GetExecutionHistory',
     'states:SendTaskFailure',
     'states:SendTaskSuccess',
-  ]);
+    'sns:Publish',
+  ].sort());
   const results = await Promise.all([...calls, { action: 'sagemaker:DescribeModelPackage', resource: pkg('demo') }, { action: 'states:GetExecutionHistory', resource: execution('demo') }].map((c) => decide(policy, c)));
   expect(results.filter((r) => !r.endsWith('Allowed'))).toEqual([]);
 });
 
-test('nothing for other groups, other state machines, other log groups, and nothing that changes a version or an execution', async () => {
+test('nothing for other groups, other state machines, other log groups or topics, the key only through SNS, and nothing that changes a version or an execution', async () => {
   const policy = buildRegistryResumePolicy(resolvePipeline(governed()))!;
   const denied: ApiCall[] = [
     { action: 'sagemaker:DescribeModelPackage', resource: pkg('payroll') },
@@ -70,6 +81,8 @@ test('nothing for other groups, other state machines, other log groups, and noth
     { action: 'states:ListExecutions', resource: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:demo` },
     { action: 'logs:PutLogEvents', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/vendedlogs/states/demo:log-stream:x` },
     { action: 'logs:CreateLogGroup', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/legacy-mlops/demo/registry-approvals` },
+    { action: 'sns:Publish', resource: `arn:aws:sns:${REGION}:${ACCOUNT}:payroll-notifications` },
+    { action: 'kms:Decrypt', resource: `arn:aws:kms:${REGION}:${ACCOUNT}:key/0b1c2d3e-1111-2222-3333-444455556666`, context: { 'kms:ViaService': `s3.${REGION}.amazonaws.com` } },
   ];
   const refused = await Promise.all(denied.map((c) => decide(policy, c)));
   expect(refused.filter((r) => !r.endsWith('ImplicitlyDenied'))).toEqual([]);

@@ -57,6 +57,7 @@ describe('the lifecycle pipeline under bwrap', () => {
       ['train', 'SUCCEEDED', ['training']],
       ['evaluate', 'SUCCEEDED', [undefined]],
       ['evaluate: read report', 'SUCCEEDED', []],
+      ['evaluate: publish metric', 'SUCCEEDED', []],
       ['model', 'SUCCEEDED', []],
       ['transform', 'SUCCEEDED', ['transform']],
     ]);
@@ -93,6 +94,13 @@ describe('the lifecycle pipeline under bwrap', () => {
     expect(evaluation.rows).toBe(60);
     expect(Object.keys(evaluation.metrics).sort()).toEqual(['accuracy', 'f1', 'log_loss', 'precision', 'recall', 'roc_auc']);
     expect((report.output as Json).results.evaluate.report.body).toEqual(evaluation);
+  });
+
+  test('the gate published the accuracy it compared, as CloudWatch would keep it, under .local/metrics', () => {
+    const evaluation = JSON.parse(readFileSync(join(runsOf(repo, report), 'evaluate/report/evaluation.json'), 'utf8'));
+    const points = readFileSync(join(repo.dir, '.local/metrics/legacy-mlops/demo/accuracy.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(points).toEqual([expect.objectContaining({ execution: report.executionName, namespace: 'legacy-mlops/demo', dimensions: { Pipeline: 'demo', Stage: 'evaluate' }, value: evaluation.metrics.accuracy.value, unit: 'None' })]);
+    expect(output).toContain('evaluate: publish metric: accuracy = ');
   });
 
   test('the batch transform ran the model on every input line: one prediction per customer, from the model itself', () => {
@@ -133,6 +141,9 @@ describe('the same lifecycle with other inputs', () => {
     expect(ran).not.toContain('model');
     expect(ran).not.toContain('transform');
     expect(output).toMatch(/MetricBelowThreshold: accuracy 0\.8\d* is below the threshold 0\.95/);
+    // The failing value is on the graph too.
+    const points = readFileSync(join(repo.dir, '.local/metrics/legacy-mlops/demo/accuracy.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(points.find((pt) => pt.execution === report.executionName)?.value).toBe(Number(/^accuracy (\S+) is below/.exec(report.error!.cause)![1]));
   });
 
   test('a skipped stage nobody needs is skipped; skipping one an enabled stage reads refuses the run before any job', async () => {

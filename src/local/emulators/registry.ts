@@ -11,6 +11,7 @@ import {
 } from '../../asl/endpoint-states.js';
 import { SNS_PUBLISH_WAIT_RESOURCE, UPDATE_MODEL_PACKAGE_RESOURCE } from '../../asl/approval-states.js';
 import { S3_GET_OBJECT_RESOURCE } from '../../asl/metric-gate.js';
+import { PUT_METRIC_DATA_RESOURCE } from '../../asl/gate-metric.js';
 import { CREATE_MODEL_PACKAGE_RESOURCE } from '../../asl/register-task.js';
 import { CREATE_MODEL_RESOURCE } from '../../asl/model-task.js';
 import { canonicalTaskResource } from '../../asl/task-arns.js';
@@ -20,6 +21,7 @@ import { TRANSFORM_JOB_RESOURCE } from '../../asl/transform-task.js';
 import { DESCRIBE_TRAINING_JOB_RESOURCE, TUNING_JOB_RESOURCE } from '../../asl/tuning-task.js';
 import { LocalRunRefused } from '../errors.js';
 import { approvalRequestEmulator, createModelPackageEmulator, updateModelPackageEmulator } from './governance-calls.js';
+import { putMetricDataEmulator } from './metric-calls.js';
 import { ENDPOINT_EMULATORS, createModelEmulator, s3GetObjectEmulator } from './model-calls.js';
 import { processingJobEmulator } from './processing-job.js';
 import { trainingJobEmulator } from './training-job.js';
@@ -45,6 +47,7 @@ const EMULATOR_TABLE: Readonly<Record<TaskResource, TaskEmulator>> = {
   [SNS_PUBLISH_WAIT_RESOURCE]: approvalRequestEmulator,
   [TUNING_JOB_RESOURCE]: tuningJobEmulator,
   [DESCRIBE_TRAINING_JOB_RESOURCE]: describeTrainingJobEmulator,
+  [PUT_METRIC_DATA_RESOURCE]: putMetricDataEmulator,
 };
 
 export const TASK_EMULATORS: ReadonlyMap<string, TaskEmulator> = new Map<string, TaskEmulator>(Object.entries(EMULATOR_TABLE));

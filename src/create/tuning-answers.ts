@@ -1,0 +1,100 @@
+/**
+ * Tuning answers of both commands (`--range`, `--objective-metric`, `--objective`, `--strategy`,
+ * `--max-jobs`, `--max-parallel-jobs`, or their questions): read into the model's `tuning` option and
+ * checked by the model's own validation, so a problem reads as it does in `.projenrc.ts`, named by the
+ * flag whose row of the option table sets that field. Also how a training stage becomes a tuning stage.
+ */
+import { validatePipeline } from '../model/resolve.js';
+import type { TuningOptions, TuningRangeOptions, TuningScaling, TuningStrategy } from '../model/tuning.js';
+import type { StageOptions } from '../model/types.js';
+import { stageFieldOf } from './field-checks.js';
+import { optionsOf } from './option-table.js';
+
+/** What the answers say, as text (flags) or typed (prompts); absent means the default. */
+export interface TuningAnswers {
+  readonly ranges?: readonly string[];
+  readonly objectiveMetric?: string;
+  readonly objective?: string;
+  readonly strategy?: string;
+  readonly maxJobs?: number;
+  readonly maxParallelJobs?: number;
+}
+
+export const DEFAULT_OBJECTIVE_METRIC = 'train_accuracy';
+export const DEFAULT_STRATEGY: TuningStrategy = 'Random';
+export const DEFAULT_MAX_JOBS = 6;
+export const DEFAULT_MAX_PARALLEL_JOBS = 2;
+/** The lifecycle stub's regularization (scikit-learn's C), searched when the stage fixes C and no range is given. */
+export const DEFAULT_RANGE = 'C=0.01:10:log';
+
+const SCALINGS: Readonly<Record<string, TuningScaling>> = { log: 'Logarithmic', linear: 'Linear', auto: 'Auto', 'reverse-log': 'ReverseLogarithmic' };
+const WHOLE = /^[-+]?\d+$/;
+
+/**
+ * `name=min:max[:log|linear|reverse-log|auto]` (integer when both ends are written as whole numbers,
+ * else continuous) or `name=a,b,c` (categorical): the range, or what is wrong with the text.
+ */
+export function parseRange(text: string): { name: string; range: TuningRangeOptions } | string {
+  const at = text.indexOf('=');
+  if (at <= 0) return `'${text}' is not name=min:max[:log] or name=a,b,c (e.g. learning_rate=0.01:0.3:log, max_depth=3,5,7)`;
+  const name = text.slice(0, at).trim();
+  const spec = text.slice(at + 1).trim();
+  if (spec.includes(':') && !spec.includes(',')) {
+    const [min, max, scale, ...rest] = spec.split(':').map((s) => s.trim());
+    const scaling = scale === undefined ? undefined : SCALINGS[scale.toLowerCase()];
+    if (rest.length > 0 || max === undefined || (scale !== undefined && !scaling)) return `'${text}': a range is min:max, optionally :log, :linear, :reverse-log or :auto`;
+    const type = WHOLE.test(min) && WHOLE.test(max) ? 'integer' : 'continuous';
+    // Not-a-number ends go to the model as they are: its message names them.
+    const num = (s: string) => (s === '' || !Number.isFinite(Number(s)) ? (s as unknown as number) : Number(s));
+    return { name, range: { type, min: num(min), max: num(max), ...(scaling ? { scaling } : {}) } };
+  }
+  return { name, range: { type: 'categorical', values: spec.split(',').map((s) => s.trim()).filter((s) => s !== '') } };
+}
+
+/** `maximize` → `Maximize` when it is one of `known`; other text as given (the model names it). */
+const spelled = (text: string, known: readonly string[]) => known.find((k) => k.toLowerCase() === text.toLowerCase()) ?? text;
+
+/** The `tuning` option the answers describe (defaults filled in), or the first range that does not read. */
+export function tuningOption(answers: TuningAnswers): TuningOptions | { problem: string; flag: string } {
+  const ranges: Record<string, TuningRangeOptions> = {};
+  for (const text of answers.ranges ?? []) {
+    const parsed = parseRange(text);
+    if (typeof parsed === 'string') return { problem: parsed, flag: '--range' };
+    if (parsed.name in ranges) return { problem: `'${parsed.name}' is given twice`, flag: '--range' };
+    ranges[parsed.name] = parsed.range;
+  }
+  const strategy = (answers.strategy === undefined ? DEFAULT_STRATEGY : spelled(answers.strategy, ['Bayesian', 'Random', 'Grid'])) as TuningStrategy;
+  const maxJobs = strategy === 'Grid' ? answers.maxJobs : (answers.maxJobs ?? DEFAULT_MAX_JOBS);
+  return {
+    objective: { metric: answers.objectiveMetric ?? DEFAULT_OBJECTIVE_METRIC, type: (answers.objective === undefined ? 'Maximize' : spelled(answers.objective, ['Maximize', 'Minimize'])) as 'Maximize' },
+    strategy,
+    ...(maxJobs !== undefined ? { maxJobs } : {}),
+    maxParallelJobs: answers.maxParallelJobs ?? Math.min(DEFAULT_MAX_PARALLEL_JOBS, maxJobs ?? DEFAULT_MAX_PARALLEL_JOBS),
+    ranges,
+  };
+}
+
+/** `stage` (a training stage, or a new stage's draft) as a tuning stage: the ranged hyperparameters leave the fixed ones. */
+export function asTuningStage(stage: StageOptions, tuning: TuningOptions): StageOptions {
+  const fixed = Object.fromEntries(Object.entries(stage.hyperparameters ?? {}).filter(([name]) => !(name in tuning.ranges)));
+  const { hyperparameters: _fixed, ...rest } = stage;
+  return { ...rest, kind: 'tuning', ...(Object.keys(fixed).length > 0 ? { hyperparameters: fixed } : {}), tuning };
+}
+
+/** The option whose row sets a `tuning.…` field: `--max-jobs` for `tuning.maxJobs`. */
+export function tuningFlagOf(field: string): string {
+  const row = optionsOf('stage')
+    .filter((o) => o.sets?.startsWith('stages[].tuning.'))
+    .find((o) => field === o.sets!.slice('stages[].'.length) || field.startsWith(`${o.sets!.slice('stages[].'.length)}.`));
+  return row ? `--${row.name}` : '--range';
+}
+
+/** The model's first problem with `stage` as a tuning stage, and the flag that sets the field. */
+export function tuningProblem(stage: StageOptions, region = 'us-east-1'): { problem: string; flag: string } | undefined {
+  const problems = validatePipeline({ name: 'probe', region, account: '111122223333', stages: [stage] });
+  for (const p of problems) {
+    const field = stageFieldOf(p)?.field;
+    if (field === 'tuning' || field?.startsWith('tuning.') || field?.startsWith('hyperparameters')) return { problem: p.message, flag: field.startsWith('hyperparameters') ? '--range' : tuningFlagOf(field) };
+  }
+  return undefined;
+}
