@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { lookupAccount } from '../../src/create/aws-account.js';
 import { collectGiven, type GivenAnswers } from '../../src/create/answers.js';
-import { CreateError, describeOrigin, type AnswerOrigin } from '../../src/create/errors.js';
+import { CreateError, describeOrigin, invalidAnswer, type AnswerOrigin, type Given } from '../../src/create/errors.js';
 import { stageFieldOf } from '../../src/create/field-checks.js';
 import { DEFAULT_PRESET, readFlags, type CreateFlags, type PresetName } from '../../src/create/flags.js';
 import { planImport, type ImportPlan } from '../../src/create/legacy-import.js';
@@ -26,6 +26,7 @@ import { shellQuote } from '../../src/create/shell-quote.js';
 import { fanOutOption } from '../../src/create/fan-out-answers.js';
 import { Conversation, type PromptFn } from './conversation.js';
 import { FAN_OUT_QUESTIONS } from './fan-out-questions.js';
+import { TUNE_TRAINING_QUESTION, TUNING_QUESTIONS, tunedStage, type TuningContext } from './tuning-questions.js';
 import { APPROVER_EMAIL_QUESTION } from './governance-questions.js';
 import { approvalStageOf, notificationsOption } from '../../src/create/governance-answers.js';
 import {
@@ -67,6 +68,13 @@ export type AppOptions = {
   'fan-out-concurrency'?: string;
   'fan-out-tolerated-failure'?: string;
   'approver-email'?: string;
+  tuning?: boolean;
+  range?: string[];
+  'objective-metric'?: string;
+  objective?: string;
+  strategy?: string;
+  'max-jobs'?: string;
+  'max-parallel-jobs'?: string;
   answers?: string;
   yes?: boolean;
   'skip-install'?: boolean;
@@ -159,6 +167,7 @@ export class CreateSession {
     const from = ctx.draft.from as FromAnswer;
     if (from) stages = await this.importScripts(from, stages, region);
     if (this.conversation.interactive) stages = await this.askStageSettings(stages, region);
+    stages = await this.askTuning(stages, region);
     for (const question of FAN_OUT_QUESTIONS) ctx.draft[question.name] = await this.conversation.ask(question, ctx, given[question.name]);
     const fanOut = fanOutOption(ctx.draft);
     // An approval stage asks a person through the notifications topic: who (given without one, failures go there).
@@ -246,6 +255,29 @@ export class CreateSession {
       result.push(tuned);
     }
     return result;
+  }
+
+  /** The preset's training stage as a tuning job, when asked for (`--tuning`, a tuning flag, or yes at the prompt). */
+  private async askTuning(stages: StageOptions[], region: string): Promise<StageOptions[]> {
+    const given = this.given as Record<string, Given<unknown> | undefined>;
+    const index = stages.findIndex((s) => s.kind === 'training');
+    if (index < 0) {
+      if (this.given.tuning?.value === true) throw invalidAnswer(this.given.tuning.origin, 'there is no training stage to tune (--preset lifecycle and --preset governed have one)');
+      return stages;
+    }
+    const draft: Record<string, unknown> = {};
+    const ctx: TuningContext = { stage: stages[index], draft, region };
+    if ((await this.conversation.ask(TUNE_TRAINING_QUESTION, ctx, this.given.tuning)) !== true) return stages;
+    for (const question of TUNING_QUESTIONS) {
+      const answer = given[question.name];
+      // A flag is checked like a prompt answer, even where its question is not asked (--max-jobs with Grid).
+      const problem = answer && question.validate?.(answer.value, ctx);
+      if (problem) throw invalidAnswer(answer.origin, problem);
+      draft[question.name] = await this.conversation.ask(question, ctx, answer);
+    }
+    const tuned = tunedStage(ctx);
+    if ('problem' in tuned) throw new CreateError(`Invalid ${tuned.flag}: ${tuned.problem}`);
+    return stages.map((s, i) => (i === index ? tuned.stage : s));
   }
 
   /** `--from`: which scripts go where, and the folders their paths call for (confirmed when interactive). */

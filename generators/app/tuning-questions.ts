@@ -60,6 +60,15 @@ const checkAs = (question: string, flag: string) => (answer: unknown, ctx: Tunin
 
 const isGrid = (ctx: TuningContext) => text(ctx.draft.tuningStrategy).toLowerCase() === 'grid';
 
+/** create: whether the preset's training stage is tuned (off unless asked for). */
+export const TUNE_TRAINING_QUESTION: Question<TuningContext> = {
+  name: 'tuning',
+  flag: '--tuning',
+  type: 'confirm',
+  message: (ctx) => `Tune ${ctx.stage.name} with a SageMaker hyperparameter tuning job (training jobs over ranges of its hyperparameters; the best model goes on)?`,
+  default: () => ({ value: false, known: true }),
+};
+
 export const TUNING_QUESTIONS: readonly Question<TuningContext>[] = [
   {
     name: 'tuningRanges',

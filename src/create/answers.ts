@@ -17,13 +17,14 @@ import { approverEmailProblem } from './governance-answers.js';
 import { checkFanOutGiven, fanOutFromFile, fanOutFromFlags, type FanOutGiven } from './fan-out-answers.js';
 import { PRESET_NAMES, type CreateFlags, type PresetName } from './flags.js';
 import { optionOf, readValue } from './option-table.js';
+import { tuningFromFlags, type TuningGiven } from './tuning-answers.js';
 import { checkReadable, parseFromSpec, type FromItem } from './legacy-import.js';
 import { parseStageSpecs } from './stage-spec.js';
 import { newStage } from './stage-catalog.js';
 
 export type { Given } from './errors.js';
 
-export interface GivenAnswers extends FanOutGiven {
+export interface GivenAnswers extends FanOutGiven, TuningGiven {
   name?: Given<string>;
   region?: Given<string>;
   account?: Given<string>;
@@ -63,6 +64,7 @@ export function collectGiven(flags: CreateFlags, cwd: string): GivenAnswers {
     from: flags.from === undefined ? undefined : flag(parseFromSpec(flags.from, cwd, '--from'), 'from'),
     approverEmail: flag(flags.approverEmail, 'approver-email'),
     ...fanOutFromFlags(flags),
+    ...tuningFromFlags(flags),
   };
   for (const [key, value] of Object.entries(fromFlags)) if (value !== undefined) (given as Record<string, unknown>)[key] = value;
   checkGiven(given);

@@ -48,6 +48,15 @@ export interface CreateFlags {
   readonly fanOutConcurrency?: string;
   readonly fanOutToleratedFailure?: string;
   readonly approverEmail?: string;
+  /** Undefined when not given: a preset with a training stage asks whether to tune it. */
+  readonly tuning?: boolean;
+  /** `--range name=spec`, each as given. */
+  readonly ranges?: readonly string[];
+  readonly objectiveMetric?: string;
+  readonly objective?: string;
+  readonly strategy?: string;
+  readonly maxJobs?: string;
+  readonly maxParallelJobs?: string;
   readonly answers?: string;
   readonly yes: boolean;
   readonly skipInstall: boolean;
@@ -72,6 +81,8 @@ export function readFlags(options: Record<string, unknown>): CreateFlags {
   const interactive = get('interactive');
   const fanOut = get('fan-out');
   const existingBucket = get('existing-bucket');
+  const tuning = get('tuning');
+  const ranges = get('range');
 
   return {
     directory: text('directory'),
@@ -91,6 +102,13 @@ export function readFlags(options: Record<string, unknown>): CreateFlags {
     fanOutConcurrency: text('fan-out-concurrency'),
     fanOutToleratedFailure: text('fan-out-tolerated-failure'),
     approverEmail: text('approver-email'),
+    tuning: tuning === undefined || tuning === '' ? undefined : tuning === true || tuning === 'true',
+    ranges: ranges === undefined ? undefined : [ranges].flat().map(String),
+    objectiveMetric: text('objective-metric'),
+    objective: text('objective'),
+    strategy: text('strategy'),
+    maxJobs: text('max-jobs'),
+    maxParallelJobs: text('max-parallel-jobs'),
     answers: text('answers'),
     yes: bool('yes', false),
     skipInstall: bool('skip-install', false),

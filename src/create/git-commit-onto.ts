@@ -11,7 +11,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { execa } from 'execa';
 import { snapshotGitDir, type GitDirSnapshot } from './git-dir-snapshot.js';
 import { trackRollback, tracked } from './interrupts.js';
 import type { GitOutcome } from './git-init.js';
@@ -26,6 +25,8 @@ export const FORCE_COMMIT_MESSAGE = 'Scaffold from create-legacy-mlops --force';
 const IN_PROGRESS = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'rebase-merge', 'rebase-apply', 'BISECT_LOG'];
 
 export async function gitCommitOnto(target: string, pathspecs: readonly string[]): Promise<CommitOutcome> {
+  // execa is imported here, not at the top: create without install or git never loads it (111 modules).
+  const { execa } = await import('execa');
   // Pathspecs are file names, not patterns (a file may be called `*.py`).
   // Each git in its own process group, ended with it on Ctrl-C (see interrupts.ts).
   // No automatic gc or maintenance: a repack would delete loose objects that putting `.git` back cannot restore.

@@ -5,7 +5,9 @@
  * (the parser behind VS Code's Docker support); only the final build stage is read.
  */
 import { posix } from 'node:path';
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { createRequire } from 'node:module';
+import type * as DockerfileAst from 'dockerfile-ast';
+import type { Instruction } from 'dockerfile-ast';
 
 export interface ContainerAnalysis {
   /** The command the image runs (ENTRYPOINT + CMD as Docker combines them). */
@@ -27,6 +29,8 @@ export interface ContainerAnalysis {
  * COPY sources (`./src/*`, `src/`, `.`) to the paths they get inside the image.
  */
 export function analyseDockerfile(text: string, contextFiles: readonly string[]): ContainerAnalysis {
+  // Required here, not imported at the top: only an import with --from reads Dockerfiles (35 modules otherwise loaded by every create).
+  const { DockerfileParser } = createRequire(import.meta.url)('dockerfile-ast') as typeof DockerfileAst;
   const all = DockerfileParser.parse(text).getInstructions();
   const lastFrom = all.map((i) => i.getKeyword().toUpperCase()).lastIndexOf('FROM');
   const instructions = all.slice(lastFrom + 1);

@@ -1,5 +1,4 @@
 /** `npm install` in the staged project. Always `install`, never `ci`: a new project has no lockfile yet. */
-import { execa } from 'execa';
 import { CreateError } from './errors.js';
 import { trackProcessGroup } from './interrupts.js';
 import { seconds, withProgress, type ProgressStream } from './progress.js';
@@ -7,6 +6,8 @@ import { seconds, withProgress, type ProgressStream } from './progress.js';
 export const NPM_INSTALL_ARGS = ['install', '--no-audit', '--no-fund'];
 
 export async function npmInstall(dir: string, stream?: ProgressStream): Promise<number> {
+  // execa is imported here, not at the top: create without install or git never loads it (111 modules).
+  const { execa } = await import('execa');
   const { result, ms } = await withProgress(
     'Installing dependencies with npm',
     async () => {

@@ -138,20 +138,21 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
 
   // Training and tuning.
   { name: 'hyperparameter', type: 'list', commands: STAGE, sets: 'stages[].hyperparameters', question: 'hyperparameters', description: 'training: a hyperparameter as key=value (repeat the option for more)' },
+  { name: 'tuning', type: 'boolean', commands: CREATE, sets: 'stages[].tuning', description: 'lifecycle presets: tune the training stage with a SageMaker hyperparameter tuning job (default: off)' },
   {
     name: 'range',
     type: 'list',
-    commands: STAGE,
+    commands: BOTH,
     value: '<name=range>',
     sets: 'stages[].tuning.ranges',
     question: 'tuningRanges',
     description: 'tuning: a hyperparameter range, min:max[:log] (continuous; whole numbers make it an integer range) or a,b,c (categorical); repeat for more',
   },
-  { name: 'objective-metric', type: 'string', commands: STAGE, value: '<metric>', sets: 'stages[].tuning.objective.metric', question: 'objectiveMetric', description: 'tuning: the metric the training script prints (<metric>=<value>) that the job optimizes (default train_accuracy)' },
-  { name: 'objective', type: 'string', commands: STAGE, value: '<maximize|minimize>', sets: 'stages[].tuning.objective.type', question: 'objectiveType', description: 'tuning: maximize (default) or minimize the objective metric' },
-  { name: 'strategy', type: 'string', commands: STAGE, value: '<strategy>', sets: 'stages[].tuning.strategy', question: 'tuningStrategy', description: 'tuning: Bayesian, Random (default) or Grid (every combination of the values)' },
-  { name: 'max-jobs', type: 'string', commands: STAGE, value: '<n>', syntax: 'whole-number', sets: 'stages[].tuning.maxJobs', question: 'maxJobs', description: 'tuning: training jobs in all (default 6; Grid runs every combination and takes none)' },
-  { name: 'max-parallel-jobs', type: 'string', commands: STAGE, value: '<n>', syntax: 'whole-number', sets: 'stages[].tuning.maxParallelJobs', question: 'maxParallelJobs', description: 'tuning: training jobs at once (default 2)' },
+  { name: 'objective-metric', type: 'string', commands: BOTH, value: '<metric>', sets: 'stages[].tuning.objective.metric', question: 'objectiveMetric', description: 'tuning: the metric the training script prints (<metric>=<value>) that the job optimizes (default train_accuracy)' },
+  { name: 'objective', type: 'string', commands: BOTH, value: '<maximize|minimize>', sets: 'stages[].tuning.objective.type', question: 'objectiveType', description: 'tuning: maximize (default) or minimize the objective metric' },
+  { name: 'strategy', type: 'string', commands: BOTH, value: '<strategy>', sets: 'stages[].tuning.strategy', question: 'tuningStrategy', description: 'tuning: Bayesian, Random (default) or Grid (every combination of the values)' },
+  { name: 'max-jobs', type: 'string', commands: BOTH, value: '<n>', syntax: 'whole-number', sets: 'stages[].tuning.maxJobs', question: 'maxJobs', description: 'tuning: training jobs in all (default 6; Grid runs every combination and takes none)' },
+  { name: 'max-parallel-jobs', type: 'string', commands: BOTH, value: '<n>', syntax: 'whole-number', sets: 'stages[].tuning.maxParallelJobs', question: 'maxParallelJobs', description: 'tuning: training jobs at once (default 2)' },
 
   // Fan-out (create).
   { name: 'fan-out', type: 'boolean', commands: CREATE, sets: 'fanOut', description: 'run the stage chain once per item (one model per store, product, region…) in a Step Functions Distributed Map' },

@@ -13,7 +13,7 @@ import type { PipelineOptions } from '../model/types.js';
 import { CreateError } from './errors.js';
 import { copyRegularFile } from './file-kind.js';
 import { gitCommitOnto } from './git-commit-onto.js';
-import { gitInit } from './git-init.js';
+import { GitDiskFull, gitInit } from './git-init.js';
 import { cleanUpNow, interruptionPoint, markWritten, trackFolder, trackRollback } from './interrupts.js';
 import { mergeIntoPlace, type MergeResult } from './merge-into-place.js';
 import type { ImportPlan } from './legacy-import.js';
@@ -120,6 +120,9 @@ export async function scaffold(request: ScaffoldRequest): Promise<ScaffoldResult
     removeStaging(staging);
     untrack();
     if (failures.length > 0) throw new CreateError(failures[0]);
+    if (error instanceof GitDiskFull) {
+      throw new CreateError(`${error.message}: removed the partial project; nothing was changed in ${request.target}: free some disk space and rerun, or rerun with --no-git`);
+    }
     throw asCreateError(error, request.target);
   }
 }

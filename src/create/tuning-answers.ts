@@ -8,7 +8,8 @@ import { validatePipeline } from '../model/resolve.js';
 import type { TuningOptions, TuningRangeOptions, TuningScaling, TuningStrategy } from '../model/tuning.js';
 import type { StageOptions } from '../model/types.js';
 import { stageFieldOf } from './field-checks.js';
-import { optionsOf } from './option-table.js';
+import { CreateError, type AnswerOrigin, type Given } from './errors.js';
+import { optionOf, optionsOf, readValue } from './option-table.js';
 
 /** What the answers say, as text (flags) or typed (prompts); absent means the default. */
 export interface TuningAnswers {
@@ -97,4 +98,44 @@ export function tuningProblem(stage: StageOptions, region = 'us-east-1'): { prob
     if (field === 'tuning' || field?.startsWith('tuning.') || field?.startsWith('hyperparameters')) return { problem: p.message, flag: field.startsWith('hyperparameters') ? '--range' : tuningFlagOf(field) };
   }
   return undefined;
+}
+
+/** The tuning answers given to create, by question name (the flags' rows of the option table). */
+export interface TuningGiven {
+  tuning?: Given<boolean>;
+  tuningRanges?: Given<string[]>;
+  objectiveMetric?: Given<string>;
+  objectiveType?: Given<string>;
+  tuningStrategy?: Given<string>;
+  maxJobs?: Given<number>;
+  maxParallelJobs?: Given<number>;
+}
+
+/**
+ * The flags' tuning answers: each read by its table row (a range must read, a job count be a number); any
+ * of them turns tuning on by itself, and `--no-tuning` with one is a contradiction.
+ */
+export function tuningFromFlags(flags: { tuning?: boolean; ranges?: readonly string[]; objectiveMetric?: string; objective?: string; strategy?: string; maxJobs?: string; maxParallelJobs?: string }): TuningGiven {
+  const origin = (flag: string): AnswerOrigin => ({ kind: 'flag', flag: `--${flag}` });
+  const given: TuningGiven = {};
+  for (const range of flags.ranges ?? []) {
+    const parsed = parseRange(range);
+    if (typeof parsed === 'string') throw new CreateError(`Invalid --range: ${parsed}`);
+  }
+  if (flags.ranges !== undefined) given.tuningRanges = { value: [...flags.ranges], origin: origin('range') };
+  if (flags.objectiveMetric !== undefined) given.objectiveMetric = { value: flags.objectiveMetric, origin: origin('objective-metric') };
+  if (flags.objective !== undefined) given.objectiveType = { value: flags.objective.toLowerCase(), origin: origin('objective') };
+  if (flags.strategy !== undefined) given.tuningStrategy = { value: flags.strategy.toLowerCase(), origin: origin('strategy') };
+  for (const [key, flag] of [['maxJobs', 'max-jobs'], ['maxParallelJobs', 'max-parallel-jobs']] as const) {
+    const text = flags[key];
+    if (text === undefined) continue;
+    const read = readValue(optionOf('create', flag)!, text);
+    if ('problem' in read) throw new CreateError(`Invalid --${flag}: ${read.problem}`);
+    given[key] = { value: read.value as number, origin: origin(flag) };
+  }
+  const first = (['tuningRanges', 'objectiveMetric', 'objectiveType', 'tuningStrategy', 'maxJobs', 'maxParallelJobs'] as const).find((k) => given[k]);
+  if (flags.tuning === false && first) throw new CreateError(`Invalid ${(given[first]!.origin as { flag: string }).flag}: it sets the tuning, which --no-tuning turns off; drop one of them`);
+  if (flags.tuning !== undefined) given.tuning = { value: flags.tuning, origin: origin('tuning') };
+  else if (first) given.tuning = { value: true, origin: given[first]!.origin };
+  return given;
 }

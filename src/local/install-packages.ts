@@ -98,8 +98,9 @@ export async function installPackages(plan: InstallPlan, signal?: AbortSignal): 
       const pin = pins.find((p) => normalize(p.name) === normalize(missing.name));
       if (!pin) throw new PackageInstallError(missing.name, `package '${missing.name}' (needed by another package) ${missing.versions?.length === 0 ? 'is not available from the package index' : `has no version matching '${missing.requirement}' in the package index`}`, log);
       if (missing.versions?.length === 0) throw new PackageInstallError(pin.name, `package '${pin.name}' (from ${pin.origin}) is not available from the package index`, log);
+      // Any version was asked for already: nothing left to relax.
+      if (pin.spec === '') throw new PackageInstallError(pin.name, `package '${pin.name}' (from ${pin.origin}) has no version ${installer} can install here: ${lastLines(outcome.output)}`, log);
       const listed = missing.versions ?? versionsOf(pin.name)?.versions ?? [];
-      if (listed.length === 0 && missing.versions === undefined && pin.spec === '') throw new PackageInstallError(pin.name, `package '${pin.name}' (from ${pin.origin}) has no version the ${installer} can install here: ${lastLines(outcome.output)}`, log);
       const nearest = pin.spec.startsWith('==') ? nearestVersion(pin.spec.slice(2), listed) : undefined;
       substitutions.push({ name: pin.name, wanted: pin.spec, used: nearest ?? '', origin: pin.origin });
       pin.spec = nearest ? `==${nearest}` : '';
@@ -111,7 +112,7 @@ export async function installPackages(plan: InstallPlan, signal?: AbortSignal): 
       throw new PackageInstallError(build.name, `package '${build.name}'${pin ? ` (from ${pin.origin})` : ''} failed to build: ${build.reason}`, log);
     }
     if (/ResolutionImpossible|conflicting dependencies|No solution found when resolving/.test(outcome.output)) {
-      // The nearest versions may not fit together: let pip choose those it substituted, then any pinned one.
+      // The nearest versions may not fit together: let the installer choose those substituted, then any pinned one.
       const relax = pins.filter((p) => p.spec !== '' && substitutions.some((s) => normalize(s.name) === normalize(p.name)));
       const next = relax.length > 0 ? relax : pins.filter((p) => p.spec !== '');
       if (next.length === 0) throw new PackageInstallError('', `${installer} cannot resolve the packages: ${lastLines(outcome.output)}`, log);

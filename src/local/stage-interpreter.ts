@@ -35,7 +35,7 @@ export async function stageInterpreter(repoRoot: string, stageName: string, opti
     const base = await resolvePython(options.python, process.env, join(root, LOCAL_DIR, 'cache'));
     const spec = stageEnvSpec(root, stage, image, training);
     const log = options.log ?? (() => undefined);
-    const env = await ensureStageEnvironment(spec, base, { root: join(root, LOCAL_ENVS_DIR), log, show: (path) => relative(root, path) });
+    const env = await ensureStageEnvironment(spec, base, { root: join(root, LOCAL_ENVS_DIR), projectDir: root, log, show: (path) => relative(root, path) });
     for (const warning of env.freshWarnings) log(`  notice: ${warning}`);
     return env.interpreter.executable;
   }

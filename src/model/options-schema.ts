@@ -12,7 +12,7 @@
  * Ranges, patterns and cross-field rules stay in resolve*.ts (their messages say what to write);
  * this schema only checks shape: keys and types.
  */
-import { Ajv, type ErrorObject, type JSONSchemaType } from 'ajv';
+import { Ajv, type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
 import type {
   ApprovalOptions,
   EndpointWaitOptions,
@@ -230,9 +230,11 @@ function withoutNullable(schema: unknown): unknown {
   return Object.fromEntries(Object.entries(schema).filter(([k]) => k !== 'nullable').map(([k, v]) => [k, withoutNullable(v)]));
 }
 
+// Compiled on first use, each on its own: a synthesis needs only the pipeline's, an answers file's stage
+// the stage's (compiling one costs about 0.1 s, paid by every process that imports the model otherwise).
 const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
-const validatePipelineShape = ajv.compile(withoutNullable(PIPELINE_OPTIONS_SCHEMA) as object);
-const validateStageShape = ajv.compile(withoutNullable(STAGE_OPTIONS_SCHEMA) as object);
+const compiled = new Map<object, ValidateFunction>();
+const validatorOf = (schema: object): ValidateFunction => compiled.get(schema) ?? compiled.set(schema, ajv.compile(withoutNullable(schema) as object)).get(schema)!;
 
 export interface ShapeCheckOptions {
   /**
@@ -254,6 +256,7 @@ export function optionShapeProblems(options: unknown, check: ShapeCheckOptions =
   const extra = new Set(onlyPipelineKeys ? [] : (check.extraTopLevelKeys ?? []));
   // Known non-pipeline keys (projen's own options) are checked by projen; the schema sees the rest.
   const pipelinePart = Object.fromEntries(Object.entries(options).filter(([k]) => !extra.has(k) || PIPELINE_OPTION_KEYS.includes(k)));
+  const validatePipelineShape = validatorOf(PIPELINE_OPTIONS_SCHEMA);
   validatePipelineShape(pipelinePart);
   const candidates = (errorPath: string) => (errorPath === '' ? [...PIPELINE_OPTION_KEYS, ...extra] : undefined);
   return toProblems(validatePipelineShape.errors ?? [], options, '', candidates);
@@ -261,6 +264,7 @@ export function optionShapeProblems(options: unknown, check: ShapeCheckOptions =
 
 /** Shape problems of one stage on its own (e.g. a stage object of an answers file), paths as in a pipeline at `index`. */
 export function stageShapeProblems(stage: unknown, index: number): ModelProblem[] {
+  const validateStageShape = validatorOf(STAGE_OPTIONS_SCHEMA);
   validateStageShape(stage);
   return toProblems(validateStageShape.errors ?? [], { stages: Object.assign([], { [index]: stage }) }, `/stages/${index}`);
 }

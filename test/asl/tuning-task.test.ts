@@ -70,9 +70,10 @@ describe('definition', () => {
       ['train', 'CreateHyperParameterTuningJob'],
       ['train best model', 'DescribeTrainingJob'],
     ]);
+    // Requests to SageMaker; the gate's CloudWatch PutMetricData is checked against its own model in gate-metric.test.ts.
     for (const r of requests) {
-      const operation = parseSageMakerResource(r.resource)?.integration.operation;
-      if (operation) expect(checkRequestShape(operation, r.request, lookup.model, r.stateName)).toEqual([]);
+      const integration = parseSageMakerResource(r.resource)?.integration;
+      if (integration?.operation && (integration.service ?? 'sagemaker') === 'sagemaker') expect(checkRequestShape(integration.operation, r.request, lookup.model, r.stateName)).toEqual([]);
     }
     const tune = requests.find((r) => r.stateName === 'train')!.request as Json;
     expect(tune.HyperParameterTuningJobName.length).toBeLessThanOrEqual(32);

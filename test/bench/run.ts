@@ -3,6 +3,7 @@ import { benchCreate } from './create.js';
 import { benchFanOut } from './fan-out.js';
 import { benchDoctor } from './doctor.js';
 import { benchLocalEnvs } from './local-envs.js';
+import { benchInstallers } from './local-envs-installers.js';
 import { benchLocalRun } from './local-run.js';
 import { benchStartup } from './startup.js';
 import { benchSynth } from './synth.js';
@@ -11,7 +12,10 @@ const only = process.argv.slice(2);
 const suites: Record<string, () => Promise<void>> = {
   synth: () => benchSynth(),
   local: () => benchLocalRun(),
-  envs: () => benchLocalEnvs(),
+  envs: async () => {
+    await benchLocalEnvs();
+    await benchInstallers();
+  },
   create: () => benchCreate(),
   'fan-out': () => benchFanOut(),
   startup: () => benchStartup(),

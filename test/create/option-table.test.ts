@@ -51,19 +51,20 @@ const stageLine = async (argv: string[], dir = makeRepo()) => {
   throw new Error(`yo stage accepted ${argv.join(' ')}`);
 };
 
-test('the commands share the job settings, the approver, --from and --yes, each from one row', () => {
-  expect(SHARED).toEqual(expect.arrayContaining(['instance-type', 'volume-size', 'max-runtime', 'approver-email', 'from', 'yes']));
+test('the commands share the job settings, the approver, the tuning flags, --from and --yes, each from one row', () => {
+  expect(SHARED).toEqual(expect.arrayContaining(['instance-type', 'volume-size', 'max-runtime', 'approver-email', 'range', 'objective-metric', 'objective', 'strategy', 'max-jobs', 'max-parallel-jobs', 'from', 'yes']));
   // A name is one row: no command has two rows of one name, and no two rows share a name.
   expect(new Set(OPTION_TABLE.map((o) => o.name)).size).toBe(OPTION_TABLE.length);
 });
 
 test('both parsers read the shared flags the same way: a value starting with - is a value, lists repeat, a Boolean is bare or --no-', () => {
-  const argv = ['--instance-type', 'ml.m5.xlarge', '--volume-size', '-5', '--max-runtime=600', '--approver-email', 'a@b.example', '--from', '-legacy', '-y'];
+  const argv = ['--instance-type', 'ml.m5.xlarge', '--volume-size', '-5', '--max-runtime=600', '--approver-email', 'a@b.example', '--range', 'C=0.01:10:log', '--range', 'solver=lbfgs,liblinear', '--objective', 'minimize', '--max-jobs', '4', '--from', '-legacy', '-y'];
   const create = parseCreateOptions(argv);
   const stage = parseStageArguments(argv).options;
   for (const name of SHARED) expect([name, stage[name]]).toEqual([name, create[name]]);
   expect(create['volume-size']).toBe('-5');
   expect(create.from).toBe('-legacy');
+  expect(create.range).toEqual(['C=0.01:10:log', 'solver=lbfgs,liblinear']);
   expect(parseStageArguments(['--no-yes']).options.yes).toBe(false);
   expect(parseCreateOptions(['--no-yes']).yes).toBe(false);
 });

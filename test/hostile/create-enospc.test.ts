@@ -95,6 +95,15 @@ maybe('create-legacy-mlops on a full disk (tmpfs)', () => {
     expect(fs.existsSync(path.join(disk.dir, 'p'))).toBe(false);
   }, 180_000);
 
+  test.each([12, 40])('a new project with git, %i inodes beyond the project: refused (no project with a broken repository), nothing left behind', async (extra) => {
+    disk = mountSmallDisk({ bytes: 8 * 1024 * 1024, inodes: 4096 });
+    writeFiles(disk.dir, { 'notes.txt': 'mine\n' });
+    fillDisk(disk.dir, { inodes: stagedInodes + extra });
+    const outcome = await runOnFullDisk(disk, ['p', ...WITH_GIT], `staged inodes +${extra}`);
+    expect(outcome).toMatchObject({ exitCode: 1, failedIn: 'git' });
+    expect(fs.existsSync(path.join(disk.dir, 'p'))).toBe(false);
+  }, 180_000);
+
   test.each([0, 16, 96, 200])('--force into the user\'s project with %i KiB left: refused, every file byte for byte', async (kib) => {
     disk = mountSmallDisk({ bytes: 4 * 1024 * 1024 });
     await userProject(disk.dir, false);

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { LocalRunRefused, runPipelineLocally } from '../../src/local/index.js';
-import { buildFailure, unsatisfiable } from '../../src/local/install-packages.js';
+import { buildFailure, installPackages, unsatisfiable } from '../../src/local/install-packages.js';
 import { chooseInstaller, onPath } from '../../src/local/installer.js';
 import { pipIndexSettings, readIni, uvEnvironment, uvIndexArguments, uvIndexSettings, uvOwnIndexConfig } from '../../src/local/installer-config.js';
 import { indexVersions } from '../../src/local/index-versions.js';
@@ -131,6 +131,24 @@ describe("reading uv's answers (worded as in uv's own test snapshots)", () => {
     expect(unsatisfiable('  ╰─▶ Because only black<=0.1.0 is available and you require black>0.1.0, we can conclude')).toEqual({ requirement: 'black<=0.1.0', name: 'black' });
     expect(buildFailure('  × Failed to build `broken==1.0`\n  ├─▶ The build backend returned an error\n  ╰─▶ Call to `backend.build_wheel` failed (exit status: 1)\n\n      [stderr]\n      RuntimeError: this package cannot be built here\n')).toEqual({ name: 'broken', reason: 'RuntimeError: this package cannot be built here' });
     expect(buildFailure('  × Failed to build `project @ file:///tmp/path_dep`\n  ├─▶ The build backend returned an error')?.name).toBe('project');
+  });
+
+  test('a requirement uv cannot meet at any version is relaxed once, then named (no retry loop)', async () => {
+    let calls = 0;
+    const installer = {
+      name: 'uv' as const,
+      version: 'uv 0',
+      // An index that does not answer: the lookup cannot settle it, uv's answer must.
+      settings: { indexUrl: 'http://127.0.0.1:9/simple', extraIndexUrls: [], findLinks: [], noIndex: false, constraints: [], trustedHosts: [], from: 'pip' as const },
+      createVenv: async () => undefined,
+      install: async () => {
+        calls++;
+        return { ok: false, output: '  × No solution found when resolving dependencies:\n  ╰─▶ Because only delta<=0.1 is available and you require delta>0.1, we can conclude that your requirements are unsatisfiable.' };
+      },
+    };
+    const plan = { installer, python: 'unused', basePython: PYTHON, workDir: trackedMkdtemp(join(tmpdir(), 'legacy-mlops-plan-')), pins: [{ name: 'delta', spec: '>0.1', origin: 'stages/x/requirements.txt' }] };
+    await expect(installPackages(plan)).rejects.toThrow("package 'delta' (from stages/x/requirements.txt) has no version uv can install here: ");
+    expect(calls).toBe(2);
   });
 
   test('the version lookup reads the index itself: find-links folders, and simple-API pages served from disk', async () => {

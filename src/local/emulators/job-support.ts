@@ -58,7 +58,7 @@ async function stageEnvironment(state: TaskStateRef, stage: StageCode, imageUri:
   }
   const training = state.resource.includes('createTrainingJob');
   const spec = stageEnvSpec(run.repoRoot, stage, imageUri ?? (stage.script?.inModelArtifact ? soleFrameworkImage(run.input) : undefined), training);
-  const env = await ensureStageEnvironment(spec, base, { root: run.envsDir, log: run.log, show, signal: run.signal });
+  const env = await ensureStageEnvironment(spec, base, { root: run.envsDir, projectDir: run.repoRoot, log: run.log, show, signal: run.signal });
   if (env.reused) run.log(`  ${stage.stageName}: Python environment ${show(env.dir)} (${spec.description})`);
   for (const warning of env.warnings) run.notice(warning, env.freshWarnings.includes(warning) ? undefined : env.noticesFile);
   if (checkCode) {
