@@ -54,7 +54,7 @@ describe('a synthesized lifecycle project', () => {
     const report = await validateProject(dir);
     // Drift re-runs .projenrc.ts, which needs the repo's dependencies: this folder has none, so only it may be skipped.
     expect(report.checks.filter((c) => c.status !== 'passed').map((c) => [c.check, c.status, c.findings])).toEqual([['drift', 'skipped', []]]);
-    expect(report.checks.find((c) => c.check === 'task-requests')?.subject).toMatch(/6 task requests/);
+    expect(report.checks.find((c) => c.check === 'task-requests')?.subject).toMatch(/7 task requests/); // the 6 stage calls and the gate's PutMetricData
     // 4 stage scripts (preprocess, train with its inference script, evaluate) and 3 starter tests.
     expect(report.checks.find((c) => c.check === 'python-syntax')?.subject).toMatch(/7 Python files/);
   });
