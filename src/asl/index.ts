@@ -12,6 +12,7 @@ export * from './model-task.js';
 export * from './transform-task.js';
 export * from './metric-gate.js';
 export * from './gate-metric.js';
+export * from './promotion-states.js';
 export * from './endpoint-states.js';
 export * from './stage-switch.js';
 export * from './register-task.js';

@@ -8,6 +8,7 @@ import { metricGateStates, gateStateNames } from './metric-gate.js';
 import { modelTaskState } from './model-task.js';
 import { failStateName } from './task-common.js';
 import { processingTaskState } from './processing-task.js';
+import { promotionStateNames, promotionStates, promotions } from './promotion-states.js';
 import { registerTaskState } from './register-task.js';
 import { stageSwitchState, switchStateName } from './stage-switch.js';
 import { trainingTaskState } from './training-task.js';
@@ -75,10 +76,19 @@ export function buildStateMachine(pipeline: ResolvedPipeline): StateMachineDefin
 /** Every stage's states and Fail states; the last stage goes to `last` (or ends), Choices with nothing left go to `done`. */
 function stageChainStates(pipeline: ResolvedPipeline, last: string | undefined, done: string): Record<string, State> {
   const states: Record<string, State> = {};
+  // A stage serving a registered model may first take the approved version (promotion-states.ts): after its switch.
+  const promoted = new Map(promotions(pipeline).map((p) => [p.servingStage.name, p]));
+  const bodyOf = (stage: ResolvedStage) => {
+    const promotion = promoted.get(stage.name);
+    return promotion ? promotionStateNames(promotion.modelStage).which : stage.name;
+  };
+  const entryOf = (stage: ResolvedStage) => (stage.skippable ? switchStateName(stage) : bodyOf(stage));
   pipeline.stages.forEach((stage, i) => {
     const following = pipeline.stages[i + 1];
-    const next = following ? stageEntryName(following) : last;
-    if (stage.skippable) states[switchStateName(stage)] = stageSwitchState(stage, stage.name, next ?? done);
+    const next = following ? entryOf(following) : last;
+    if (stage.skippable) states[switchStateName(stage)] = stageSwitchState(stage, bodyOf(stage), next ?? done);
+    const promotion = promoted.get(stage.name);
+    if (promotion) Object.assign(states, promotionStates(promotion, pipeline, stage.name));
     Object.assign(states, KIND_STATES[stage.kind](stage, pipeline, next, done));
   });
   for (const stage of pipeline.stages) {

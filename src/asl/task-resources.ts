@@ -15,6 +15,7 @@ import { PUT_METRIC_DATA_RESOURCE } from './gate-metric.js';
 import { S3_GET_OBJECT_RESOURCE } from './metric-gate.js';
 import { CREATE_MODEL_RESOURCE } from './model-task.js';
 import { PROCESSING_JOB_RESOURCE } from './processing-task.js';
+import { LIST_MODEL_PACKAGES_RESOURCE } from './promotion-states.js';
 import { CREATE_MODEL_PACKAGE_RESOURCE } from './register-task.js';
 import { TRAINING_JOB_RESOURCE } from './training-task.js';
 import { TRANSFORM_JOB_RESOURCE } from './transform-task.js';
@@ -37,6 +38,7 @@ export const TASK_RESOURCES = [
   TUNING_JOB_RESOURCE,
   DESCRIBE_TRAINING_JOB_RESOURCE,
   PUT_METRIC_DATA_RESOURCE,
+  LIST_MODEL_PACKAGES_RESOURCE,
 ] as const;
 
 /** A Task resource in the `aws` partition. */

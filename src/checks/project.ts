@@ -114,7 +114,14 @@ export async function validateProject(projectDir: string, options: ValidateProje
   const captureSkip = needs(TASK_REQUESTS_CHECK, 'the state machine and its sample input', definition, input);
   if (captureSkip) checks.push(captureSkip);
   else {
-    const captured = await capture(definition, input, options.executionName ?? SAMPLE_EXECUTION_NAME);
+    const executionName = options.executionName ?? SAMPLE_EXECUTION_NAME;
+    const captured = await capture(definition, input, executionName);
+    // Branches chosen by the execution's own ARN (an environment serving approved versions) are captured as that environment's execution.
+    for (const arn of executionArnSamples(definition, executionName)) {
+      const more = await capture(definition, input, executionName, arn);
+      captured.requests = [...captured.requests, ...more.requests.filter((r) => !captured.requests.some((c) => c.stateName === r.stateName))];
+      captured.findings.push(...more.findings);
+    }
     requests = captured.requests;
     checks.push(result(TASK_REQUESTS_CHECK, `sample execution (${count(requests.length, 'task request')})`, captured.findings));
   }
@@ -146,9 +153,16 @@ export async function validateProject(projectDir: string, options: ValidateProje
   };
 }
 
-async function capture(definition: unknown, input: unknown, executionName: string): Promise<{ requests: readonly CapturedTaskRequest[]; findings: Finding[] }> {
+/** An execution ARN for each `$$.Execution.Id` pattern a Choice compares with (its `*` standing for the rest). */
+function executionArnSamples(definition: unknown, executionName: string): string[] {
+  const text = JSON.stringify(definition ?? {});
+  const patterns = [...text.matchAll(/"Variable":"\$\$\.Execution\.Id","StringMatches":"([^"]+)"/g)].map((m) => m[1]);
+  return [...new Set(patterns)].map((pattern) => pattern.replace(/\*$/, `sample:${executionName}`));
+}
+
+async function capture(definition: unknown, input: unknown, executionName: string, executionArn?: string): Promise<{ requests: readonly CapturedTaskRequest[]; findings: Finding[] }> {
   try {
-    return { requests: await captureTaskRequests(definition, input, executionName), findings: [] };
+    return { requests: await captureTaskRequests(definition, input, executionName, executionArn), findings: [] };
   } catch (error) {
     const requests = error instanceof TaskCaptureError ? error.requests : [];
     return { requests, findings: [{ check: TASK_REQUESTS_CHECK, location: CHECKED_ARTIFACTS.stateMachine, message: (error as Error).message }] };

@@ -180,6 +180,25 @@ export const SAGEMAKER_INTEGRATIONS: readonly SageMakerIntegration[] = [
   },
   {
     style: 'aws-sdk:sagemaker',
+    action: 'listModelPackages',
+    operation: 'ListModelPackages',
+    runsJob: false,
+    // One Approved version, so the promotion's later requests are resolved and checked too.
+    response: (request, _sync, arnOf) => ({
+      ModelPackageSummaryList: [
+        {
+          ModelPackageGroupName: String(request.ModelPackageGroupName),
+          ModelPackageVersion: 3,
+          ModelPackageArn: arnOf('model-package', `${String(request.ModelPackageGroupName)}/3`),
+          CreationTime: '2026-01-01T00:00:00.000Z',
+          ModelPackageStatus: 'Completed',
+          ModelApprovalStatus: 'Approved',
+        },
+      ],
+    }),
+  },
+  {
+    style: 'aws-sdk:sagemaker',
     action: 'updateModelPackage',
     operation: 'UpdateModelPackage',
     runsJob: false,

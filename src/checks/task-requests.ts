@@ -32,7 +32,8 @@ export class TaskCaptureError extends Error {
 /** The task token sample requests carry (real ones are opaque strings of up to 1024 characters). */
 export const SAMPLE_TASK_TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAeSampleTaskToken';
 
-export async function captureTaskRequests(definition: unknown, input: unknown, executionName: string): Promise<CapturedTaskRequest[]> {
+/** `executionArn`: the execution's own ARN (`$$.Execution.Id`); an environment's account and region take its branches (promotion). */
+export async function captureTaskRequests(definition: unknown, input: unknown, executionName: string, executionArn?: string): Promise<CapturedTaskRequest[]> {
   const requests: CapturedTaskRequest[] = [];
   const handlers: Record<string, (request: Json) => Json> = {};
   // Every Task is overridden: an override-less Task would call real AWS Lambda.
@@ -64,7 +65,7 @@ export async function captureTaskRequests(definition: unknown, input: unknown, e
     overrides: { taskResourceLocalHandlers: handlers },
     // Id and Task.Token: what approval requests carry (the engine does not make them up).
     context: {
-      Execution: { Name: executionName, Id: `arn:aws:states:us-east-1:000000000000:execution:sample:${executionName}`, Input: cloneJson(input) },
+      Execution: { Name: executionName, Id: executionArn ?? `arn:aws:states:us-east-1:000000000000:execution:sample:${executionName}`, Input: cloneJson(input) },
       Task: { Token: SAMPLE_TASK_TOKEN },
     },
   });

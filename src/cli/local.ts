@@ -6,12 +6,24 @@
 import { join } from 'node:path';
 import { LOCAL_USAGE, LocalRunRefused, parseLocalArgs, runPipelineLocally } from '../local/index.js';
 import { killAllJobsNow } from '../local/job-process.js';
+import { stateMachineName } from '../construct/deployed-input.js';
+import { readPipelineModel, selectEnvironment } from '../construct/pipeline-model.js';
 import { REPORT_PAGE_FILE } from '../report/local-record.js';
 import { openPage } from '../report/open-page.js';
 
 export const EXIT_REFUSED = 2;
 export const EXIT_INTERRUPTED = 130;
 export const EXIT_TERMINATED = 143;
+
+/** `arn:<partition>:states:<region>:<account>:execution:<state machine>`: where that environment's executions run. */
+function environmentExecutionArnPrefix(cwd: string, name: string): string {
+  try {
+    const { environment, pipeline } = selectEnvironment(readPipelineModel(cwd), name);
+    return `arn:${pipeline.partition}:states:${environment.region}:${environment.account}:execution:${stateMachineName(pipeline)}`;
+  } catch (error) {
+    throw new LocalRunRefused(`--env ${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 
 export async function runLocal(argv: string[], cwd: string): Promise<number> {
   const stop = new AbortController();
@@ -39,8 +51,9 @@ export async function runLocal(argv: string[], cwd: string): Promise<number> {
       console.log(LOCAL_USAGE);
       return 0;
     }
-    const { open, ...runOptions } = options;
-    const report = await runPipelineLocally({ ...runOptions, repoRoot: cwd, signal: stop.signal });
+    const { open, env, ...runOptions } = options;
+    const executionArnPrefix = env === undefined ? undefined : environmentExecutionArnPrefix(cwd, env);
+    const report = await runPipelineLocally({ ...runOptions, ...(executionArnPrefix ? { executionArnPrefix } : {}), repoRoot: cwd, signal: stop.signal });
     if (open) {
       const problem = await openPage(join(report.runDir, REPORT_PAGE_FILE));
       if (problem) console.error(`legacy-mlops local: ${problem}`);

@@ -3,6 +3,7 @@
  * reader's questions) and on monitoring (the dashboard and the alarm). Pure: model → Markdown lines.
  */
 import { approvalStateNames } from '../asl/approval-states.js';
+import { NO_APPROVED_VERSION_ERROR, promotions } from '../asl/promotion-states.js';
 import { gateMetricNamespace } from '../asl/gate-metric.js';
 import { dashboardName, FAILED_EXECUTIONS_ALARM, failedExecutionsAlarmName } from '../construct/monitoring-names.js';
 import { registryResumeLogGroupName } from '../iam/registry-resume-policy.js';
@@ -27,6 +28,7 @@ export function governanceSection(pipeline: ResolvedPipeline): string[] {
       '',
     );
   }
+  lines.push(...servedModels(pipeline));
   for (const s of approvals) {
     const a = s.approval!;
     const names = approvalStateNames(s);
@@ -50,6 +52,37 @@ export function governanceSection(pipeline: ResolvedPipeline): string[] {
     );
   }
   return lines;
+}
+
+/** Which model each environment serves (`environments[].modelSource`): the promotion from pre-production to production. */
+function servedModels(pipeline: ResolvedPipeline): string[] {
+  const promoted = promotions(pipeline);
+  const registers = pipeline.stages.filter((s) => s.registry);
+  if (registers.length === 0) return [];
+  const rows = pipeline.environments.map((e) => {
+    const serves =
+      e.modelSource === 'latest-approved' && promoted.length > 0
+        ? promoted.map((p) => `\`${p.servingStage.name}\` and later stages run the newest \`Approved\` version of group \`${p.group}\` (not this run's model, unless it is that version)`).join('; ')
+        : 'the model this execution made';
+    return `| \`${e.name}\` | ${e.account}, ${e.region} | \`${e.modelSource}\` | ${serves} |`;
+  });
+  return [
+    '### Which model each environment serves',
+    '',
+    '| Environment | Account, region | `modelSource` | Serves |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+    ...(promoted.length > 0
+      ? [
+          'In a `latest-approved` environment the state machine lists the group\'s Approved versions (newest first) right before the first serving stage and creates a model from that version; ' +
+            `with none approved yet the execution ends in \`${NO_APPROVED_VERSION_ERROR}\`. It knows the environment from the account and region in its own execution ARN, so no execution input can change what production serves. ` +
+            'Locally, `npx projen local -- --env <name>` runs as that environment would, against the versions in `.local/registry/`. ' +
+            'Set `modelSource` per environment in `.projenrc.ts` (default: `latest-approved` for the last of several environments).',
+          '',
+        ]
+      : []),
+  ];
 }
 
 /** How deciding the version in the model registry resumes the execution (approval stages after a register stage). */

@@ -1,4 +1,5 @@
 /** Mermaid flowchart of a pipeline (GitHub renders it in the README). */
+import { promotions, type Promotion } from '../asl/promotion-states.js';
 import { KIND_FACTS } from '../model/stage-kinds.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 
@@ -17,12 +18,12 @@ function governanceLabel(stage: ResolvedStage): string | undefined {
   return undefined;
 }
 
-function stageLabel(stage: ResolvedStage): string {
+function stageLabel(stage: ResolvedStage, promotion?: Promotion, servedIn?: string): string {
   const governance = governanceLabel(stage);
   if (governance) return governance;
   const runs =
     stage.image.source === 'model'
-      ? `${stage.kind} · model of ${stage.image.modelStage}`
+      ? `${stage.kind} · model of ${stage.image.modelStage}${promotion ? ` (${servedIn}: newest Approved version of ${promotion.group})` : ''}`
       : stage.image.source === 'framework'
         ? `${stage.kind === 'processing' ? '' : `${stage.kind} · `}${stage.image.framework.name} ${stage.image.framework.version} · ${stage.entryScript}`
         : stage.image.source === 'dockerfile'
@@ -41,9 +42,14 @@ export function pipelineMermaid(pipeline: ResolvedPipeline): string {
     const source = { s3: 'item of s3://&lt;itemsBucket&gt;/&lt;itemsKey&gt;', 's3-prefix': 'object under s3://&lt;itemsBucket&gt;/&lt;itemsPrefix&gt;', input: 'item of input items' }[fanOut.itemsFrom];
     lines.push(`  subgraph fan_out["for each ${source}: ${fanOut.maxConcurrency} at a time, ${fanOut.toleratedFailurePercentage}% may fail"]`);
   }
+  // In a latest-approved environment, the first stage serving a registered model serves the approved version, and so do the later ones.
+  const promoted = promotions(pipeline);
+  const servedIn = pipeline.environments.filter((e) => e.modelSource === 'latest-approved').map((e) => e.name).join(', ');
   for (const stage of pipeline.stages) {
+    const promotion = promoted.find((p) => p.modelStage.name === stage.modelStage && !stage.registry && pipeline.stages.indexOf(stage) >= pipeline.stages.indexOf(p.servingStage));
+    const label = stageLabel(stage, promotion, servedIn);
     // An approval is a decision: a rhombus.
-    lines.push(stage.approval ? `  ${nodeId(stage.name)}{"${stageLabel(stage)}"}` : `  ${nodeId(stage.name)}["${stageLabel(stage)}"]`);
+    lines.push(stage.approval ? `  ${nodeId(stage.name)}{"${label}"}` : `  ${nodeId(stage.name)}["${label}"]`);
     lines.push(`  ${nodeId(stage.name)}_failed(["${stage.name} failed"])`);
   }
   if (fanOut) lines.push('  end');

@@ -17,6 +17,7 @@ import { asArray, asObject, listPrefix, passRole, passedRoleArn, publishMetrics,
 import { imageRepositoryArnOf } from './image-repository.js';
 import { jobNameOf, jobNamePattern, sampleJobName } from './job-name.js';
 import { GOVERNANCE_INTEGRATIONS } from './governance-integrations.js';
+import { PROMOTION_INTEGRATIONS } from './promotion-integrations.js';
 import { REQUEST_INTEGRATIONS } from './request-integrations.js';
 import { TUNING_INTEGRATIONS } from './tuning-integrations.js';
 import { s3PrefixOf } from './s3-locations.js';
@@ -124,6 +125,7 @@ export const TASK_INTEGRATIONS: Readonly<Record<TaskResource, TaskIntegration>> 
   [TRANSFORM_JOB_RESOURCE]: sageMakerSyncJob(TRANSFORM_JOB),
   ...REQUEST_INTEGRATIONS,
   ...GOVERNANCE_INTEGRATIONS,
+  ...PROMOTION_INTEGRATIONS,
   ...TUNING_INTEGRATIONS,
 };
 

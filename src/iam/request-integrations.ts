@@ -12,6 +12,7 @@ import { stageResultPath } from '../asl/input-paths.js';
 import { CREATE_MODEL_RESOURCE } from '../asl/model-task.js';
 import { S3_GET_OBJECT_RESOURCE } from '../asl/metric-gate.js';
 import { PUT_METRIC_DATA_RESOURCE, gateMetricNamespace } from '../asl/gate-metric.js';
+import { createModelFromVersionPermissions } from './promotion-integrations.js';
 import {
   CREATE_ENDPOINT_CONFIG_RESOURCE,
   CREATE_ENDPOINT_RESOURCE,
@@ -61,11 +62,23 @@ function endpointConfigOf(task: TaskContext): { pattern: string; sample: string 
 }
 
 const createModel: TaskIntegration = {
-  description: 'SageMaker CreateModel (a model artifact with its serving image)',
+  description: 'SageMaker CreateModel (a model artifact with its serving image, or an approved version of it)',
   permissions(task) {
     const where = `Task '${task.state}'`;
     const model = uniqueName(task, 'ModelName', 'model');
     const container = asObject(task.parameters.PrimaryContainer);
+    if ('ModelPackageName.$' in container) {
+      // A version of the registry: its image and artifact are the model stage's, granted by that stage's own CreateModel.
+      return {
+        stateMachineRole: [
+          sageMakerActions('SageMakerModels', ['CreateModel', 'AddTags', 'ListTags'], model.pattern, model.sample),
+          passRole(passedRoleArn(task.parameters, 'ExecutionRoleArn', task.pipeline, where)),
+          ...createModelFromVersionPermissions(task.pipeline, container['ModelPackageName.$'], where),
+        ],
+        sageMakerExecutionRole: [],
+        executionRoleSourceArns: [sageMakerAccountArnPattern(task.pipeline)],
+      };
+    }
     const artifact = s3PrefixOf(container, 'ModelDataUrl', task.pipeline, task.samples.executionName, `${where}: PrimaryContainer.ModelDataUrl`);
     return {
       stateMachineRole: [

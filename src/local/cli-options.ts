@@ -18,6 +18,8 @@ export interface LocalCommandOptions {
   readonly open: boolean;
   /** `--approve-all` / `--reject-all`: approval stages decide without asking. */
   readonly approvals: 'ask' | 'approve-all' | 'reject-all';
+  /** `--env <name>`: run as that environment's deployment (its account and region in the execution's ARN). */
+  readonly env?: string;
 }
 
 export const LOCAL_USAGE = [
@@ -40,6 +42,9 @@ export const LOCAL_USAGE = [
   '  --open                open the run\'s report page (.local/runs/<execution>/report.html) when it ends',
   '  --approve-all         approval stages approve without asking (unattended runs)',
   '  --reject-all          approval stages reject without asking',
+  '  --env <name>          run as the deployment of that environment of .projenrc.ts would: its account and',
+  '                        region in the execution\'s ARN, so in an environment with modelSource',
+  '                        \'latest-approved\' the served model is the newest Approved version in .local/registry',
   '                        (otherwise an approval asks on the terminal, or waits for',
   '                        `legacy-mlops approve <execution>` from another terminal)',
   '  -h, --help            this help',
@@ -66,6 +71,7 @@ export function parseLocalArgs(argv: readonly string[]): LocalCommandOptions {
         open: { type: 'boolean', default: false },
         'approve-all': { type: 'boolean', default: false },
         'reject-all': { type: 'boolean', default: false },
+        env: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -89,5 +95,6 @@ export function parseLocalArgs(argv: readonly string[]): LocalCommandOptions {
     follow: values.follow ?? false,
     open: values.open ?? false,
     approvals: values['approve-all'] ? 'approve-all' : values['reject-all'] ? 'reject-all' : 'ask',
+    ...(values.env !== undefined ? { env: values.env } : {}),
   };
 }

@@ -55,13 +55,13 @@ export interface LocalRunOptions {
    * sub-machine of its stage and the stages it reads from; see stage-smoke.ts).
    */
   readonly definition?: unknown;
-  /** Print job output as it comes. */
-  readonly follow?: boolean;
-  /** Stops the running job and the execution (Ctrl-C). */
-  readonly signal?: AbortSignal;
+  readonly follow?: boolean; // print job output as it comes
+  readonly signal?: AbortSignal; // stops the running job and the execution (Ctrl-C)
   /** Progress output, one line per call (default: standard output). */
   readonly log?: (line: string) => void;
   readonly executionName?: string;
+  /** `$$.Execution.Id` up to the name: `legacy-mlops local --env <name>` runs as that environment's deployment. */
+  readonly executionArnPrefix?: string;
   /** How approval stages decide: ask (the terminal when there is one, else wait for `legacy-mlops approve`), or decide them all. */
   readonly approvals?: ApprovalMode;
 }
@@ -176,7 +176,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     mkdirSync(runDir, { recursive: true });
     const items: ItemOutcome[] = [];
     const fanOut = { maps, s3, onItemDone: (item: ItemOutcome) => items.push(item) };
-    const outcome = await execute(machine, input.value, prepared.tasks, waitStates(definition.value), executionName, stop, recorder, printer, fanOut);
+    const outcome = await execute(machine, input.value, prepared.tasks, waitStates(definition.value), { name: executionName, id: `${options.executionArnPrefix ?? 'arn:aws:states:local:000000000000:execution:local'}:${executionName}` }, stop, recorder, printer, fanOut);
     const states = recorder.finish();
     const wallMs = performance.now() - started;
     const scriptMs = states.reduce((sum, s) => sum + s.jobs.reduce((t, j) => t + j.scriptMs, 0), 0);
@@ -307,7 +307,7 @@ async function execute(
   input: unknown,
   tasks: ReadonlyMap<string, PreparedTask>,
   waits: readonly string[],
-  executionName: string,
+  executionRef: { readonly name: string; readonly id: string },
   stop: AbortController,
   recorder: ExecutionRecorder,
   printer: ProgressPrinter,
@@ -340,7 +340,7 @@ async function execute(
   };
   for (const [name, map] of fanOut.maps) {
     const environment: MapRunEnvironment = {
-      executionName,
+      executionName: executionRef.name,
       s3: fanOut.s3,
       runOptions: { overrides },
       signal: stop.signal,
@@ -359,7 +359,7 @@ async function execute(
   const execution = machine.run(input as never, {
     overrides,
     // Task.Token: what an approval stage publishes (one per run is enough: local stages wait one at a time).
-    context: { Execution: { Name: executionName, Id: `arn:aws:states:local:000000000000:execution:local:${executionName}` }, Task: { Token: `local-${executionName}` } },
+    context: { Execution: { Name: executionRef.name, Id: executionRef.id }, Task: { Token: `local-${executionRef.name}` } },
   });
   const onStop = () => execution.abort();
   if (stop.signal.aborted) onStop();

@@ -175,6 +175,7 @@ const environmentSchema: JSONSchemaType<EnvironmentOptions> = {
     name: { type: 'string' },
     account: { type: 'string' },
     region: { type: 'string' },
+    modelSource: { type: 'string', enum: ['this-run', 'latest-approved'], nullable: true },
   },
   required: ['name', 'account', 'region'],
   additionalProperties: false,

@@ -252,4 +252,14 @@ export interface EnvironmentOptions {
   readonly account: string;
   /** AWS region, e.g. `eu-west-1`. */
   readonly region: string;
+  /**
+   * Which model the stages that serve a registered model (transform, endpoint) run in this environment:
+   * `this-run`, the model the execution made; `latest-approved`, the newest Approved version of the
+   * register stage's model package group (none approved: the execution fails saying so).
+   * @default 'latest-approved' for the last of several environments when a stage registers the model, else 'this-run'
+   */
+  readonly modelSource?: ModelSource;
 }
+
+/** Where an environment's serving stages get their model. */
+export type ModelSource = 'this-run' | 'latest-approved';

@@ -3,6 +3,7 @@
  *
  * Collects every problem before throwing so the user sees them all at once.
  */
+import { checkServingOrder, resolveModelSource } from './resolve-promotion.js';
 import { DEFAULT_CDK_QUALIFIER, DEFAULT_STAGES, PIPELINE_TIMEOUT_MARGIN_SECONDS, defaultBucket } from './defaults.js';
 import { PipelineValidationError, type ModelProblem } from './errors.js';
 import { isolatedRegionProblem, partitionOf } from './framework-images.js';
@@ -109,6 +110,7 @@ function resolveCollecting(options: PipelineOptions, problems: ModelProblem[], s
   }
 
   const deployment = resolveDeployment(o, name, account, region, report);
+  checkServingOrder(stages, deployment.environments, report);
   const fanOut = resolveFanOut(o.fanOut, Array.isArray(stageOptions) ? stageOptions : [], report);
   const approval = stages.find((s) => s.kind === 'approval');
   if (approval && !deployment.notifications) {
@@ -175,7 +177,7 @@ function resolveDeployment(o: Partial<PipelineOptions>, name: string, account: s
   const environments = (Array.isArray(options) ? options : []).map((env, index) => {
     const envName = String(env?.name ?? '');
     const at = (field: string) => `environments[${index}] (${envName || '?'}).${field}`;
-    if (!explicit) return { name: envName, account, region, stackName: `${name}-${envName}` };
+    if (!explicit) return { name: envName, account, region, stackName: `${name}-${envName}`, modelSource: 'this-run' as const };
     if (!PROJECT_NAME_PATTERN.test(envName) || envName.length > ENVIRONMENT_NAME_MAX) {
       report(at('name'), `'${envName}' is not a valid environment name: use lowercase letters, digits and single hyphens, starting with a letter, at most ${ENVIRONMENT_NAME_MAX} characters (e.g. 'prod')`);
     }
@@ -184,7 +186,8 @@ function resolveDeployment(o: Partial<PipelineOptions>, name: string, account: s
     const envRegion = String(env?.region ?? '');
     if (!REGION_PATTERN.test(envRegion)) report(at('region'), `'${envRegion}' is not an AWS region code (e.g. 'us-east-1', 'eu-west-1')`);
     else if (isolatedRegionProblem(envRegion)) report(at('region'), isolatedRegionProblem(envRegion)!);
-    return { name: envName, account: envAccount, region: envRegion, stackName: `${name}-${envName}` };
+    const modelSource = resolveModelSource(env?.modelSource, index, options.length, Array.isArray(o.stages) ? o.stages : [], at('modelSource'), report);
+    return { name: envName, account: envAccount, region: envRegion, stackName: `${name}-${envName}`, modelSource };
   });
   environments.forEach((env, index) => {
     const at = (field: string) => `environments[${index}] (${env.name}).${field}`;

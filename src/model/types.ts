@@ -5,7 +5,7 @@
  * `Resolved*` interfaces are the fully-defaulted, validated form every
  * derivation function (ASL, IAM, input, docs, stubs) consumes.
  */
-import type { FanOutItemsSource, FrameworkName, InputDistribution, StageKind, StageMode } from './pipeline-options.js';
+import type { FanOutItemsSource, FrameworkName, InputDistribution, ModelSource, StageKind, StageMode } from './pipeline-options.js';
 import type { ResolvedTuning } from './tuning.js';
 
 export * from './pipeline-options.js';
@@ -163,4 +163,5 @@ export interface ResolvedEnvironment {
   readonly region: string;
   /** CloudFormation stack name: `<project>-<environment>`. */
   readonly stackName: string;
+  readonly modelSource: ModelSource;
 }

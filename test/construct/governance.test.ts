@@ -204,3 +204,29 @@ describe('the model package group of the register stage', () => {
     expect(registryGroups(resolvePipeline({ ...BASE_MODEL, stages: stages.slice(0, 5) }))).toEqual([{ group: 'churn-model', existing: false, stages: ['register'] }]);
   });
 });
+
+describe('promotion: two environments, prod serves the newest approved version', () => {
+  test('each stack runs the same definition; prod\'s role may list and read its own group\'s versions only; cdk-nag finds nothing in either', () => {
+    const environments = [
+      { name: 'preprod', account: '111122223333', region: 'eu-west-1' },
+      { name: 'prod', account: '444455556666', region: 'eu-west-1' },
+    ];
+    const built = buildApp(generateRepo('promotion', { ...GOVERNED, environments }));
+    const definitions = built.templates.map((t) => {
+      const [[, machine]] = resourcesOfType(t, 'AWS::StepFunctions::StateMachine');
+      return JSON.parse(machine.Properties.DefinitionString);
+    });
+    // The promotion states are the same in both stacks: which branch runs is the execution's account's choice.
+    const promotionStates = (d: any) => Object.entries(d.States).filter(([n]) => n.startsWith('model: '));
+    expect(promotionStates(definitions[0])).toEqual(promotionStates(definitions[1]));
+    expect(promotionStates(definitions[1])).toHaveLength(6);
+    const which = definitions[1].States['model: which model to serve'];
+    expect(which.Choices[0]).toMatchObject({ Variable: '$$.Execution.Id', StringMatches: 'arn:aws:states:eu-west-1:444455556666:execution:*' });
+    const prodStatements = policyDocuments(built.templates[1]).flatMap(({ document }) => statementsOf(document));
+    expect(prodStatements.filter((st: any) => ['ListApprovedVersions', 'ReadApprovedVersions'].includes(st.Sid)).map((st: any) => [st.Sid, st.Resource])).toEqual([
+      ['ListApprovedVersions', ['arn:aws:sagemaker:eu-west-1:444455556666:model-package-group/churn-model', 'arn:aws:sagemaker:eu-west-1:444455556666:model-package/churn-model/*']],
+      ['ReadApprovedVersions', ['arn:aws:sagemaker:eu-west-1:444455556666:model-package/churn-model/*']],
+    ]);
+    for (const { stack } of built.stacks) expect(nagFindings(stack)).toEqual([]);
+  });
+});

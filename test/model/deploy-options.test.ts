@@ -14,7 +14,7 @@ test('defaults: no schedule, no notifications, one environment in the model acco
   const pipeline = resolvePipeline(BASE);
   expect(pipeline.schedule).toBeUndefined();
   expect(pipeline.notifications).toBeUndefined();
-  expect(pipeline.environments).toEqual([{ name: 'default', account: '111122223333', region: 'eu-west-1', stackName: 'churn-model-default' }]);
+  expect(pipeline.environments).toEqual([{ name: 'default', account: '111122223333', region: 'eu-west-1', stackName: 'churn-model-default', modelSource: 'this-run' }]);
 });
 
 test('valid deploy options resolve as given (schedule enabled unless said otherwise)', () => {

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { TaskError } from '../errors.js';
 import type { LocalRunContext } from '../run-context.js';
 import { sageMakerArn } from './training-job.js';
+import { versionContainer } from './promotion-calls.js';
 import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
 import { SAGEMAKER_NAME_PATTERN, STAGE_TAG_KEY } from '../../model/rules.js';
 
@@ -29,7 +30,9 @@ export const createModelEmulator: TaskEmulator = {
       stageName: stageOf(state),
       handler: async (value) => {
         const request = asObject(value);
-        const container = asObject(request.PrimaryContainer);
+        const given = asObject(request.PrimaryContainer);
+        // A registry version: SageMaker takes its image, model data and environment as registered.
+        const container = typeof given.ModelPackageName === 'string' ? versionContainer(run.registryDir, given.ModelPackageName) : given;
         const name = String(request.ModelName ?? '');
         const image = String(container.Image ?? '');
         const modelDataUrl = String(container.ModelDataUrl ?? '');

@@ -22,6 +22,8 @@ import { DESCRIBE_TRAINING_JOB_RESOURCE, TUNING_JOB_RESOURCE } from '../../asl/t
 import { LocalRunRefused } from '../errors.js';
 import { approvalRequestEmulator, createModelPackageEmulator, updateModelPackageEmulator } from './governance-calls.js';
 import { putMetricDataEmulator } from './metric-calls.js';
+import { listModelPackagesEmulator } from './promotion-calls.js';
+import { LIST_MODEL_PACKAGES_RESOURCE } from '../../asl/promotion-states.js';
 import { ENDPOINT_EMULATORS, createModelEmulator, s3GetObjectEmulator } from './model-calls.js';
 import { processingJobEmulator } from './processing-job.js';
 import { trainingJobEmulator } from './training-job.js';
@@ -48,6 +50,7 @@ const EMULATOR_TABLE: Readonly<Record<TaskResource, TaskEmulator>> = {
   [TUNING_JOB_RESOURCE]: tuningJobEmulator,
   [DESCRIBE_TRAINING_JOB_RESOURCE]: describeTrainingJobEmulator,
   [PUT_METRIC_DATA_RESOURCE]: putMetricDataEmulator,
+  [LIST_MODEL_PACKAGES_RESOURCE]: listModelPackagesEmulator,
 };
 
 export const TASK_EMULATORS: ReadonlyMap<string, TaskEmulator> = new Map<string, TaskEmulator>(Object.entries(EMULATOR_TABLE));
