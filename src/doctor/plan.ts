@@ -140,7 +140,8 @@ const ENDPOINT_UPDATE_FLEETS = 2;
 
 /**
  * One check per (usage, instance type). Stages run one after another, so one execution needs the
- * largest instance count among them, times the fan-out's concurrency (every item runs the chain).
+ * largest instance count among them, times the fan-out's concurrency (every item runs the chain); a
+ * tuning stage runs up to `maxParallelJobs` training jobs of its instance count at once.
  */
 function quotaChecks(pipeline: ResolvedPipeline, region: string): QuotaCheck[] {
   const concurrency = pipeline.fanOut?.maxConcurrency ?? 1;
@@ -150,7 +151,8 @@ function quotaChecks(pipeline: ResolvedPipeline, region: string): QuotaCheck[] {
     if (!usage) continue;
     const name = quotaName(usage, stage.instanceType);
     const entry = byQuota.get(name) ?? { usage, instanceType: stage.instanceType, needed: 0, stages: [] };
-    entry.needed = Math.max(entry.needed, stage.instanceCount * concurrency * (usage === 'endpoint' ? ENDPOINT_UPDATE_FLEETS : 1));
+    const parallelJobs = stage.tuning?.maxParallelJobs ?? 1;
+    entry.needed = Math.max(entry.needed, stage.instanceCount * parallelJobs * concurrency * (usage === 'endpoint' ? ENDPOINT_UPDATE_FLEETS : 1));
     entry.stages.push(stage.name);
     byQuota.set(name, entry);
   }

@@ -307,7 +307,7 @@ function toProblem(error: ErrorObject, instancePath: string, root: unknown, cand
       const closest = typeof value === 'string' ? closestKey(value, allowed) : undefined;
       const shown = typeof value === 'string' ? `'${value}'` : describe(value);
       const noun = ENUM_NOUNS[instancePath.split('/').pop() ?? ''] ?? 'allowed value';
-      return { path, message: `${shown} is not a ${noun} (allowed: ${allowed.join(', ')})${closest ? `; did you mean '${closest}'?` : ''}` };
+      return { path, message: `${shown} is not ${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun} (allowed: ${allowed.join(', ')})${closest ? `; did you mean '${closest}'?` : ''}` };
     }
     default:
       return { path, message: error.message ?? 'is not valid' };

@@ -49,7 +49,7 @@ describe('the model', () => {
   test('mistakes are named one line each', () => {
     const lines = (o: PipelineOptions) => validatePipeline(o).map((x) => `${x.path}: ${x.message}`);
     expect(lines({ ...governed, environments: [governed.environments![0], { ...governed.environments![1], modelSource: 'approved' as never }] })).toEqual([
-      "environments[1] (prod).modelSource: 'approved' is not a allowed value (allowed: this-run, latest-approved)",
+      "environments[1] (prod).modelSource: 'approved' is not an allowed value (allowed: this-run, latest-approved)",
     ]);
     expect(lines({ ...governed, stages: [...LIFECYCLE_STAGES], notifications: undefined, environments: [{ ...governed.environments![0], modelSource: 'latest-approved' }] })).toEqual([
       expect.stringMatching(/^environments\[0\] \(preprod\)\.modelSource: 'latest-approved' serves the newest Approved version .* but no stage registers one/),

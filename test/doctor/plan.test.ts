@@ -76,6 +76,13 @@ test('a fan-out runs maxConcurrency chains at once: the quota must cover count Ã
   expect(ofKind(checks, 'quota')).toEqual([expect.objectContaining({ quotaName: 'ml.m5.large for processing job usage', needed: 10 })]);
 });
 
+test('a tuning stage runs maxParallelJobs training jobs at once: the quota covers count Ã— parallel jobs', () => {
+  const tuning = { objective: { metric: 'train_accuracy', type: 'Maximize' }, strategy: 'Random', maxJobs: 6, maxParallelJobs: 3, ranges: { alpha: { type: 'continuous', min: 0.01, max: 10 } } };
+  const stages = LIFECYCLE_STAGES.map((s) => (s.name === 'train' ? { ...s, kind: 'tuning', instanceType: 'ml.m5.xlarge', instanceCount: 2, tuning } : s));
+  const checks = plan({ stages } as Partial<PipelineOptions>);
+  expect(ofKind(checks, 'quota')).toContainEqual(expect.objectContaining({ quotaName: 'ml.m5.xlarge for training job usage', needed: 6, stages: ['train'] }));
+});
+
 test('bring-your-own roles: each must exist and trust its service; the role name is the last part of a path ARN', () => {
   const checks = plan({
     existingRoles: { stateMachineRoleArn: 'arn:aws:iam::111122223333:role/ml/churn-sfn', sageMakerExecutionRoleArn: 'arn:aws:iam::111122223333:role/churn-sm' },

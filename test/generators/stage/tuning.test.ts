@@ -92,7 +92,7 @@ describe('refused in the model\'s words, named by the flag, nothing written', ()
     [['train', '--kind', 'tuning', '--range', 'C=0:10:log', '--yes'], /^Invalid --range: Logarithmic needs min > 0$/],
     [['train', '--kind', 'tuning', '--strategy', 'grid', '--yes'], /^Invalid --range: Grid searches categorical and integer ranges only/],
     [['train', '--kind', 'tuning', '--strategy', 'grid', '--range', 'C=0.1,1', '--max-jobs', '4', '--yes'], /^Invalid --max-jobs: Grid runs every combination of the values; remove maxJobs$/],
-    [['train', '--kind', 'tuning', '--strategy', 'sideways', '--yes'], /^Invalid --strategy: 'sideways' is not a allowed value \(allowed: Bayesian, Random, Grid\)$/],
+    [['train', '--kind', 'tuning', '--strategy', 'sideways', '--yes'], /^Invalid --strategy: 'sideways' is not an allowed value \(allowed: Bayesian, Random, Grid\)$/],
     [['train', '--kind', 'tuning', '--max-jobs', '2', '--max-parallel-jobs', '3', '--yes'], /^Invalid --max-parallel-jobs: 3 is more than maxJobs \(2\)$/],
     [['train', '--kind', 'tuning', '--max-jobs', 'many', '--yes'], /^Invalid --max-jobs: 'many' is not a whole number$/],
     [['train', '--kind', 'tuning', '--objective-metric', 'train accuracy', '--yes'], /^Invalid --objective-metric: 'train accuracy' must be letters, digits and underscores/],
