@@ -27,6 +27,7 @@ async function deploy(existing: string[], statuses: Json[]) {
     createProcessingJob: (r) => ({ ProcessingJobName: r.ProcessingJobName, ProcessingJobArn: 'arn:x', ProcessingJobStatus: 'Completed' }),
     createTrainingJob: (r) => ({ TrainingJobName: r.TrainingJobName, TrainingJobArn: 'arn:x', TrainingJobStatus: 'Completed', ModelArtifacts: { S3ModelArtifacts: `${r.OutputDataConfig.S3OutputPath}${r.TrainingJobName}/output/model.tar.gz` } }),
     getObject: () => ({ Body: JSON.stringify({ metrics: { accuracy: { value: 0.9 } } }) }),
+    putMetricData: () => ({}),
     createModel: (r) => ({ ModelArn: `arn:aws:sagemaker:eu-west-1:111122223333:model/${r.ModelName}` }),
     createTransformJob: (r) => ({ TransformJobName: r.TransformJobName, TransformJobArn: 'arn:x', TransformJobStatus: 'Completed' }),
     createEndpointConfig: (r) => ({ EndpointConfigArn: `arn:aws:sagemaker:eu-west-1:111122223333:endpoint-config/${r.EndpointConfigName}` }),

@@ -130,7 +130,7 @@ describe('Task emulators', () => {
       expect(assigned.map((a) => a.state.name)).toEqual(tasks.map((t) => t.name));
       for (const { emulator } of assigned) expect(emulator.emulates).toBe('SageMaker processing job');
     }
-    // The lifecycle and governance kinds (and an endpoint stage) use every other emulated resource, in any partition.
+    // The lifecycle and governance kinds (and an endpoint stage, promotion in prod) use every other emulated resource, in any partition.
     const used = new Set<string>();
     for (const region of ['eu-west-1', 'cn-north-1']) {
       // Register and approval (governance) need a non-skippable evaluation before them, and notifications.
@@ -142,7 +142,9 @@ describe('Task emulators', () => {
         fixed[4],
         { name: 'serve', kind: 'endpoint' as const },
       ];
-      const definition = buildStateMachine(resolvePipeline({ name: 'demo', region, account: '111122223333', notifications: { email: 'ml-team@example.com' }, stages }));
+      // Two environments: the last (prod) serves the newest Approved version (promotion's listModelPackages).
+      const environments = [{ name: 'preprod', account: '111122223333', region }, { name: 'prod', account: '444455556666', region }];
+      const definition = buildStateMachine(resolvePipeline({ name: 'demo', region, account: '111122223333', notifications: { email: 'ml-team@example.com' }, environments, stages }));
       for (const { state } of assignEmulators(definition)) used.add(state.resource.replace(/^arn:aws-cn:/, 'arn:aws:'));
       // A tuning stage in place of the training stage: the tuning job and the best trial's description.
       const tuning: StageOptions = { name: 'train', kind: 'tuning', tuning: { objective: { metric: 'train_accuracy', type: 'Maximize' }, strategy: 'Random', maxJobs: 2, maxParallelJobs: 1, ranges: { C: { type: 'continuous', min: 0.01, max: 10 } } } };
