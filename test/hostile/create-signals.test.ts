@@ -43,7 +43,8 @@ function signalCase(c: SignalCase): HostileCase {
       signal: c.signal,
       to: c.to,
       ...(c.moment === 'writing'
-        ? // The staging folder's .projenrc.ts exists: synthesis is under way.
+        ? // The staging folder exists: from here until the merge, the project is being written. (Waiting for its
+          // .projenrc.ts left too small a window once synthesis got fast: the run could end before the signal.)
           { whenTrue: () => stagingHolds(c.force ? path.join(ctx.dir, 'p') : ctx.dir, c.force ? /^\.legacy-mlops-staging-/ : /^\.p\.legacy-mlops-/) }
         : { whenTrue: started(ctx, c.moment === 'npm' ? 'npm-started' : 'git-commit') }),
     }),
@@ -61,7 +62,7 @@ function signalCase(c: SignalCase): HostileCase {
 
 function stagingHolds(parent: string, name: RegExp): boolean {
   try {
-    return fs.readdirSync(parent).some((entry) => name.test(entry) && fs.existsSync(path.join(parent, entry, '.projenrc.ts')));
+    return fs.readdirSync(parent).some((entry) => name.test(entry));
   } catch {
     return false;
   }
