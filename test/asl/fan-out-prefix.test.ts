@@ -6,16 +6,16 @@
  * the local prefix, outputs checked item by item.
  */
 import { validateIdentityPolicy } from '@cloud-copilot/iam-policy';
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildStateMachine } from '../../src/asl/index.js';
 import { captureTaskRequests, checkAsl, checkAslRules, checkExecutionInput, checkRequestShape, loadSageMakerModel } from '../../src/checks/index.js';
-import { buildIamDocuments, type ApiCall, type PolicyDocument } from '../../src/iam/index.js';
+import { buildIamDocuments, type ApiCall } from '../../src/iam/index.js';
 import { buildExecutionInput, buildExecutionInputSchema } from '../../src/input/index.js';
 import { resolvePipeline, type PipelineOptions } from '../../src/model/index.js';
 import { PIPELINE_FILES } from '../../src/model/repo-layout.js';
 import { PYTHON, generatedRepo, parseCsv, runQuietly } from '../support/generated-repo.js';
+import { pipelineRoleDecides } from '../support/iam-simulation.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
@@ -71,19 +71,7 @@ describe('IAM: listing allowed only inside the raw-data prefix', () => {
   const docs = buildIamDocuments(definition, pipeline);
 
   async function decide(role: 'stateMachine' | 'sageMakerExecution', call: ApiCall): Promise<string> {
-    const policy = role === 'stateMachine' ? docs.stateMachineRolePolicy : docs.sageMakerExecutionRolePolicy;
-    const principal = role === 'stateMachine' ? pipeline.roles.stateMachineRoleArn : pipeline.roles.sageMakerExecutionRoleArn;
-    const result = await runSimulation(
-      {
-        request: { principal, action: call.action, resource: { resource: call.resource, accountId: ACCOUNT }, contextVariables: { ...call.context } },
-        identityPolicies: [{ name: 'policy', policy: policy as PolicyDocument }],
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-      },
-      {},
-    );
-    if (result.resultType === 'error') throw new Error(`simulation of ${call.action} on ${call.resource} failed: ${JSON.stringify(result.errors)}`);
-    return result.overallResult;
+    return pipelineRoleDecides(pipeline, docs, role, call);
   }
 
   test('the policies validate', () => {

@@ -7,16 +7,16 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import validator from 'asl-validator';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { PUT_METRIC_DATA_RESOURCE, buildStateMachine, gateStateNames, type StateMachineDefinition } from '../../src/asl/index.js';
 import { captureTaskRequests, checkAslRules, checkRequestShape, loadServiceModel, parseSageMakerResource } from '../../src/checks/index.js';
-import { buildIamDocuments, requiredCalls, type ApiCall, type PolicyDocument } from '../../src/iam/index.js';
+import { buildIamDocuments, requiredCalls, type ApiCall } from '../../src/iam/index.js';
 import { buildExecutionInput } from '../../src/input/index.js';
 import { localMetricFile, putMetricDataEmulator } from '../../src/local/emulators/metric-calls.js';
 import type { LocalRunContext } from '../../src/local/run-context.js';
 import { LIFECYCLE_STAGES, resolvePipeline, type PipelineOptions } from '../../src/model/index.js';
+import { simulateCall } from '../support/iam-simulation.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
@@ -129,19 +129,7 @@ describe('the engine', () => {
 
 describe('IAM', () => {
   const docs = buildIamDocuments(def, p);
-  async function decide(call: ApiCall): Promise<string> {
-    const result = await runSimulation(
-      {
-        request: { principal: p.roles.stateMachineRoleArn, action: call.action, resource: { resource: call.resource, accountId: ACCOUNT }, contextVariables: { ...call.context } },
-        identityPolicies: [{ name: 'policy', policy: docs.stateMachineRolePolicy as PolicyDocument }],
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-      },
-      {},
-    );
-    if (result.resultType === 'error') throw new Error(JSON.stringify(result.errors));
-    return result.overallResult;
-  }
+  const decide = (call: ApiCall): Promise<string> => simulateCall(p.roles.stateMachineRoleArn, docs.stateMachineRolePolicy, call, { account: ACCOUNT });
 
   test('the state machine role may publish to the pipeline\'s namespace, and to no other', async () => {
     const calls = requiredCalls(def, p).filter((c) => c.state === names.publish);

@@ -4,14 +4,14 @@
  * every request resolved by the engine as production and checked against botocore's SageMaker shapes,
  * the engine's three outcomes, and the IAM grants simulated (this group allowed, another denied).
  */
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import validator from 'asl-validator';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { LIST_MODEL_PACKAGES_RESOURCE, NO_APPROVED_VERSION_ERROR, buildStateMachine, promotionStateNames } from '../../src/asl/index.js';
 import { captureTaskRequests, checkAslRules, checkRequestShape, loadServiceModel, parseSageMakerResource } from '../../src/checks/index.js';
-import { buildIamDocuments, requiredCalls, type ApiCall, type PolicyDocument } from '../../src/iam/index.js';
+import { buildIamDocuments, requiredCalls, type ApiCall } from '../../src/iam/index.js';
 import { buildExecutionInput } from '../../src/input/index.js';
 import { GOVERNED_STAGES, LIFECYCLE_STAGES, resolvePipeline, validatePipeline, type PipelineOptions } from '../../src/model/index.js';
+import { simulateCall } from '../support/iam-simulation.js';
 
 const PREPROD = '111122223333';
 const PROD = '444455556666';
@@ -176,19 +176,7 @@ describe('the engine', () => {
 
 describe('IAM', () => {
   const docs = buildIamDocuments(def, p);
-  async function decide(call: ApiCall): Promise<string> {
-    const result = await runSimulation(
-      {
-        request: { principal: p.roles.stateMachineRoleArn, action: call.action, resource: { resource: call.resource, accountId: PREPROD }, contextVariables: { ...call.context } },
-        identityPolicies: [{ name: 'policy', policy: docs.stateMachineRolePolicy as PolicyDocument }],
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-      },
-      {},
-    );
-    if (result.resultType === 'error') throw new Error(JSON.stringify(result.errors));
-    return result.overallResult;
-  }
+  const decide = (call: ApiCall): Promise<string> => simulateCall(p.roles.stateMachineRoleArn, docs.stateMachineRolePolicy, call, { account: PREPROD });
   const sm = (type: string, name: string) => `arn:aws:sagemaker:${REGION}:${PREPROD}:${type}/${name}`;
 
   test('every call promotion makes is allowed; the same calls on another group are denied', async () => {

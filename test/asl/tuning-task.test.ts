@@ -5,13 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { validateIdentityPolicy } from '@cloud-copilot/iam-policy';
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import validator from 'asl-validator';
 import { buildStateMachine, type StateMachineDefinition } from '../../src/asl/index.js';
 import { captureTaskRequests, checkRequestShape, loadSageMakerModel, parseSageMakerResource } from '../../src/checks/index.js';
-import { buildIamDocuments, requiredCalls, type ApiCall, type PolicyDocument } from '../../src/iam/index.js';
+import { buildIamDocuments, requiredCalls, type ApiCall } from '../../src/iam/index.js';
 import { buildExecutionInput } from '../../src/input/index.js';
 import { LIFECYCLE_STAGES, resolvePipeline, validatePipeline, type PipelineOptions, type StageOptions } from '../../src/model/index.js';
+import { pipelineRoleDecides } from '../support/iam-simulation.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
@@ -148,23 +148,7 @@ describe('validation: one line naming what to fix', () => {
 describe('IAM (iam-simulate)', () => {
   const docs = buildIamDocuments(definition, pipeline);
   async function decide(role: 'stateMachine' | 'sageMakerExecution', call: ApiCall): Promise<string> {
-    const policy = role === 'stateMachine' ? docs.stateMachineRolePolicy : docs.sageMakerExecutionRolePolicy;
-    const principal = role === 'stateMachine' ? pipeline.roles.stateMachineRoleArn : pipeline.roles.sageMakerExecutionRoleArn;
-    const field = call.resource.split(':')[4];
-    const owner = field && /^\d{12}$/.test(field) ? field : ACCOUNT;
-    const resourcePolicy = owner === ACCOUNT ? undefined : { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: [call.action], Resource: '*' }] };
-    const result = await runSimulation(
-      {
-        request: { principal, action: call.action, resource: { resource: call.resource, accountId: owner }, contextVariables: { ...call.context } },
-        identityPolicies: [{ name: 'policy', policy: policy as PolicyDocument }],
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-        resourcePolicy,
-      },
-      {},
-    );
-    if (result.resultType === 'error') throw new Error(JSON.stringify(result.errors));
-    return `${call.action} ${call.resource} → ${result.overallResult}`;
+    return `${call.action} ${call.resource} → ${await pipelineRoleDecides(pipeline, docs, role, call)}`;
   }
   const sm = (type: string, name: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${type}/${name}`;
   const suffix = randomUUID().split('-')[4];

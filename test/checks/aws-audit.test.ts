@@ -3,12 +3,12 @@
  * lowercase ARNs for user-given names, tag values built from any execution name, ListTags on every
  * SageMaker integration. Each test fails on the output from before the fix.
  */
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { buildStateMachine } from '../../src/asl/index.js';
 import { captureTaskRequests, checkRequestShape, loadSageMakerModel, parseSageMakerResource } from '../../src/checks/index.js';
-import { buildIamDocuments, requiredCalls, type PolicyDocument } from '../../src/iam/index.js';
+import { buildIamDocuments, requiredCalls } from '../../src/iam/index.js';
 import { buildExecutionInput } from '../../src/input/index.js';
 import { LIFECYCLE_STAGES, resolvePipeline } from '../../src/model/index.js';
+import { simulateCall } from '../support/iam-simulation.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
@@ -24,17 +24,7 @@ const docs = buildIamDocuments(definition, p);
 const noWait = JSON.parse(JSON.stringify(definition, (key, value) => (key === 'Seconds' ? 0 : value)));
 
 async function stateMachineRoleDecides(action: string, resource: string): Promise<string> {
-  const result = await runSimulation(
-    {
-      request: { principal: p.roles.stateMachineRoleArn, action, resource: { resource, accountId: ACCOUNT }, contextVariables: {} },
-      identityPolicies: [{ name: 'policy', policy: docs.stateMachineRolePolicy as PolicyDocument }],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-    },
-    {},
-  );
-  if (result.resultType === 'error') throw new Error(JSON.stringify(result.errors));
-  return `${action} ${resource} → ${result.overallResult}`;
+  return `${action} ${resource} → ${await simulateCall(p.roles.stateMachineRoleArn, docs.stateMachineRolePolicy, { action, resource }, { account: ACCOUNT })}`;
 }
 
 describe('finding 1: a user-given endpoint name with capitals', () => {

@@ -10,14 +10,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jest } from '@jest/globals';
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { validateProject } from '../../src/checks/index.js';
 import { runCreate } from '../../src/create/cli.js';
-import { buildIamDocuments, requiredCalls, type PolicyDocument } from '../../src/iam/index.js';
+import { buildIamDocuments, requiredCalls } from '../../src/iam/index.js';
 import { runPipelineLocally } from '../../src/local/index.js';
 import type { ResolvedPipeline } from '../../src/model/index.js';
 import { isolateFromAws } from '../support/aws-isolation.js';
 import { trackedMkdtemp } from '../support/temp-dirs.js';
+import { pipelineRoleDecides } from '../support/iam-simulation.js';
 
 isolateFromAws();
 jest.setTimeout(600_000);
@@ -72,13 +72,7 @@ async function independentChecks(target: string) {
   const docs = buildIamDocuments(definition, p);
   const denied: string[] = [];
   for (const call of requiredCalls(definition, p)) {
-    const policy = call.role === 'stateMachine' ? docs.stateMachineRolePolicy : docs.sageMakerExecutionRolePolicy;
-    const principal = call.role === 'stateMachine' ? p.roles.stateMachineRoleArn : p.roles.sageMakerExecutionRoleArn;
-    const field = call.resource.split(':')[4];
-    const owner = field && /^\d{12}$/.test(field) ? field : p.account;
-    const resourcePolicy = owner === p.account ? undefined : { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: [call.action], Resource: '*' }] };
-    const result = await runSimulation({ request: { principal, action: call.action, resource: { resource: call.resource, accountId: owner }, contextVariables: { ...call.context } }, identityPolicies: [{ name: 'policy', policy: policy as PolicyDocument }], serviceControlPolicies: [], resourceControlPolicies: [], resourcePolicy }, {});
-    if (result.resultType === 'error' || result.overallResult !== 'Allowed') denied.push(`${call.action} ${call.resource}`);
+    if ((await pipelineRoleDecides(p, docs, call.role, call)) !== 'Allowed') denied.push(`${call.action} ${call.resource}`);
   }
   expect(denied).toEqual([]);
   return p;

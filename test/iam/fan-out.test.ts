@@ -5,10 +5,10 @@
  * and every Task call of an item, and denies their neighbours. The calls are written out by hand.
  */
 import { validateIdentityPolicy } from '@cloud-copilot/iam-policy';
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { buildStateMachine } from '../../src/asl/index.js';
-import { buildIamDocuments, requiredCalls, type ApiCall, type PolicyDocument } from '../../src/iam/index.js';
+import { buildIamDocuments, requiredCalls, type ApiCall } from '../../src/iam/index.js';
 import { resolvePipeline } from '../../src/model/index.js';
+import { pipelineRoleDecides } from '../support/iam-simulation.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
@@ -28,19 +28,7 @@ const docs = buildIamDocuments(definition, p);
 const BUCKET = p.s3.bucket;
 
 async function decide(role: 'stateMachine' | 'sageMakerExecution', call: ApiCall): Promise<string> {
-  const policy = role === 'stateMachine' ? docs.stateMachineRolePolicy : docs.sageMakerExecutionRolePolicy;
-  const principal = role === 'stateMachine' ? p.roles.stateMachineRoleArn : p.roles.sageMakerExecutionRoleArn;
-  const result = await runSimulation(
-    {
-      request: { principal, action: call.action, resource: { resource: call.resource, accountId: ACCOUNT }, contextVariables: { ...call.context } },
-      identityPolicies: [{ name: 'policy', policy: policy as PolicyDocument }],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-    },
-    {},
-  );
-  if (result.resultType === 'error') throw new Error(`simulation of ${call.action} on ${call.resource} failed: ${JSON.stringify(result.errors)}`);
-  return result.overallResult;
+  return pipelineRoleDecides(p, docs, role, call);
 }
 
 const states = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:${name}`;

@@ -7,8 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { validateIdentityPolicy, validateTrustPolicy } from '@cloud-copilot/iam-policy';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { buildStateMachine } from '../../src/asl/index.js';
-import { buildIamDocuments, requiredCalls, type ApiCall, type PolicyDocument } from '../../src/iam/index.js';
+import { buildIamDocuments, requiredCalls, type ApiCall } from '../../src/iam/index.js';
 import { LIFECYCLE_STAGES, resolvePipeline } from '../../src/model/index.js';
+import { pipelineRoleDecides, type Decision } from '../support/iam-simulation.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
@@ -25,28 +26,10 @@ const EXECUTION = 'nightly-2026-05-01';
 const uuid = randomUUID();
 const SKLEARN_REPO = 'arn:aws:ecr:eu-west-1:141502667606:repository/sagemaker-scikit-learn';
 
-type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 type Role = 'stateMachine' | 'sageMakerExecution';
 
 async function decide(role: Role, call: ApiCall): Promise<Decision> {
-  const policy = role === 'stateMachine' ? docs.stateMachineRolePolicy : docs.sageMakerExecutionRolePolicy;
-  const principal = role === 'stateMachine' ? p.roles.stateMachineRoleArn : p.roles.sageMakerExecutionRoleArn;
-  const field = call.resource.split(':')[4];
-  const owner = field && /^\d{12}$/.test(field) ? field : ACCOUNT;
-  // AWS-owned image repositories let anyone pull; only the identity policy decides.
-  const resourcePolicy = owner === ACCOUNT ? undefined : { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: [call.action], Resource: '*' }] };
-  const result = await runSimulation(
-    {
-      request: { principal, action: call.action, resource: { resource: call.resource, accountId: owner }, contextVariables: { ...call.context } },
-      identityPolicies: [{ name: 'policy', policy: policy as PolicyDocument }],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      resourcePolicy,
-    },
-    {},
-  );
-  if (result.resultType === 'error') throw new Error(`simulation of ${call.action} on ${call.resource} failed: ${JSON.stringify(result.errors)}`);
-  return result.overallResult as Decision;
+  return pipelineRoleDecides(p, docs, role, call);
 }
 
 async function decisions(role: Role, calls: ApiCall[]) {
