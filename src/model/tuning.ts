@@ -133,7 +133,7 @@ export function gridSize(ranges: readonly ResolvedTuningRange[]): number {
 
 export function resolveTuning(tuning: TuningOptions | undefined, hyperparameters: Readonly<Record<string, string>>, fail: ReportStageProblem): ResolvedTuning | undefined {
   if (!tuning) {
-    fail('tuning', "a tuning stage needs 'tuning' (objective, ranges, maxJobs)");
+    fail('tuning', "a tuning stage needs 'tuning' (its objective and ranges)");
     return undefined;
   }
   const strategy = tuning.strategy ?? 'Bayesian';
