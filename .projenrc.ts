@@ -177,6 +177,13 @@ project.addTask('instance-types', {
   description: 'Regenerate src/model/instance-types.ts from the SageMaker SDK enums',
   exec: 'tsx test/tools/generate-instance-types.ts',
 });
+// The options' shape validators, compiled ahead of time by ajv (standalone code): no process loads ajv's compiler to
+// validate options. The build regenerates them; test/model/options-validators.test.ts fails when the committed file is stale.
+const validators = project.addTask('validators', {
+  description: 'Regenerate src/model/options-validators.ts from the option schemas (ajv standalone code)',
+  exec: 'tsx test/tools/generate-validators.ts',
+});
+project.preCompileTask.spawn(validators);
 project.addTask('bench', { description: 'Print synthesis and runner timings', exec: 'tsx test/bench/run.ts', receiveArgs: true });
 
 project.synth();
