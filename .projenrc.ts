@@ -128,6 +128,8 @@ project.package.addField('type', 'module');
 project.package.addVersion(VERSION);
 project.package.addField('exports', {
   '.': { types: './lib/src/index.d.ts', default: './lib/src/index.js' },
+  // The project type without the CDK construct: what a generated .projenrc.ts imports (synthesis never loads aws-cdk-lib).
+  './project': { types: './lib/src/project/index.d.ts', default: './lib/src/project/index.js' },
   './package.json': './package.json',
 });
 project.package.addField('files', ['lib/src', 'lib/generators', 'templates', 'README.md']);
