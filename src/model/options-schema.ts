@@ -243,6 +243,11 @@ export interface ShapeCheckOptions {
    * when the options have a key that is not a pipeline option, so it may be a getter that costs something.
    */
   readonly extraTopLevelKeys?: readonly string[];
+  /**
+   * A few of `extraTopLevelKeys` known without that cost (the `outdir` every in-process synthesis passes):
+   * when every non-pipeline key is one of these, `extraTopLevelKeys` is not read.
+   */
+  readonly commonTopLevelKeys?: readonly string[];
 }
 
 /**
@@ -253,8 +258,9 @@ export function optionShapeProblems(options: unknown, check: ShapeCheckOptions =
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     return [{ path: 'options', message: `must be an object, not ${describe(options)}` }];
   }
-  const onlyPipelineKeys = Object.keys(options).every((k) => PIPELINE_OPTION_KEYS.includes(k));
-  const extra = new Set(onlyPipelineKeys ? [] : (check.extraTopLevelKeys ?? []));
+  const common = check.commonTopLevelKeys ?? [];
+  const onlyKnownKeys = Object.keys(options).every((k) => PIPELINE_OPTION_KEYS.includes(k) || common.includes(k));
+  const extra = new Set(onlyKnownKeys ? common : [...common, ...(check.extraTopLevelKeys ?? [])]);
   // Known non-pipeline keys (projen's own options) are checked by projen; the schema sees the rest.
   const pipelinePart = Object.fromEntries(Object.entries(options).filter(([k]) => !extra.has(k) || PIPELINE_OPTION_KEYS.includes(k)));
   validatePipelineShape(pipelinePart);
