@@ -18,7 +18,7 @@ import {
   defaultEntryScript,
 } from '../model/defaults.js';
 import { defaultFrameworkVersion } from '../model/framework-images.js';
-import { KIND_FACTS } from '../model/stage-kinds.js';
+import { KIND_FACTS, KIND_OPTION_GROUP_NAMES } from '../model/stage-kinds.js';
 import type { PipelineOptions, StageOptions } from '../model/types.js';
 import { PROJECT_TYPE_IMPORT, templatesDir } from '../package-info.js';
 import { tsLiteral, tsString, type LiteralValue } from './ts-literal.js';
@@ -93,7 +93,8 @@ export function compactStage(stage: StageOptions): Record<string, LiteralValue> 
     outputs: stage.outputs?.map((o) => ({ name: o.name, localPath: o.localPath })) as LiteralValue,
     skippable: keep(stage.skippable, false),
     hyperparameters: nonEmpty(stage.hyperparameters),
-    tuning: stage.tuning as LiteralValue,
+    // Each kind's own option group (tuning, …), as declared.
+    ...Object.fromEntries(KIND_OPTION_GROUP_NAMES.map((group) => [group, stage[group] as LiteralValue])),
     gate: gate && {
       metric: gate.metric,
       threshold: gate.threshold,

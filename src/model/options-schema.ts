@@ -19,6 +19,8 @@ import type {
   EnvironmentOptions,
   FanOutOptions,
   FrameworkOptions,
+  KindOptionGroup,
+  KindOptionGroups,
   MetricGateOptions,
   NotificationOptions,
   PipelineOptions,
@@ -28,8 +30,7 @@ import type {
   StageOptions,
   StageOutputOptions,
 } from './types.js';
-import { STAGE_KINDS } from './stage-kinds.js';
-import { TUNING_SCHEMA } from './tuning.js';
+import { KIND_OPTION_GROUPS, KIND_OPTION_GROUP_NAMES, STAGE_KINDS } from './stage-kinds.js';
 import type { ModelProblem } from './errors.js';
 import { closestKey } from './suggest.js';
 import { validatePipelineShape as pipelineValidator, validateStageShape as stageValidator } from './options-validators.js';
@@ -111,6 +112,11 @@ const approvalSchema: JSONSchemaType<ApprovalOptions> = {
   additionalProperties: false,
 };
 
+/** Each kind's own option group (`KIND_OPTION_GROUPS`), optional on every stage: the model refuses it on other kinds in one line. */
+function kindGroupSchemas(): { [G in KindOptionGroup]: JSONSchemaType<KindOptionGroups[G]['options']> & { nullable: true } } {
+  return Object.fromEntries(KIND_OPTION_GROUP_NAMES.map((group) => [group, { ...KIND_OPTION_GROUPS[group].schema, nullable: true }])) as never;
+}
+
 export const STAGE_OPTIONS_SCHEMA: JSONSchemaType<StageOptions> = {
   type: 'object',
   properties: {
@@ -130,7 +136,7 @@ export const STAGE_OPTIONS_SCHEMA: JSONSchemaType<StageOptions> = {
     outputs: { type: 'array', items: outputSchema, nullable: true },
     skippable: { type: 'boolean', nullable: true },
     hyperparameters: stringMap,
-    tuning: { ...TUNING_SCHEMA, nullable: true },
+    ...kindGroupSchemas(),
     gate: { ...gateSchema, nullable: true },
     modelStage: { type: 'string', nullable: true },
     endpointName: { type: 'string', nullable: true },

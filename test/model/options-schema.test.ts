@@ -25,9 +25,9 @@ interface Shape {
 /** The `*Options` interfaces of src/model/pipeline-options.ts as key trees (nested options interfaces and inline object types followed). */
 function typeShapes(): Record<string, Shape> {
   const interfaces = new Map<string, ts.InterfaceDeclaration>();
-  // A kind's own options may live in its module (the tuning kind's in src/model/tuning.ts).
-  for (const relative of ['src/model/pipeline-options.ts', 'src/model/tuning.ts']) {
-    const file = path.join(ROOT, relative);
+  // A kind's own options live in its module (the tuning kind's in src/model/tuning.ts): every model module is read.
+  for (const name of fs.readdirSync(path.join(ROOT, 'src/model')).filter((f) => f.endsWith('.ts'))) {
+    const file = path.join(ROOT, 'src/model', name);
     const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     source.forEachChild((node) => {
       if (ts.isInterfaceDeclaration(node)) interfaces.set(node.name.text, node);
@@ -42,13 +42,27 @@ function typeShapes(): Record<string, Shape> {
       let nested: Shape | undefined;
       if (ts.isTypeLiteralNode(type)) nested = shapeOf(type.members);
       else if (ts.isTypeReferenceNode(type) && interfaces.has(type.typeName.getText()) && type.typeName.getText().endsWith('Options')) {
-        nested = shapeOf(interfaces.get(type.typeName.getText())!.members);
+        nested = interfaceShape(interfaces.get(type.typeName.getText())!);
       }
       keys[member.name.getText()] = { optional: member.questionToken !== undefined, ...(nested ? { nested } : {}) };
     }
     return { keys };
   };
-  return Object.fromEntries([...interfaces].map(([name, node]) => [name, shapeOf(node.members)]));
+  // `extends KindGroupOptions`: one optional key per member of KindOptionGroups, shaped like its `options` type.
+  const kindGroups = (node: ts.InterfaceDeclaration): Shape['keys'] => {
+    const extended = (node.heritageClauses ?? []).flatMap((h) => h.types.map((t) => t.expression.getText()));
+    if (!extended.includes('KindGroupOptions')) return {};
+    const keys: Shape['keys'] = {};
+    for (const member of interfaces.get('KindOptionGroups')!.members) {
+      if (!ts.isPropertySignature(member) || !member.type || !ts.isTypeLiteralNode(member.type)) continue;
+      const options = member.type.members.find((m) => m.name?.getText() === 'options');
+      const type = options && ts.isPropertySignature(options) && options.type && ts.isTypeReferenceNode(options.type) ? options.type.typeName.getText() : '';
+      keys[member.name.getText()] = { optional: true, ...(interfaces.has(type) ? { nested: interfaceShape(interfaces.get(type)!) } : {}) };
+    }
+    return keys;
+  };
+  const interfaceShape = (node: ts.InterfaceDeclaration): Shape => ({ keys: { ...shapeOf(node.members).keys, ...kindGroups(node) } });
+  return Object.fromEntries([...interfaces].map(([name, node]) => [name, interfaceShape(node)]));
 }
 
 /** The same tree read from a JSON schema node. */
