@@ -148,9 +148,32 @@ export interface KindGroupContext {
   readonly hyperparameters: Readonly<Record<string, string>>;
 }
 
+/**
+ * One field of a kind's option group that a flag of `yo legacy-mlops:stage` sets (and asks for): the flag
+ * and its question derive from it. Groups whose conversation is richer (tuning) write their own.
+ */
+export interface KindGroupField<G extends KindOptionGroup = KindOptionGroup> {
+  /** The field: `stages[].<group>.<key>`. */
+  readonly key: keyof KindOptionGroups[G]['options'] & string;
+  /** The flag, kebab-case, without `--`. */
+  readonly flag: string;
+  /** The value's placeholder in the help: `<arn>`. */
+  readonly value: string;
+  /** Help text and question, e.g. 'the work team that labels the data (its ARN)'. */
+  readonly description: string;
+  /** How the text reads before the model checks it. @default 'text' */
+  readonly syntax?: 'text' | 'whole-number' | 'number';
+  /** The group cannot do without it: asked for, or named in the one line when not given. */
+  readonly required: boolean;
+  /** A valid value, standing in for it while another field's answer is checked (required fields). */
+  readonly sample?: unknown;
+}
+
 /** A kind's own option group: its schema, its resolution (one-line problems) and how the README says what it runs. */
 export interface KindOptionGroupFacts<G extends KindOptionGroup> {
   readonly schema: JSONSchemaType<KindOptionGroups[G]['options']>;
+  /** The fields flags set and questions ask (none: the group's conversation is written by hand, as tuning's is). */
+  readonly fields?: readonly KindGroupField<G>[];
   resolve(options: KindOptionGroups[G]['options'] | undefined, context: KindGroupContext, fail: ReportStageProblem): KindOptionGroups[G]['resolved'] | undefined;
   /** What a stage of it runs, in words (Markdown); `onInstances` is the instance line when the kind runs on instances. */
   describe(resolved: KindOptionGroups[G]['resolved'], onInstances: string | undefined): string;
@@ -164,7 +187,7 @@ export const KIND_OPTION_GROUPS: { readonly [G in KindOptionGroup]: KindOptionGr
 export const KIND_OPTION_GROUP_NAMES = Object.keys(KIND_OPTION_GROUPS) as KindOptionGroup[];
 
 /** The row of a group, typed for readers that do not care which group it is. */
-function groupFacts(group: KindOptionGroup): KindOptionGroupFacts<KindOptionGroup> {
+export function groupFacts(group: KindOptionGroup): KindOptionGroupFacts<KindOptionGroup> {
   return KIND_OPTION_GROUPS[group] as unknown as KindOptionGroupFacts<KindOptionGroup>;
 }
 
