@@ -12,6 +12,7 @@ import {
   asTuningStage,
   tuningOption,
   tuningProblem,
+  type RangeAnswers,
   type TuningAnswers,
 } from '../../src/create/tuning-answers.js';
 import type { StageOptions } from '../../src/model/types.js';
@@ -25,8 +26,15 @@ export interface TuningContext {
 }
 
 const text = (answer: unknown) => String(answer ?? '').trim();
-/** A list from repeated flags, or `;`-separated text at the prompt (`,` separates categorical values). */
-const rangeList = (answer: unknown) => (Array.isArray(answer) ? answer.map(text) : text(answer).split(';').map((s) => s.trim())).filter((s) => s !== '');
+/**
+ * A list from repeated flags, or `;`-separated text at the prompt (`,` separates categorical values);
+ * an answers file's ranges object (typed as in .projenrc.ts) as it is.
+ */
+const rangeList = (answer: unknown): RangeAnswers =>
+  answer !== null && typeof answer === 'object' && !Array.isArray(answer)
+    ? (answer as RangeAnswers)
+    : (Array.isArray(answer) ? answer.map(text) : text(answer).split(';').map((s) => s.trim())).filter((s) => s !== '');
+const rangeCount = (answer: unknown) => Object.keys(rangeList(answer)).length;
 const asNumber = (answer: unknown) => (text(answer) === '' ? Number.NaN : Number(text(answer)));
 
 /** The answers so far, with `change` in place of one of them. */
@@ -77,7 +85,7 @@ export const TUNING_QUESTIONS: readonly Question<TuningContext>[] = [
     message: (ctx) => `${ctx.stage.name}: hyperparameter ranges to search, separated by ';' (name=min:max[:log], or name=a,b,c)`,
     // The lifecycle stub's regularization when the stage fixes it; otherwise the user names what to search.
     default: (ctx) => (ctx.stage.hyperparameters?.C !== undefined ? { value: DEFAULT_RANGE, known: true } : undefined),
-    validate: (answer, ctx) => (rangeList(answer).length === 0 ? 'name at least one hyperparameter range, e.g. learning_rate=0.01:0.3:log' : checkAs('tuningRanges', '--range')(answer, ctx)),
+    validate: (answer, ctx) => (rangeCount(answer) === 0 ? 'name at least one hyperparameter range, e.g. learning_rate=0.01:0.3:log' : checkAs('tuningRanges', '--range')(answer, ctx)),
     parse: rangeList,
     missing: (ctx) => `tuning ${ctx.stage.name} needs the hyperparameters to search: pass --range name=min:max[:log] or --range name=a,b,c (repeat for more)`,
   },

@@ -17,7 +17,7 @@ import { approverEmailProblem } from './governance-answers.js';
 import { checkFanOutGiven, fanOutFromFile, fanOutFromFlags, type FanOutGiven } from './fan-out-answers.js';
 import { PRESET_NAMES, type CreateFlags, type PresetName } from './flags.js';
 import { optionOf, readValue } from './option-table.js';
-import { tuningFromFlags, type TuningGiven } from './tuning-answers.js';
+import { tuningFromFile, tuningFromFlags, type TuningGiven } from './tuning-answers.js';
 import { checkReadable, parseFromSpec, type FromItem } from './legacy-import.js';
 import { parseStageSpecs } from './stage-spec.js';
 import { newStage } from './stage-catalog.js';
@@ -44,7 +44,7 @@ export interface GivenAnswers extends FanOutGiven, TuningGiven {
 }
 
 /** Keys an answers file may hold (its stage objects are StageOptions). */
-export const ANSWER_FILE_KEYS = ['name', 'region', 'account', 'bucket', 'existingBucket', 'stages', 'preset', 'instanceType', 'volumeSizeGb', 'maxRuntimeSeconds', 'from', 'fanOut', 'approverEmail'] as const;
+export const ANSWER_FILE_KEYS = ['name', 'region', 'account', 'bucket', 'existingBucket', 'stages', 'preset', 'instanceType', 'volumeSizeGb', 'maxRuntimeSeconds', 'from', 'fanOut', 'approverEmail', 'tuning'] as const;
 
 /** Reads and checks everything given before any question is asked. `cwd` resolves relative paths of flags. */
 export function collectGiven(flags: CreateFlags, cwd: string): GivenAnswers {
@@ -182,6 +182,7 @@ export function readAnswersFile(file: string): GivenAnswers {
     from: from === undefined ? undefined : entry('from', parseFromSpec([from].flat().join(','), path.dirname(file), describeOrigin(origin('from')))),
     approverEmail: text('approverEmail'),
     ...(record.fanOut === undefined ? {} : fanOutFromFile(record.fanOut, label)),
+    ...(record.tuning === undefined ? {} : tuningFromFile(record.tuning, label)),
   };
 }
 

@@ -4,16 +4,20 @@
  * checked by the model's own validation, so a problem reads as it does in `.projenrc.ts`, named by the
  * flag whose row of the option table sets that field. Also how a training stage becomes a tuning stage.
  */
+import { stageShapeProblems } from '../model/options-schema.js';
 import { validatePipeline } from '../model/resolve.js';
 import type { TuningOptions, TuningRangeOptions, TuningScaling, TuningStrategy } from '../model/tuning.js';
 import type { StageOptions } from '../model/types.js';
 import { stageFieldOf } from './field-checks.js';
-import { CreateError, type AnswerOrigin, type Given } from './errors.js';
+import { CreateError, describeOrigin, type AnswerOrigin, type Given } from './errors.js';
 import { optionOf, optionsOf, readValue } from './option-table.js';
+
+/** Ranges as `--range` texts (flags, prompts, an answers file) or typed as in .projenrc.ts (an answers file). */
+export type RangeAnswers = readonly string[] | Readonly<Record<string, TuningRangeOptions>>;
 
 /** What the answers say, as text (flags) or typed (prompts); absent means the default. */
 export interface TuningAnswers {
-  readonly ranges?: readonly string[];
+  readonly ranges?: RangeAnswers;
   readonly objectiveMetric?: string;
   readonly objective?: string;
   readonly strategy?: string;
@@ -57,8 +61,8 @@ const spelled = (text: string, known: readonly string[]) => known.find((k) => k.
 
 /** The `tuning` option the answers describe (defaults filled in), or the first range that does not read. */
 export function tuningOption(answers: TuningAnswers): TuningOptions | { problem: string; flag: string } {
-  const ranges: Record<string, TuningRangeOptions> = {};
-  for (const text of answers.ranges ?? []) {
+  const ranges: Record<string, TuningRangeOptions> = isRangeList(answers.ranges) ? {} : { ...answers.ranges };
+  for (const text of isRangeList(answers.ranges) ? answers.ranges : []) {
     const parsed = parseRange(text);
     if (typeof parsed === 'string') return { problem: parsed, flag: '--range' };
     if (parsed.name in ranges) return { problem: `'${parsed.name}' is given twice`, flag: '--range' };
@@ -73,6 +77,10 @@ export function tuningOption(answers: TuningAnswers): TuningOptions | { problem:
     maxParallelJobs: answers.maxParallelJobs ?? Math.min(DEFAULT_MAX_PARALLEL_JOBS, maxJobs ?? DEFAULT_MAX_PARALLEL_JOBS),
     ranges,
   };
+}
+
+export function isRangeList(ranges: RangeAnswers | undefined): ranges is readonly string[] {
+  return ranges === undefined || Array.isArray(ranges);
 }
 
 /** `stage` (a training stage, or a new stage's draft) as a tuning stage: the ranged hyperparameters leave the fixed ones. */
@@ -103,7 +111,7 @@ export function tuningProblem(stage: StageOptions, region = 'us-east-1'): { prob
 /** The tuning answers given to create, by question name (the flags' rows of the option table). */
 export interface TuningGiven {
   tuning?: Given<boolean>;
-  tuningRanges?: Given<string[]>;
+  tuningRanges?: Given<RangeAnswers>;
   objectiveMetric?: Given<string>;
   objectiveType?: Given<string>;
   tuningStrategy?: Given<string>;
@@ -137,5 +145,53 @@ export function tuningFromFlags(flags: { tuning?: boolean; ranges?: readonly str
   if (flags.tuning === false && first) throw new CreateError(`Invalid ${(given[first]!.origin as { flag: string }).flag}: it sets the tuning, which --no-tuning turns off; drop one of them`);
   if (flags.tuning !== undefined) given.tuning = { value: flags.tuning, origin: origin('tuning') };
   else if (first) given.tuning = { value: true, origin: given[first]!.origin };
+  return given;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * An answers file's `tuning`: true, false, or the `tuning` object of .projenrc.ts with every field
+ * optional (the flags' defaults fill the rest) and `ranges` also as a list of `--range` texts. Its shape
+ * is checked by the .projenrc.ts schema now (unknown keys with the closest valid one); its values are
+ * checked with the training stage, as the flags are, before anything is written.
+ */
+export function tuningFromFile(value: unknown, file: string): TuningGiven {
+  const origin = (key: string): AnswerOrigin => ({ kind: 'file', file, key });
+  const invalid = (key: string, message: string) => new CreateError(`Invalid ${describeOrigin(origin(key))}: ${message}`);
+  if (typeof value === 'boolean') return { tuning: { value, origin: origin('tuning') } };
+  if (!isObject(value)) {
+    throw invalid('tuning', 'must be true, false or an object like { "ranges": ["C=0.01:10:log"], "objective": { "metric": "train_accuracy", "type": "Maximize" }, "strategy": "Random", "maxJobs": 6, "maxParallelJobs": 2 }');
+  }
+  // Either spelling of the choices the flags take in any case: `maximize`, `Grid`.
+  const { objective, ranges, strategy, ...counts } = value;
+  const spelledIn = (v: unknown, known: readonly string[]) => (typeof v === 'string' ? spelled(v, known) : v);
+  const typedObjective = isObject(objective) ? { ...objective, ...(objective.type !== undefined ? { type: spelledIn(objective.type, ['Maximize', 'Minimize']) } : {}) } : objective;
+  const typedStrategy = spelledIn(strategy, ['Bayesian', 'Random', 'Grid']);
+  if (Array.isArray(ranges)) {
+    ranges.forEach((text, i) => {
+      const problem = typeof text !== 'string' ? `item ${i + 1} must be a 'name=min:max[:log]' or 'name=a,b,c' text` : typeof parseRange(text) === 'string' ? (parseRange(text) as string) : undefined;
+      if (problem) throw invalid('tuning.ranges', problem);
+    });
+  }
+  // The schema of .projenrc.ts, with the defaults standing in for what the file leaves out.
+  const probe = {
+    ...counts,
+    objective: objective === undefined ? { metric: DEFAULT_OBJECTIVE_METRIC, type: 'Maximize' } : isObject(typedObjective) ? { metric: DEFAULT_OBJECTIVE_METRIC, type: 'Maximize', ...typedObjective } : objective,
+    ranges: ranges === undefined || Array.isArray(ranges) ? {} : ranges,
+    ...(strategy !== undefined ? { strategy: typedStrategy } : {}),
+  };
+  const shape = stageShapeProblems({ name: 'tuned', kind: 'tuning', tuning: probe }, 0);
+  if (shape.length > 0) throw invalid('tuning', shape.map((p) => `${p.path.replace(/^stages\[0\] \(tuned\)\./, '')}: ${p.message}`).join('; '));
+  // No flag or question sets the regex: .projenrc.ts does, after creating.
+  if (isObject(objective) && objective.regex !== undefined) throw invalid('tuning.objective.regex', 'create does not set it (the default reads <metric>=<value>); set tuning.objective.regex in .projenrc.ts after creating');
+
+  const given: TuningGiven = { tuning: { value: true, origin: origin('tuning') } };
+  const entry = <T>(key: string, v: T): Given<T> => ({ value: v, origin: origin(`tuning.${key}`) });
+  if (ranges !== undefined) given.tuningRanges = entry('ranges', ranges as RangeAnswers);
+  if (isObject(objective) && objective.metric !== undefined) given.objectiveMetric = entry('objective.metric', objective.metric as string);
+  if (isObject(typedObjective) && typedObjective.type !== undefined) given.objectiveType = entry('objective.type', String(typedObjective.type).toLowerCase());
+  if (typedStrategy !== undefined) given.tuningStrategy = entry('strategy', String(typedStrategy).toLowerCase());
+  for (const key of ['maxJobs', 'maxParallelJobs'] as const) if (counts[key] !== undefined) given[key] = entry(key, counts[key] as number);
   return given;
 }

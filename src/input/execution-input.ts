@@ -169,19 +169,28 @@ const KEY_PREFIX_PATTERN = '^([^/]+/)*$';
 const ROLE_ARN_PATTERN = '^arn:aws(-cn|-us-gov)?:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$';
 const ECR_IMAGE_PATTERN = '^\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[a-z0-9]+([._/-][a-z0-9]+)*(:[\\w][\\w.-]{0,127}|@sha256:[a-f0-9]{64})?$';
 
+/**
+ * What runs on a kind's instances, where it is not the stage's own job: a tuning stage's settings are
+ * those of every training job its tuning job starts.
+ */
+const RUNS_ON: Partial<Record<StageKind, string>> = { tuning: "each of the tuning job's training jobs" };
+
 /** Schema of one setting for a kind. */
 function settingSchema(kind: StageKind, setting: StageSetting): Record<string, unknown> {
+  const facts = KIND_FACTS[kind];
+  const runsOn = RUNS_ON[kind] ?? (facts.runsJob ? 'the job' : `the ${kind}`);
   switch (setting) {
     case 'imageUri':
-      return { type: 'string', pattern: ECR_IMAGE_PATTERN, description: KIND_FACTS[kind].servesModel ? 'Amazon ECR image that serves the model.' : 'Amazon ECR image the job runs.' };
+      return { type: 'string', pattern: ECR_IMAGE_PATTERN, description: facts.servesModel ? 'Amazon ECR image that serves the model.' : `Amazon ECR image ${runsOn} runs.` };
     case 'instanceType':
-      return { type: 'string', enum: [...(KIND_FACTS[kind].instanceTypes ?? [])], description: `SageMaker ${kind === 'evaluation' ? 'processing' : kind} instance type.` };
+      // The family's word: an evaluation runs on processing instances, a tuning job's training jobs on training instances.
+      return { type: 'string', enum: [...(facts.instanceTypes ?? [])], description: `SageMaker ${facts.instances} instance type${RUNS_ON[kind] ? `, for ${runsOn}` : ''}.` };
     case 'instanceCount':
-      return { type: 'integer', minimum: INSTANCE_COUNT_RANGE[0], maximum: INSTANCE_COUNT_RANGE[1] };
+      return { type: 'integer', minimum: INSTANCE_COUNT_RANGE[0], maximum: INSTANCE_COUNT_RANGE[1], description: `Number of instances, for ${runsOn}.` };
     case 'volumeSizeInGB':
-      return { type: 'integer', minimum: VOLUME_SIZE_RANGE[0], maximum: VOLUME_SIZE_RANGE[1] };
+      return { type: 'integer', minimum: VOLUME_SIZE_RANGE[0], maximum: VOLUME_SIZE_RANGE[1], description: `Storage volume per instance in GB, for ${runsOn}.` };
     case 'maxRuntimeInSeconds':
-      return { type: 'integer', minimum: MAX_RUNTIME_RANGE[0], maximum: MAX_RUNTIME_RANGE[1] };
+      return { type: 'integer', minimum: MAX_RUNTIME_RANGE[0], maximum: MAX_RUNTIME_RANGE[1], description: `Seconds ${runsOn} may run before SageMaker stops it.` };
     case 'threshold':
       return { type: 'number', description: "The gate's threshold: the least (or, when lower is better, the most) acceptable value of the metric." };
     case 'enabled':

@@ -3,9 +3,13 @@
  * default), from the flags yo stage shares (`--tuning`, `--range`, `--objective-metric`, `--objective`,
  * `--strategy`, `--max-jobs`, `--max-parallel-jobs`) or at the prompts. The synthesized project's
  * tuning request passes botocore's request shape and its training stub prints the objective metric.
+ * An answers file's `tuning` (true, false or the .projenrc.ts object) is read and checked as the flags are.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { collectGiven } from '../../src/create/answers.js';
+import { readFlags } from '../../src/create/flags.js';
 import { captureTaskRequests, checkRequestShape, loadSageMakerModel } from '../../src/checks/index.js';
 import { isolateFromAws } from '../support/aws-isolation.js';
 import { declaredOptions, runAppGenerator } from '../support/declared-options.js';
@@ -79,5 +83,79 @@ describe('refused in one line naming the flag, nothing created', () => {
   ])('%j', async (flags, message) => {
     const context = runAppGenerator().withArguments(['bad']).withOptions({ yes: true, ...PROJECT, ...flags });
     await expect(context).rejects.toThrow(message);
+  });
+});
+
+describe('an answers file with tuning', () => {
+  const answersFile = (content: unknown) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmo-tuning-answers-'));
+    fs.writeFileSync(path.join(dir, 'answers.json'), JSON.stringify(content));
+    return path.join(dir, 'answers.json');
+  };
+  const config = (dir: string) => readJson(path.join(dir, 'pipeline/state-machine.asl.json')).States.train.Parameters.HyperParameterTuningJobConfig;
+
+  test('the .projenrc.ts tuning object (any field may be left out): the synthesized ASL tunes with those values', async () => {
+    const file = answersFile({
+      preset: 'lifecycle',
+      tuning: {
+        objective: { metric: 'train_accuracy', type: 'minimize' },
+        strategy: 'grid',
+        maxParallelJobs: 3,
+        ranges: { C: { type: 'categorical', values: ['0.1', '1'] }, max_iter: { type: 'integer', min: 100, max: 102 } },
+      },
+    });
+    const result = await runAppGenerator().withArguments(['filed']).withOptions({ yes: true, ...PROJECT, answers: file });
+    expect(result.askedQuestions).toEqual([]);
+    const dir = path.join(result.cwd, 'filed');
+    expect(train(dir).tuning).toEqual({
+      objective: { metric: 'train_accuracy', type: 'Minimize' },
+      strategy: 'Grid',
+      maxParallelJobs: 3,
+      ranges: { C: { type: 'categorical', values: ['0.1', '1'] }, max_iter: { type: 'integer', min: 100, max: 102 } },
+    });
+    expect(config(dir)).toEqual({
+      Strategy: 'Grid',
+      HyperParameterTuningJobObjective: { Type: 'Minimize', MetricName: 'train_accuracy' },
+      ResourceLimits: { MaxParallelTrainingJobs: 3 },
+      TrainingJobEarlyStoppingType: 'Off',
+      ParameterRanges: { CategoricalParameterRanges: [{ Name: 'C', Values: ['0.1', '1'] }, { Name: 'max_iter', Values: ['100', '101', '102'] }] },
+    });
+  }, 120_000);
+
+  test('ranges as --range texts, the defaults for the rest; a flag wins over the file', async () => {
+    const file = answersFile({ preset: 'governed', approverEmail: 'lead@example.com', tuning: { ranges: ['C=0.01:10:log'], maxJobs: 8 } });
+    const result = await runAppGenerator().withArguments(['texts']).withOptions({ yes: true, ...PROJECT, answers: file, 'max-jobs': '4' });
+    const dir = path.join(result.cwd, 'texts');
+    expect(train(dir).tuning).toEqual({ objective: { metric: 'train_accuracy', type: 'Maximize' }, strategy: 'Random', maxJobs: 4, maxParallelJobs: 2, ranges: { C: { type: 'continuous', min: 0.01, max: 10, scaling: 'Logarithmic' } } });
+    expect(config(dir)).toMatchObject({ Strategy: 'Random', ResourceLimits: { MaxNumberOfTrainingJobs: 4, MaxParallelTrainingJobs: 2 }, ParameterRanges: { ContinuousParameterRanges: [{ Name: 'C', MinValue: '0.01', MaxValue: '10', ScalingType: 'Logarithmic' }] } });
+    // tuning: false keeps the training stage.
+    const off = await runAppGenerator().withArguments(['plain']).withOptions({ yes: true, ...PROJECT, answers: answersFile({ preset: 'lifecycle', tuning: false }) });
+    expect(train(path.join(off.cwd, 'plain')).kind).toBe('training');
+  }, 120_000);
+
+  test.each([
+    [{ tunning: true }, /^Invalid --answers: answers\.json has unknown key\(s\) tunning \(did you mean tuning\?\) \(allowed: .*tuning\)$/],
+    [{ tuning: { maxJob: 4 } }, /^Invalid 'tuning' in answers\.json: tuning\.maxJob: unknown key 'maxJob'; did you mean 'maxJobs'\?$/],
+    [{ tuning: { ranges: { C: { type: 'continous', min: 1, max: 2 } } } }, /^Invalid 'tuning' in answers\.json: tuning\.ranges\.C\.type: 'continous' is not an allowed value \(allowed: integer, continuous, categorical\); did you mean 'continuous'\?$/],
+    [{ tuning: { strategy: 'grd' } }, /^Invalid 'tuning' in answers\.json: tuning\.strategy: 'grd' is not an allowed value \(allowed: Bayesian, Random, Grid\); did you mean 'Grid'\?$/],
+    [{ tuning: { maxJobs: '4' } }, /^Invalid 'tuning' in answers\.json: tuning\.maxJobs: must be a number, not the string '4'$/],
+    [{ tuning: 'yes' }, /^Invalid 'tuning' in answers\.json: must be true, false or an object like/],
+    [{ tuning: { ranges: ['C'] } }, /^Invalid 'tuning\.ranges' in answers\.json: 'C' is not name=min:max\[:log\] or name=a,b,c/],
+    [{ tuning: { objective: { metric: 'auc', type: 'Maximize', regex: 'auc=(.*)' } } }, /^Invalid 'tuning\.objective\.regex' in answers\.json: create does not set it/],
+  ])('refused when read, naming the key: %j', (content, message) => {
+    const file = answersFile(content);
+    expect(() => collectGiven(readFlags({ answers: path.basename(file) }), path.dirname(file))).toThrow(message);
+  });
+
+  test.each([
+    [{ preset: 'lifecycle', tuning: { ranges: { C: { type: 'continuous', min: 0, max: 1, scaling: 'Logarithmic' } } } }, /^Invalid 'tuning\.ranges' in answers\.json: Logarithmic needs min > 0$/],
+    [{ preset: 'lifecycle', tuning: { strategy: 'Grid', ranges: ['C=1,2'], maxJobs: 4 } }, /^Invalid 'tuning\.maxJobs' in answers\.json: Grid runs every combination of the values; remove maxJobs$/],
+    [{ preset: 'lifecycle', tuning: { objective: { metric: 'val-auc' } } }, /^Invalid 'tuning\.objective\.metric' in answers\.json: 'val-auc' must be letters, digits and underscores/],
+    [{ preset: 'lifecycle', tuning: { maxParallelJobs: 0 } }, /^Invalid 'tuning\.maxParallelJobs' in answers\.json: /],
+    [{ preset: 'classic', tuning: true }, /^Invalid 'tuning' in answers\.json: there is no training stage to tune/],
+  ])('a bad value, checked with the training stage as the flags are: one line, nothing written: %j', async (content, message) => {
+    const context = runAppGenerator().withArguments(['bad']).withOptions({ yes: true, ...PROJECT, answers: answersFile(content) });
+    await expect(context).rejects.toThrow(message);
+    expect(fs.existsSync(path.join(context.targetDirectory!, 'bad'))).toBe(false);
   });
 });

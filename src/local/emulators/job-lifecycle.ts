@@ -1,5 +1,5 @@
 /**
- * The life of one emulated SageMaker job, the same for every kind (processing, training, transform):
+ * The life of one emulated SageMaker job, the same for every kind (processing, training, transform, tuning):
  * refused once the run is stopping, a fresh sandbox per host (an existing one means the name was used:
  * ResourceInUse), "started" for the live display, the kind's own work, then the end recorded in the
  * report and the Describe response returned, or thrown as States.TaskFailed when the job did not
@@ -68,6 +68,11 @@ export interface JobSpec {
   readonly sandboxNames?: readonly string[];
   /** The folders below /opt/ml SageMaker creates for this kind of job; default: a processing job's. */
   readonly sandboxFolders?: readonly string[];
+  /**
+   * False for a job whose work is other jobs, each recorded on its own (a tuning job's trials are
+   * training jobs): it is neither announced nor recorded itself. Default: true.
+   */
+  readonly recorded?: boolean;
   /** The kind's Describe<Kind>Job response. */
   describe(outcome: JobOutcome): Record<string, unknown>;
 }
@@ -101,7 +106,8 @@ export async function runJob(setting: JobSetting, spec: JobSpec, work: (job: Sta
   } catch (error) {
     throw new TaskError('SageMaker.ResourceInUse', messageOf(error));
   }
-  run.jobs.jobStarted({ stateName: state.name, jobName: spec.jobName, backend: choice.backend.name });
+  const recorded = spec.recorded ?? true;
+  if (recorded) run.jobs.jobStarted({ stateName: state.name, jobName: spec.jobName, backend: choice.backend.name });
   const identity: JobIdentity = {
     stateName: state.name,
     stageName: stage.stageName,
@@ -117,10 +123,14 @@ export async function runJob(setting: JobSetting, spec: JobSpec, work: (job: Sta
   const endedAt = Date.now();
   // Like a container's, a host's /tmp does not outlive the job.
   for (const other of sandboxes.slice(1)) rmSync(join(other.dir, 'tmp'), { recursive: true, force: true });
-  recordJobEnd(run, identity, ending);
+  if (recorded) recordJobEnd(run, identity, ending);
+  else rmSync(join(identity.sandbox.dir, 'tmp'), { recursive: true, force: true });
   const description = spec.describe({ status: ending.status, createdAt, startedAt: ending.startedAt, endedAt, exitMessage: ending.exitMessage, failureReason: ending.failureReason });
   return syncResult(ending.status, description);
 }
+
+/** FailureReason of a job the run's stop (Ctrl-C) ended. */
+export const STOPPED_REASON = 'Stopped: the local execution was interrupted';
 
 /** A job that fails before its container starts (an input missing, a launch refused). */
 export function failedBeforeStart(failureReason: string): JobEnding {
@@ -176,7 +186,7 @@ export function endingOf(runs: readonly HostRun[], startedAt: number, rules: End
     return { ...base, status: 'Stopped', ...shown(timedOut), failureReason: `MaxRuntimeExceeded: the job ran longer than MaxRuntimeInSeconds (${rules.maxRuntimeSeconds} s) and was stopped${on(timedOut)}` };
   }
   const aborted = runs.find((r) => r.result!.aborted);
-  if (aborted) return { ...base, status: 'Stopped', ...shown(aborted), failureReason: 'Stopped: the local execution was interrupted' };
+  if (aborted) return { ...base, status: 'Stopped', ...shown(aborted), failureReason: STOPPED_REASON };
   const spawnFailed = runs.find((r) => r.result!.spawnError);
   if (spawnFailed) return { ...base, status: 'Failed', failureReason: `ClientError: cannot start ${spawnFailed.argv0}: ${spawnFailed.result!.spawnError}${on(spawnFailed)}` };
   const failed = runs.find((r) => r.result!.exitCode !== 0);

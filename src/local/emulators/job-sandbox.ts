@@ -21,6 +21,8 @@ export const SANDBOX_FOLDERS = {
   processing: ['config', 'output', 'processing'],
   training: ['input/config', 'input/data', 'model', 'output/data'],
   transform: ['model', 'output', 'transform'],
+  /** None: a tuning job has no container of its own; its folder holds its name (its trials are training jobs). */
+  tuning: [],
 } as const;
 
 /** Creates the sandbox; job names are unique, so an existing folder means a reused name. */
@@ -28,6 +30,7 @@ export function createJobSandbox(runDir: string, jobName: string, folders: reado
   const dir = join(runDir, 'jobs', jobName);
   if (existsSync(dir)) throw new Error(`a job named ${jobName} already ran in this execution`);
   const optMl = join(dir, 'opt', 'ml');
+  mkdirSync(dir, { recursive: true });
   for (const sub of folders) mkdirSync(join(optMl, sub), { recursive: true });
   return { dir, optMl, stdoutLog: join(dir, 'stdout.log'), stderrLog: join(dir, 'stderr.log') };
 }

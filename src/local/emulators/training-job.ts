@@ -16,6 +16,7 @@ import { endingOf, failedBeforeStart, runHost, runJob, type JobOutcome } from '.
 import { SANDBOX_FOLDERS, hostPathOf, type JobSandbox } from './job-sandbox.js';
 import { RUNNER_ENV, SKIP_REQUIREMENTS, prepareStageJob, preparedTaskOf, staticImageUri, type JobSetting } from './job-support.js';
 import { DEFAULT_MAX_RUNTIME_SECONDS } from './processing-request.js';
+import type { LocalRunContext } from '../run-context.js';
 import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
 import { SAGEMAKER_NAME_PATTERN } from '../../model/rules.js';
 
@@ -47,12 +48,17 @@ export interface TrainingRequest {
 export const trainingJobEmulator: TaskEmulator = {
   emulates: 'SageMaker training job',
   async prepare(state: TaskStateRef, context): Promise<PreparedTask> {
-    const parameters = state.definition.Parameters as { AlgorithmSpecification?: unknown } | undefined;
-    const stage = stageCodeOf(context.repoRoot, state.name, parameters);
-    const setting = await prepareStageJob(state, stage, staticImageUri(parameters?.AlgorithmSpecification, 'TrainingImage', context.input), context);
+    const setting = await prepareTrainingJob(state, context);
     return { handler: (request) => runTrainingJob(request, setting), ...preparedTaskOf(setting) };
   },
 };
+
+/** The stage, backend and interpreter a training state's jobs run with (a tuning state's trials too). */
+export async function prepareTrainingJob(state: TaskStateRef, context: LocalRunContext): Promise<JobSetting> {
+  const parameters = state.definition.Parameters as { AlgorithmSpecification?: unknown } | undefined;
+  const stage = stageCodeOf(context.repoRoot, state.name, parameters);
+  return prepareStageJob(state, stage, staticImageUri(parameters?.AlgorithmSpecification, 'TrainingImage', context.input), context);
+}
 
 /** Problems SageMaker would reject the request for, or that a local run cannot emulate. */
 export function trainingRequestProblems(value: unknown): string[] {
@@ -71,7 +77,8 @@ export function trainingRequestProblems(value: unknown): string[] {
   return problems;
 }
 
-async function runTrainingJob(value: unknown, setting: JobSetting): Promise<unknown> {
+/** Runs one training job (a `.sync` Task's request) and returns its DescribeTrainingJob response. */
+export async function runTrainingJob(value: unknown, setting: JobSetting): Promise<unknown> {
   const { run: context, stage } = setting;
   const problems = trainingRequestProblems(value);
   if (problems.length > 0) throw new TaskError('SageMaker.ValidationException', problems.join('; '));

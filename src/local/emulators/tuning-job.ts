@@ -4,6 +4,7 @@
  * trial's log with the request's MetricDefinitions regex, the best trial reported as BestTrainingJob.
  * Grid runs every combination; Random and Bayesian draw `MaxNumberOfTrainingJobs` points at random
  * (Bayesian's model-guided search is not emulated: said in the log), `MaxParallelTrainingJobs` at a time.
+ * The tuning job goes through the same job lifecycle as every emulated job (job-lifecycle.ts).
  * Written by hand: no library emulates SageMaker tuning.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,9 +15,11 @@ import { STAGE_TAG_KEY, TUNING_JOB_NAME_MAX, sageMakerNamePattern } from '../../
 import type { ResolvedStage } from '../../model/types.js';
 import { TaskError, messageOf } from '../errors.js';
 import type { LocalRunContext } from '../run-context.js';
-import { syncResult, throwIfStopped } from './job-lifecycle.js';
-import { sageMakerArn, trainingJobEmulator } from './training-job.js';
-import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
+import { STOPPED_REASON, runJob, type JobOutcome } from './job-lifecycle.js';
+import { SANDBOX_FOLDERS } from './job-sandbox.js';
+import { preparedTaskOf, type JobSetting } from './job-support.js';
+import { prepareTrainingJob, runTrainingJob, sageMakerArn } from './training-job.js';
+import type { PreparedTask, TaskEmulator, TaskHandler, TaskStateRef } from './types.js';
 
 type Obj = Record<string, unknown>;
 const asObject = (value: unknown): Obj => (value && typeof value === 'object' ? (value as Obj) : {});
@@ -46,23 +49,33 @@ export const tuningJobEmulator: TaskEmulator = {
   async prepare(state: TaskStateRef, run: LocalRunContext): Promise<PreparedTask> {
     const parameters = asObject(state.definition.Parameters);
     const tags = parameters.Tags;
-    const stageName = (Array.isArray(tags) ? tags : []).map(asObject).find((t) => t.Key === STAGE_TAG_KEY)?.Value;
-    const definition = trainingParameters(asObject(parameters.TrainingJobDefinition), String(stageName ?? state.name));
-    const training = await trainingJobEmulator.prepare({ ...state, definition: { ...state.definition, Parameters: { ...definition, Tags: tags } } }, run);
-    return { ...training, handler: (request) => runTuningJob(request, training.handler, run, state.name) };
+    const definition = trainingParameters(asObject(parameters.TrainingJobDefinition), stageNameOf(tags) ?? state.name);
+    const setting = await prepareTrainingJob({ ...state, definition: { ...state.definition, Parameters: { ...definition, Tags: tags } } }, run);
+    return { handler: (request) => runTuningJob(request, setting, (trial) => runTrainingJob(trial, setting)), ...preparedTaskOf(setting) };
   },
 };
+
+function stageNameOf(tags: unknown): string | undefined {
+  const value = (Array.isArray(tags) ? tags : []).map(asObject).find((t) => t.Key === STAGE_TAG_KEY)?.Value;
+  return value === undefined ? undefined : String(value);
+}
 
 interface Trial {
   readonly name: string;
   readonly hyperparameters: Record<string, string>;
-  status?: string;
+  status?: 'Completed' | 'Failed';
   value?: number;
   description?: Obj;
   failure?: string;
 }
 
-async function runTuningJob(value: unknown, runTraining: (request: unknown) => Promise<unknown>, run: LocalRunContext, stateName: string): Promise<unknown> {
+/**
+ * One tuning job through the shared job lifecycle (stop check, its name reserved under jobs/, the
+ * status mapped to the `.sync` result); its work is the trials, each a training job `runTraining`
+ * runs and records. The tuning job itself is not recorded: its trials are the report's jobs.
+ */
+export async function runTuningJob(value: unknown, setting: JobSetting, runTraining: TaskHandler): Promise<unknown> {
+  const { run, state } = setting;
   const request = asObject(value);
   const name = String(request.HyperParameterTuningJobName ?? '');
   if (!TUNING_JOB_NAME_PATTERN.test(name)) throw new TaskError('SageMaker.ValidationException', `HyperParameterTuningJobName '${name}' must be 1-${TUNING_JOB_NAME_MAX} letters, digits or hyphens`);
@@ -77,55 +90,70 @@ async function runTuningJob(value: unknown, runTraining: (request: unknown) => P
   const parallel = Number(limits.MaxParallelTrainingJobs ?? 1);
   const strategy = String(config.Strategy);
   const points = strategy === 'Grid' ? gridPoints(asObject(config.ParameterRanges)) : randomPoints(asObject(config.ParameterRanges), Number(limits.MaxNumberOfTrainingJobs ?? 1), name);
-  if (strategy === 'Bayesian') run.log(`  ${stateName}: Bayesian search is emulated locally by random points (${points.length} trials)`);
   const statics = asObject(definition.StaticHyperParameters) as Record<string, string>;
-  const stageName = (Array.isArray(request.Tags) ? request.Tags : []).map(asObject).find((t) => t.Key === STAGE_TAG_KEY)?.Value;
-  const base = trainingParameters(definition, String(stageName ?? stateName));
-  const createdAt = Date.now();
+  const tuned = (hyperparameters: Record<string, string>) => pick(hyperparameters, Object.keys(hyperparameters).filter((k) => !(k in statics)));
+  const base = trainingParameters(definition, stageNameOf(request.Tags) ?? state.name);
   const trials: Trial[] = points.map((point, i) => ({ name: `${name}-${String(i + 1).padStart(3, '0')}-${hex8(name, i)}`, hyperparameters: { ...statics, ...point } }));
-
-  for (let start = 0; start < trials.length; start += parallel) {
-    await Promise.all(
-      trials.slice(start, start + parallel).map(async (trial) => {
-        throwIfStopped(run);
-        try {
-          trial.description = asObject(await runTraining({ ...base, TrainingJobName: trial.name, HyperParameters: trial.hyperparameters }));
-          trial.status = 'Completed';
-          trial.value = lastMetric(run.runDir, trial.name, regex);
-          if (trial.value === undefined) trial.failure = `the objective metric '${metric}' was not found in the log with ${String(metricDefinition.Regex)}`;
-        } catch (error) {
-          trial.status = 'Failed';
-          trial.failure = messageOf(error);
-        }
-        run.log(`  ${stateName}: trial ${trial.name} ${JSON.stringify(pick(trial.hyperparameters, Object.keys(trial.hyperparameters).filter((k) => !(k in statics))))} → ${trial.value !== undefined ? `${metric}=${trial.value}` : `no ${metric} (${trial.failure?.slice(0, 200)})`}`);
-      }),
-    );
-  }
-
-  const scored = trials.filter((t) => t.value !== undefined);
   const jobArn = sageMakerArn(String(definition.RoleArn), String(asObject(definition.AlgorithmSpecification).TrainingImage), 'hyper-parameter-tuning-job', name);
-  const known = TRIALS.get(run) ?? new Map<string, Obj>();
-  TRIALS.set(run, known);
-  for (const trial of trials) if (trial.description) known.set(trial.name, { ...trial.description, TuningJobArn: jobArn, ...(trial.value !== undefined ? { FinalMetricDataList: [{ MetricName: metric, Value: trial.value }] } : {}) });
-  const counters = { Completed: trials.filter((t) => t.status === 'Completed').length, Failed: trials.filter((t) => t.status === 'Failed').length, InProgress: 0, Stopped: 0, RetryableError: 0, NonRetryableError: 0 };
-  const { Tags: _tags, ...described } = request;
-  const description: Obj = { ...described, HyperParameterTuningJobArn: jobArn, TrainingJobStatusCounters: counters, CreationTime: createdAt, HyperParameterTuningEndTime: Date.now() };
-  if (scored.length === 0) {
-    return syncResult('Failed', { ...description, HyperParameterTuningJobStatus: 'Failed', FailureReason: `No training job reported the objective metric '${metric}': ${trials.map((t) => `${t.name}: ${t.failure}`).join('; ')}` });
-  }
-  const maximize = objective.Type === 'Maximize';
-  const best = scored.reduce((a, b) => ((maximize ? b.value! > a.value! : b.value! < a.value!) ? b : a));
-  run.log(`  ${stateName}: best trial ${best.name} with ${metric}=${best.value} (${objective.Type}, ${scored.length} of ${trials.length} trials scored)`);
-  return syncResult('Completed', {
-    ...description,
-    HyperParameterTuningJobStatus: 'Completed',
-    BestTrainingJob: {
-      TrainingJobName: best.name,
-      TrainingJobArn: best.description?.TrainingJobArn,
-      TrainingJobStatus: 'Completed',
-      TunedHyperParameters: pick(best.hyperparameters, Object.keys(best.hyperparameters).filter((k) => !(k in statics))),
-      FinalHyperParameterTuningJobObjectiveMetric: { Type: objective.Type, MetricName: metric, Value: best.value },
-    },
+  let best: (Trial & { value: number }) | undefined;
+
+  const describe = (outcome: JobOutcome): Obj => {
+    const { Tags: _tags, ...described } = request;
+    const count = (status: Trial['status']) => trials.filter((t) => t.status === status).length;
+    return {
+      ...described,
+      HyperParameterTuningJobArn: jobArn,
+      HyperParameterTuningJobStatus: outcome.status,
+      ...(outcome.failureReason !== undefined ? { FailureReason: outcome.failureReason } : {}),
+      TrainingJobStatusCounters: { Completed: count('Completed'), Failed: count('Failed'), InProgress: 0, Stopped: 0, RetryableError: 0, NonRetryableError: 0 },
+      CreationTime: outcome.createdAt,
+      HyperParameterTuningEndTime: outcome.endedAt,
+      ...(best
+        ? {
+            BestTrainingJob: {
+              TrainingJobName: best.name,
+              TrainingJobArn: best.description?.TrainingJobArn,
+              TrainingJobStatus: 'Completed',
+              TunedHyperParameters: tuned(best.hyperparameters),
+              FinalHyperParameterTuningJobObjectiveMetric: { Type: objective.Type, MetricName: metric, Value: best.value },
+            },
+          }
+        : {}),
+    };
+  };
+
+  return runJob(setting, { jobName: name, jobArn, recorded: false, sandboxFolders: SANDBOX_FOLDERS.tuning, describe }, async () => {
+    const startedAt = Date.now();
+    if (strategy === 'Bayesian') run.log(`  ${state.name}: Bayesian search is emulated locally by random points (${points.length} trials)`);
+    // MaxParallelTrainingJobs at a time; a stop launches no further trials.
+    for (let start = 0; start < trials.length && !run.signal.aborted; start += parallel) {
+      await Promise.all(
+        trials.slice(start, start + parallel).map(async (trial) => {
+          try {
+            trial.description = asObject(await runTraining({ ...base, TrainingJobName: trial.name, HyperParameters: trial.hyperparameters }));
+            trial.status = 'Completed';
+            trial.value = lastMetric(run.runDir, trial.name, regex);
+            if (trial.value === undefined) trial.failure = `the objective metric '${metric}' was not found in the log with ${String(metricDefinition.Regex)}`;
+          } catch (error) {
+            trial.status = 'Failed';
+            trial.failure = messageOf(error);
+          }
+          run.log(`  ${state.name}: trial ${trial.name} ${JSON.stringify(tuned(trial.hyperparameters))} → ${trial.value !== undefined ? `${metric}=${trial.value}` : `no ${metric} (${trial.failure?.slice(0, 200)})`}`);
+        }),
+      );
+    }
+    const known = TRIALS.get(run) ?? new Map<string, Obj>();
+    TRIALS.set(run, known);
+    for (const trial of trials) if (trial.description) known.set(trial.name, { ...trial.description, TuningJobArn: jobArn, ...(trial.value !== undefined ? { FinalMetricDataList: [{ MetricName: metric, Value: trial.value }] } : {}) });
+    if (run.signal.aborted) return { status: 'Stopped', startedAt, scriptMs: 0, failureReason: STOPPED_REASON };
+    const scored = trials.filter((t): t is Trial & { value: number } => t.value !== undefined);
+    if (scored.length === 0) {
+      return { status: 'Failed', startedAt, scriptMs: 0, failureReason: `No training job reported the objective metric '${metric}': ${trials.map((t) => `${t.name}: ${t.failure}`).join('; ')}` };
+    }
+    const maximize = objective.Type === 'Maximize';
+    best = scored.reduce((a, b) => ((maximize ? b.value > a.value : b.value < a.value) ? b : a));
+    run.log(`  ${state.name}: best trial ${best.name} with ${metric}=${best.value} (${objective.Type}, ${scored.length} of ${trials.length} trials scored)`);
+    return { status: 'Completed', startedAt, scriptMs: 0 };
   });
 }
 

@@ -1,0 +1,192 @@
+/**
+ * The tuning job emulator (src/local/emulators/tuning-job.ts) on the shared job lifecycle, with a
+ * stand-in for the training emulator: trials MaxParallelTrainingJobs at a time, the best by the
+ * objective read from each trial's log, a reused name refused as SageMaker does, a stop before and
+ * during the trials, no trial reporting the metric, and the trials described afterwards.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TaskError } from '../../../src/local/errors.js';
+import type { JobRecord } from '../../../src/local/report.js';
+import type { LocalRunContext } from '../../../src/local/run-context.js';
+import { STOPPED_REASON } from '../../../src/local/emulators/job-lifecycle.js';
+import type { JobSetting } from '../../../src/local/emulators/job-support.js';
+import { describeTrainingJobEmulator, runTuningJob } from '../../../src/local/emulators/tuning-job.js';
+import { STAGE_TAG_KEY } from '../../../src/model/rules.js';
+
+type Obj = Record<string, any>;
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+interface Fixture {
+  readonly setting: JobSetting;
+  readonly run: LocalRunContext;
+  readonly controller: AbortController;
+  readonly runDir: string;
+  readonly started: string[];
+  readonly ended: JobRecord[];
+  readonly logs: string[];
+}
+
+function fixture(): Fixture {
+  const runDir = mkdtempSync(join(tmpdir(), 'lmo-tuning-'));
+  dirs.push(runDir);
+  const controller = new AbortController();
+  const started: string[] = [];
+  const ended: JobRecord[] = [];
+  const logs: string[] = [];
+  const run = {
+    runDir,
+    signal: controller.signal,
+    log: (line: string) => logs.push(line),
+    jobs: { jobStarted: (job: { jobName: string }) => started.push(job.jobName), jobEnded: (record: JobRecord) => ended.push(record) },
+  } as unknown as LocalRunContext;
+  const setting = { state: { name: 'train' }, stage: { stageName: 'train' }, choice: { backend: { name: 'direct' }, reason: 'test' }, run } as unknown as JobSetting;
+  return { setting, run, controller, runDir, started, ended, logs };
+}
+
+function request(name: string, config: Obj = {}, metricRegex = 'acc=([0-9.]+)'): Obj {
+  return {
+    HyperParameterTuningJobName: name,
+    HyperParameterTuningJobConfig: {
+      Strategy: 'Grid',
+      HyperParameterTuningJobObjective: { Type: 'Maximize', MetricName: 'acc' },
+      ResourceLimits: { MaxNumberOfTrainingJobs: 3, MaxParallelTrainingJobs: 2 },
+      ParameterRanges: { CategoricalParameterRanges: [{ Name: 'C', Values: ['1', '5', '3'] }] },
+      ...config,
+    },
+    TrainingJobDefinition: {
+      RoleArn: 'arn:aws:iam::111122223333:role/pipeline',
+      AlgorithmSpecification: { TrainingImage: '123.dkr.ecr.eu-west-1.amazonaws.com/train:1', TrainingInputMode: 'File', MetricDefinitions: [{ Name: 'acc', Regex: metricRegex }] },
+      StaticHyperParameters: { max_iter: '10' },
+      OutputDataConfig: { S3OutputPath: 's3://bucket/models/' },
+    },
+    Tags: [{ Key: STAGE_TAG_KEY, Value: 'train' }],
+  };
+}
+
+/** A stand-in for the training emulator: logs `acc=<C / 10>` in the trial's folder, as a trial's script would print it. */
+function training(f: Fixture, options: { onStart?: (trial: Obj) => void; print?: boolean } = {}) {
+  const requests: Obj[] = [];
+  let running = 0;
+  let most = 0;
+  const handler = async (value: unknown) => {
+    const trial = value as Obj;
+    requests.push(trial);
+    running += 1;
+    most = Math.max(most, running);
+    options.onStart?.(trial);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const dir = join(f.runDir, 'jobs', trial.TrainingJobName);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'stdout.log'), options.print === false ? 'no metric here\n' : `epoch 1 acc=0.01\nacc=${Number(trial.HyperParameters.C) / 10}\n`);
+    running -= 1;
+    return { TrainingJobName: trial.TrainingJobName, TrainingJobArn: `arn:aws:sagemaker:eu-west-1:111122223333:training-job/${trial.TrainingJobName}`, TrainingJobStatus: 'Completed' };
+  };
+  return { handler, requests, most: () => most };
+}
+
+async function taskError(promise: Promise<unknown>): Promise<TaskError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(TaskError);
+  return error as TaskError;
+}
+
+describe('runTuningJob', () => {
+  test('a grid: every combination as a trial, two at a time; the best by the last logged objective; the tuning job is not itself a recorded job', async () => {
+    const f = fixture();
+    const trainer = training(f);
+    const result = (await runTuningJob(request('demo-train-a1'), f.setting, trainer.handler)) as Obj;
+    expect(trainer.requests.map((r) => r.HyperParameters)).toEqual(['1', '5', '3'].map((C) => ({ max_iter: '10', C })));
+    expect(trainer.requests.every((r) => /^demo-train-a1-\d{3}-[0-9a-f]{8}$/.test(r.TrainingJobName) && !('StaticHyperParameters' in r))).toBe(true);
+    expect(trainer.most()).toBe(2);
+    expect(result).toMatchObject({
+      HyperParameterTuningJobStatus: 'Completed',
+      HyperParameterTuningJobArn: 'arn:aws:sagemaker:eu-west-1:111122223333:hyper-parameter-tuning-job/demo-train-a1',
+      TrainingJobStatusCounters: { Completed: 3, Failed: 0 },
+      BestTrainingJob: { TrainingJobName: trainer.requests[1].TrainingJobName, TunedHyperParameters: { C: '5' }, FinalHyperParameterTuningJobObjectiveMetric: { Type: 'Maximize', MetricName: 'acc', Value: 0.5 } },
+    });
+    expect(result).not.toHaveProperty('Tags');
+    expect(result.HyperParameterTuningEndTime).toBeGreaterThanOrEqual(result.CreationTime);
+    expect([f.started, f.ended]).toEqual([[], []]);
+    expect(existsSync(join(f.runDir, 'jobs', 'demo-train-a1'))).toBe(true);
+    expect(f.logs).toContain(`  train: best trial ${trainer.requests[1].TrainingJobName} with acc=0.5 (Maximize, 3 of 3 trials scored)`);
+
+    // The DescribeTrainingJob call that follows reads a trial of this run, with its metric.
+    const describeTrial = (await describeTrainingJobEmulator.prepare({ name: 'train best model', resource: '', definition: {} }, f.run)).handler;
+    expect(await describeTrial({ TrainingJobName: trainer.requests[0].TrainingJobName })).toMatchObject({ TuningJobArn: result.HyperParameterTuningJobArn, FinalMetricDataList: [{ MetricName: 'acc', Value: 0.1 }] });
+    expect((await taskError(describeTrial({ TrainingJobName: 'other' }))).name).toBe('SageMaker.ValidationException');
+  });
+
+  test('Minimize picks the lowest; Random draws MaxNumberOfTrainingJobs points in the range, the same ones for the same job name', async () => {
+    const config = { Strategy: 'Random', HyperParameterTuningJobObjective: { Type: 'Minimize', MetricName: 'acc' }, ResourceLimits: { MaxNumberOfTrainingJobs: 4, MaxParallelTrainingJobs: 1 }, ParameterRanges: { IntegerParameterRanges: [{ Name: 'C', MinValue: '1', MaxValue: '9' }] } };
+    const points: string[][] = [];
+    for (const name of ['demo-train-r1', 'demo-train-r2']) {
+      const f = fixture();
+      const trainer = training(f);
+      const result = (await runTuningJob(request(name, config), f.setting, trainer.handler)) as Obj;
+      const values = trainer.requests.map((r) => r.HyperParameters.C as string);
+      expect(values).toHaveLength(4);
+      expect(values.every((v) => Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= 9)).toBe(true);
+      expect(trainer.most()).toBe(1);
+      expect(result.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value).toBe(Math.min(...values.map(Number)) / 10);
+      points.push(values);
+    }
+    const again = fixture();
+    const trainer = training(again);
+    await runTuningJob(request('demo-train-r1', config), again.setting, trainer.handler);
+    expect(trainer.requests.map((r) => r.HyperParameters.C)).toEqual(points[0]);
+  });
+
+  test('a name already used in this execution: SageMaker.ResourceInUse, and no trial runs', async () => {
+    const f = fixture();
+    await runTuningJob(request('demo-train-b1'), f.setting, training(f).handler);
+    const trainer = training(f);
+    const error = await taskError(runTuningJob(request('demo-train-b1'), f.setting, trainer.handler));
+    expect([error.name, error.message]).toEqual(['SageMaker.ResourceInUse', 'a job named demo-train-b1 already ran in this execution']);
+    expect(trainer.requests).toEqual([]);
+  });
+
+  test('a stop before the start: States.TaskFailed and no trial; a stop during the trials: no further trial, the job Stopped', async () => {
+    const before = fixture();
+    before.controller.abort();
+    const idle = training(before);
+    const error = await taskError(runTuningJob(request('demo-train-c1'), before.setting, idle.handler));
+    expect([error.name, error.message]).toEqual(['States.TaskFailed', 'the local execution was stopped']);
+    expect(idle.requests).toEqual([]);
+
+    const during = fixture();
+    const trainer = training(during, { onStart: () => during.controller.abort() });
+    const stopped = await taskError(runTuningJob(request('demo-train-c2'), during.setting, trainer.handler));
+    expect(trainer.requests).toHaveLength(2);
+    expect(stopped.name).toBe('States.TaskFailed');
+    expect(JSON.parse(stopped.message)).toMatchObject({ HyperParameterTuningJobStatus: 'Stopped', FailureReason: STOPPED_REASON });
+  });
+
+  test('no trial logs the objective: the job Failed, naming each trial and the regex; a training failure counts as a Failed trial', async () => {
+    const f = fixture();
+    const silent = training(f, { print: false });
+    const error = await taskError(runTuningJob(request('demo-train-d1'), f.setting, silent.handler));
+    const cause = JSON.parse(error.message);
+    expect(cause).toMatchObject({ HyperParameterTuningJobStatus: 'Failed', TrainingJobStatusCounters: { Completed: 3, Failed: 0 } });
+    expect(cause).not.toHaveProperty('BestTrainingJob');
+    expect(cause.FailureReason).toMatch(/^No training job reported the objective metric 'acc': demo-train-d1-001-[0-9a-f]{8}: the objective metric 'acc' was not found in the log with acc=\(\[0-9\.\]\+\); /);
+
+    const failing = async () => {
+      throw new TaskError('States.TaskFailed', '{"TrainingJobStatus":"Failed"}');
+    };
+    const failed = JSON.parse((await taskError(runTuningJob(request('demo-train-d2'), f.setting, failing))).message);
+    expect(failed.TrainingJobStatusCounters).toMatchObject({ Completed: 0, Failed: 3 });
+  });
+
+  test('a request SageMaker would refuse: ValidationException before anything starts', async () => {
+    const f = fixture();
+    const trainer = training(f);
+    expect((await taskError(runTuningJob(request('bad_name'), f.setting, trainer.handler))).name).toBe('SageMaker.ValidationException');
+    const unnamed = await taskError(runTuningJob(request('demo-train-e1', { HyperParameterTuningJobObjective: { Type: 'Maximize', MetricName: 'f1' } }), f.setting, trainer.handler));
+    expect(unnamed.message).toBe("no MetricDefinitions entry names the objective metric 'f1'");
+    expect(trainer.requests).toEqual([]);
+    expect(existsSync(join(f.runDir, 'jobs'))).toBe(false);
+  });
+});
