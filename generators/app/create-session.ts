@@ -91,6 +91,8 @@ export interface SessionHost {
   readonly contextRoot: string;
   readonly prompt: PromptFn;
   readonly log: (line: string) => void;
+  /** false: end with the Created line only (the demo runs the pipeline itself, so the next steps would mislead). */
+  readonly nextSteps?: boolean;
 }
 
 export class CreateSession {
@@ -109,12 +111,14 @@ export class CreateSession {
   private readonly contextRoot: string;
   private readonly prompt: PromptFn;
   private readonly log: (line: string) => void;
+  private readonly nextSteps: boolean;
 
   constructor(host: SessionHost) {
     this.options = host.options;
     this.contextRoot = host.contextRoot;
     this.prompt = host.prompt;
     this.log = host.log;
+    this.nextSteps = host.nextSteps ?? true;
   }
 
   /** All phases in Yeoman's order. */
@@ -206,6 +210,10 @@ export class CreateSession {
     if (!this.result || !this.definition) return;
     const relative = path.relative(this.contextRoot, this.target);
     const where = relative === '' ? '.' : relative.startsWith('..') ? this.target : relative;
+    if (!this.nextSteps) {
+      this.log(`\nCreated ${this.definition.pipeline.name} in ${shellQuote(where)} (files in ${seconds(this.result.filesMs)}).`);
+      return;
+    }
     const install = this.result.installMs === undefined ? 'dependencies not installed' : `npm install ${seconds(this.result.installMs)}`;
     this.log(`\nCreated ${this.definition.pipeline.name} in ${shellQuote(where)} (files in ${seconds(this.result.filesMs)}, ${install}).`);
     this.log('Next:');

@@ -7,6 +7,9 @@ import { stageFieldProblem } from '../../src/create/field-checks.js';
 import type { MetricGateOptions } from '../../src/model/types.js';
 import { APPROVER_EMAIL_QUESTION as CREATE_APPROVER_EMAIL_QUESTION } from '../app/governance-questions.js';
 import { TUNING_QUESTIONS, type TuningContext } from '../app/tuning-questions.js';
+import { kindGroupQuestionName } from '../../src/create/option-table.js';
+import { KIND_OPTION_GROUP_NAMES, groupFacts, type KindGroupField } from '../../src/model/stage-kinds.js';
+import type { KindOptionGroup, StageOptions } from '../../src/model/types.js';
 import { kindOption, onlyFor, text, type AddStageContext, type AddStageQuestion } from './question-kit.js';
 
 /** The gate as far as answered: a sample for what is not answered yet, so the model checks one field at a time. */
@@ -200,3 +203,41 @@ export const STAGE_TUNING_QUESTIONS: readonly AddStageQuestion[] = TUNING_QUESTI
   applies: (ctx) => ctx.tuningOver !== undefined || kindOption(ctx, 'tuning'),
   notApplicableTo: onlyFor('tuning'),
 }));
+
+/** A kind option group as far as answered (the fields its questions set, by `<group>.<key>`). */
+export function draftGroup(group: KindOptionGroup, draft: Readonly<Record<string, unknown>>, fields: readonly KindGroupField[] = groupFacts(group).fields ?? []): Record<string, unknown> | undefined {
+  const answered = fields.filter((f) => draft[kindGroupQuestionName(group, f)] !== undefined).map((f) => [f.key, draft[kindGroupQuestionName(group, f)]]);
+  return answered.length > 0 ? Object.fromEntries(answered) : undefined;
+}
+
+/**
+ * Each kind option group's fields (KIND_OPTION_GROUPS), one question each, answered by its flag: asked
+ * when required, checked with the model one field at a time (the fields not answered yet are not judged).
+ */
+export function kindGroupQuestions(groups: readonly KindOptionGroup[] = KIND_OPTION_GROUP_NAMES, fieldsOf = (g: KindOptionGroup) => groupFacts(g).fields ?? []): AddStageQuestion[] {
+  return groups.flatMap((group) =>
+    fieldsOf(group).map((field): AddStageQuestion => {
+      const read = (answer: unknown) => (field.syntax && field.syntax !== 'text' ? Number(text(answer)) : text(answer));
+      return {
+        name: kindGroupQuestionName(group, field),
+        option: field.flag,
+        flag: `--${field.flag}`,
+        type: 'input',
+        message: (ctx) => `${ctx.stage.name}: ${field.description}`,
+        applies: (ctx) => kindOption(ctx, group),
+        notApplicableTo: onlyFor(group),
+        // Optional fields are set by their flag only: asking each would make every stage of the kind a long conversation.
+        ...(field.required ? {} : { when: () => false }),
+        validate: (answer, ctx) => {
+          // Fields not answered yet stand in with their samples, so only this answer is judged.
+          const samples = Object.fromEntries(fieldsOf(group).filter((f) => f.sample !== undefined).map((f) => [f.key, f.sample]));
+          const options = { ...samples, ...draftGroup(group, ctx.draft, fieldsOf(group)), [field.key]: read(answer) };
+          const stage = { name: ctx.stage.name || 'probe', kind: ctx.stage.kind, [group]: options } as unknown as StageOptions;
+          return stageFieldProblem(stage, `${group}.${field.key}` as keyof StageOptions, ctx.region);
+        },
+        parse: read,
+        ...(field.required ? { missing: (ctx: AddStageContext) => `a ${ctx.stage.kind} stage needs ${group}.${field.key}: pass --${field.flag} ${field.value} (${field.description})` } : {}),
+      };
+    }),
+  );
+}

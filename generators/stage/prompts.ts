@@ -9,10 +9,10 @@ import { CreateError } from '../../src/create/errors.js';
 import { catalogStage } from '../../src/create/stage-catalog.js';
 import { parseStageFrom, stageNameFromFile } from '../../src/edit/stage-import.js';
 import { DEFAULT_INSTANCE_COUNT, DEFAULT_INSTANCE_TYPE, DEFAULT_MAX_RUNTIME_SECONDS, DEFAULT_VOLUME_SIZE_GB, defaultEntryScript } from '../../src/model/defaults.js';
-import { STAGE_KINDS } from '../../src/model/stage-kinds.js';
+import { KIND_FACTS, KIND_OPTION_GROUP_NAMES, STAGE_KINDS } from '../../src/model/stage-kinds.js';
 import type { StageKind, StageOptions } from '../../src/model/types.js';
 import { STAGE_IMAGE_QUESTIONS, STAGE_SETTING_QUESTIONS } from '../app/prompts.js';
-import { APPROVAL_TIMEOUT_QUESTION, APPROVER_EMAIL_QUESTION, GATE_QUESTIONS, HYPERPARAMETERS_QUESTION, REGISTRY_QUESTIONS, STAGE_TUNING_QUESTIONS } from './kind-questions.js';
+import { APPROVAL_TIMEOUT_QUESTION, APPROVER_EMAIL_QUESTION, GATE_QUESTIONS, HYPERPARAMETERS_QUESTION, REGISTRY_QUESTIONS, STAGE_TUNING_QUESTIONS, draftGroup, kindGroupQuestions } from './kind-questions.js';
 import { text, type AddStageContext, type AddStageQuestion } from './question-kit.js';
 
 export type { AddStageContext, AddStageQuestion } from './question-kit.js';
@@ -223,6 +223,7 @@ export const ADD_STAGE_QUESTIONS: readonly AddStageQuestion[] = [
   APPROVER_EMAIL_QUESTION,
   HYPERPARAMETERS_QUESTION,
   ...STAGE_TUNING_QUESTIONS,
+  ...kindGroupQuestions(),
   TUNE_QUESTION,
   ...SETTING_QUESTIONS,
   afterQuestion,
@@ -253,6 +254,8 @@ export function draftStage(draft: Readonly<Record<string, unknown>>, implied: Pa
         draft.kind !== 'register'
           ? undefined
           : definedOnly({ group: draft.group, autoApprove: isTrue(draft.autoApprove) ? true : undefined, existingGroup: isTrue(draft.existingGroup) ? true : undefined }),
+      // Each kind option group whose fields have questions, as answered.
+      ...Object.fromEntries(KIND_OPTION_GROUP_NAMES.map((group) => [group, kind && KIND_FACTS[kind].options.includes(group) ? draftGroup(group, draft) : undefined])),
       approval: draft.kind !== 'approval' || draft.approvalTimeout === undefined || draft.approvalTimeout === 604800 ? undefined : { timeoutSeconds: draft.approvalTimeout },
       gate:
         draft.metric === undefined || draft.threshold === undefined

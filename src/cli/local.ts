@@ -8,6 +8,7 @@ import { LOCAL_USAGE, LocalRunRefused, parseLocalArgs, runPipelineLocally } from
 import { killAllJobsNow } from '../local/job-process.js';
 import { stateMachineName } from '../construct/deployed-input.js';
 import { readPipelineModel, selectEnvironment } from '../construct/pipeline-model.js';
+import type { LocalRunReport } from '../local/report.js';
 import { REPORT_PAGE_FILE } from '../report/local-record.js';
 import { openPage } from '../report/open-page.js';
 
@@ -25,7 +26,8 @@ function environmentExecutionArnPrefix(cwd: string, name: string): string {
   }
 }
 
-export async function runLocal(argv: string[], cwd: string): Promise<number> {
+/** `onReport` hears the finished run's report (the demo names its files from the user's folder). */
+export async function runLocal(argv: string[], cwd: string, onReport?: (report: LocalRunReport) => void): Promise<number> {
   const stop = new AbortController();
   let received: NodeJS.Signals | undefined;
   // First signal: stop the running job (SIGTERM to its group, SIGKILL after a grace period);
@@ -54,6 +56,7 @@ export async function runLocal(argv: string[], cwd: string): Promise<number> {
     const { open, env, ...runOptions } = options;
     const executionArnPrefix = env === undefined ? undefined : environmentExecutionArnPrefix(cwd, env);
     const report = await runPipelineLocally({ ...runOptions, ...(executionArnPrefix ? { executionArnPrefix } : {}), repoRoot: cwd, signal: stop.signal });
+    onReport?.(report);
     if (open) {
       const problem = await openPage(join(report.runDir, REPORT_PAGE_FILE));
       if (problem) console.error(`legacy-mlops local: ${problem}`);

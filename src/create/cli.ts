@@ -75,7 +75,8 @@ export interface CreateIo {
 
 const consoleIo: CreateIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
-export async function runCreate(argv: readonly string[], cwd = process.cwd(), io: CreateIo = consoleIo): Promise<number> {
+/** `nextSteps: false` (the demo) ends with the Created line; the demo always passes --yes, so it never reaches Yeoman. */
+export async function runCreate(argv: readonly string[], cwd = process.cwd(), io: CreateIo = consoleIo, { nextSteps = true } = {}): Promise<number> {
   // A flag's value is not a flag: `--name --help` names the project '--help' (and is refused for it).
   let args: string[] | undefined;
   try {
@@ -97,7 +98,7 @@ export async function runCreate(argv: readonly string[], cwd = process.cwd(), io
     args = checkArguments(argv);
     const options = parseCreateOptions(args);
     if (canAsk(options)) await runWithYeoman(args, cwd);
-    else await runDirectly(options, cwd);
+    else await runDirectly(options, cwd, nextSteps);
     return 0;
   } catch (error) {
     // A child ended by the same Ctrl-C fails before the signal handler runs: let it speak instead.
@@ -138,13 +139,14 @@ async function runWithYeoman(args: readonly string[], cwd: string): Promise<void
  * (about half a second, and 1,600 modules of a package-installer stack create never uses).
  * Its lines go to stderr as Yeoman's logger writes them, so both paths print alike (the caller's io keeps the one-line errors).
  */
-async function runDirectly(options: Record<string, unknown>, cwd: string): Promise<void> {
+async function runDirectly(options: Record<string, unknown>, cwd: string, nextSteps: boolean): Promise<void> {
   const { CreateSession } = (await import(pathToFileURL(appGeneratorPath('create-session')).href)) as typeof import('../../generators/app/create-session.js');
   const session = new CreateSession({
     options,
     contextRoot: cwd,
     prompt: () => Promise.reject(new CreateError('internal: a question was reached in a run that cannot ask')),
     log: (line) => process.stderr.write(`${line}\n`),
+    nextSteps,
   });
   await session.run();
 }

@@ -6,6 +6,8 @@
  * cannot drift apart. (In the style of vscode-generator-code, whose prompts and variants are data.)
  */
 import { STAGE_PRESETS } from '../model/defaults.js';
+import { KIND_FACTS, KIND_OPTION_GROUP_NAMES, STAGE_KINDS, groupFacts, type KindGroupField } from '../model/stage-kinds.js';
+import type { KindOptionGroup } from '../model/types.js';
 
 export type Command = 'create' | 'stage';
 
@@ -46,6 +48,28 @@ const presetList = () =>
   Object.entries(STAGE_PRESETS)
     .map(([name, stages]) => `${name} (${stages.map((s) => s.name).join(', ')})`)
     .join(' or ');
+
+/** The question a kind option group's field answers: `<group>.<key>`. */
+export function kindGroupQuestionName(group: KindOptionGroup, field: KindGroupField): string {
+  return `${group}.${field.key}`;
+}
+
+/** The flags of the kind option groups' fields (`--workteam-arn` sets `stages[].labeling.workteamArn`), for yo stage. */
+export function kindGroupOptionRows(groups: readonly KindOptionGroup[] = KIND_OPTION_GROUP_NAMES, fieldsOf = (g: KindOptionGroup) => groupFacts(g).fields ?? []): OptionSpec[] {
+  return groups.flatMap((group) => {
+    const kinds = STAGE_KINDS.filter((kind) => KIND_FACTS[kind].options.includes(group)).join(' and ');
+    return fieldsOf(group).map((field) => ({
+      name: field.flag,
+      type: 'string' as const,
+      commands: STAGE,
+      value: field.value,
+      sets: `stages[].${group}.${field.key}`,
+      ...(field.syntax && field.syntax !== 'text' ? { syntax: field.syntax } : {}),
+      question: kindGroupQuestionName(group, field),
+      description: `${kinds}: ${field.description}${field.required ? '' : ' (optional)'}`,
+    }));
+  });
+}
 
 /** In the order the help lists them. */
 export const OPTION_TABLE: readonly OptionSpec[] = [
@@ -178,6 +202,8 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { name: 'git', type: 'boolean', commands: CREATE, default: true, description: 'create a git repository with a first commit (--no-git to skip)' },
   { name: 'force', type: 'boolean', commands: CREATE, default: false, description: 'write into a directory that is not empty (files with the same names are replaced)' },
   { name: 'skip-synth', type: 'boolean', commands: STAGE, description: 'only edit .projenrc.ts (and copy --from); run `npx projen` yourself' },
+  // Each kind option group's fields (KIND_OPTION_GROUPS): one flag each, for the stage it adds.
+  ...kindGroupOptionRows(),
   { name: 'package-spec', type: 'string', commands: CREATE, hide: true, description: 'npm spec of generator-legacy-mlops for the new repo (e.g. file:/path/to.tgz)' },
   { name: 'interactive', type: 'boolean', commands: BOTH, hide: true, description: { create: 'force prompting on (or off) regardless of the terminal', stage: 'ask at prompts even without a terminal' } },
   { name: 'synth-in-process', type: 'boolean', commands: STAGE, hide: true, description: 'synthesize in this process instead of running `npx projen`' },

@@ -18,9 +18,9 @@ import {
   defaultEntryScript,
 } from '../model/defaults.js';
 import { defaultFrameworkVersion } from '../model/framework-images.js';
-import { KIND_FACTS } from '../model/stage-kinds.js';
+import { KIND_FACTS, KIND_OPTION_GROUP_NAMES } from '../model/stage-kinds.js';
 import type { PipelineOptions, StageOptions } from '../model/types.js';
-import { templatesDir } from '../package-info.js';
+import { PROJECT_TYPE_IMPORT, templatesDir } from '../package-info.js';
 import { tsLiteral, tsString, type LiteralValue } from './ts-literal.js';
 
 export const PROJENRC_FILE = '.projenrc.ts';
@@ -36,6 +36,7 @@ export interface ProjectDefinition {
 export function renderProjenrc(definition: ProjectDefinition, template = readFileSync(join(templatesDir(), TEMPLATE), 'utf8')): string {
   const { pipeline } = definition;
   return ejs.render(template, {
+    projectImport: tsString(PROJECT_TYPE_IMPORT),
     name: tsString(pipeline.name),
     region: tsString(pipeline.region),
     account: tsString(pipeline.account),
@@ -92,7 +93,8 @@ export function compactStage(stage: StageOptions): Record<string, LiteralValue> 
     outputs: stage.outputs?.map((o) => ({ name: o.name, localPath: o.localPath })) as LiteralValue,
     skippable: keep(stage.skippable, false),
     hyperparameters: nonEmpty(stage.hyperparameters),
-    tuning: stage.tuning as LiteralValue,
+    // Each kind's own option group (tuning, …), as declared.
+    ...Object.fromEntries(KIND_OPTION_GROUP_NAMES.map((group) => [group, stage[group] as LiteralValue])),
     gate: gate && {
       metric: gate.metric,
       threshold: gate.threshold,

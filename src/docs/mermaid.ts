@@ -28,7 +28,9 @@ function stageLabel(stage: ResolvedStage, promotion?: Promotion, servedIn?: stri
         ? `${stage.kind === 'processing' ? '' : `${stage.kind} · `}${stage.image.framework.name} ${stage.image.framework.version} · ${stage.entryScript}`
         : stage.image.source === 'dockerfile'
           ? `container · ${stage.image.dockerfile}`
-          : 'container · existing image';
+          : KIND_FACTS[stage.kind].hasImage
+            ? 'container · existing image'
+            : `${stage.kind} · no image of its own`;
   const instances = !KIND_FACTS[stage.kind].instances ? '' : `<br/>${stage.instanceCount}× ${stage.instanceType}`;
   return `${stage.name}<br/><small>${runs}${instances}</small>`;
 }

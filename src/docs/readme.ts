@@ -8,7 +8,7 @@ import { doctorSection } from './doctor-section.js';
 import { governanceSection, monitoringSection } from './governance-section.js';
 import { localEnvironmentsSection } from './local-envs.js';
 import { pipelineMermaid } from './mermaid.js';
-import { KIND_FACTS } from '../model/stage-kinds.js';
+import { KIND_FACTS, describeKindGroup } from '../model/stage-kinds.js';
 
 /** A real report page (the lifecycle sample whose model missed its gate), shipped with the package and written once. */
 export const REPORT_SCREENSHOT_PATH = 'docs/report-page.png';
@@ -30,8 +30,19 @@ function imageCell(stage: ResolvedStage): string {
   }
 }
 
-/** What a stage runs on, per kind. */
+/** What a stage's entry in the execution input sets: its image, its instances (running a model stage's model), or nothing. */
+function stageInputLine(s: ResolvedStage): string {
+  const facts = KIND_FACTS[s.kind];
+  if (facts.hasImage) return `image \`${stageImageUri(s)}\``;
+  if (facts.instances) return s.modelStage ? `instances (runs the model of \`${s.modelStage}\`)` : 'instances';
+  return 'nothing to size (it runs no image and no instances of its own)';
+}
+
+/** What a stage runs on: its own option group says so when its kind has one, else per kind. */
 function resourcesCell(s: ResolvedStage): string {
+  const onInstances = KIND_FACTS[s.kind].instances ? `${s.instanceCount} × \`${s.instanceType}\`, ${s.volumeSizeGb} GB, max ${s.maxRuntimeSeconds} s` : undefined;
+  const described = describeKindGroup(s, onInstances);
+  if (described) return described;
   switch (s.kind) {
     case 'model':
       return '(serving image only)';
@@ -43,13 +54,8 @@ function resourcesCell(s: ResolvedStage): string {
       return `(no instance) a version in group \`${s.registry?.group}\``;
     case 'approval':
       return `(no instance) waits up to ${s.approval?.timeoutSeconds} s for a person`;
-    case 'tuning': {
-      const t = s.tuning!;
-      const jobs = t.maxJobs !== undefined ? `up to ${t.maxJobs}` : 'every Grid combination of';
-      return `${jobs} training jobs (${t.maxParallelJobs} at a time, ${t.strategy}, ${t.objective.type} \`${t.objective.metric}\`), each ${s.instanceCount} × \`${s.instanceType}\`, ${s.volumeSizeGb} GB, max ${s.maxRuntimeSeconds} s`;
-    }
     default:
-      return `${s.instanceCount} × \`${s.instanceType}\`, ${s.volumeSizeGb} GB, max ${s.maxRuntimeSeconds} s`;
+      return onInstances ?? '(no instance)';
   }
 }
 
@@ -168,9 +174,7 @@ export function buildReadme(pipeline: ResolvedPipeline): string {
     '',
     '## Stage inputs in the execution input',
     '',
-    ...pipeline.stages.map((s) =>
-      KIND_FACTS[s.kind].hasImage ? `- \`$.stages.${stageInputKey(s.name)}\` (${s.name}): image \`${stageImageUri(s)}\`` : `- \`$.stages.${stageInputKey(s.name)}\` (${s.name}): instances (runs the model of \`${s.modelStage}\`)`,
-    ),
+    ...pipeline.stages.map((s) => `- \`$.stages.${stageInputKey(s.name)}\` (${s.name}): ${stageInputLine(s)}`),
     '',
   ];
   return sections.join('\n');

@@ -2,7 +2,7 @@
  * What a generated repo's `.projenrc.ts` declares: the `*Options` interfaces users write (most fields
  * optional). Their resolved form is in types.ts, which re-exports these.
  */
-import type { TuningOptions } from './tuning.js';
+import type { ResolvedTuning, TuningOptions } from './tuning.js';
 
 /**
  * Stage kinds: `processing` (a SageMaker Processing job), `training` (a training job whose model
@@ -82,7 +82,27 @@ export interface EndpointWaitOptions {
   readonly maxAttempts?: number;
 }
 
-export interface StageOptions {
+/**
+ * The option groups that belong to one kind each, by option name: what `.projenrc.ts` declares and what
+ * it resolves to. A kind's own group is one member here and one row of `KIND_OPTION_GROUPS`
+ * (stage-kinds.ts, which the compiler then asks for); `StageOptions` and `ResolvedStage` carry every
+ * member, and the schema, the resolution, `.projenrc.ts` and the README derive from the row.
+ */
+export interface KindOptionGroups {
+  /** Tuning: the hyperparameter tuning job (objective, strategy, ranges, job counts). */
+  readonly tuning: { readonly options: TuningOptions; readonly resolved: ResolvedTuning };
+}
+
+/** The name of a kind's own option group. */
+export type KindOptionGroup = keyof KindOptionGroups;
+
+/** Each kind's own option group, as `.projenrc.ts` declares it. */
+export type KindGroupOptions = { readonly [K in KindOptionGroup]?: KindOptionGroups[K]['options'] };
+
+/** Each kind's own option group, resolved (on stages of that kind only). */
+export type ResolvedKindGroups = { readonly [K in KindOptionGroup]?: KindOptionGroups[K]['resolved'] };
+
+export interface StageOptions extends KindGroupOptions {
   /** Stage name: lowercase letters, digits and single hyphens, starting with a letter, at most 20 characters. */
   readonly name: string;
   /** What a short sentence says this stage does (shown in the README). */
@@ -122,8 +142,6 @@ export interface StageOptions {
   readonly skippable?: boolean;
   /** Training: hyperparameters, written to /opt/ml/input/config/hyperparameters.json (values are strings). */
   readonly hyperparameters?: Record<string, string>;
-  /** Tuning: the hyperparameter tuning job (objective, strategy, ranges, job counts). */
-  readonly tuning?: TuningOptions;
   /** Evaluation: the metric gate after the job. Required for evaluation stages. */
   readonly gate?: MetricGateOptions;
   /** Transform and endpoint: the model stage whose model they run. @default the nearest earlier model stage */

@@ -12,8 +12,7 @@ import { modelImage, resolveImage, resolveModelStage } from './resolve-image.js'
 import { resolveEndpoint, resolveEnvironment, resolveGate, resolveHyperparameters, resolveInstanceSettings, taskTimeout } from './resolve-stage-settings.js';
 import { stageDir } from './repo-layout.js';
 import { ENTRY_SCRIPT_MAX, ENTRY_SCRIPT_PATTERN, JOB_NAME_PREFIX_MAX, RESERVED_STAGE_NAMES, STAGE_NAME_MAX, STAGE_NAME_PATTERN, sageMakerNamePattern } from './rules.js';
-import { KIND_FACTS, KIND_OPTIONS, STAGE_KINDS, jobNamePrefixMax } from './stage-kinds.js';
-import { resolveTuning } from './tuning.js';
+import { KIND_FACTS, KIND_OPTIONS, STAGE_KINDS, jobNamePrefixMax, resolveKindGroups } from './stage-kinds.js';
 import type { ResolvedStage, StageKind, StageOptions } from './types.js';
 
 const STAGE_MODES = ['script', 'container'];
@@ -110,7 +109,7 @@ export function resolveStage(
   const channels = resolveChannels(s, kind, index, earlier, mode, fail);
   const gate = facts.options.includes('gate') ? resolveGate(s, channels.outputs, fail) : undefined;
   const hyperparameters = facts.options.includes('hyperparameters') ? resolveHyperparameters(s, fail) : {};
-  const tuning = facts.options.includes('tuning') ? resolveTuning(s.tuning, hyperparameters, fail) : undefined;
+  const groups = resolveKindGroups(s, kind, { hyperparameters }, fail);
   const endpoint = facts.options.includes('endpointName') ? resolveEndpoint(s, project.name, name, fail) : undefined;
   const registry = facts.options.includes('registry') ? resolveRegistry(s, earlier, project.name, fail) : undefined;
   const approval = facts.options.includes('approval') ? resolveApproval(s, earlier, fail) : undefined;
@@ -140,7 +139,7 @@ export function resolveStage(
     ...(endpoint ? { endpoint } : {}),
     ...(registry ? { registry } : {}),
     ...(approval ? { approval } : {}),
-    ...(tuning ? { tuning } : {}),
+    ...groups,
   };
   return { stage, ok: ok && image !== undefined };
 }

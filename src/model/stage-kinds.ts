@@ -5,7 +5,10 @@
  * that the compiler then names (the states it builds, in src/asl/state-machine.ts).
  */
 import { ENDPOINT_INSTANCE_TYPES, JOB_NAME_MAX, PROCESSING_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES, TRANSFORM_INSTANCE_TYPES, TUNING_JOB_NAME_MAX, UUID_LENGTH } from './rules.js';
-import type { StageKind, StageOptions } from './types.js';
+import type { JSONSchemaType } from 'ajv';
+import type { ReportStageProblem } from './errors.js';
+import { TUNING_SCHEMA, describeTuning, resolveTuning } from './tuning.js';
+import type { KindOptionGroup, KindOptionGroups, ResolvedKindGroups, StageKind, StageOptions } from './types.js';
 
 /**
  * The instance families SageMaker sizes, prices and keeps quotas for ("ml.m5.xlarge for processing job
@@ -137,4 +140,70 @@ export function kindRunsOnVolume(kind: StageKind): boolean {
 /** Runs a job whose output is a model (training, tuning): its stub is the training logic. */
 export function trainsModel(kind: StageKind): boolean {
   return KIND_FACTS[kind].producesModel && KIND_FACTS[kind].runsJob;
+}
+
+/** What a kind's own option group reads from the rest of its stage while it resolves. */
+export interface KindGroupContext {
+  /** The stage's fixed hyperparameters (a tuning range may not also be one). */
+  readonly hyperparameters: Readonly<Record<string, string>>;
+}
+
+/**
+ * One field of a kind's option group that a flag of `yo legacy-mlops:stage` sets (and asks for): the flag
+ * and its question derive from it. Groups whose conversation is richer (tuning) write their own.
+ */
+export interface KindGroupField<G extends KindOptionGroup = KindOptionGroup> {
+  /** The field: `stages[].<group>.<key>`. */
+  readonly key: keyof KindOptionGroups[G]['options'] & string;
+  /** The flag, kebab-case, without `--`. */
+  readonly flag: string;
+  /** The value's placeholder in the help: `<arn>`. */
+  readonly value: string;
+  /** Help text and question, e.g. 'the work team that labels the data (its ARN)'. */
+  readonly description: string;
+  /** How the text reads before the model checks it. @default 'text' */
+  readonly syntax?: 'text' | 'whole-number' | 'number';
+  /** The group cannot do without it: asked for, or named in the one line when not given. */
+  readonly required: boolean;
+  /** A valid value, standing in for it while another field's answer is checked (required fields). */
+  readonly sample?: unknown;
+}
+
+/** A kind's own option group: its schema, its resolution (one-line problems) and how the README says what it runs. */
+export interface KindOptionGroupFacts<G extends KindOptionGroup> {
+  readonly schema: JSONSchemaType<KindOptionGroups[G]['options']>;
+  /** The fields flags set and questions ask (none: the group's conversation is written by hand, as tuning's is). */
+  readonly fields?: readonly KindGroupField<G>[];
+  resolve(options: KindOptionGroups[G]['options'] | undefined, context: KindGroupContext, fail: ReportStageProblem): KindOptionGroups[G]['resolved'] | undefined;
+  /** What a stage of it runs, in words (Markdown); `onInstances` is the instance line when the kind runs on instances. */
+  describe(resolved: KindOptionGroups[G]['resolved'], onInstances: string | undefined): string;
+}
+
+/** One row per member of `KindOptionGroups`: the schema, the resolution, `.projenrc.ts` and the README derive from it. */
+export const KIND_OPTION_GROUPS: { readonly [G in KindOptionGroup]: KindOptionGroupFacts<G> } = {
+  tuning: { schema: TUNING_SCHEMA, resolve: (options, context, fail) => resolveTuning(options, context.hyperparameters, fail), describe: describeTuning },
+};
+
+export const KIND_OPTION_GROUP_NAMES = Object.keys(KIND_OPTION_GROUPS) as KindOptionGroup[];
+
+/** The row of a group, typed for readers that do not care which group it is. */
+export function groupFacts(group: KindOptionGroup): KindOptionGroupFacts<KindOptionGroup> {
+  return KIND_OPTION_GROUPS[group] as unknown as KindOptionGroupFacts<KindOptionGroup>;
+}
+
+/** Resolves the groups `kind` takes (a group on another kind is refused with the other kinds' options). */
+export function resolveKindGroups(s: StageOptions, kind: StageKind, context: KindGroupContext, fail: ReportStageProblem): ResolvedKindGroups {
+  const resolved: Record<string, unknown> = {};
+  for (const group of KIND_OPTION_GROUP_NAMES) {
+    if (!KIND_FACTS[kind].options.includes(group)) continue;
+    const value = groupFacts(group).resolve(s[group], context, fail);
+    if (value !== undefined) resolved[group] = value;
+  }
+  return resolved as ResolvedKindGroups;
+}
+
+/** What a stage's own option group says it runs, when its kind has one. */
+export function describeKindGroup(stage: ResolvedKindGroups & { readonly kind: StageKind }, onInstances: string | undefined): string | undefined {
+  const group = KIND_OPTION_GROUP_NAMES.find((g) => KIND_FACTS[stage.kind].options.includes(g) && stage[g] !== undefined);
+  return group && groupFacts(group).describe(stage[group]!, onInstances);
 }

@@ -113,6 +113,12 @@ export function defaultObjectiveRegex(metric: string): string {
   return `${metric}[=:] *([-+]?[0-9]*\\.?[0-9]+([eE][-+]?[0-9]+)?)`;
 }
 
+/** What a tuning stage runs, for the README's stage table; `onInstances` is what each training job runs on. */
+export function describeTuning(t: ResolvedTuning, onInstances: string | undefined): string {
+  const jobs = t.maxJobs !== undefined ? `up to ${t.maxJobs}` : 'every Grid combination of';
+  return `${jobs} training jobs (${t.maxParallelJobs} at a time, ${t.strategy}, ${t.objective.type} \`${t.objective.metric}\`)${onInstances ? `, each ${onInstances}` : ''}`;
+}
+
 /** Every value each range takes under Grid (integers enumerated), or undefined for a continuous range. */
 export function gridValues(range: ResolvedTuningRange): readonly string[] | undefined {
   if (range.type === 'categorical') return range.values;

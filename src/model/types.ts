@@ -5,8 +5,7 @@
  * `Resolved*` interfaces are the fully-defaulted, validated form every
  * derivation function (ASL, IAM, input, docs, stubs) consumes.
  */
-import type { FanOutItemsSource, FrameworkName, InputDistribution, ModelSource, StageKind, StageMode } from './pipeline-options.js';
-import type { ResolvedTuning } from './tuning.js';
+import type { FanOutItemsSource, FrameworkName, InputDistribution, ModelSource, ResolvedKindGroups, StageKind, StageMode } from './pipeline-options.js';
 
 export * from './pipeline-options.js';
 
@@ -65,7 +64,8 @@ export interface ResolvedStageOutput {
   readonly localPath: string;
 }
 
-export interface ResolvedStage {
+/** A stage as every derivation reads it; its kind's own option group (e.g. `tuning`) is resolved too. */
+export interface ResolvedStage extends ResolvedKindGroups {
   readonly name: string;
   readonly description: string;
   readonly kind: StageKind;
@@ -104,8 +104,6 @@ export interface ResolvedStage {
   readonly registry?: ResolvedRegistry;
   /** Approval only. */
   readonly approval?: ResolvedApproval;
-  /** Tuning only. */
-  readonly tuning?: ResolvedTuning;
 }
 
 export interface ResolvedRegistry {

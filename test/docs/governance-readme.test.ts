@@ -41,6 +41,11 @@ test('the README: stage rows, how to approve or reject, what a rejection and a t
   const readme = buildReadme(resolvePipeline(governed));
   expect(readme).toContain('| `register` | The register stage. | the model of `model` | (none) | (no instance) a version in group `demo` |');
   expect(readme).toContain('| `approve` | The approve stage. | (none: an AWS API call) | (none) | (no instance) waits up to 172800 s for a person |');
+  // The execution input's entries: register and approve set nothing (they were said to run instances, of model `undefined`).
+  expect(readme).toContain('- `$.stages.register` (register): nothing to size (it runs no image and no instances of its own)');
+  expect(readme).toContain('- `$.stages.approve` (approve): nothing to size (it runs no image and no instances of its own)');
+  expect(readme).toContain('- `$.stages.transform` (transform): instances (runs the model of `model`)');
+  expect(readme).not.toContain('`undefined`');
   const governance = readme.slice(readme.indexOf('## Model governance'), readme.indexOf('\n## ', readme.indexOf('## Model governance') + 3));
   expect(governance).toContain('group `demo` (created by the CDK app and kept when the stack is destroyed)');
   expect(governance).toContain('It starts `Approved` (the metric gate before it passed, and `autoApprove` is set).');

@@ -12,7 +12,8 @@ import { readAnswersFile } from '../../src/create/answers.js';
 import { PIPELINE_OPTIONS_SCHEMA, PipelineValidationError, validatePipeline, type PipelineOptions } from '../../src/model/index.js';
 import { closestKey } from '../../src/model/suggest.js';
 import { synthesizeProject } from '../../src/project/index.js';
-import { projenOptionKeys } from '../../src/project/projen-option-keys.js';
+import { COMMON_PROJECT_KEYS, projenOptionKeys } from '../../src/project/projen-option-keys.js';
+import { optionShapeProblems } from '../../src/model/options-schema.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const base: PipelineOptions = { name: 'demo', region: 'eu-west-1', account: '111122223333' };
@@ -24,9 +25,9 @@ interface Shape {
 /** The `*Options` interfaces of src/model/pipeline-options.ts as key trees (nested options interfaces and inline object types followed). */
 function typeShapes(): Record<string, Shape> {
   const interfaces = new Map<string, ts.InterfaceDeclaration>();
-  // A kind's own options may live in its module (the tuning kind's in src/model/tuning.ts).
-  for (const relative of ['src/model/pipeline-options.ts', 'src/model/tuning.ts']) {
-    const file = path.join(ROOT, relative);
+  // A kind's own options live in its module (the tuning kind's in src/model/tuning.ts): every model module is read.
+  for (const name of fs.readdirSync(path.join(ROOT, 'src/model')).filter((f) => f.endsWith('.ts'))) {
+    const file = path.join(ROOT, 'src/model', name);
     const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     source.forEachChild((node) => {
       if (ts.isInterfaceDeclaration(node)) interfaces.set(node.name.text, node);
@@ -41,13 +42,27 @@ function typeShapes(): Record<string, Shape> {
       let nested: Shape | undefined;
       if (ts.isTypeLiteralNode(type)) nested = shapeOf(type.members);
       else if (ts.isTypeReferenceNode(type) && interfaces.has(type.typeName.getText()) && type.typeName.getText().endsWith('Options')) {
-        nested = shapeOf(interfaces.get(type.typeName.getText())!.members);
+        nested = interfaceShape(interfaces.get(type.typeName.getText())!);
       }
       keys[member.name.getText()] = { optional: member.questionToken !== undefined, ...(nested ? { nested } : {}) };
     }
     return { keys };
   };
-  return Object.fromEntries([...interfaces].map(([name, node]) => [name, shapeOf(node.members)]));
+  // `extends KindGroupOptions`: one optional key per member of KindOptionGroups, shaped like its `options` type.
+  const kindGroups = (node: ts.InterfaceDeclaration): Shape['keys'] => {
+    const extended = (node.heritageClauses ?? []).flatMap((h) => h.types.map((t) => t.expression.getText()));
+    if (!extended.includes('KindGroupOptions')) return {};
+    const keys: Shape['keys'] = {};
+    for (const member of interfaces.get('KindOptionGroups')!.members) {
+      if (!ts.isPropertySignature(member) || !member.type || !ts.isTypeLiteralNode(member.type)) continue;
+      const options = member.type.members.find((m) => m.name?.getText() === 'options');
+      const type = options && ts.isPropertySignature(options) && options.type && ts.isTypeReferenceNode(options.type) ? options.type.typeName.getText() : '';
+      keys[member.name.getText()] = { optional: true, ...(interfaces.has(type) ? { nested: interfaceShape(interfaces.get(type)!) } : {}) };
+    }
+    return keys;
+  };
+  const interfaceShape = (node: ts.InterfaceDeclaration): Shape => ({ keys: { ...shapeOf(node.members).keys, ...kindGroups(node) } });
+  return Object.fromEntries([...interfaces].map(([name, node]) => [name, interfaceShape(node)]));
 }
 
 /** The same tree read from a JSON schema node. */
@@ -146,5 +161,26 @@ describe('answers file', () => {
   });
   test('a misspelt top-level key names the closest one', () => {
     expect(() => readAnswersFile(write({ regoin: 'eu-west-1' }))).toThrow(/regoin \(did you mean region\?\)/);
+  });
+});
+
+describe("projen's option list is read only when a key needs it", () => {
+  const unread = () => ({
+    commonTopLevelKeys: COMMON_PROJECT_KEYS,
+    get extraTopLevelKeys(): string[] {
+      throw new Error("projen's option list was read");
+    },
+  });
+  test('the keys known without it are projen options or the project type own', () => {
+    expect([...projenOptionKeys(), 'legacyMlopsVersion']).toEqual(expect.arrayContaining([...COMMON_PROJECT_KEYS]));
+  });
+  test('the outdir of an in-process synthesis does not read it', () => {
+    expect(optionShapeProblems({ ...base, outdir: '/tmp/x', legacyMlopsVersion: '^0.1.0' }, unread())).toEqual([]);
+  });
+  test('any other key does, and is then checked against it', () => {
+    expect(() => optionShapeProblems({ ...base, outdir: '/tmp/x', description: 'churn' }, unread())).toThrow(/was read/);
+    const shape = { commonTopLevelKeys: COMMON_PROJECT_KEYS, extraTopLevelKeys: ['outdir', 'description'] };
+    expect(optionShapeProblems({ ...base, outdir: '/tmp/x', description: 'churn' }, shape)).toEqual([]);
+    expect(optionShapeProblems({ ...base, outdir: '/tmp/x', descripton: 'churn' }, shape)).toEqual([expect.objectContaining({ path: 'descripton', message: expect.stringMatching(/did you mean 'description'/) })]);
   });
 });

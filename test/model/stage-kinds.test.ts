@@ -5,7 +5,8 @@
  */
 import { KIND_SETTINGS } from '../../src/asl/input-paths.js';
 import { ENDPOINT_INSTANCE_TYPES, JOB_NAME_MAX, PROCESSING_INSTANCE_TYPES, TRAINING_INSTANCE_TYPES, TRANSFORM_INSTANCE_TYPES, TUNING_JOB_NAME_MAX } from '../../src/model/rules.js';
-import { JOB_NAME_SUFFIX_LENGTH, KIND_FACTS, KIND_OPTIONS, STAGE_KINDS, jobNamePrefixMax, kindRunsOnVolume } from '../../src/model/stage-kinds.js';
+import { JOB_NAME_SUFFIX_LENGTH, KIND_FACTS, KIND_OPTIONS, KIND_OPTION_GROUP_NAMES, STAGE_KINDS, jobNamePrefixMax, kindRunsOnVolume } from '../../src/model/stage-kinds.js';
+import { STAGE_OPTIONS_SCHEMA } from '../../src/model/options-schema.js';
 import type { StageKind } from '../../src/model/types.js';
 
 const JOB_SETTINGS = ['imageUri', 'instanceType', 'instanceCount', 'volumeSizeInGB', 'maxRuntimeInSeconds'];
@@ -52,6 +53,14 @@ test('each kind runs on the instance family (types and quota) of its SageMaker r
 test('kind-only options are every kind’s own options, each kind named once', () => {
   expect(KIND_OPTIONS).toEqual(['gate', 'hyperparameters', 'tuning', 'modelStage', 'endpointName', 'endpointWait', 'registry', 'approval']);
   expect(new Set(STAGE_KINDS).size).toBe(STAGE_KINDS.length);
+});
+
+test('each kind option group is some kind’s own option, and in the stage schema', () => {
+  expect(KIND_OPTION_GROUP_NAMES).toEqual(['tuning']);
+  for (const group of KIND_OPTION_GROUP_NAMES) {
+    expect(STAGE_KINDS.filter((kind) => KIND_FACTS[kind].options.includes(group))).not.toEqual([]);
+    expect(STAGE_OPTIONS_SCHEMA.properties).toHaveProperty(group);
+  }
 });
 
 test('job-name forms: 63 characters with the UUID, tuning 32 with its last group; every prefix has room for a stage', () => {

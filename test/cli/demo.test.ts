@@ -1,0 +1,63 @@
+/**
+ * `legacy-mlops demo .local/demo` (the README's `npm run demo`) as its user reads it: run from the repository
+ * root, it must not tell them to `npm install` in the demo project (generator-legacy-mlops is not on the
+ * registry they use; the demo has already run the pipeline), and the files it names must open from where they stand.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { jest } from '@jest/globals';
+import { runDemo } from '../../src/cli/demo.js';
+import { PYTHON } from '../support/generated-repo.js';
+import { trackedMkdtemp } from '../support/temp-dirs.js';
+
+function captured(): { lines: string[]; restore: () => void } {
+  const lines: string[] = [];
+  const keep = (text: unknown) => lines.push(...String(text).split('\n'));
+  const log = jest.spyOn(console, 'log').mockImplementation(keep);
+  const error = jest.spyOn(console, 'error').mockImplementation(keep);
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (keep(chunk), true));
+  return { lines, restore: () => [log, error, stderr].forEach((spy) => spy.mockRestore()) };
+}
+
+describe('legacy-mlops demo', () => {
+  test('ends with the output file and report page named from the folder it was run in, and no next steps that would fail', async () => {
+    const cwd = trackedMkdtemp(join(tmpdir(), 'legacy-mlops-demo-cli-'));
+    const out = captured();
+    let code: number;
+    try {
+      code = await runDemo(['.local/demo', '--backend', 'direct', '--no-envs', '--python', PYTHON], cwd);
+    } finally {
+      out.restore();
+    }
+    const text = out.lines.join('\n');
+    expect(code).toBe(0);
+    expect(text).toMatch(/Created demo in \.local\/demo \(files in [\d.]+ s\)\./);
+    expect(text).not.toMatch(/npm install|Next:|dependencies not installed/);
+
+    const named = (label: string) => out.lines.find((line) => line.startsWith(`  ${label}:`))?.replace(/^\s+[a-z ]+:\s+/, '').replace(/ \(.*$/, '');
+    const output = named('final output');
+    expect(output).toMatch(/^\.local\/demo\/\.local\/s3\/demo-111122223333-[a-z0-9-]+\/runs\/local-[^/]+\/postprocess\/data\/final_output\.csv$/);
+    expect(readFileSync(resolve(cwd, output!), 'utf8').split('\n')[0]).toMatch(/,/);
+    const page = named('report page');
+    expect(page).toMatch(/^\.local\/demo\/\.local\/runs\/local-[^/]+\/report\.html$/);
+    expect(existsSync(resolve(cwd, page!))).toBe(true);
+    expect(named('the project')).toBe('.local/demo');
+  }, 300_000);
+
+  test('a non-empty target is refused in one line and left alone', async () => {
+    const cwd = trackedMkdtemp(join(tmpdir(), 'legacy-mlops-demo-cli-'));
+    mkdirSync(join(cwd, 'taken'));
+    writeFileSync(join(cwd, 'taken', 'mine.py'), 'print(1)\n');
+    const out = captured();
+    let code: number;
+    try {
+      code = await runDemo(['taken'], cwd);
+    } finally {
+      out.restore();
+    }
+    expect(code).toBe(1);
+    expect(out.lines.filter(Boolean)).toEqual(['legacy-mlops demo: taken already exists and is not empty; choose another directory or remove it']);
+    expect(readdirSync(join(cwd, 'taken'))).toEqual(['mine.py']);
+  });
+});
