@@ -128,6 +128,8 @@ project.package.addField('type', 'module');
 project.package.addVersion(VERSION);
 project.package.addField('exports', {
   '.': { types: './lib/src/index.d.ts', default: './lib/src/index.js' },
+  // The project type without the CDK construct: what a generated .projenrc.ts imports (synthesis never loads aws-cdk-lib).
+  './project': { types: './lib/src/project/index.d.ts', default: './lib/src/project/index.js' },
   './package.json': './package.json',
 });
 project.package.addField('files', ['lib/src', 'lib/generators', 'templates', 'README.md']);
@@ -177,6 +179,13 @@ project.addTask('instance-types', {
   description: 'Regenerate src/model/instance-types.ts from the SageMaker SDK enums',
   exec: 'tsx test/tools/generate-instance-types.ts',
 });
+// The options' shape validators, compiled ahead of time by ajv (standalone code): no process loads ajv's compiler to
+// validate options. The build regenerates them; test/model/options-validators.test.ts fails when the committed file is stale.
+const validators = project.addTask('validators', {
+  description: 'Regenerate src/model/options-validators.ts from the option schemas (ajv standalone code)',
+  exec: 'tsx test/tools/generate-validators.ts',
+});
+project.preCompileTask.spawn(validators);
 project.addTask('bench', { description: 'Print synthesis and runner timings', exec: 'tsx test/bench/run.ts', receiveArgs: true });
 
 project.synth();

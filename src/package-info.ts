@@ -8,6 +8,16 @@ import { fileURLToPath } from 'node:url';
 
 export const PACKAGE_NAME = 'generator-legacy-mlops';
 
+/**
+ * What a generated `.projenrc.ts` imports the project type from: the package's `./project` export, which
+ * loads what synthesis needs and not the CDK construct (aws-cdk-lib) that the root export also carries.
+ * Repositories made before it import the root, which keeps exporting the project type.
+ */
+export const PROJECT_TYPE_IMPORT = `${PACKAGE_NAME}/project`;
+
+/** Every import path a `.projenrc.ts` may take the project type from. */
+export const PROJECT_TYPE_IMPORTS: readonly string[] = [PROJECT_TYPE_IMPORT, PACKAGE_NAME];
+
 export interface PackageInfo {
   readonly root: string;
   readonly name: string;

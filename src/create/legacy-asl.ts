@@ -8,8 +8,12 @@
  * object named after the state. Only plain reference paths are followed (no filters, no
  * intrinsic functions): anything else is reported as not resolved rather than guessed.
  */
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import type { StageKind } from '../model/types.js';
+
+// yaml (about 70 modules) is loaded when a YAML file is read, not by every create that imports nothing.
+let yamlParse: ((text: string) => unknown) | undefined;
+const parseYaml = (text: string): unknown => (yamlParse ??= (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse)(text);
 
 /** The SageMaker integrations a legacy state machine may use, and the stage kind each becomes. */
 const SAGEMAKER_ACTIONS: Readonly<Record<string, StageKind>> = {

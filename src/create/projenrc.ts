@@ -20,7 +20,7 @@ import {
 import { defaultFrameworkVersion } from '../model/framework-images.js';
 import { KIND_FACTS, KIND_OPTION_GROUP_NAMES } from '../model/stage-kinds.js';
 import type { PipelineOptions, StageOptions } from '../model/types.js';
-import { templatesDir } from '../package-info.js';
+import { PROJECT_TYPE_IMPORT, templatesDir } from '../package-info.js';
 import { tsLiteral, tsString, type LiteralValue } from './ts-literal.js';
 
 export const PROJENRC_FILE = '.projenrc.ts';
@@ -36,6 +36,7 @@ export interface ProjectDefinition {
 export function renderProjenrc(definition: ProjectDefinition, template = readFileSync(join(templatesDir(), TEMPLATE), 'utf8')): string {
   const { pipeline } = definition;
   return ejs.render(template, {
+    projectImport: tsString(PROJECT_TYPE_IMPORT),
     name: tsString(pipeline.name),
     region: tsString(pipeline.region),
     account: tsString(pipeline.account),

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import ts from 'typescript';
 import type { PipelineOptions } from '../model/types.js';
-import { PACKAGE_NAME } from '../package-info.js';
+import { PACKAGE_NAME, PROJECT_TYPE_IMPORTS } from '../package-info.js';
 
 /** The options as declared: the pipeline plus whatever projen options the file sets. */
 export type DeclaredOptions = PipelineOptions & Readonly<Record<string, unknown>>;
@@ -53,7 +53,7 @@ export function readDeclaredOptions(source: string, file: string): OptionsReadin
       get: (target, key) => (key in target ? target[key] : (real ??= realRequire(PACKAGE_NAME) as Record<string, unknown>)[key as string]),
     },
   );
-  const requireIn = (id: string) => (id === PACKAGE_NAME ? standIn : realRequire(id));
+  const requireIn = (id: string) => (PROJECT_TYPE_IMPORTS.includes(id) ? standIn : realRequire(id));
   const module = { exports: {} };
   try {
     const run = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname) {${out.outputText}\n})`, { filename: file });

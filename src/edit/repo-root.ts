@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import { CreateError } from '../create/errors.js';
 import { PROJENRC_FILE } from '../create/projenrc.js';
-import { PACKAGE_NAME } from '../package-info.js';
+import { PACKAGE_NAME, PROJECT_TYPE_IMPORTS } from '../package-info.js';
 import { readText } from './projenrc-file.js';
 
 export interface GeneratedRepo {
@@ -38,16 +38,16 @@ export function findGeneratedRepo(start: string): GeneratedRepo {
   }
 }
 
-/** `import … from 'generator-legacy-mlops'` or `require('generator-legacy-mlops')`, anywhere in the file. */
+/** `import … from 'generator-legacy-mlops'` (or its `/project` export) or `require(…)` of either, anywhere in the file. */
 export function importsPackage(source: string): boolean {
   const file = ts.createSourceFile(PROJENRC_FILE, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   let found = false;
   const visit = (node: ts.Node): void => {
     if (found) return;
-    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.moduleSpecifier.text === PACKAGE_NAME) found = true;
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && PROJECT_TYPE_IMPORTS.includes(node.moduleSpecifier.text)) found = true;
     else if (ts.isCallExpression(node) && node.expression.getText(file) === 'require' && node.arguments.length === 1) {
       const [arg] = node.arguments;
-      if (ts.isStringLiteral(arg) && arg.text === PACKAGE_NAME) found = true;
+      if (ts.isStringLiteral(arg) && PROJECT_TYPE_IMPORTS.includes(arg.text)) found = true;
     }
     ts.forEachChild(node, visit);
   };

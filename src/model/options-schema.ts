@@ -12,7 +12,7 @@
  * Ranges, patterns and cross-field rules stay in resolve*.ts (their messages say what to write);
  * this schema only checks shape: keys and types.
  */
-import { Ajv, type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
+import type { ErrorObject, JSONSchemaType, ValidateFunction } from 'ajv';
 import type {
   ApprovalOptions,
   EndpointWaitOptions,
@@ -33,6 +33,7 @@ import type {
 import { KIND_OPTION_GROUPS, KIND_OPTION_GROUP_NAMES, STAGE_KINDS } from './stage-kinds.js';
 import type { ModelProblem } from './errors.js';
 import { closestKey } from './suggest.js';
+import { validatePipelineShape as pipelineValidator, validateStageShape as stageValidator } from './options-validators.js';
 
 const stringMap = { type: 'object', additionalProperties: { type: 'string' }, required: [], nullable: true } as const;
 
@@ -227,20 +228,20 @@ export function pickPipelineOptions<T extends PipelineOptions>(options: T): Pipe
 }
 
 /**
- * `JSONSchemaType` asks for `nullable: true` on optional properties, which would let `null` through;
- * an explicit `null` is a mistake here (it would silently mean the default), so the runtime schema drops it.
+ * The schema as validated: `JSONSchemaType` asks for `nullable: true` on optional properties, which would
+ * let `null` through; an explicit `null` is a mistake here (it would silently mean the default), so the
+ * runtime schema drops it.
  */
-function withoutNullable(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(withoutNullable);
+export function runtimeSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(runtimeSchema);
   if (typeof schema !== 'object' || schema === null) return schema;
-  return Object.fromEntries(Object.entries(schema).filter(([k]) => k !== 'nullable').map(([k, v]) => [k, withoutNullable(v)]));
+  return Object.fromEntries(Object.entries(schema).filter(([k]) => k !== 'nullable').map(([k, v]) => [k, runtimeSchema(v)]));
 }
 
-// Compiled on first use, each on its own: a synthesis needs only the pipeline's, an answers file's stage
-// the stage's (compiling one costs about 0.1 s, paid by every process that imports the model otherwise).
-const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
-const compiled = new Map<object, ValidateFunction>();
-const validatorOf = (schema: object): ValidateFunction => compiled.get(schema) ?? compiled.set(schema, ajv.compile(withoutNullable(schema) as object)).get(schema)!;
+// Compiled ahead of time (ajv standalone, src/model/options-validators.ts, `npx projen validators`): compiling
+// here loaded ajv's compiler and cost about 0.1 s per schema in every process that validated options.
+const validatePipelineShape = pipelineValidator as ValidateFunction;
+const validateStageShape = stageValidator as ValidateFunction;
 
 export interface ShapeCheckOptions {
   /**
@@ -248,6 +249,11 @@ export interface ShapeCheckOptions {
    * when the options have a key that is not a pipeline option, so it may be a getter that costs something.
    */
   readonly extraTopLevelKeys?: readonly string[];
+  /**
+   * A few of `extraTopLevelKeys` known without that cost (the `outdir` every in-process synthesis passes):
+   * when every non-pipeline key is one of these, `extraTopLevelKeys` is not read.
+   */
+  readonly commonTopLevelKeys?: readonly string[];
 }
 
 /**
@@ -258,11 +264,11 @@ export function optionShapeProblems(options: unknown, check: ShapeCheckOptions =
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     return [{ path: 'options', message: `must be an object, not ${describe(options)}` }];
   }
-  const onlyPipelineKeys = Object.keys(options).every((k) => PIPELINE_OPTION_KEYS.includes(k));
-  const extra = new Set(onlyPipelineKeys ? [] : (check.extraTopLevelKeys ?? []));
+  const common = check.commonTopLevelKeys ?? [];
+  const onlyKnownKeys = Object.keys(options).every((k) => PIPELINE_OPTION_KEYS.includes(k) || common.includes(k));
+  const extra = new Set(onlyKnownKeys ? common : [...common, ...(check.extraTopLevelKeys ?? [])]);
   // Known non-pipeline keys (projen's own options) are checked by projen; the schema sees the rest.
   const pipelinePart = Object.fromEntries(Object.entries(options).filter(([k]) => !extra.has(k) || PIPELINE_OPTION_KEYS.includes(k)));
-  const validatePipelineShape = validatorOf(PIPELINE_OPTIONS_SCHEMA);
   validatePipelineShape(pipelinePart);
   const candidates = (errorPath: string) => (errorPath === '' ? [...PIPELINE_OPTION_KEYS, ...extra] : undefined);
   return toProblems(validatePipelineShape.errors ?? [], options, '', candidates);
@@ -270,7 +276,6 @@ export function optionShapeProblems(options: unknown, check: ShapeCheckOptions =
 
 /** Shape problems of one stage on its own (e.g. a stage object of an answers file), paths as in a pipeline at `index`. */
 export function stageShapeProblems(stage: unknown, index: number): ModelProblem[] {
-  const validateStageShape = validatorOf(STAGE_OPTIONS_SCHEMA);
   validateStageShape(stage);
   return toProblems(validateStageShape.errors ?? [], { stages: Object.assign([], { [index]: stage }) }, `/stages/${index}`);
 }

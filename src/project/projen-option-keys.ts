@@ -13,6 +13,12 @@ interface JsiiType {
 }
 
 const ROOT_TYPE = 'projen.awscdk.AwsCdkTypeScriptAppOptions';
+
+/** The project type's own option beside the pipeline's. */
+const OWN_KEYS = ['legacyMlopsVersion'];
+
+/** Keys allowed without reading projen's assembly: create's and the tests' in-process synthesis passes `outdir`. */
+export const COMMON_PROJECT_KEYS: readonly string[] = ['outdir', ...OWN_KEYS];
 let cached: readonly string[] | undefined;
 
 /**
@@ -22,8 +28,9 @@ let cached: readonly string[] | undefined;
 export function projectOptionShape(): ShapeCheckOptions {
   return {
     get extraTopLevelKeys() {
-      return [...projenOptionKeys(), 'legacyMlopsVersion'];
+      return [...projenOptionKeys(), ...OWN_KEYS];
     },
+    commonTopLevelKeys: COMMON_PROJECT_KEYS,
   };
 }
 

@@ -103,7 +103,7 @@ export function linkGenerators(repo: string, checkout = REPO_ROOT): string {
   const pkg = path.join(repo, 'node_modules/generator-legacy-mlops');
   fs.mkdirSync(pkg, { recursive: true });
   const { version } = JSON.parse(fs.readFileSync(path.join(checkout, 'package.json'), 'utf8')) as { version?: string };
-  const manifest = { name: 'generator-legacy-mlops', version: version ?? '0.0.0', type: 'module', exports: { '.': './src/index.ts', './package.json': './package.json' } };
+  const manifest = { name: 'generator-legacy-mlops', version: version ?? '0.0.0', type: 'module', exports: { '.': './src/index.ts', './project': './src/project/index.ts', './package.json': './package.json' } };
   fs.writeFileSync(path.join(pkg, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   for (const folder of ['generators', 'src', 'templates']) if (fs.existsSync(path.join(checkout, folder))) fs.symlinkSync(path.join(checkout, folder), path.join(pkg, folder));
   return pkg;

@@ -12,7 +12,8 @@ import { readAnswersFile } from '../../src/create/answers.js';
 import { PIPELINE_OPTIONS_SCHEMA, PipelineValidationError, validatePipeline, type PipelineOptions } from '../../src/model/index.js';
 import { closestKey } from '../../src/model/suggest.js';
 import { synthesizeProject } from '../../src/project/index.js';
-import { projenOptionKeys } from '../../src/project/projen-option-keys.js';
+import { COMMON_PROJECT_KEYS, projenOptionKeys } from '../../src/project/projen-option-keys.js';
+import { optionShapeProblems } from '../../src/model/options-schema.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const base: PipelineOptions = { name: 'demo', region: 'eu-west-1', account: '111122223333' };
@@ -160,5 +161,26 @@ describe('answers file', () => {
   });
   test('a misspelt top-level key names the closest one', () => {
     expect(() => readAnswersFile(write({ regoin: 'eu-west-1' }))).toThrow(/regoin \(did you mean region\?\)/);
+  });
+});
+
+describe("projen's option list is read only when a key needs it", () => {
+  const unread = () => ({
+    commonTopLevelKeys: COMMON_PROJECT_KEYS,
+    get extraTopLevelKeys(): string[] {
+      throw new Error("projen's option list was read");
+    },
+  });
+  test('the keys known without it are projen options or the project type own', () => {
+    expect([...projenOptionKeys(), 'legacyMlopsVersion']).toEqual(expect.arrayContaining([...COMMON_PROJECT_KEYS]));
+  });
+  test('the outdir of an in-process synthesis does not read it', () => {
+    expect(optionShapeProblems({ ...base, outdir: '/tmp/x', legacyMlopsVersion: '^0.1.0' }, unread())).toEqual([]);
+  });
+  test('any other key does, and is then checked against it', () => {
+    expect(() => optionShapeProblems({ ...base, outdir: '/tmp/x', description: 'churn' }, unread())).toThrow(/was read/);
+    const shape = { commonTopLevelKeys: COMMON_PROJECT_KEYS, extraTopLevelKeys: ['outdir', 'description'] };
+    expect(optionShapeProblems({ ...base, outdir: '/tmp/x', description: 'churn' }, shape)).toEqual([]);
+    expect(optionShapeProblems({ ...base, outdir: '/tmp/x', descripton: 'churn' }, shape)).toEqual([expect.objectContaining({ path: 'descripton', message: expect.stringMatching(/did you mean 'description'/) })]);
   });
 });

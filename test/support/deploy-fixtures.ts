@@ -130,7 +130,7 @@ export function linkDependencies(repo: string): void {
   const own = path.join(modules, 'generator-legacy-mlops');
   fs.mkdirSync(path.join(modules, '.bin'), { recursive: true });
   fs.mkdirSync(own);
-  fs.writeFileSync(path.join(own, 'package.json'), JSON.stringify({ name: 'generator-legacy-mlops', type: 'module', exports: { '.': './src/index.ts' } }));
+  fs.writeFileSync(path.join(own, 'package.json'), JSON.stringify({ name: 'generator-legacy-mlops', type: 'module', exports: { '.': './src/index.ts', './project': './src/project/index.ts' } }));
   fs.symlinkSync(path.join(REPO_ROOT, 'src'), path.join(own, 'src'));
   for (const name of ['aws-cdk-lib', 'constructs', 'cdk-nag', 'projen', 'tsx']) fs.symlinkSync(path.join(MODULES, name), path.join(modules, name));
   // cdk.json runs `npx projen bundle` (build) and `npx tsx src/main.ts` (app): both must resolve locally.

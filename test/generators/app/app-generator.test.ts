@@ -14,6 +14,7 @@ import AppGenerator from '../../../generators/app/index.js';
 import { nameFromDirectory } from '../../../generators/app/prompts.js';
 import { stageInputKey } from '../../../src/asl/input-paths.js';
 import { isolateFromAws } from '../../support/aws-isolation.js';
+import { PROJECT_TYPE_IMPORTS } from '../../../src/package-info.js';
 
 const GENERATOR = fileURLToPath(new URL('../../../generators/app/index.ts', import.meta.url));
 const REPO_ROOT = path.resolve(path.dirname(GENERATOR), '../..');
@@ -51,7 +52,7 @@ function declaredOptions(source: string): Record<string, any> {
     module,
     exports: module.exports,
     require: (id: string) => {
-      if (id !== 'generator-legacy-mlops') throw new Error(`.projenrc.ts requires ${id}`);
+      if (!PROJECT_TYPE_IMPORTS.includes(id)) throw new Error(`.projenrc.ts requires ${id}`);
       return { LegacyMlopsProject };
     },
   });
@@ -71,7 +72,7 @@ function typeErrors(file: string): string[] {
     types: ['node'],
     typeRoots: [path.join(REPO_ROOT, 'node_modules/@types')],
     baseUrl: REPO_ROOT,
-    paths: { 'generator-legacy-mlops': ['src/index.ts'] },
+    paths: { 'generator-legacy-mlops': ['src/index.ts'], 'generator-legacy-mlops/project': ['src/project/index.ts'] },
     allowImportingTsExtensions: true,
   });
   return ts
