@@ -91,6 +91,8 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
   /** MIGRATION.md, written or appended to by a repository import. */
   migration?: { file: string; appended: boolean };
   synthesized?: 'npx projen' | 'in-process';
+  /** How `npx projen`'s work ran: its `.projenrc.ts` loaded in this process, or the repo's projen bin. */
+  projenRan?: 'in-process' | 'bin';
   /** Why the command line cannot be read (thrown as the first task, so yo reports it as one line). */
   private argumentProblem?: unknown;
   /** Folders under stages/ that existed before an import copied into them (kept on rollback). */
@@ -277,6 +279,7 @@ export default class StageGenerator extends Generator<Record<string, unknown>, S
       throw new CreateError(`${this._doneSoFar(plan)}\`npx projen\` failed (${seconds(run.ms)}); fix what it says and run \`npx projen\` again:\n${run.tail}`);
     }
     this.synthesized = 'npx projen';
+    this.projenRan = run.how;
     this._say(`npx projen regenerated the state machine, IAM policies, execution input and schema, and README (${seconds(run.ms)}).`);
   }
 

@@ -23,8 +23,8 @@ function usage(): string {
 async function main(argv: string[]): Promise<number> {
   const tooOld = nodeVersionProblem();
   if (tooOld) {
-    console.error(tooOld);
-    return 1;
+    const { rerunOnNewerNode } = await import('./rerun-on-node.js');
+    return rerunOnNewerNode('legacy-mlops', tooOld);
   }
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {

@@ -1,13 +1,16 @@
 /**
- * `npx projen` in a generated repo's root, after `.projenrc.ts` changed: the repo's own projen bin run
- * by this Node.js directly. `npx` would resolve the same bin (the repo's node_modules/.bin/projen) after
- * loading npm, about 0.7 s of CPU; projen's tasks put node_modules/.bin on PATH themselves, and it is
- * put first here too, as npx does.
+ * `npx projen` in a generated repo's root, after `.projenrc.ts` changed. When the repo synthesizes the
+ * standard way, `.projenrc.ts` runs in this process (synth-in-process.ts), which saves npm, projen's CLI,
+ * `npx -c`, tsx's CLI and their Node.js start-ups. Otherwise the repo's own projen bin runs in this
+ * Node.js directly: `npx` would resolve the same bin (the repo's node_modules/.bin/projen) after loading
+ * npm, about 0.7 s of CPU; projen's tasks put node_modules/.bin on PATH themselves, and it is put first
+ * here too, as npx does.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { PACKAGE_NAME } from '../package-info.js';
+import { synthesizeInProcess } from './synth-in-process.js';
 
 const PROJEN_BIN = path.join('node_modules', '.bin', 'projen');
 
@@ -23,7 +26,17 @@ export interface ProjenRun {
   readonly ms: number;
   /** The last lines of its output, to show when it failed. */
   readonly tail: string;
+  /** How it ran: `.projenrc.ts` loaded in this process, or the projen bin (or npx) as a child process. */
+  readonly how: 'in-process' | 'bin';
 }
+
+/** The last lines of an output, to show when it failed. */
+const tailOf = (output: string) =>
+  output
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(-8)
+    .join('\n');
 
 /** The script node_modules/.bin/projen points at (a symlink on POSIX; npm writes a .cmd shim on Windows instead). */
 function projenScript(root: string): string | undefined {
@@ -38,11 +51,12 @@ function projenScript(root: string): string | undefined {
 
 export async function runProjen(root: string): Promise<ProjenRun> {
   const start = Date.now();
+  const here = await synthesizeInProcess(root);
+  if (here) return { ok: here.ok, ms: Date.now() - start, tail: tailOf(here.output), how: 'in-process' };
   const script = projenScript(root);
   const env = { PATH: [path.join(root, 'node_modules', '.bin'), process.env.PATH].filter(Boolean).join(path.delimiter) };
   const result = script
     ? await execa(process.execPath, [script], { cwd: root, env, all: true, reject: false, stdin: 'ignore' })
     : await execa('npx', ['projen'], { cwd: root, all: true, reject: false, stdin: 'ignore' });
-  const lines = (result.all ?? '').split('\n').filter((l) => l.trim() !== '');
-  return { ok: result.exitCode === 0, ms: Date.now() - start, tail: lines.slice(-8).join('\n') };
+  return { ok: result.exitCode === 0, ms: Date.now() - start, tail: tailOf(result.all ?? ''), how: 'bin' };
 }

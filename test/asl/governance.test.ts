@@ -11,17 +11,17 @@ import { APPROVAL_REJECTED_ERROR, buildStateMachine, type StateMachineDefinition
 import { captureTaskRequests, checkAslRules, checkRequestShape, loadServiceModel, parseSageMakerResource } from '../../src/checks/index.js';
 import { approvalKeyPolicyStatement, buildApproverPolicy, buildIamDocuments, requiredCalls, type ApiCall, type PolicyDocument } from '../../src/iam/index.js';
 import { buildExecutionInput } from '../../src/input/index.js';
-import { LIFECYCLE_STAGES, resolvePipeline, validatePipeline, type PipelineOptions, type StageOptions } from '../../src/model/index.js';
+import { resolvePipeline, validatePipeline, type PipelineOptions, type StageOptions } from '../../src/model/index.js';
+import { FIXED_LIFECYCLE, TEAM_NOTIFICATIONS, governedStages } from '../support/governed-pipeline.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
-const fixed = LIFECYCLE_STAGES.map((s) => ({ ...s, skippable: false }));
 const governed = (register: Partial<StageOptions> = {}, approval: Partial<StageOptions> = {}): PipelineOptions => ({
   name: 'demo',
   region: REGION,
   account: ACCOUNT,
-  notifications: { email: 'ml-team@example.com' },
-  stages: [...fixed.slice(0, 4), { name: 'register', kind: 'register', ...register }, { name: 'approve', kind: 'approval', ...approval }, fixed[4]],
+  notifications: TEAM_NOTIFICATIONS,
+  stages: governedStages({ register, approval }),
 });
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 type Json = Record<string, any>;
@@ -54,11 +54,11 @@ describe('the model', () => {
   });
 
   test('autoApprove needs a gate before it, a register stage a model stage, and kind options stay with their kind', () => {
-    const noEval = validatePipeline({ ...governed({ registry: { autoApprove: true } }), stages: [fixed[0], fixed[1], fixed[3], { name: 'register', kind: 'register', registry: { autoApprove: true } }] });
+    const noEval = validatePipeline({ ...governed({ registry: { autoApprove: true } }), stages: [FIXED_LIFECYCLE[0], FIXED_LIFECYCLE[1], FIXED_LIFECYCLE[3], { name: 'register', kind: 'register', registry: { autoApprove: true } }] });
     expect(noEval.map((p) => p.message)).toEqual([expect.stringContaining('autoApprove approves a version because the metric gate passed')]);
-    const noModel = validatePipeline({ ...governed(), stages: [fixed[0], fixed[1], { name: 'register', kind: 'register' }] });
+    const noModel = validatePipeline({ ...governed(), stages: [FIXED_LIFECYCLE[0], FIXED_LIFECYCLE[1], { name: 'register', kind: 'register' }] });
     expect(noModel.map((p) => p.message)).toEqual(['a register stage runs a model: add a model stage before it']);
-    const misplaced = validatePipeline({ ...governed(), stages: [{ ...fixed[0], registry: {} }] });
+    const misplaced = validatePipeline({ ...governed(), stages: [{ ...FIXED_LIFECYCLE[0], registry: {} }] });
     expect(misplaced.map((p) => p.message)).toEqual(["only register stages take 'registry' (this stage is a processing stage)"]);
   });
 });
@@ -177,7 +177,7 @@ describe('the definition', () => {
   });
 
   test('no register stage: an approval on its own just pauses and goes on', () => {
-    const alone = resolvePipeline({ ...governed(), stages: [fixed[0], { name: 'approve', kind: 'approval', approval: { timeoutSeconds: 3600 } }] });
+    const alone = resolvePipeline({ ...governed(), stages: [FIXED_LIFECYCLE[0], { name: 'approve', kind: 'approval', approval: { timeoutSeconds: 3600 } }] });
     const states = buildStateMachine(alone).States as Record<string, Json>;
     expect(states.approve.End).toBe(true);
     expect(states.approve.Catch[0].Next).toBe('approve: rejected');

@@ -4,19 +4,15 @@
  * topic policies naming that alarm only), cdk-nag, and `dashboard: false` removing exactly those;
  * the model package group the register stage adds versions to (created and retained, or the user's).
  */
-import { LIFECYCLE_STAGES, resolvePipeline, validatePipeline, type StageOptions } from '../../src/model/index.js';
+import { resolvePipeline, validatePipeline, type StageOptions } from '../../src/model/index.js';
 import { dashboardQueries, failedExecutionsAlarmArn, PIPELINE_OUTPUTS, registryGroups } from '../../src/construct/index.js';
 import { BASE_MODEL, buildApp, diffResources, generateRepo, nagFindings, policyDocuments, removeTempDirs, resourcesOfType, statementsOf, type BuiltApp } from '../support/deploy-fixtures.js';
+import { FIXED_LIFECYCLE, GOVERNED_PIPELINE } from '../support/governed-pipeline.js';
 
-const fixed: StageOptions[] = LIFECYCLE_STAGES.map((s) => ({ ...s, skippable: false }));
-const GOVERNED = {
-  notifications: { email: 'ml-team@example.com' },
-  stages: [...fixed.slice(0, 4), { name: 'register', kind: 'register' }, { name: 'approve', kind: 'approval' }, fixed[4]] as StageOptions[],
-};
 let governed: BuiltApp;
 
 beforeAll(() => {
-  governed = buildApp(generateRepo('governed', GOVERNED));
+  governed = buildApp(generateRepo('governed', GOVERNED_PIPELINE));
 });
 afterAll(removeTempDirs);
 
@@ -146,7 +142,7 @@ describe('dashboard and alarm (on by default)', () => {
   });
 
   test('dashboard: false removes the dashboard, the alarm, their policy statements and the output, and nothing else', () => {
-    const off = buildApp(generateRepo('no-dashboard', { ...GOVERNED, dashboard: false }));
+    const off = buildApp(generateRepo('no-dashboard', { ...GOVERNED_PIPELINE, dashboard: false }));
     const diff = diffResources(governed.templates[0], off.templates[0]);
     expect(diff.added).toEqual([]);
     expect(diff.removed.map((r) => r.split(' ')[1]).sort()).toEqual(['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Dashboard']);
@@ -183,21 +179,21 @@ describe('the model package group of the register stage', () => {
   });
 
   test('existingGroup: the user\'s group is used as it is, nothing else changes', () => {
-    const stages = GOVERNED.stages.map((s) => (s.kind === 'register' ? { ...s, registry: { group: 'shared-churn', existingGroup: true } } : s));
-    const existing = buildApp(generateRepo('existing-group', { ...GOVERNED, stages }));
+    const stages = GOVERNED_PIPELINE.stages.map((s) => (s.kind === 'register' ? { ...s, registry: { group: 'shared-churn', existingGroup: true } } : s));
+    const existing = buildApp(generateRepo('existing-group', { ...GOVERNED_PIPELINE, stages }));
     existing.templates[0].resourceCountIs('AWS::SageMaker::ModelPackageGroup', 0);
     expect(JSON.stringify(policyDocuments(existing.templates[0]))).toContain(':model-package/shared-churn/*');
     expect(nagFindings(existing.stacks[0].stack)).toEqual([]);
   });
 
   test('no register stage, no group', () => {
-    const plain = buildApp(generateRepo('no-register', { stages: fixed }));
+    const plain = buildApp(generateRepo('no-register', { stages: [...FIXED_LIFECYCLE] }));
     plain.templates[0].resourceCountIs('AWS::SageMaker::ModelPackageGroup', 0);
     expect(registryGroups(plain.model.environments[0].pipeline)).toEqual([]);
   });
 
   test('two register stages in one group must agree on whether it exists', () => {
-    const stages = [...fixed.slice(0, 4), { name: 'register', kind: 'register' }, { name: 'register-again', kind: 'register', registry: { existingGroup: true } }] as StageOptions[];
+    const stages = [...FIXED_LIFECYCLE.slice(0, 4), { name: 'register', kind: 'register' }, { name: 'register-again', kind: 'register', registry: { existingGroup: true } }] as StageOptions[];
     expect(validatePipeline({ ...BASE_MODEL, stages }).map((p) => `${p.path}: ${p.message}`)).toEqual([
       "stages[5] (register-again).registry.existingGroup: stage 'register' registers in group 'churn-model' too, but says not existingGroup: the group either exists already or the app creates it; say the same in both",
     ]);
@@ -211,7 +207,7 @@ describe('promotion: two environments, prod serves the newest approved version',
       { name: 'preprod', account: '111122223333', region: 'eu-west-1' },
       { name: 'prod', account: '444455556666', region: 'eu-west-1' },
     ];
-    const built = buildApp(generateRepo('promotion', { ...GOVERNED, environments }));
+    const built = buildApp(generateRepo('promotion', { ...GOVERNED_PIPELINE, environments }));
     const definitions = built.templates.map((t) => {
       const [[, machine]] = resourcesOfType(t, 'AWS::StepFunctions::StateMachine');
       return JSON.parse(machine.Properties.DefinitionString);

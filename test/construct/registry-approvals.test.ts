@@ -9,18 +9,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildRegistryResumePolicy } from '../../src/iam/index.js';
-import { LIFECYCLE_STAGES, type StageOptions } from '../../src/model/index.js';
+import type { StageOptions } from '../../src/model/index.js';
 import { BASE_MODEL, buildApp, cdkSynth, diffResources, generateRepo, nagFindings, readJson, removeTempDirs, resourcesOfType, statementsOf, tempDir, type BuiltApp } from '../support/deploy-fixtures.js';
+import { FIXED_LIFECYCLE, GOVERNED_PIPELINE } from '../support/governed-pipeline.js';
 
-const fixed: StageOptions[] = LIFECYCLE_STAGES.map((s) => ({ ...s, skippable: false }));
-const GOVERNED = {
-  notifications: { email: 'ml-team@example.com' },
-  stages: [...fixed.slice(0, 4), { name: 'register', kind: 'register' }, { name: 'approve', kind: 'approval' }, fixed[4]] as StageOptions[],
-};
 let governed: BuiltApp;
 
 beforeAll(() => {
-  governed = buildApp(generateRepo('registry-path', GOVERNED));
+  governed = buildApp(generateRepo('registry-path', GOVERNED_PIPELINE));
 });
 afterAll(removeTempDirs);
 
@@ -148,12 +144,12 @@ test('cdk-nag AwsSolutions finds nothing; each wildcard of the function\'s polic
 });
 
 test('an approval stage without a register stage before it, or no approval at all: no registry path', () => {
-  const alone = buildApp(generateRepo('approval-alone', { ...GOVERNED, stages: [...fixed, { name: 'approve', kind: 'approval' }] as StageOptions[] }));
+  const alone = buildApp(generateRepo('approval-alone', { ...GOVERNED_PIPELINE, stages: [...FIXED_LIFECYCLE, { name: 'approve', kind: 'approval' }] as StageOptions[] }));
   const resumers = (built: BuiltApp) => resourcesOfType(built.templates[0], 'AWS::Lambda::Function').filter(([, f]) => f.Properties.Environment?.Variables?.MODEL_PACKAGE_GROUPS);
   expect(resumers(governed)).toHaveLength(1);
   expect(resumers(alone)).toEqual([]);
   expect(resourcesOfType(alone.templates[0], 'AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern.source?.[0] === 'aws.sagemaker')).toEqual([]);
-  const registerOnly = buildApp(generateRepo('register-only', { ...GOVERNED, stages: GOVERNED.stages.filter((s) => s.kind !== 'approval') }));
+  const registerOnly = buildApp(generateRepo('register-only', { ...GOVERNED_PIPELINE, stages: GOVERNED_PIPELINE.stages.filter((s) => s.kind !== 'approval') }));
   const diff = diffResources(registerOnly.templates[0], governed.templates[0]);
   expect(diff.added.map((r) => r.split(' ')[1]).sort()).toEqual(
     expect.arrayContaining(['AWS::Events::Rule', 'AWS::IAM::Role', 'AWS::Lambda::Function', 'AWS::Lambda::Permission', 'AWS::Logs::LogGroup']),
@@ -161,8 +157,8 @@ test('an approval stage without a register stage before it, or no approval at al
 });
 
 test('a pre-approved version (autoApprove) is decided by a rejection only', () => {
-  const stages = GOVERNED.stages.map((s) => (s.kind === 'register' ? { ...s, registry: { autoApprove: true } } : s));
-  const auto = buildApp(generateRepo('auto-approve', { ...GOVERNED, stages }));
+  const stages = GOVERNED_PIPELINE.stages.map((s) => (s.kind === 'register' ? { ...s, registry: { autoApprove: true } } : s));
+  const auto = buildApp(generateRepo('auto-approve', { ...GOVERNED_PIPELINE, stages }));
   const [[, rule]] = resourcesOfType(auto.templates[0], 'AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern.source?.[0] === 'aws.sagemaker');
   expect(rule.Properties.EventPattern.detail.ModelApprovalStatus).toEqual(['Rejected']);
   const [[, fn]] = resourcesOfType(auto.templates[0], 'AWS::Lambda::Function').filter(([, f]) => f.Properties.Environment?.Variables?.MODEL_PACKAGE_GROUPS);
@@ -171,7 +167,7 @@ test('a pre-approved version (autoApprove) is decided by a rejection only', () =
 });
 
 test('a real `cdk synth` (the pinned CLI, cdk-nag as a validation plugin, the app run by tsx from the sources) bundles the function and passes', () => {
-  const repo = generateRepo('registry-synth', GOVERNED);
+  const repo = generateRepo('registry-synth', GOVERNED_PIPELINE);
   const out = tempDir('registry-assembly');
   const result = cdkSynth(repo, out);
   expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
@@ -184,7 +180,7 @@ test('a real `cdk synth` (the pinned CLI, cdk-nag as a validation plugin, the ap
 
 test('bring-your-own roles: no role is created, so no registry path; the README says to use the command', () => {
   const existingRoles = { stateMachineRoleArn: 'arn:aws:iam::111122223333:role/platform/ml-sfn', sageMakerExecutionRoleArn: 'arn:aws:iam::111122223333:role/platform/ml-sagemaker' };
-  const byo = buildApp(generateRepo('registry-byo', { ...GOVERNED, existingRoles }));
+  const byo = buildApp(generateRepo('registry-byo', { ...GOVERNED_PIPELINE, existingRoles }));
   expect(resourcesOfType(byo.templates[0], 'AWS::Lambda::Function').filter(([, f]) => f.Properties.Environment?.Variables?.MODEL_PACKAGE_GROUPS)).toEqual([]);
   expect(readFileSync(join(byo.repo, 'README.md'), 'utf8')).toContain('with existing roles (`existingRoles`) the stack creates no role, so the registry path');
 });

@@ -7,15 +7,15 @@
  */
 import { buildReadme } from '../../src/docs/readme.js';
 import { pipelineMermaid } from '../../src/docs/mermaid.js';
-import { LIFECYCLE_STAGES, resolvePipeline, type PipelineOptions, type StageOptions } from '../../src/model/index.js';
+import { resolvePipeline, type PipelineOptions } from '../../src/model/index.js';
+import { FIXED_LIFECYCLE, TEAM_NOTIFICATIONS, governedStages } from '../support/governed-pipeline.js';
 
-const fixed: StageOptions[] = LIFECYCLE_STAGES.map((s) => ({ ...s, skippable: false }));
 const governed: PipelineOptions = {
   name: 'demo',
   region: 'eu-west-1',
   account: '111122223333',
-  notifications: { email: 'ml-team@example.com' },
-  stages: [...fixed.slice(0, 4), { name: 'register', kind: 'register', registry: { autoApprove: true } }, { name: 'approve', kind: 'approval', approval: { timeoutSeconds: 172800 } }, fixed[4]],
+  notifications: TEAM_NOTIFICATIONS,
+  stages: governedStages({ register: { registry: { autoApprove: true } }, approval: { approval: { timeoutSeconds: 172800 } } }),
 };
 
 test('the diagram: the version goes to the registry, the approval is a decision between register and transform, rejection fails', () => {
@@ -67,7 +67,7 @@ test('the README: stage rows, how to approve or reject, what a rejection and a t
     'The alarm `demo-failed-executions` goes off when executions fail or time out in 2 or more 5-minute periods within 24 hours: the pipeline keeps failing, and publishes that to the notifications topic once, when it turns red.',
   );
   expect(monitoring).toContain('One message per failure: each failed, timed-out or aborted execution is published to the notifications topic once, by an EventBridge rule, naming the execution');
-  const quiet = buildReadme(resolvePipeline({ ...governed, notifications: undefined, stages: fixed }));
+  const quiet = buildReadme(resolvePipeline({ ...governed, notifications: undefined, stages: [...FIXED_LIFECYCLE] }));
   expect(quiet).toContain('the pipeline keeps failing (add `notifications` in `.projenrc.ts` to be told).');
   expect(quiet).not.toContain('One message per failure');
 });
@@ -75,7 +75,7 @@ test('the README: stage rows, how to approve or reject, what a rejection and a t
 test('without governance stages or with dashboard: false, those sections are absent', () => {
   const plain = buildReadme(resolvePipeline({ name: 'demo', region: 'eu-west-1', account: '111122223333', dashboard: false }));
   expect(plain).not.toContain('## Model governance');
-  const approvalAlone = buildReadme(resolvePipeline({ ...governed, stages: [...fixed, { name: 'approve', kind: 'approval' }] }));
+  const approvalAlone = buildReadme(resolvePipeline({ ...governed, stages: [...FIXED_LIFECYCLE, { name: 'approve', kind: 'approval' }] }));
   expect(approvalAlone).toContain('npx legacy-mlops approve');
   expect(approvalAlone).not.toContain('Model Registry');
   expect(plain).not.toContain('## Monitoring');

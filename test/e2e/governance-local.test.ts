@@ -12,17 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { approvalStateNames } from '../../src/asl/approval-states.js';
 import { localRegistryVersions } from '../../src/local/emulators/governance-calls.js';
-import { LIFECYCLE_STAGES, type StageOptions } from '../../src/model/index.js';
+import { governedStages } from '../support/governed-pipeline.js';
 import { PYTHON, generatedRepo } from '../support/generated-repo.js';
 
 // The processes run in the generated repo (a temporary folder, no node_modules): tsx by absolute path.
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const CLI = fileURLToPath(new URL('../../src/cli/legacy-mlops.ts', import.meta.url));
-const fixed: StageOptions[] = LIFECYCLE_STAGES.map((s) => ({ ...s, skippable: false }));
-const repo = generatedRepo({
-  notifications: {},
-  stages: [...fixed.slice(0, 4), { name: 'register', kind: 'register' }, { name: 'approve', kind: 'approval' }, fixed[4]],
-});
+const repo = generatedRepo({ notifications: {}, stages: governedStages() });
 const registry = join(repo.dir, '.local', 'registry');
 const cli = (args: string[]) => execa(TSX, [CLI, ...args], { cwd: repo.dir, reject: false, stdin: 'ignore', env: { PYTHONDONTWRITEBYTECODE: '1' } });
 

@@ -5,9 +5,10 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+import { execa, execaSync } from 'execa';
+import { nodeVersionProblem } from '../../src/cli/node-version.js';
 
 // From this file, not process.cwd(): Yeoman tests in the same jest worker change the working directory.
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,6 +18,8 @@ const work = mkdtempSync(join(tmpdir(), 'lmo-e2e-'));
 const prefix = join(work, 'prefix');
 const bin = (name: string) => join(prefix, 'node_modules', '.bin', name);
 let tarball = '';
+/** A Node.js older than the package needs, as machines still ship (Node 20 here); absent elsewhere. */
+const OLD_NODE = ['/usr/bin/node', '/usr/local/bin/node'].find((node) => existsSync(node) && nodeVersionProblem(execaSync(node, ['--version']).stdout.trim()));
 
 beforeAll(async () => {
   // The published layout: compiled lib/ plus templates/, exactly what `files` ships.
@@ -70,6 +73,29 @@ describe('packed packages', () => {
     expect(bad.stderr).toMatch(/account/);
     expect(readdirSync(cwd)).toEqual([]);
   }, 120_000);
+
+  (OLD_NODE ? test : test.skip)('on an older Node (the machine\'s Node 20) the published bins run again on Node 24 from the npm registry', async () => {
+    const cwd = mkdtempSync(join(work, 'old-node-'));
+    const { LEGACY_MLOPS_RERUN_ON_NODE: _mark, ...inherited } = process.env;
+    // That old node first on PATH, as on a machine that has nothing else.
+    const env = { ...inherited, PATH: `${dirname(OLD_NODE!)}${delimiter}${process.env.PATH ?? ''}`, CI: 'true' };
+    const wrapper = join(prefix, 'node_modules/create-legacy-mlops/bin/index.js');
+    const created = await execa(OLD_NODE!, [wrapper, 'old', '--yes', '--skip-install', '--no-git', '--region', 'eu-west-1', '--account', '111122223333'], { cwd, env, reject: false, stdin: 'ignore' });
+    expect(created.stderr).toMatch(/^create-legacy-mlops: Node\.js v\d+\.\d+\.\d+ is older than 22\.18\.0; running on Node\.js 24 from the npm registry/m);
+    expect(created.exitCode).toBe(0);
+    expect(existsSync(join(cwd, 'old', 'pipeline/state-machine.asl.json'))).toBe(true);
+
+    const bin = join(prefix, 'node_modules/generator-legacy-mlops/lib/src/cli/legacy-mlops.js');
+    const validate = await execa(OLD_NODE!, [bin, 'validate'], { cwd: join(cwd, 'old'), env: { ...env, LEGACY_MLOPS_PYTHON: python }, reject: false });
+    expect(validate.stderr).toMatch(/^legacy-mlops: Node\.js .* running on Node\.js 24/m);
+    expect(validate.stdout).toMatch(/\b0 failed\b/);
+    expect(validate.exitCode).toBe(0);
+
+    // Once rerun, never again: an old Node there too ends in the one-line fix.
+    const looped = await execa(OLD_NODE!, [bin, 'validate'], { cwd: join(cwd, 'old'), env: { ...env, LEGACY_MLOPS_RERUN_ON_NODE: '1' }, reject: false });
+    expect(looped.exitCode).toBe(1);
+    expect(looped.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^legacy-mlops needs Node\.js >= 22\.18\.0 \(this is v\d+.*\)\. Install/)]);
+  }, 600_000);
 
   (slow ? test : test.skip)('slow: the generated repo installs from the tarball; npx projen and npx projen validate pass there', async () => {
     const cwd = mkdtempSync(join(work, 'slow-'));

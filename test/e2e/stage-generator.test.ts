@@ -183,6 +183,65 @@ describe('the generator runs the real `npx projen`', () => {
   }, 180_000);
 });
 
+(hasRunuser ? describe : describe.skip)('through the real yo binary, synthesizing: `.projenrc.ts` runs in yo\'s own process', () => {
+  const user = process.getuid?.() === 0 ? 'nobody' : undefined;
+  /** A generated repo with its dependencies linked, owned by the user yo runs as. */
+  const linkedRepo = (): string => {
+    const dir = makeRepo();
+    linkDependencies(dir, packageDir);
+    if (user) execFileSync('chown', ['-R', user, dir]);
+    return dir;
+  };
+  /** A PATH folder whose `npx` fails: projen's CLI runs `npx -c` for its tasks' PATH, so only a run without it can pass. */
+  const noNpx = (): string => {
+    const dir = fs.mkdtempSync(path.join(work, 'no-npx-'));
+    fs.writeFileSync(path.join(dir, 'npx'), '#!/bin/sh\necho "npx $* is blocked in this test" >&2\nexit 97\n', { mode: 0o755 });
+    fs.chmodSync(dir, 0o755);
+    return dir;
+  };
+  const yo = path.join(REPO_ROOT, 'node_modules/.bin/yo');
+  const runYo = (argv: string[], cwd: string, pathFirst: string[]) => {
+    const home = fs.mkdtempSync(path.join(work, 'home-'));
+    fs.chmodSync(home, 0o755);
+    if (user) execFileSync('chown', ['-R', user, home]);
+    const env = { HOME: home, PATH: [...pathFirst, process.env.PATH ?? ''].join(path.delimiter), NO_UPDATE_NOTIFIER: '1', CI: 'true', LANG: 'C.UTF-8' };
+    return user
+      ? execa('/usr/sbin/runuser', ['-u', user, '--', '/usr/bin/env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), yo, ...argv], { cwd, env: {}, extendEnv: false, reject: false, stdin: 'ignore', all: true })
+      : execa(yo, argv, { cwd, env, extendEnv: false, reject: false, stdin: 'ignore', all: true });
+  };
+
+  test('the files are those `npx projen` writes, byte for byte and mode for mode, with no npx, projen CLI or tsx process', async () => {
+    const guard = npmGuard();
+    const inProcess = linkedRepo();
+    const byBin = linkedRepo();
+    const argv = ['legacy-mlops:stage', 'evaluate', '--yes', '--after', 'predict', '--kind', 'training'];
+    const result = await runYo(argv, inProcess, [guard, noNpx()]);
+    expect({ exitCode: result.exitCode, all: result.all }).toEqual({ exitCode: 0, all: expect.stringMatching(/^Running npx projen…\nnpx projen regenerated the state machine, IAM policies, execution input and schema, and README \(\d+\.\d s\)\.\nAdded stage 'evaluate' after 'predict'/) });
+
+    expect((await runYo([...argv, '--skip-synth'], byBin, [guard])).exitCode).toBe(0);
+    const bin = await execa(process.execPath, [path.join(byBin, 'node_modules/projen/bin/projen')], { cwd: byBin, env: { ...process.env, PATH: `${guard}${path.delimiter}${process.env.PATH}` }, reject: false, all: true });
+    expect({ exitCode: bin.exitCode, all: bin.all }).toEqual({ exitCode: 0, all: expect.any(String) });
+    if (user) execFileSync('chown', ['-R', user, byBin]);
+    const modes = (dir: string) => Object.fromEntries(Object.keys(snapshot(dir)).filter((f) => !f.startsWith('node_modules/')).map((f) => [f, fs.lstatSync(path.join(dir, f)).mode]));
+    expect(snapshot(inProcess)).toEqual(snapshot(byBin));
+    expect(modes(inProcess)).toEqual(modes(byBin));
+    expect(taskOrder(inProcess)).toEqual(['preprocess', 'predict', 'evaluate', 'postprocess']);
+  }, 300_000);
+
+  test('a synthesis that fails: non-zero exit, one line naming what to fix, the stage kept in .projenrc.ts and nothing written through the link', async () => {
+    const dir = linkedRepo();
+    const outside = fs.mkdtempSync(path.join(work, 'outside-'));
+    fs.chmodSync(outside, 0o777);
+    fs.symlinkSync(outside, path.join(dir, 'stages/evaluate'));
+    const result = await runYo(['legacy-mlops:stage', 'evaluate', '--yes'], dir, [npmGuard(), noNpx()]);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.all).toMatch(/stage 'evaluate' is in \.projenrc\.ts, but `npx projen` failed \(\d+\.\d s\); fix what it says and run `npx projen` again:\nnpx projen refused to write stages\/evaluate\/evaluate\.py: stages\/evaluate is a symbolic link to .*outside the repository/);
+    expect(result.all).not.toMatch(/An error occured while running|    at /);
+    expect(fs.readdirSync(outside)).toEqual([]);
+    expect(fs.readFileSync(path.join(dir, '.projenrc.ts'), 'utf8')).toContain("name: 'evaluate'");
+  }, 300_000);
+});
+
 (slow ? describe : describe.skip)('slow (LEGACY_MLOPS_SLOW=1): npx projen upgrade after adding a stage, installed from the packed tarball', () => {
   test('install from the tarball, add a stage with the real npx projen, then npx projen upgrade', async () => {
     const packs = fs.mkdtempSync(path.join(work, 'packs-'));

@@ -7,17 +7,17 @@
 import { validateIdentityPolicy } from '@cloud-copilot/iam-policy';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { buildRegistryResumePolicy, registryApprovals, registryResumePermissions, type ApiCall, type PolicyDocument } from '../../src/iam/index.js';
-import { LIFECYCLE_STAGES, resolvePipeline, type PipelineOptions, type StageOptions } from '../../src/model/index.js';
+import { resolvePipeline, type PipelineOptions, type StageOptions } from '../../src/model/index.js';
+import { FIXED_LIFECYCLE, TEAM_NOTIFICATIONS, governedStages } from '../support/governed-pipeline.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
-const fixed = LIFECYCLE_STAGES.map((s) => ({ ...s, skippable: false }));
 const governed = (register: Partial<StageOptions> = {}): PipelineOptions => ({
   name: 'demo',
   region: REGION,
   account: ACCOUNT,
-  notifications: { email: 'ml-team@example.com' },
-  stages: [...fixed.slice(0, 4), { name: 'register', kind: 'register', ...register }, { name: 'approve', kind: 'approval' }, fixed[4]],
+  notifications: TEAM_NOTIFICATIONS,
+  stages: governedStages({ register }),
 });
 const FUNCTION_ROLE = `arn:aws:iam::${ACCOUNT}:role/demo-registry-approvals`;
 /** KMS also asks the key's policy: the statement the CDK app adds to the topic key for this role (FailureNotifications.allowRole). */
@@ -96,6 +96,6 @@ test('the groups are those an approval decides; a pre-approving register stage l
   const registerOnly = resolvePipeline({ ...governed(), stages: governed().stages!.filter((s) => s.kind !== 'approval') });
   expect(registryApprovals(registerOnly)).toBeUndefined();
   expect(buildRegistryResumePolicy(registerOnly)).toBeUndefined();
-  const approvalOnly = resolvePipeline({ ...governed(), stages: [...fixed, { name: 'approve', kind: 'approval' }] });
+  const approvalOnly = resolvePipeline({ ...governed(), stages: [...FIXED_LIFECYCLE, { name: 'approve', kind: 'approval' }] });
   expect(registryApprovals(approvalOnly)).toBeUndefined();
 });

@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { buildStateMachine } from '../../src/asl/index.js';
 import { runLocal } from '../../src/cli/local.js';
 import { TASK_EMULATORS, assignEmulators, LocalRunRefused, runPipelineLocally, taskStatesOf } from '../../src/local/index.js';
-import { LIFECYCLE_STAGES, resolvePipeline, type StageOptions } from '../../src/model/index.js';
+import { resolvePipeline, type StageOptions } from '../../src/model/index.js';
 import { PIPELINE_FILES } from '../../src/model/repo-layout.js';
 import { PYTHON, generatedRepo } from '../support/generated-repo.js';
+import { FIXED_LIFECYCLE, TEAM_NOTIFICATIONS, governedStages } from '../support/governed-pipeline.js';
 
 /** Runs the CLI entry, capturing what it prints. */
 async function cli(dir: string, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -134,21 +135,14 @@ describe('Task emulators', () => {
     const used = new Set<string>();
     for (const region of ['eu-west-1', 'cn-north-1']) {
       // Register and approval (governance) need a non-skippable evaluation before them, and notifications.
-      const fixed = LIFECYCLE_STAGES.map((s) => ({ ...s, skippable: false }));
-      const stages = [
-        ...fixed.slice(0, 4),
-        { name: 'register', kind: 'register' as const },
-        { name: 'approve', kind: 'approval' as const },
-        fixed[4],
-        { name: 'serve', kind: 'endpoint' as const },
-      ];
+      const stages = [...governedStages(), { name: 'serve', kind: 'endpoint' as const }];
       // Two environments: the last (prod) serves the newest Approved version (promotion's listModelPackages).
       const environments = [{ name: 'preprod', account: '111122223333', region }, { name: 'prod', account: '444455556666', region }];
-      const definition = buildStateMachine(resolvePipeline({ name: 'demo', region, account: '111122223333', notifications: { email: 'ml-team@example.com' }, environments, stages }));
+      const definition = buildStateMachine(resolvePipeline({ name: 'demo', region, account: '111122223333', notifications: TEAM_NOTIFICATIONS, environments, stages }));
       for (const { state } of assignEmulators(definition)) used.add(state.resource.replace(/^arn:aws-cn:/, 'arn:aws:'));
       // A tuning stage in place of the training stage: the tuning job and the best trial's description.
       const tuning: StageOptions = { name: 'train', kind: 'tuning', tuning: { objective: { metric: 'train_accuracy', type: 'Maximize' }, strategy: 'Random', maxJobs: 2, maxParallelJobs: 1, ranges: { C: { type: 'continuous', min: 0.01, max: 10 } } } };
-      const tuned = buildStateMachine(resolvePipeline({ name: 'demo', region, account: '111122223333', stages: [fixed[0], tuning, ...fixed.slice(2)] }));
+      const tuned = buildStateMachine(resolvePipeline({ name: 'demo', region, account: '111122223333', stages: [FIXED_LIFECYCLE[0], tuning, ...FIXED_LIFECYCLE.slice(2)] }));
       for (const { state } of assignEmulators(tuned)) used.add(state.resource.replace(/^arn:aws-cn:/, 'arn:aws:'));
     }
     expect([...TASK_EMULATORS.keys()].sort()).toEqual([...used].sort());

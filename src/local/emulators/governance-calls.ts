@@ -13,12 +13,9 @@ import { APPROVAL_ATTRIBUTES, APPROVAL_REJECTED_ERROR } from '../../asl/approval
 import { waitForDecision, writeApprovalRequest, writeDecision, type ApprovalDecision } from '../../approval/local-approvals.js';
 import { TaskError } from '../errors.js';
 import type { LocalRunContext } from '../run-context.js';
+import { asObject, callEmulator, stageOfState } from './call-emulator.js';
 import { sageMakerArn } from './training-job.js';
 import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
-
-type Json = Record<string, unknown>;
-const asObject = (value: unknown): Json => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
-const stageOf = (state: TaskStateRef) => state.name.split(':')[0];
 
 /** One registered version as the local registry keeps it (DescribeModelPackage's names). */
 export interface LocalModelPackage {
@@ -58,69 +55,51 @@ export function localRegistryVersions(registryDir: string, group: string): reado
   return versionsOf(registryDir, group);
 }
 
-export const createModelPackageEmulator: TaskEmulator = {
-  emulates: 'SageMaker CreateModelPackage (local registry)',
-  async prepare(state: TaskStateRef, run: LocalRunContext): Promise<PreparedTask> {
-    return {
-      stageName: stageOf(state),
-      handler: async (value) => {
-        const request = asObject(value);
-        const group = String(request.ModelPackageGroupName ?? '');
-        const versions = versionsOf(run.registryDir, group);
-        const number = (versions[versions.length - 1]?.ModelPackageVersion ?? 0) + 1;
-        const arn = sageMakerArn(undefined, undefined, 'model-package', `${group}/${number}`);
-        const statistics = asObject(asObject(asObject(request.ModelMetrics).ModelQuality).Statistics);
-        const reportPath = typeof statistics.S3Uri === 'string' ? run.s3.pathOf(statistics.S3Uri) : undefined;
-        if (reportPath && !existsSync(reportPath)) throw new TaskError('SageMaker.ValidationException', `the model metrics ${String(statistics.S3Uri)} do not exist (local S3: ${reportPath})`);
-        const now = new Date().toISOString();
-        const version: LocalModelPackage = {
-          ModelPackageGroupName: group,
-          ModelPackageVersion: number,
-          ModelPackageArn: arn,
-          ModelApprovalStatus: String(request.ModelApprovalStatus ?? 'PendingManualApproval'),
-          CreationTime: now,
-          LastModifiedTime: now,
-          InferenceSpecification: request.InferenceSpecification,
-          ...(request.ModelMetrics ? { ModelMetrics: request.ModelMetrics } : {}),
-          ...(request.CustomerMetadataProperties ? { CustomerMetadataProperties: request.CustomerMetadataProperties as Record<string, string> } : {}),
-          ...(reportPath ? { report: JSON.parse(readFileSync(reportPath, 'utf8')) as unknown } : {}),
-        };
-        save(run.registryDir, version);
-        run.log(`  ${state.name}: registered version ${number} of ${group} (${version.ModelApprovalStatus}) in ${join(run.registryDir, group)}`);
-        return { ModelPackageArn: arn };
-      },
-    };
-  },
-};
+export const createModelPackageEmulator = callEmulator('SageMaker CreateModelPackage (local registry)', (request, state, run) => {
+  const group = String(request.ModelPackageGroupName ?? '');
+  const versions = versionsOf(run.registryDir, group);
+  const number = (versions[versions.length - 1]?.ModelPackageVersion ?? 0) + 1;
+  const arn = sageMakerArn(undefined, undefined, 'model-package', `${group}/${number}`);
+  const statistics = asObject(asObject(asObject(request.ModelMetrics).ModelQuality).Statistics);
+  const reportPath = typeof statistics.S3Uri === 'string' ? run.s3.pathOf(statistics.S3Uri) : undefined;
+  if (reportPath && !existsSync(reportPath)) throw new TaskError('SageMaker.ValidationException', `the model metrics ${String(statistics.S3Uri)} do not exist (local S3: ${reportPath})`);
+  const now = new Date().toISOString();
+  const version: LocalModelPackage = {
+    ModelPackageGroupName: group,
+    ModelPackageVersion: number,
+    ModelPackageArn: arn,
+    ModelApprovalStatus: String(request.ModelApprovalStatus ?? 'PendingManualApproval'),
+    CreationTime: now,
+    LastModifiedTime: now,
+    InferenceSpecification: request.InferenceSpecification,
+    ...(request.ModelMetrics ? { ModelMetrics: request.ModelMetrics } : {}),
+    ...(request.CustomerMetadataProperties ? { CustomerMetadataProperties: request.CustomerMetadataProperties as Record<string, string> } : {}),
+    ...(reportPath ? { report: JSON.parse(readFileSync(reportPath, 'utf8')) as unknown } : {}),
+  };
+  save(run.registryDir, version);
+  run.log(`  ${state.name}: registered version ${number} of ${group} (${version.ModelApprovalStatus}) in ${join(run.registryDir, group)}`);
+  return { ModelPackageArn: arn };
+});
 
-export const updateModelPackageEmulator: TaskEmulator = {
-  emulates: 'SageMaker UpdateModelPackage (local registry)',
-  async prepare(state: TaskStateRef, run: LocalRunContext): Promise<PreparedTask> {
-    return {
-      stageName: stageOf(state),
-      handler: async (value) => {
-        const request = asObject(value);
-        const arn = String(request.ModelPackageArn ?? '');
-        const [, group, number] = /model-package\/([^/]+)\/(\d+)$/.exec(arn) ?? [];
-        const version = group ? versionsOf(run.registryDir, group).find((v) => v.ModelPackageVersion === Number(number)) : undefined;
-        if (!version) throw new TaskError('SageMaker.ValidationException', `Model package ${arn} does not exist in the local registry (${run.registryDir})`);
-        save(run.registryDir, {
-          ...version,
-          ModelApprovalStatus: String(request.ModelApprovalStatus ?? version.ModelApprovalStatus),
-          ...(request.ApprovalDescription !== undefined ? { ApprovalDescription: String(request.ApprovalDescription) } : {}),
-          LastModifiedTime: new Date().toISOString(),
-        });
-        run.log(`  ${state.name}: version ${number} of ${group} is now ${String(request.ModelApprovalStatus)}`);
-        return { ModelPackageArn: arn };
-      },
-    };
-  },
-};
+export const updateModelPackageEmulator = callEmulator('SageMaker UpdateModelPackage (local registry)', (request, state, run) => {
+  const arn = String(request.ModelPackageArn ?? '');
+  const [, group, number] = /model-package\/([^/]+)\/(\d+)$/.exec(arn) ?? [];
+  const version = group ? versionsOf(run.registryDir, group).find((v) => v.ModelPackageVersion === Number(number)) : undefined;
+  if (!version) throw new TaskError('SageMaker.ValidationException', `Model package ${arn} does not exist in the local registry (${run.registryDir})`);
+  save(run.registryDir, {
+    ...version,
+    ModelApprovalStatus: String(request.ModelApprovalStatus ?? version.ModelApprovalStatus),
+    ...(request.ApprovalDescription !== undefined ? { ApprovalDescription: String(request.ApprovalDescription) } : {}),
+    LastModifiedTime: new Date().toISOString(),
+  });
+  run.log(`  ${state.name}: version ${number} of ${group} is now ${String(request.ModelApprovalStatus)}`);
+  return { ModelPackageArn: arn };
+});
 
 export const approvalRequestEmulator: TaskEmulator = {
   emulates: 'SNS Publish .waitForTaskToken (approval asked on the terminal or with legacy-mlops approve)',
   async prepare(state: TaskStateRef, run: LocalRunContext): Promise<PreparedTask> {
-    const stage = stageOf(state);
+    const stage = stageOfState(state);
     return {
       stageName: stage,
       handler: async (value) => {

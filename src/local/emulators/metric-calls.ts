@@ -7,11 +7,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCAL_METRICS_DIR } from '../../model/repo-layout.js';
 import { TaskError } from '../errors.js';
-import type { LocalRunContext } from '../run-context.js';
-import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
-
-type Json = Record<string, unknown>;
-const asObject = (value: unknown): Json => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
+import { asObject, callEmulator } from './call-emulator.js';
 
 /** One datapoint as the local store keeps it. */
 export interface LocalDatapoint {
@@ -32,34 +28,25 @@ export function localMetricFile(repoRoot: string, namespace: string, metricName:
   return join(repoRoot, LOCAL_METRICS_DIR, ...namespace.split('/'), `${metricName}.jsonl`);
 }
 
-export const putMetricDataEmulator: TaskEmulator = {
-  emulates: 'CloudWatch PutMetricData (local metrics under .local/metrics)',
-  async prepare(state: TaskStateRef, run: LocalRunContext): Promise<PreparedTask> {
-    return {
-      stageName: state.name.split(':')[0],
-      handler: async (value) => {
-        const request = asObject(value);
-        const namespace = String(request.Namespace ?? '');
-        if (!NAMESPACE.test(namespace) || namespace.startsWith('AWS/') || namespace.split('/').some((part) => part === '..' || part === '.' || part === '')) {
-          throw new TaskError('CloudWatch.InvalidParameterValueException', `Namespace '${namespace}' is not one a pipeline may publish to`);
-        }
-        const data = Array.isArray(request.MetricData) ? request.MetricData.map(asObject) : [];
-        const at = new Date().toISOString();
-        for (const datum of data) {
-          const metricValue = datum.Value;
-          if (typeof metricValue !== 'number' || !Number.isFinite(metricValue)) {
-            throw new TaskError('CloudWatch.InvalidParameterValueException', `The value ${JSON.stringify(metricValue)} of ${String(datum.MetricName)} is not a number`);
-          }
-          const dimensions = Object.fromEntries((Array.isArray(datum.Dimensions) ? datum.Dimensions : []).map(asObject).map((d) => [String(d.Name), String(d.Value)]));
-          const point: LocalDatapoint = { timestamp: at, execution: run.executionName, namespace, metricName: String(datum.MetricName), dimensions, value: metricValue, unit: String(datum.Unit ?? 'None') };
-          const file = localMetricFile(run.repoRoot, namespace, point.metricName);
-          mkdirSync(join(file, '..'), { recursive: true });
-          appendFileSync(file, `${JSON.stringify(point)}\n`);
-          const shown = Object.entries(dimensions).map(([k, v]) => `${k}=${v}`).join(', ');
-          run.log(`  ${state.name}: ${point.metricName} = ${metricValue} (${shown}) → ${join(LOCAL_METRICS_DIR, ...namespace.split('/'), `${point.metricName}.jsonl`)}`);
-        }
-        return {};
-      },
-    };
-  },
-};
+export const putMetricDataEmulator = callEmulator('CloudWatch PutMetricData (local metrics under .local/metrics)', (request, state, run) => {
+  const namespace = String(request.Namespace ?? '');
+  if (!NAMESPACE.test(namespace) || namespace.startsWith('AWS/') || namespace.split('/').some((part) => part === '..' || part === '.' || part === '')) {
+    throw new TaskError('CloudWatch.InvalidParameterValueException', `Namespace '${namespace}' is not one a pipeline may publish to`);
+  }
+  const data = Array.isArray(request.MetricData) ? request.MetricData.map(asObject) : [];
+  const at = new Date().toISOString();
+  for (const datum of data) {
+    const metricValue = datum.Value;
+    if (typeof metricValue !== 'number' || !Number.isFinite(metricValue)) {
+      throw new TaskError('CloudWatch.InvalidParameterValueException', `The value ${JSON.stringify(metricValue)} of ${String(datum.MetricName)} is not a number`);
+    }
+    const dimensions = Object.fromEntries((Array.isArray(datum.Dimensions) ? datum.Dimensions : []).map(asObject).map((d) => [String(d.Name), String(d.Value)]));
+    const point: LocalDatapoint = { timestamp: at, execution: run.executionName, namespace, metricName: String(datum.MetricName), dimensions, value: metricValue, unit: String(datum.Unit ?? 'None') };
+    const file = localMetricFile(run.repoRoot, namespace, point.metricName);
+    mkdirSync(join(file, '..'), { recursive: true });
+    appendFileSync(file, `${JSON.stringify(point)}\n`);
+    const shown = Object.entries(dimensions).map(([k, v]) => `${k}=${v}`).join(', ');
+    run.log(`  ${state.name}: ${point.metricName} = ${metricValue} (${shown}) → ${join(LOCAL_METRICS_DIR, ...namespace.split('/'), `${point.metricName}.jsonl`)}`);
+  }
+  return {};
+});

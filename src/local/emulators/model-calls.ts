@@ -7,88 +7,50 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { TaskError } from '../errors.js';
-import type { LocalRunContext } from '../run-context.js';
+import { asObject, callEmulator, stageOfState, type Json } from './call-emulator.js';
 import { sageMakerArn } from './training-job.js';
 import { versionContainer } from './promotion-calls.js';
-import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
-import { SAGEMAKER_NAME_PATTERN, STAGE_TAG_KEY } from '../../model/rules.js';
+import type { TaskEmulator } from './types.js';
+import { SAGEMAKER_NAME_PATTERN } from '../../model/rules.js';
 
-type Json = Record<string, unknown>;
-const asObject = (value: unknown): Json => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
+export const createModelEmulator = callEmulator('SageMaker CreateModel', (request, state, run) => {
+  const given = asObject(request.PrimaryContainer);
+  // A registry version: SageMaker takes its image, model data and environment as registered.
+  const container = typeof given.ModelPackageName === 'string' ? versionContainer(run.registryDir, given.ModelPackageName) : given;
+  const name = String(request.ModelName ?? '');
+  const image = String(container.Image ?? '');
+  const modelDataUrl = String(container.ModelDataUrl ?? '');
+  if (!SAGEMAKER_NAME_PATTERN.test(name)) throw new TaskError('SageMaker.ValidationException', `ModelName '${name}' must be 1-63 letters, digits or hyphens`);
+  if (run.models.has(name)) throw new TaskError('SageMaker.ValidationException', `Cannot create already existing model "${name}"`);
+  // SageMaker checks the artifact is there before it accepts the model.
+  const local = modelDataUrl.startsWith('s3://') ? run.s3.pathOf(modelDataUrl) : '';
+  if (!local || !existsSync(local) || !statSync(local).isFile()) {
+    throw new TaskError('SageMaker.ValidationException', `Could not find model data at ${modelDataUrl} (local S3: ${local || 'not an s3:// URI'})`);
+  }
+  const arn = sageMakerArn(String(request.ExecutionRoleArn ?? ''), image, 'model', name);
+  run.models.set(name, { name, arn, stateName: state.name, image, modelDataUrl, environment: asObject(container.Environment) as Record<string, string> });
+  run.log(`  ${state.name}: model ${name} recorded (artifact ${modelDataUrl})`);
+  return { ModelArn: arn };
+});
 
-/** The stage a state belongs to: its tag, else the part of the state name before ':' (e.g. `serve: status`). */
-function stageOf(state: TaskStateRef): string {
-  const tags = asObject(state.definition.Parameters).Tags;
-  const tag = Array.isArray(tags) ? tags.map(asObject).find((t) => t.Key === STAGE_TAG_KEY) : undefined;
-  return typeof tag?.Value === 'string' ? tag.Value : state.name.split(':')[0];
-}
-
-export const createModelEmulator: TaskEmulator = {
-  emulates: 'SageMaker CreateModel',
-  async prepare(state: TaskStateRef, run: LocalRunContext): Promise<PreparedTask> {
-    return {
-      stageName: stageOf(state),
-      handler: async (value) => {
-        const request = asObject(value);
-        const given = asObject(request.PrimaryContainer);
-        // A registry version: SageMaker takes its image, model data and environment as registered.
-        const container = typeof given.ModelPackageName === 'string' ? versionContainer(run.registryDir, given.ModelPackageName) : given;
-        const name = String(request.ModelName ?? '');
-        const image = String(container.Image ?? '');
-        const modelDataUrl = String(container.ModelDataUrl ?? '');
-        if (!SAGEMAKER_NAME_PATTERN.test(name)) throw new TaskError('SageMaker.ValidationException', `ModelName '${name}' must be 1-63 letters, digits or hyphens`);
-        if (run.models.has(name)) throw new TaskError('SageMaker.ValidationException', `Cannot create already existing model "${name}"`);
-        // SageMaker checks the artifact is there before it accepts the model.
-        const local = modelDataUrl.startsWith('s3://') ? run.s3.pathOf(modelDataUrl) : '';
-        if (!local || !existsSync(local) || !statSync(local).isFile()) {
-          throw new TaskError('SageMaker.ValidationException', `Could not find model data at ${modelDataUrl} (local S3: ${local || 'not an s3:// URI'})`);
-        }
-        const arn = sageMakerArn(String(request.ExecutionRoleArn ?? ''), image, 'model', name);
-        run.models.set(name, { name, arn, stateName: state.name, image, modelDataUrl, environment: asObject(container.Environment) as Record<string, string> });
-        run.log(`  ${state.name}: model ${name} recorded (artifact ${modelDataUrl})`);
-        return { ModelArn: arn };
-      },
-    };
-  },
-};
-
-export const s3GetObjectEmulator: TaskEmulator = {
-  emulates: 'S3 GetObject (AWS SDK)',
-  async prepare(state: TaskStateRef, run: LocalRunContext): Promise<PreparedTask> {
-    return {
-      stageName: stageOf(state),
-      handler: async (value) => {
-        const request = asObject(value);
-        const uri = `s3://${String(request.Bucket)}/${String(request.Key)}`;
-        const path = run.s3.pathOf(uri);
-        if (!existsSync(path) || !statSync(path).isFile()) {
-          // The AWS SDK integration names S3's NoSuchKey error like this (the Exception suffix is added).
-          throw new TaskError('S3.NoSuchKeyException', `The specified key does not exist: ${uri} (local S3: ${path})`);
-        }
-        const body = readFileSync(path, 'utf8');
-        run.log(`  ${state.name}: read ${uri}`);
-        return { Body: body, ContentLength: Buffer.byteLength(body), ContentType: 'application/json', LastModified: statSync(path).mtime.toISOString() };
-      },
-    };
-  },
-};
+export const s3GetObjectEmulator = callEmulator('S3 GetObject (AWS SDK)', (request, state, run) => {
+  const uri = `s3://${String(request.Bucket)}/${String(request.Key)}`;
+  const path = run.s3.pathOf(uri);
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    // The AWS SDK integration names S3's NoSuchKey error like this (the Exception suffix is added).
+    throw new TaskError('S3.NoSuchKeyException', `The specified key does not exist: ${uri} (local S3: ${path})`);
+  }
+  const body = readFileSync(path, 'utf8');
+  run.log(`  ${state.name}: read ${uri}`);
+  return { Body: body, ContentLength: Buffer.byteLength(body), ContentType: 'application/json', LastModified: statSync(path).mtime.toISOString() };
+});
 
 /** Answers an endpoint call as if it succeeded, with a notice that nothing was deployed. */
 function notEmulated(what: string, answer: (request: Json, arnOf: (type: string, name: string) => string) => Json): TaskEmulator {
-  return {
-    emulates: `${what} (not emulated: answered, nothing deployed)`,
-    async prepare(state: TaskStateRef, run: LocalRunContext): Promise<PreparedTask> {
-      const stage = stageOf(state);
-      return {
-        stageName: stage,
-        handler: async (value) => {
-          run.notice(`stage '${stage}' deploys a real-time endpoint, which local runs do not emulate: its calls are answered and skipped, no endpoint is created`);
-          const request = asObject(value);
-          return answer(request, (type, name) => sageMakerArn(undefined, undefined, type, name));
-        },
-      };
-    },
-  };
+  return callEmulator(`${what} (not emulated: answered, nothing deployed)`, (request, state, run) => {
+    run.notice(`stage '${stageOfState(state)}' deploys a real-time endpoint, which local runs do not emulate: its calls are answered and skipped, no endpoint is created`);
+    return answer(request, (type, name) => sageMakerArn(undefined, undefined, type, name));
+  });
 }
 
 export const ENDPOINT_EMULATORS = {

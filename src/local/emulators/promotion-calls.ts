@@ -4,12 +4,8 @@
  * a CreateModel naming a version takes that version's image, model data and environment, as SageMaker does.
  */
 import { TaskError } from '../errors.js';
-import type { LocalRunContext } from '../run-context.js';
+import { asObject, callEmulator, type Json } from './call-emulator.js';
 import { localRegistryVersions, type LocalModelPackage } from './governance-calls.js';
-import type { PreparedTask, TaskEmulator, TaskStateRef } from './types.js';
-
-type Json = Record<string, unknown>;
-const asObject = (value: unknown): Json => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
 
 /** The versions ListModelPackages returns: filtered by status, sorted (CreationTime, then version number), at most MaxResults. */
 export function listLocalVersions(registryDir: string, request: Json): LocalModelPackage[] {
@@ -24,31 +20,22 @@ export function listLocalVersions(registryDir: string, request: Json): LocalMode
   return found.slice(0, max);
 }
 
-export const listModelPackagesEmulator: TaskEmulator = {
-  emulates: 'SageMaker ListModelPackages (local registry)',
-  async prepare(state: TaskStateRef, run: LocalRunContext): Promise<PreparedTask> {
-    return {
-      stageName: state.name.split(':')[0],
-      handler: async (value) => {
-        const request = asObject(value);
-        const versions = listLocalVersions(run.registryDir, request);
-        const group = String(request.ModelPackageGroupName ?? '');
-        const newest = versions[0];
-        run.log(`  ${state.name}: ${newest ? `version ${newest.ModelPackageVersion} of ${group} (${newest.ModelApprovalStatus} ${newest.ApprovalDescription ?? ''})`.trim() : `no ${String(request.ModelApprovalStatus ?? '')} version of ${group}`}`);
-        return {
-          ModelPackageSummaryList: versions.map((v) => ({
-            ModelPackageGroupName: v.ModelPackageGroupName,
-            ModelPackageVersion: v.ModelPackageVersion,
-            ModelPackageArn: v.ModelPackageArn,
-            CreationTime: v.CreationTime,
-            ModelPackageStatus: 'Completed',
-            ModelApprovalStatus: v.ModelApprovalStatus,
-          })),
-        };
-      },
-    };
-  },
-};
+export const listModelPackagesEmulator = callEmulator('SageMaker ListModelPackages (local registry)', (request, state, run) => {
+  const versions = listLocalVersions(run.registryDir, request);
+  const group = String(request.ModelPackageGroupName ?? '');
+  const newest = versions[0];
+  run.log(`  ${state.name}: ${newest ? `version ${newest.ModelPackageVersion} of ${group} (${newest.ModelApprovalStatus} ${newest.ApprovalDescription ?? ''})`.trim() : `no ${String(request.ModelApprovalStatus ?? '')} version of ${group}`}`);
+  return {
+    ModelPackageSummaryList: versions.map((v) => ({
+      ModelPackageGroupName: v.ModelPackageGroupName,
+      ModelPackageVersion: v.ModelPackageVersion,
+      ModelPackageArn: v.ModelPackageArn,
+      CreationTime: v.CreationTime,
+      ModelPackageStatus: 'Completed',
+      ModelApprovalStatus: v.ModelApprovalStatus,
+    })),
+  };
+});
 
 /** The container a version was registered with (the first of its InferenceSpecification), as CreateModel would use it. */
 export function versionContainer(registryDir: string, arn: string): Json {

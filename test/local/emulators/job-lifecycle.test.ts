@@ -4,15 +4,11 @@
  * report records, what the `.sync` Task returns or throws), and the mapping of a container's end to
  * SageMaker's status, including real processes launched through a stand-in backend.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import { join } from 'node:path';
-import type { ContainerJob, IsolationBackend } from '../../../src/local/backends/types.js';
-import { TaskError } from '../../../src/local/errors.js';
+import type { ContainerJob } from '../../../src/local/backends/types.js';
 import type { JobProcessResult } from '../../../src/local/job-process.js';
-import type { JobRecord } from '../../../src/local/report.js';
-import type { LocalRunContext } from '../../../src/local/run-context.js';
 import {
   endingOf,
   failedBeforeStart,
@@ -26,64 +22,17 @@ import {
   type JobSpec,
 } from '../../../src/local/emulators/job-lifecycle.js';
 import { hostPathOf } from '../../../src/local/emulators/job-sandbox.js';
-import type { JobSetting } from '../../../src/local/emulators/job-support.js';
+import { jobFixture, removeJobFixtures, taskError } from '../../support/job-fixtures.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-interface Fixture {
-  readonly setting: JobSetting;
-  readonly started: string[];
-  readonly ended: JobRecord[];
-  readonly controller: AbortController;
-  readonly runDir: string;
-}
-
-/** A run context with only what the lifecycle reads, and a backend that runs `sh -c <script>` in the sandbox. */
-function fixture(script = 'exit 0', launchError?: string): Fixture {
-  const runDir = mkdtempSync(join(tmpdir(), 'lmo-lifecycle-'));
-  dirs.push(runDir);
-  const started: string[] = [];
-  const ended: JobRecord[] = [];
-  const controller = new AbortController();
-  const backend = {
-    name: 'direct',
-    usesLocalPython: false,
-    launch: async (job: ContainerJob) => {
-      if (launchError) throw new Error(launchError);
-      return { argv: ['sh', '-c', script], env: { PATH: process.env.PATH, OPT_ML: job.optMlDir }, cwd: job.sandboxDir };
-    },
-  } as unknown as IsolationBackend;
-  const run = {
-    runDir,
-    signal: controller.signal,
-    follow: false,
-    log: () => undefined,
-    jobs: { jobStarted: (job: { jobName: string }) => started.push(job.jobName), jobEnded: (record: JobRecord) => ended.push(record) },
-  } as unknown as LocalRunContext;
-  const setting = {
-    state: { name: 'Train' },
-    stage: { stateName: 'Train', stageName: 'train', stageDir: runDir },
-    choice: { backend, reason: 'test' },
-    python: undefined,
-    run,
-  } as unknown as JobSetting;
-  return { setting, started, ended, controller, runDir };
-}
+afterAll(removeJobFixtures);
 
 const describe_ = (outcome: JobOutcome) => ({ JobStatus: outcome.status, FailureReason: outcome.failureReason, StartTime: outcome.startedAt, EndTime: outcome.endedAt });
 const spec = (jobName: string, extra: Partial<JobSpec> = {}): JobSpec => ({ jobName, jobArn: `arn:aws:sagemaker:us-east-1:000000000000:training-job/${jobName}`, jobKind: 'training', describe: describe_, ...extra });
 const completed = async (): Promise<JobEnding> => ({ status: 'Completed', startedAt: Date.now(), exitCode: 0, scriptMs: 5, outputs: [{ name: 'model', s3Uri: 's3://b/m', localPath: '/x' }] });
 
-async function taskError(promise: Promise<unknown>): Promise<TaskError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(TaskError);
-  return error as TaskError;
-}
-
 describe('runJob', () => {
   test('a stop requested before the start: States.TaskFailed, no sandbox, nothing started or recorded, the work never runs', async () => {
-    const f = fixture();
+    const f = jobFixture();
     f.controller.abort();
     const work = jest.fn(completed);
     const error = await taskError(runJob(f.setting, spec('job-a'), work));
@@ -94,7 +43,7 @@ describe('runJob', () => {
   });
 
   test('a name already used in this execution: SageMaker.ResourceInUse, and the first job is left as it was', async () => {
-    const f = fixture();
+    const f = jobFixture();
     await runJob(f.setting, spec('job-b'), async ({ sandboxes }) => {
       writeFileSync(join(sandboxes[0].dir, 'kept.txt'), 'first job');
       return completed();
@@ -110,7 +59,7 @@ describe('runJob', () => {
   });
 
   test('a failing job: recorded as Failed, its /tmp cleared, and the Task fails with the Describe response as the cause', async () => {
-    const f = fixture();
+    const f = jobFixture();
     const error = await taskError(
       runJob(f.setting, spec('job-c', { sandboxFolders: ['input/config', 'model'] }), async ({ sandboxes, identity }) => {
         expect(identity).toMatchObject({ stateName: 'Train', stageName: 'train', jobKind: 'training', jobName: 'job-c', backend: 'direct' });
@@ -131,7 +80,7 @@ describe('runJob', () => {
   });
 
   test('a succeeding job: recorded as Completed with its outputs, and the Describe response returned', async () => {
-    const f = fixture();
+    const f = jobFixture();
     const result = await runJob(f.setting, spec('job-d'), completed);
     expect(result).toMatchObject({ JobStatus: 'Completed' });
     expect(f.ended).toEqual([expect.objectContaining({ jobName: 'job-d', status: 'Completed', exitCode: 0, scriptMs: 5, outputs: [expect.objectContaining({ name: 'model' })] })]);
@@ -139,7 +88,7 @@ describe('runJob', () => {
   });
 
   test('a job of several hosts gets one sandbox per host, and a processing job records no job kind', async () => {
-    const f = fixture();
+    const f = jobFixture();
     await runJob(f.setting, spec('job-e', { jobKind: undefined, sandboxNames: ['job-e/algo-1', 'job-e/algo-2'] }), async ({ sandboxes }) => {
       expect(sandboxes.map((s) => s.dir)).toEqual([join(f.runDir, 'jobs/job-e/algo-1'), join(f.runDir, 'jobs/job-e/algo-2')]);
       sandboxes.forEach((s) => mkdirSync(join(s.dir, 'tmp')));
@@ -204,7 +153,7 @@ describe('runHost (a real process through a stand-in backend)', () => {
   const RULES: EndingRules = { messageFile: 'failure', maxRuntimeSeconds: 60, exitFailure: (m, code) => `AlgorithmError: ${m}, exit code: ${code}` };
 
   async function hostRun(script: string, launchError?: string): Promise<JobEnding> {
-    const f = fixture(script, launchError);
+    const f = jobFixture(script, launchError);
     let ending: JobEnding | undefined;
     await runJob(f.setting, spec('job-run'), async ({ sandboxes }) => {
       mkdirSync(hostPathOf(sandboxes[0], '/opt/ml/output'), { recursive: true });

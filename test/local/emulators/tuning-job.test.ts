@@ -4,47 +4,16 @@
  * objective read from each trial's log, a reused name refused as SageMaker does, a stop before and
  * during the trials, no trial reporting the metric, and the trials described afterwards.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TaskError } from '../../../src/local/errors.js';
-import type { JobRecord } from '../../../src/local/report.js';
-import type { LocalRunContext } from '../../../src/local/run-context.js';
 import { STOPPED_REASON } from '../../../src/local/emulators/job-lifecycle.js';
-import type { JobSetting } from '../../../src/local/emulators/job-support.js';
 import { describeTrainingJobEmulator, runTuningJob } from '../../../src/local/emulators/tuning-job.js';
 import { STAGE_TAG_KEY } from '../../../src/model/rules.js';
+import { jobFixture, removeJobFixtures, taskError, type JobFixture } from '../../support/job-fixtures.js';
 
 type Obj = Record<string, any>;
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-interface Fixture {
-  readonly setting: JobSetting;
-  readonly run: LocalRunContext;
-  readonly controller: AbortController;
-  readonly runDir: string;
-  readonly started: string[];
-  readonly ended: JobRecord[];
-  readonly logs: string[];
-}
-
-function fixture(): Fixture {
-  const runDir = mkdtempSync(join(tmpdir(), 'lmo-tuning-'));
-  dirs.push(runDir);
-  const controller = new AbortController();
-  const started: string[] = [];
-  const ended: JobRecord[] = [];
-  const logs: string[] = [];
-  const run = {
-    runDir,
-    signal: controller.signal,
-    log: (line: string) => logs.push(line),
-    jobs: { jobStarted: (job: { jobName: string }) => started.push(job.jobName), jobEnded: (record: JobRecord) => ended.push(record) },
-  } as unknown as LocalRunContext;
-  const setting = { state: { name: 'train' }, stage: { stageName: 'train' }, choice: { backend: { name: 'direct' }, reason: 'test' }, run } as unknown as JobSetting;
-  return { setting, run, controller, runDir, started, ended, logs };
-}
+afterAll(removeJobFixtures);
 
 function request(name: string, config: Obj = {}, metricRegex = 'acc=([0-9.]+)'): Obj {
   return {
@@ -67,7 +36,7 @@ function request(name: string, config: Obj = {}, metricRegex = 'acc=([0-9.]+)'):
 }
 
 /** A stand-in for the training emulator: logs `acc=<C / 10>` in the trial's folder, as a trial's script would print it. */
-function training(f: Fixture, options: { onStart?: (trial: Obj) => void; print?: boolean } = {}) {
+function training(f: JobFixture, options: { onStart?: (trial: Obj) => void; print?: boolean } = {}) {
   const requests: Obj[] = [];
   let running = 0;
   let most = 0;
@@ -87,15 +56,9 @@ function training(f: Fixture, options: { onStart?: (trial: Obj) => void; print?:
   return { handler, requests, most: () => most };
 }
 
-async function taskError(promise: Promise<unknown>): Promise<TaskError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(TaskError);
-  return error as TaskError;
-}
-
 describe('runTuningJob', () => {
   test('a grid: every combination as a trial, two at a time; the best by the last logged objective; the tuning job is not itself a recorded job', async () => {
-    const f = fixture();
+    const f = jobFixture();
     const trainer = training(f);
     const result = (await runTuningJob(request('demo-train-a1'), f.setting, trainer.handler)) as Obj;
     expect(trainer.requests.map((r) => r.HyperParameters)).toEqual(['1', '5', '3'].map((C) => ({ max_iter: '10', C })));
@@ -111,7 +74,7 @@ describe('runTuningJob', () => {
     expect(result.HyperParameterTuningEndTime).toBeGreaterThanOrEqual(result.CreationTime);
     expect([f.started, f.ended]).toEqual([[], []]);
     expect(existsSync(join(f.runDir, 'jobs', 'demo-train-a1'))).toBe(true);
-    expect(f.logs).toContain(`  train: best trial ${trainer.requests[1].TrainingJobName} with acc=0.5 (Maximize, 3 of 3 trials scored)`);
+    expect(f.logs).toContain(`  Train: best trial ${trainer.requests[1].TrainingJobName} with acc=0.5 (Maximize, 3 of 3 trials scored)`);
 
     // The DescribeTrainingJob call that follows reads a trial of this run, with its metric.
     const describeTrial = (await describeTrainingJobEmulator.prepare({ name: 'train best model', resource: '', definition: {} }, f.run)).handler;
@@ -123,7 +86,7 @@ describe('runTuningJob', () => {
     const config = { Strategy: 'Random', HyperParameterTuningJobObjective: { Type: 'Minimize', MetricName: 'acc' }, ResourceLimits: { MaxNumberOfTrainingJobs: 4, MaxParallelTrainingJobs: 1 }, ParameterRanges: { IntegerParameterRanges: [{ Name: 'C', MinValue: '1', MaxValue: '9' }] } };
     const points: string[][] = [];
     for (const name of ['demo-train-r1', 'demo-train-r2']) {
-      const f = fixture();
+      const f = jobFixture();
       const trainer = training(f);
       const result = (await runTuningJob(request(name, config), f.setting, trainer.handler)) as Obj;
       const values = trainer.requests.map((r) => r.HyperParameters.C as string);
@@ -133,14 +96,14 @@ describe('runTuningJob', () => {
       expect(result.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value).toBe(Math.min(...values.map(Number)) / 10);
       points.push(values);
     }
-    const again = fixture();
+    const again = jobFixture();
     const trainer = training(again);
     await runTuningJob(request('demo-train-r1', config), again.setting, trainer.handler);
     expect(trainer.requests.map((r) => r.HyperParameters.C)).toEqual(points[0]);
   });
 
   test('a name already used in this execution: SageMaker.ResourceInUse, and no trial runs', async () => {
-    const f = fixture();
+    const f = jobFixture();
     await runTuningJob(request('demo-train-b1'), f.setting, training(f).handler);
     const trainer = training(f);
     const error = await taskError(runTuningJob(request('demo-train-b1'), f.setting, trainer.handler));
@@ -149,14 +112,14 @@ describe('runTuningJob', () => {
   });
 
   test('a stop before the start: States.TaskFailed and no trial; a stop during the trials: no further trial, the job Stopped', async () => {
-    const before = fixture();
+    const before = jobFixture();
     before.controller.abort();
     const idle = training(before);
     const error = await taskError(runTuningJob(request('demo-train-c1'), before.setting, idle.handler));
     expect([error.name, error.message]).toEqual(['States.TaskFailed', 'the local execution was stopped']);
     expect(idle.requests).toEqual([]);
 
-    const during = fixture();
+    const during = jobFixture();
     const trainer = training(during, { onStart: () => during.controller.abort() });
     const stopped = await taskError(runTuningJob(request('demo-train-c2'), during.setting, trainer.handler));
     expect(trainer.requests).toHaveLength(2);
@@ -165,7 +128,7 @@ describe('runTuningJob', () => {
   });
 
   test('no trial logs the objective: the job Failed, naming each trial and the regex; a training failure counts as a Failed trial', async () => {
-    const f = fixture();
+    const f = jobFixture();
     const silent = training(f, { print: false });
     const error = await taskError(runTuningJob(request('demo-train-d1'), f.setting, silent.handler));
     const cause = JSON.parse(error.message);
@@ -181,7 +144,7 @@ describe('runTuningJob', () => {
   });
 
   test('a request SageMaker would refuse: ValidationException before anything starts', async () => {
-    const f = fixture();
+    const f = jobFixture();
     const trainer = training(f);
     expect((await taskError(runTuningJob(request('bad_name'), f.setting, trainer.handler))).name).toBe('SageMaker.ValidationException');
     const unnamed = await taskError(runTuningJob(request('demo-train-e1', { HyperParameterTuningJobObjective: { Type: 'Maximize', MetricName: 'f1' } }), f.setting, trainer.handler));
