@@ -45,6 +45,25 @@ describe('legacy-mlops demo', () => {
     expect(named('the project')).toBe('.local/demo');
   }, 300_000);
 
+  test("an earlier demo's stage environments (all `npm run demo` keeps of it) are carried into the new project, byte for byte", async () => {
+    const cwd = trackedMkdtemp(join(tmpdir(), 'legacy-mlops-demo-cli-'));
+    const built = join(cwd, 'again/.local/envs/2880e6f4239fb28c');
+    mkdirSync(built, { recursive: true });
+    writeFileSync(join(built, 'legacy-mlops-env.json'), '{"installed":{}}\n');
+    const out = captured();
+    let code: number;
+    try {
+      code = await runDemo(['again', '--backend', 'direct', '--no-envs', '--python', PYTHON], cwd);
+    } finally {
+      out.restore();
+    }
+    expect(code).toBe(0);
+    expect(readFileSync(join(built, 'legacy-mlops-env.json'), 'utf8')).toBe('{"installed":{}}\n');
+    expect(existsSync(join(cwd, 'again/.projenrc.ts'))).toBe(true);
+    // Nothing left beside it: the folder the environments waited in is gone.
+    expect(readdirSync(cwd)).toEqual(['again']);
+  }, 300_000);
+
   test('a non-empty target is refused in one line and left alone', async () => {
     const cwd = trackedMkdtemp(join(tmpdir(), 'legacy-mlops-demo-cli-'));
     mkdirSync(join(cwd, 'taken'));
