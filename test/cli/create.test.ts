@@ -140,13 +140,27 @@ describe('before anything else', () => {
 
   const oldNode = fs.existsSync(OLD_NODE) ? execFileSync(OLD_NODE, ['--version'], { encoding: 'utf8' }).trim() : '';
   const runsOldNode = /^v(1\d|2[01])\.|^v22\.(\d|1[0-7])\./.test(oldNode) ? test : test.skip;
-  runsOldNode(`an old Node.js (${oldNode || 'none found'}) is explained in one line, nothing written`, async () => {
+  runsOldNode(`on an old Node.js (${oldNode || 'none found'}) create runs again on Node 24 from the npm registry, with the same arguments and loader`, async () => {
     const parent = workspace();
-    // Run from the repository so `--import tsx` resolves; the target is elsewhere.
+    // Run from the repository so `--import tsx` resolves (the rerun passes it on); the target is elsewhere.
+    const result = await execa(OLD_NODE, ['--import', 'tsx', 'src/cli/create.ts', path.join(parent, 'demo'), '--yes', '--skip-install', '--no-git', '--account', '111122223333'], {
+      cwd: REPO_ROOT,
+      reject: false,
+      stdin: 'ignore',
+    });
+    expect(result.stderr).toMatch(new RegExp(`^create-legacy-mlops: Node\\.js ${oldNode.replace(/\./g, '\\.')} is older than 22\\.18\\.0; running on Node\\.js 24 from the npm registry`));
+    expect(result.exitCode).toBe(0);
+    expect(fs.existsSync(path.join(parent, 'demo', '.projenrc.ts'))).toBe(true);
+  });
+
+  runsOldNode(`an old Node.js (${oldNode || 'none found'}) with no newer one to run on is explained in one line, nothing written`, async () => {
+    const parent = workspace();
     const result = await execa(OLD_NODE, ['--import', 'tsx', 'src/cli/create.ts', path.join(parent, 'demo'), '--yes'], {
       cwd: REPO_ROOT,
       reject: false,
       stdin: 'ignore',
+      // What a rerun carries: a Node that is still too old is not run again.
+      env: { LEGACY_MLOPS_RERUN_ON_NODE: '1' },
     });
     expect(result.exitCode).toBe(1);
     expect(result.stderr.trim()).toBe(
