@@ -175,7 +175,11 @@ project.addTask('demo', {
   description: 'The main job end to end: scaffold the sample project into .local/demo and run its pipeline locally',
   steps: [
     // Everything of the previous demo but its stage environments (content-addressed: the demo reuses those that still match).
-    { exec: 'if [ -d .local/demo ]; then find .local/demo -mindepth 1 -maxdepth 2 ! -path .local/demo/.local ! -path .local/demo/.local/envs -prune -exec rm -rf {} +; rmdir .local/demo/.local .local/demo 2>/dev/null || true; fi' },
+    // The system shell (sh): projen's own cross-platform shell has no `if` or `find -exec`.
+    {
+      exec: 'if [ -d .local/demo ]; then find .local/demo -mindepth 1 -maxdepth 2 ! -path .local/demo/.local ! -path .local/demo/.local/envs -prune -exec rm -rf {} +; rmdir .local/demo/.local .local/demo 2>/dev/null || true; fi',
+      shell: 'system',
+    },
     { exec: 'tsx src/cli/legacy-mlops.ts demo .local/demo', receiveArgs: true },
   ],
 });

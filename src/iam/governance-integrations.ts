@@ -8,9 +8,8 @@
  * guide "IAM policies for Amazon SNS" (sns:Publish on the topic).
  */
 import { SNS_PUBLISH_WAIT_RESOURCE } from '../asl/approval-states.js';
-import { UPDATE_MODEL_PACKAGE_RESOURCE } from '../asl/task-resources.js';
+import { CREATE_MODEL_PACKAGE_RESOURCE, UPDATE_MODEL_PACKAGE_RESOURCE } from '../asl/task-resources.js';
 import { modelPackageArnPath } from '../asl/register-task.js';
-import { CREATE_MODEL_PACKAGE_RESOURCE } from '../asl/task-resources.js';
 import type { ResolvedPipeline } from '../model/types.js';
 import { literal, sageMakerArn } from './arns.js';
 import type { Permission, TaskContext, TaskIntegration } from './types.js';
