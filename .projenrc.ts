@@ -173,7 +173,15 @@ project.testTask.exec(`${jest} --passWithNoTests`, { receiveArgs: true });
 project.addTask('test:fast', { description: 'All tests but the end-to-end ones in test/e2e/ (npm pack, real projen, yo and CLI processes over a whole project)', exec: `${jest} --testPathIgnorePatterns /test/e2e/`, receiveArgs: true });
 project.addTask('demo', {
   description: 'The main job end to end: scaffold the sample project into .local/demo and run its pipeline locally',
-  steps: [{ exec: 'rm -rf .local/demo' }, { exec: 'tsx src/cli/legacy-mlops.ts demo .local/demo', receiveArgs: true }],
+  steps: [
+    // Everything of the previous demo but its stage environments (content-addressed: the demo reuses those that still match).
+    // The system shell (sh): projen's own cross-platform shell has no `if` or `find -exec`.
+    {
+      exec: 'if [ -d .local/demo ]; then find .local/demo -mindepth 1 -maxdepth 2 ! -path .local/demo/.local ! -path .local/demo/.local/envs -prune -exec rm -rf {} +; rmdir .local/demo/.local .local/demo 2>/dev/null || true; fi',
+      shell: 'system',
+    },
+    { exec: 'tsx src/cli/legacy-mlops.ts demo .local/demo', receiveArgs: true },
+  ],
 });
 project.addTask('instance-types', {
   description: 'Regenerate src/model/instance-types.ts from the SageMaker SDK enums',

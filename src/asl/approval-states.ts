@@ -9,16 +9,15 @@
  * sends SendTaskFailure with the error `ApprovalRejected` and that JSON as its cause.
  */
 import { APPROVAL_ATTRIBUTES, APPROVAL_REJECTED_ERROR, SNS_PUBLISH_WAIT_RESOURCE } from '../approval/approval-contract.js';
+import { UPDATE_MODEL_PACKAGE_RESOURCE, taskResourceArn } from './task-resources.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { ERROR_PATH, stageResultPath } from './input-paths.js';
 import { metricValuePath } from './metric-gate.js';
-import { integrationArn } from './task-arns.js';
 import { catchIntoFailState } from './task-common.js';
 import { modelPackageArnPath } from './register-task.js';
 import type { JsonObject, State, TaskState } from './types.js';
 
 export { APPROVAL_ATTRIBUTES, APPROVAL_REJECTED_ERROR, SNS_PUBLISH_WAIT_RESOURCE };
-export const UPDATE_MODEL_PACKAGE_RESOURCE = 'arn:aws:states:::aws-sdk:sagemaker:updateModelPackage';
 const CALL_TIMEOUT_SECONDS = 300;
 
 /** The topic approvals and failures are published to (named, so the policies can name it). */
@@ -86,7 +85,7 @@ export function approvalStates(stage: ResolvedStage, pipeline: ResolvedPipeline,
   const ask: TaskState = {
     Type: 'Task',
     Comment: `${stage.description} (waits up to ${approval.timeoutSeconds} s for legacy-mlops approve, or SendTaskSuccess/SendTaskFailure with the token)`,
-    Resource: integrationArn(SNS_PUBLISH_WAIT_RESOURCE, pipeline.partition),
+    Resource: taskResourceArn(SNS_PUBLISH_WAIT_RESOURCE, pipeline.partition),
     Parameters: {
       TopicArn: notificationTopicArn(pipeline),
       Subject: `Approval needed: ${pipeline.name} ${stage.name}`.slice(0, 100),
@@ -114,7 +113,7 @@ export function approvalStates(stage: ResolvedStage, pipeline: ResolvedPipeline,
     const update = (status: 'Approved' | 'Rejected', description: string, to: string | undefined): TaskState => ({
       Type: 'Task',
       Comment: `Records the decision on the registered version (ModelApprovalStatus ${status}).`,
-      Resource: integrationArn(UPDATE_MODEL_PACKAGE_RESOURCE, pipeline.partition),
+      Resource: taskResourceArn(UPDATE_MODEL_PACKAGE_RESOURCE, pipeline.partition),
       Parameters: { 'ModelPackageArn.$': versionPath, ModelApprovalStatus: status, 'ApprovalDescription.$': description },
       ResultPath: null,
       TimeoutSeconds: CALL_TIMEOUT_SECONDS,

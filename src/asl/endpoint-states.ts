@@ -9,17 +9,12 @@
  * in the compact JSON of the list (names hold no `*`, `\` or quotes); an empty list matches nothing,
  * where a `[*]` path over it would not point to a value.
  */
+import { CREATE_ENDPOINT_CONFIG_RESOURCE, CREATE_ENDPOINT_RESOURCE, UPDATE_ENDPOINT_RESOURCE, LIST_ENDPOINTS_RESOURCE, DESCRIBE_ENDPOINT_RESOURCE, taskResourceArn, type TaskResource } from './task-resources.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { modelNamePath, stageResultPath, stageSettingPath } from './input-paths.js';
-import { integrationArn } from './task-arns.js';
 import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, jobNameExpression, stageTags } from './task-common.js';
 import type { State, TaskState } from './types.js';
 
-export const CREATE_ENDPOINT_CONFIG_RESOURCE = 'arn:aws:states:::sagemaker:createEndpointConfig';
-export const CREATE_ENDPOINT_RESOURCE = 'arn:aws:states:::sagemaker:createEndpoint';
-export const UPDATE_ENDPOINT_RESOURCE = 'arn:aws:states:::sagemaker:updateEndpoint';
-export const LIST_ENDPOINTS_RESOURCE = 'arn:aws:states:::aws-sdk:sagemaker:listEndpoints';
-export const DESCRIBE_ENDPOINT_RESOURCE = 'arn:aws:states:::aws-sdk:sagemaker:describeEndpoint';
 /** Statuses that still move; anything else but InService (Failed, OutOfService, RollingBack, Deleting…) ends the stage. */
 const TRANSITIONAL_STATUSES = ['Creating', 'Updating', 'SystemUpdating'];
 const CALL_TIMEOUT_SECONDS = 300;
@@ -49,14 +44,14 @@ export function endpointStates(stage: ResolvedStage, pipeline: ResolvedPipeline,
   if (!endpoint || !stage.modelStage) throw new Error(`stage '${stage.name}' is not an endpoint stage`);
   const names = endpointStateNames(stage);
   const result = stageResultPath(stage.name);
-  const call = (resource: string, rest: Omit<TaskState, 'Type' | 'Resource' | 'TimeoutSeconds' | 'Catch'>): TaskState => ({
+  const call = (resource: TaskResource, rest: Omit<TaskState, 'Type' | 'Resource' | 'TimeoutSeconds' | 'Catch'>): TaskState => ({
     Type: 'Task',
-    Resource: integrationArn(resource, pipeline.partition),
+    Resource: taskResourceArn(resource, pipeline.partition),
     TimeoutSeconds: CALL_TIMEOUT_SECONDS,
     Catch: catchIntoFailState(stage),
     ...rest,
   });
-  const deploy = (resource: string, withTags: boolean): TaskState =>
+  const deploy = (resource: TaskResource, withTags: boolean): TaskState =>
     call(resource, {
       Parameters: {
         EndpointName: endpoint.name,

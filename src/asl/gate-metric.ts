@@ -4,13 +4,12 @@
  * namespace, before the gate compares it. Every evaluated value is published, passing or not: a
  * failing model is the point on the graph people look for. The dashboard graphs this metric.
  */
+import { PUT_METRIC_DATA_RESOURCE, taskResourceArn } from './task-resources.js';
 import type { ResolvedMetricGate, ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { ITEM_INPUT } from './input-paths.js';
-import { integrationArn } from './task-arns.js';
 import { catchIntoFailState } from './task-common.js';
 import type { JsonObject, RetryRule, TaskState } from './types.js';
 
-export const PUT_METRIC_DATA_RESOURCE = 'arn:aws:states:::aws-sdk:cloudwatch:putMetricData';
 /** Dimension names of every datapoint (and `Item` inside a fan-out). */
 export const GATE_METRIC_DIMENSIONS = { pipeline: 'Pipeline', stage: 'Stage', item: 'Item' } as const;
 /** One small request: a minute is plenty. */
@@ -59,7 +58,7 @@ export function publishGateMetricState(stage: ResolvedStage, gate: ResolvedMetri
   return {
     Type: 'Task',
     Comment: `Publishes ${gate.metric} to CloudWatch (${gateMetricNamespace(pipeline)}), passing or not: the dashboard graphs it over time.`,
-    Resource: integrationArn(PUT_METRIC_DATA_RESOURCE, pipeline.partition),
+    Resource: taskResourceArn(PUT_METRIC_DATA_RESOURCE, pipeline.partition),
     Parameters: { Namespace: gateMetricNamespace(pipeline), MetricData: data },
     ResultPath: null,
     TimeoutSeconds: PUBLISH_TIMEOUT_SECONDS,

@@ -5,15 +5,14 @@
  * Pass state words the cause (metric, value, threshold) and the execution ends in a Fail state, or,
  * when the gate is set to skip, succeeds without the later stages.
  */
+import { S3_GET_OBJECT_RESOURCE, taskResourceArn } from './task-resources.js';
 import type { ResolvedMetricGate, ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { stageResultPath, stageSettingPath } from './input-paths.js';
 import { publishGateMetricState } from './gate-metric.js';
-import { integrationArn } from './task-arns.js';
 import { catchIntoFailState } from './task-common.js';
 import { runOutputObject } from './s3-locations.js';
 import type { ChoiceRule, State } from './types.js';
 
-export const S3_GET_OBJECT_RESOURCE = 'arn:aws:states:::aws-sdk:s3:getObject';
 /** GetObject of a small report: a minute is plenty. */
 const READ_REPORT_TIMEOUT_SECONDS = 60;
 /** The report format the gate reads (and the evaluation stub writes): `{"metrics": {"<name>": {"value": <number>}}}`. */
@@ -56,7 +55,7 @@ export function metricGateStates(stage: ResolvedStage, pipeline: ResolvedPipelin
     [names.read]: {
       Type: 'Task',
       Comment: `Reads the report ${where} the ${stage.name} job wrote.`,
-      Resource: integrationArn(S3_GET_OBJECT_RESOURCE, pipeline.partition),
+      Resource: taskResourceArn(S3_GET_OBJECT_RESOURCE, pipeline.partition),
       Parameters: runOutputObject(stage.name, gate.reportOutput, gate.reportFile, pipeline),
       ResultSelector: { 'body.$': 'States.StringToJson($.Body)' },
       ResultPath: reportPath(stage),

@@ -1,12 +1,11 @@
 /** `createModel`: registers a training stage's artifact with an inference image as a SageMaker model. */
 import { MODEL_OUTPUT } from '../model/defaults.js';
+import { CREATE_MODEL_RESOURCE, taskResourceArn } from './task-resources.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { INPUT, modelArtifactsPath, stageResultPath, stageSettingPath } from './input-paths.js';
-import { integrationArn } from './task-arns.js';
 import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, jobNameExpression, stageTags } from './task-common.js';
 import type { JsonObject, TaskState } from './types.js';
 
-export const CREATE_MODEL_RESOURCE = 'arn:aws:states:::sagemaker:createModel';
 
 /**
  * Script mode on a framework image: the training stub copies the inference code into the model
@@ -39,7 +38,7 @@ export function modelTaskState(stage: ResolvedStage, pipeline: ResolvedPipeline,
   return {
     Type: 'Task',
     Comment: `${stage.description} (model from ${stage.inputs[0].from}${stage.mode === 'script' ? `, inference code code/${stage.entryScript} inside the artifact` : ''})`,
-    Resource: integrationArn(CREATE_MODEL_RESOURCE, pipeline.partition),
+    Resource: taskResourceArn(CREATE_MODEL_RESOURCE, pipeline.partition),
     Parameters: {
       // Computed in the state, like job names: a fresh name per attempt and per execution.
       'ModelName.$': jobNameExpression(stage),

@@ -1,13 +1,12 @@
 /** One `createProcessingJob.sync` Task state per processing stage. */
 import { CODE_CHANNEL, CODE_LOCAL_PATH } from '../model/defaults.js';
+import { PROCESSING_JOB_RESOURCE, taskResourceArn } from './task-resources.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { INPUT, stageResultPath, stageSettingPath } from './input-paths.js';
 import { inputSourceUri, runOutputUri, stageCodeUri } from './s3-locations.js';
-import { integrationArn } from './task-arns.js';
 import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, jobNameExpression, stageTags } from './task-common.js';
 import type { JsonObject, TaskState } from './types.js';
 
-export const PROCESSING_JOB_RESOURCE = 'arn:aws:states:::sagemaker:createProcessingJob.sync';
 
 /**
  * Where SageMaker reads a failed job's reason: processing jobs report /opt/ml/output/message as
@@ -75,7 +74,7 @@ export function processingTaskState(stage: ResolvedStage, pipeline: ResolvedPipe
   return {
     Type: 'Task',
     Comment: `${stage.description} (${describeCode(stage)})`,
-    Resource: integrationArn(PROCESSING_JOB_RESOURCE, pipeline.partition),
+    Resource: taskResourceArn(PROCESSING_JOB_RESOURCE, pipeline.partition),
     Parameters: parameters,
     // The full DescribeProcessingJob response is large; keep what a person or the next state needs.
     ResultSelector: {

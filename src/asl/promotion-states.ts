@@ -17,14 +17,12 @@
  * states, so the repo's own state machine file (checked, simulated, run locally) has the production
  * branch too.
  */
+import { CREATE_MODEL_RESOURCE, LIST_MODEL_PACKAGES_RESOURCE, taskResourceArn } from './task-resources.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { INPUT, stageResultPath } from './input-paths.js';
-import { integrationArn } from './task-arns.js';
 import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, jobNameExpression, stageTags } from './task-common.js';
 import type { ChoiceRule, State } from './types.js';
-import { CREATE_MODEL_RESOURCE } from './model-task.js';
 
-export const LIST_MODEL_PACKAGES_RESOURCE = 'arn:aws:states:::aws-sdk:sagemaker:listModelPackages';
 /** The error of the Fail state when the group has no Approved version yet. */
 export const NO_APPROVED_VERSION_ERROR = 'NoApprovedModelVersion';
 /** Request/response calls: a few minutes at most. */
@@ -102,7 +100,7 @@ export function promotionStates(promotion: Promotion, pipeline: ResolvedPipeline
     [names.list]: {
       Type: 'Task',
       Comment: `The newest Approved version of model package group ${group}.`,
-      Resource: integrationArn(LIST_MODEL_PACKAGES_RESOURCE, pipeline.partition),
+      Resource: taskResourceArn(LIST_MODEL_PACKAGES_RESOURCE, pipeline.partition),
       Parameters: { ModelPackageGroupName: group, ModelApprovalStatus: 'Approved', SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 1 },
       ResultSelector: { 'versions.$': '$.ModelPackageSummaryList' },
       ResultPath: approvedVersionsPath(modelStage.name),
@@ -126,7 +124,7 @@ export function promotionStates(promotion: Promotion, pipeline: ResolvedPipeline
     [names.create]: {
       Type: 'Task',
       Comment: `A SageMaker model from the approved version (its image and model data, as registered).`,
-      Resource: integrationArn(CREATE_MODEL_RESOURCE, pipeline.partition),
+      Resource: taskResourceArn(CREATE_MODEL_RESOURCE, pipeline.partition),
       Parameters: {
         'ModelName.$': jobNameExpression(modelStage),
         'ExecutionRoleArn.$': INPUT.roleArn,

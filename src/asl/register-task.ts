@@ -5,15 +5,14 @@
  * quality statistics, and the execution that produced it (so a decision can be traced back).
  */
 import { EXECUTION_METADATA_KEY } from '../approval/approval-contract.js';
+import { CREATE_MODEL_PACKAGE_RESOURCE, taskResourceArn } from './task-resources.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { stageResultPath, stageSettingPath, modelArtifactsPath, INPUT } from './input-paths.js';
 import { metricValuePath } from './metric-gate.js';
 import { inferenceEnvironment, trainingStageOf } from './model-task.js';
-import { integrationArn } from './task-arns.js';
 import { catchIntoFailState, stageTags } from './task-common.js';
 import type { JsonObject, TaskState } from './types.js';
 
-export const CREATE_MODEL_PACKAGE_RESOURCE = 'arn:aws:states:::aws-sdk:sagemaker:createModelPackage';
 /** What the generated stubs read and write: CSV records in, CSV predictions out. */
 export const REGISTERED_CONTENT_TYPES = ['text/csv'];
 export { EXECUTION_METADATA_KEY };
@@ -62,7 +61,7 @@ export function registerTaskState(stage: ResolvedStage, pipeline: ResolvedPipeli
   return {
     Type: 'Task',
     Comment: `${stage.description} (a ${registry.autoApprove ? 'pre-approved' : 'PendingManualApproval'} version of the model of stage ${model.name} in model package group ${registry.group})`,
-    Resource: integrationArn(CREATE_MODEL_PACKAGE_RESOURCE, pipeline.partition),
+    Resource: taskResourceArn(CREATE_MODEL_PACKAGE_RESOURCE, pipeline.partition),
     Parameters: parameters,
     ResultSelector: { 'modelPackageArn.$': '$.ModelPackageArn' },
     ResultPath: stageResultPath(stage.name),

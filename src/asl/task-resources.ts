@@ -5,33 +5,37 @@
  * for a callback); each row adds what the ARN does not: the request member that names what it
  * creates, a plausible response, and for `.sync` SageMaker jobs, the job facts the IAM grants derive
  * from (API noun, ARN type, managed EventBridge rule, logs, metrics, where the request names data,
- * image and role). The IAM table (src/iam/), the request-shape table (src/checks/) and the emulator
- * table (src/local/) are typed by this union: a resource without its row is a compile error, and a
- * new `.sync` job needs no hand-written grants.
+ * image and role). Task states name their resource through `taskResourceArn`, typed by this union, so
+ * a state cannot call a resource without its row; the IAM table (src/iam/), the request-shape table
+ * (src/checks/) and the emulator table (src/local/) are typed by it too, and a new `.sync` job needs no
+ * hand-written grants.
  *
  * Sources: the Step Functions guides "Create and manage Amazon SageMaker AI jobs" (the optimized
  * integrations and their `.sync` support) and "IAM policies for Amazon SageMaker AI" (Create/Describe/Stop
  * actions, ListTags, AddTags, the managed rule of each job type), SageMaker's CloudWatch guide (log
  * groups and metric namespaces of each job type) and the API reference (responses).
  */
-import { SNS_PUBLISH_WAIT_RESOURCE, UPDATE_MODEL_PACKAGE_RESOURCE } from './approval-states.js';
-import {
-  CREATE_ENDPOINT_CONFIG_RESOURCE,
-  CREATE_ENDPOINT_RESOURCE,
-  DESCRIBE_ENDPOINT_RESOURCE,
-  LIST_ENDPOINTS_RESOURCE,
-  UPDATE_ENDPOINT_RESOURCE,
-} from './endpoint-states.js';
-import { PUT_METRIC_DATA_RESOURCE } from './gate-metric.js';
-import { S3_GET_OBJECT_RESOURCE } from './metric-gate.js';
-import { CREATE_MODEL_RESOURCE } from './model-task.js';
-import { PROCESSING_JOB_RESOURCE } from './processing-task.js';
-import { LIST_MODEL_PACKAGES_RESOURCE } from './promotion-states.js';
-import { CREATE_MODEL_PACKAGE_RESOURCE } from './register-task.js';
-import { TRAINING_JOB_RESOURCE } from './training-task.js';
-import { TRANSFORM_JOB_RESOURCE } from './transform-task.js';
-import { DESCRIBE_TRAINING_JOB_RESOURCE, TUNING_JOB_RESOURCE } from './tuning-task.js';
+import { SNS_PUBLISH_WAIT_RESOURCE } from '../approval/approval-contract.js';
+import { integrationArn } from './task-arns.js';
 import type { JsonObject } from './types.js';
+
+/** The resource ARNs, in the `aws` partition (Task states use them through `taskResourceArn`, in theirs). */
+export const PROCESSING_JOB_RESOURCE = 'arn:aws:states:::sagemaker:createProcessingJob.sync';
+export const TRAINING_JOB_RESOURCE = 'arn:aws:states:::sagemaker:createTrainingJob.sync';
+export const TUNING_JOB_RESOURCE = 'arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync';
+export const DESCRIBE_TRAINING_JOB_RESOURCE = 'arn:aws:states:::aws-sdk:sagemaker:describeTrainingJob';
+export const TRANSFORM_JOB_RESOURCE = 'arn:aws:states:::sagemaker:createTransformJob.sync';
+export const CREATE_MODEL_RESOURCE = 'arn:aws:states:::sagemaker:createModel';
+export const CREATE_ENDPOINT_CONFIG_RESOURCE = 'arn:aws:states:::sagemaker:createEndpointConfig';
+export const CREATE_ENDPOINT_RESOURCE = 'arn:aws:states:::sagemaker:createEndpoint';
+export const UPDATE_ENDPOINT_RESOURCE = 'arn:aws:states:::sagemaker:updateEndpoint';
+export const LIST_ENDPOINTS_RESOURCE = 'arn:aws:states:::aws-sdk:sagemaker:listEndpoints';
+export const DESCRIBE_ENDPOINT_RESOURCE = 'arn:aws:states:::aws-sdk:sagemaker:describeEndpoint';
+export const CREATE_MODEL_PACKAGE_RESOURCE = 'arn:aws:states:::aws-sdk:sagemaker:createModelPackage';
+export const LIST_MODEL_PACKAGES_RESOURCE = 'arn:aws:states:::aws-sdk:sagemaker:listModelPackages';
+export const UPDATE_MODEL_PACKAGE_RESOURCE = 'arn:aws:states:::aws-sdk:sagemaker:updateModelPackage';
+export const PUT_METRIC_DATA_RESOURCE = 'arn:aws:states:::aws-sdk:cloudwatch:putMetricData';
+export const S3_GET_OBJECT_RESOURCE = 'arn:aws:states:::aws-sdk:s3:getObject';
 
 type Fields = Readonly<Record<string, unknown>>;
 const objectAt = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
@@ -279,6 +283,14 @@ export const TASK_RESOURCES = Object.keys(TASK_INTEGRATION_FACTS) as TaskResourc
 /** The resources whose grants derive from their job facts, and those whose grants src/iam/ writes by hand. */
 export type SyncJobResource = { [R in TaskResource]: (typeof TASK_INTEGRATION_FACTS)[R] extends { job: SyncJobFacts } ? R : never }[TaskResource];
 export type HandGrantedResource = Exclude<TaskResource, SyncJobResource>;
+
+/**
+ * A Task state's `Resource` in the pipeline's partition. Typed by the union: a state can only call a
+ * resource this table describes, so a new integration starts with its row here.
+ */
+export function taskResourceArn(resource: TaskResource, partition: string): string {
+  return integrationArn(resource, partition);
+}
 
 export function isTaskResource(resource: string): resource is TaskResource {
   return Object.hasOwn(TASK_INTEGRATION_FACTS, resource);

@@ -1,14 +1,13 @@
 /** `createTrainingJob.sync`: one Task per training stage, its model artifact read from the job's description. */
 import { CODE_CHANNEL, MODEL_OUTPUT } from '../model/defaults.js';
+import { TRAINING_JOB_RESOURCE, taskResourceArn } from './task-resources.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { INPUT, stageResultPath, stageSettingPath } from './input-paths.js';
-import { integrationArn } from './task-arns.js';
 import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, jobNameExpression, stageTags } from './task-common.js';
 import { FAILURE_FILES, describeCode, scriptEntrypoint } from './processing-task.js';
 import { inputSourceUri, runOutputUri, stageCodeUri } from './s3-locations.js';
 import type { JsonObject, TaskState } from './types.js';
 
-export const TRAINING_JOB_RESOURCE = 'arn:aws:states:::sagemaker:createTrainingJob.sync';
 /** Script mode: the stage folder arrives as the `code` channel, where every channel lands. */
 export const TRAINING_CODE_PATH = `/opt/ml/input/data/${CODE_CHANNEL}`;
 
@@ -55,7 +54,7 @@ export function trainingTaskState(stage: ResolvedStage, pipeline: ResolvedPipeli
   return {
     Type: 'Task',
     Comment: `${stage.description} (training job, ${describeCode(stage)})`,
-    Resource: integrationArn(TRAINING_JOB_RESOURCE, pipeline.partition),
+    Resource: taskResourceArn(TRAINING_JOB_RESOURCE, pipeline.partition),
     Parameters: parameters,
     ResultSelector: {
       'jobName.$': '$.TrainingJobName',

@@ -1,12 +1,11 @@
 /** `createTransformJob.sync`: a batch transform of one data input with a model stage's model. */
+import { TRANSFORM_JOB_RESOURCE, taskResourceArn } from './task-resources.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { modelNamePath, stageResultPath, stageSettingPath } from './input-paths.js';
-import { integrationArn } from './task-arns.js';
 import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, jobNameExpression, stageTags } from './task-common.js';
 import { inputSourceUri, runOutputUri } from './s3-locations.js';
 import type { JsonObject, TaskState } from './types.js';
 
-export const TRANSFORM_JOB_RESOURCE = 'arn:aws:states:::sagemaker:createTransformJob.sync';
 
 /**
  * Records are CSV lines: each line is one record, mini-batches of lines go to the model container
@@ -43,7 +42,7 @@ export function transformTaskState(stage: ResolvedStage, pipeline: ResolvedPipel
   return {
     Type: 'Task',
     Comment: `${stage.description} (batch transform of ${stage.inputs[0].from} with the model of stage ${stage.modelStage})`,
-    Resource: integrationArn(TRANSFORM_JOB_RESOURCE, pipeline.partition),
+    Resource: taskResourceArn(TRANSFORM_JOB_RESOURCE, pipeline.partition),
     Parameters: parameters,
     ResultSelector: { 'jobName.$': '$.TransformJobName', 'jobArn.$': '$.TransformJobArn', 'status.$': '$.TransformJobStatus' },
     ResultPath: stageResultPath(stage.name),

@@ -4,18 +4,16 @@
  * which names `BestTrainingJob` but not its model; DescribeTrainingJob's `ModelArtifacts` does, so the
  * model stage reads the artifact from AWS's answer (at the same result path a training stage fills).
  */
+import { TUNING_JOB_RESOURCE, DESCRIBE_TRAINING_JOB_RESOURCE, taskResourceArn } from './task-resources.js';
 import type { ResolvedTuning } from '../model/tuning.js';
 import { gridSize, gridValues } from '../model/tuning.js';
 import type { ResolvedPipeline, ResolvedStage } from '../model/types.js';
 import { INPUT, stageResultPath, stageSettingPath } from './input-paths.js';
 import { describeCode } from './processing-task.js';
-import { integrationArn } from './task-arns.js';
 import { TRANSIENT_SAGEMAKER_RETRY, catchIntoFailState, jobNameExpression, stageTags } from './task-common.js';
 import { TRAINING_CODE_PATH, trainingJobSettings } from './training-task.js';
 import type { JsonObject, State, TaskState } from './types.js';
 
-export const TUNING_JOB_RESOURCE = 'arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync';
-export const DESCRIBE_TRAINING_JOB_RESOURCE = 'arn:aws:states:::aws-sdk:sagemaker:describeTrainingJob';
 
 /**
  * The framework images' training toolkit runs `sagemaker_program` from `sagemaker_submit_directory`
@@ -35,7 +33,7 @@ export function tuningStates(stage: ResolvedStage, pipeline: ResolvedPipeline, n
   const tuningState: TaskState = {
     Type: 'Task',
     Comment: `${stage.description} (hyperparameter tuning job, ${tuning.strategy}, ${describeCode(stage)})`,
-    Resource: integrationArn(TUNING_JOB_RESOURCE, pipeline.partition),
+    Resource: taskResourceArn(TUNING_JOB_RESOURCE, pipeline.partition),
     Parameters: {
       'HyperParameterTuningJobName.$': jobNameExpression(stage),
       HyperParameterTuningJobConfig: tuningJobConfig(tuning),
@@ -58,7 +56,7 @@ export function tuningStates(stage: ResolvedStage, pipeline: ResolvedPipeline, n
   const bestState: TaskState = {
     Type: 'Task',
     Comment: `The model of ${stage.name}'s best training job, as SageMaker describes it.`,
-    Resource: integrationArn(DESCRIBE_TRAINING_JOB_RESOURCE, pipeline.partition),
+    Resource: taskResourceArn(DESCRIBE_TRAINING_JOB_RESOURCE, pipeline.partition),
     Parameters: { 'TrainingJobName.$': `${resultPath}.bestTrainingJobName` },
     // Same fields as a training stage's result, so the model stage reads `modelArtifacts` either way.
     ResultSelector: {

@@ -7,8 +7,9 @@
  * (a publisher needs kms:GenerateDataKey and kms:Decrypt on the topic's key) and the Step Functions
  * guide "IAM policies for Amazon SNS" (sns:Publish on the topic).
  */
-import { SNS_PUBLISH_WAIT_RESOURCE, UPDATE_MODEL_PACKAGE_RESOURCE } from '../asl/approval-states.js';
-import { CREATE_MODEL_PACKAGE_RESOURCE, modelPackageArnPath } from '../asl/register-task.js';
+import { SNS_PUBLISH_WAIT_RESOURCE } from '../asl/approval-states.js';
+import { CREATE_MODEL_PACKAGE_RESOURCE, UPDATE_MODEL_PACKAGE_RESOURCE } from '../asl/task-resources.js';
+import { modelPackageArnPath } from '../asl/register-task.js';
 import type { ResolvedPipeline } from '../model/types.js';
 import { literal, sageMakerArn } from './arns.js';
 import type { Permission, TaskContext, TaskIntegration } from './types.js';

@@ -7,7 +7,8 @@
  * grant is scoped here. SageMaker reads the version when it creates the model from it, so the
  * state machine may describe that group's versions (unverified whether CreateModel checks it; scoped, harmless).
  */
-import { LIST_MODEL_PACKAGES_RESOURCE, approvedVersionArnPath, promotions } from '../asl/promotion-states.js';
+import { approvedVersionArnPath, promotions } from '../asl/promotion-states.js';
+import { LIST_MODEL_PACKAGES_RESOURCE } from '../asl/task-resources.js';
 import type { TaskResource } from '../asl/task-resources.js';
 import type { ResolvedPipeline } from '../model/types.js';
 import { literal, sageMakerArn } from './arns.js';

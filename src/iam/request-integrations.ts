@@ -9,17 +9,9 @@
  * guide (endpoint log groups and metrics).
  */
 import { stageResultPath } from '../asl/input-paths.js';
-import { CREATE_MODEL_RESOURCE } from '../asl/model-task.js';
-import { S3_GET_OBJECT_RESOURCE } from '../asl/metric-gate.js';
-import { PUT_METRIC_DATA_RESOURCE, gateMetricNamespace } from '../asl/gate-metric.js';
+import { CREATE_ENDPOINT_CONFIG_RESOURCE, CREATE_ENDPOINT_RESOURCE, CREATE_MODEL_RESOURCE, DESCRIBE_ENDPOINT_RESOURCE, LIST_ENDPOINTS_RESOURCE, PUT_METRIC_DATA_RESOURCE, S3_GET_OBJECT_RESOURCE, UPDATE_ENDPOINT_RESOURCE } from '../asl/task-resources.js';
+import { gateMetricNamespace } from '../asl/gate-metric.js';
 import { createModelFromVersionPermissions } from './promotion-integrations.js';
-import {
-  CREATE_ENDPOINT_CONFIG_RESOURCE,
-  CREATE_ENDPOINT_RESOURCE,
-  DESCRIBE_ENDPOINT_RESOURCE,
-  LIST_ENDPOINTS_RESOURCE,
-  UPDATE_ENDPOINT_RESOURCE,
-} from '../asl/endpoint-states.js';
 import type { ResolvedPipeline } from '../model/types.js';
 import { literal, s3ObjectArn, sageMakerAccountArnPattern, sageMakerArn } from './arns.js';
 import { asObject, passRole, passedRoleArn, publishMetrics, pullImage, readPrefix, sageMakerActions, writeLogs } from './grants.js';

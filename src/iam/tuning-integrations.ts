@@ -9,7 +9,7 @@
  * is not documented, so the trust condition stays at the account (as for transform jobs).
  */
 import { stageResultPath } from '../asl/input-paths.js';
-import { DESCRIBE_TRAINING_JOB_RESOURCE, TUNING_JOB_RESOURCE } from '../asl/tuning-task.js';
+import { DESCRIBE_TRAINING_JOB_RESOURCE, TUNING_JOB_RESOURCE } from '../asl/task-resources.js';
 import { eventsRuleArn, sageMakerAccountArnPattern, sageMakerArn } from './arns.js';
 import { asArray, asObject, listPrefix, passRole, passedRoleArn, publishMetrics, pullImage, readPrefix, writeLogs, writePrefix } from './grants.js';
 import { imageRepositoryArnOf } from './image-repository.js';

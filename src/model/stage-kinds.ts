@@ -148,13 +148,16 @@ export interface KindGroupContext {
   readonly hyperparameters: Readonly<Record<string, string>>;
 }
 
+/** A field of group `G` (of any group, for the union): distributed, so the keys of every group count. */
+type GroupKey<G extends KindOptionGroup> = G extends KindOptionGroup ? keyof KindOptionGroups[G]['options'] & string : never;
+
 /**
  * One field of a kind's option group that a flag of `yo legacy-mlops:stage` sets (and asks for): the flag
  * and its question derive from it. Groups whose conversation is richer (tuning) write their own.
  */
 export interface KindGroupField<G extends KindOptionGroup = KindOptionGroup> {
   /** The field: `stages[].<group>.<key>`. */
-  readonly key: keyof KindOptionGroups[G]['options'] & string;
+  readonly key: GroupKey<G>;
   /** The flag, kebab-case, without `--`. */
   readonly flag: string;
   /** The value's placeholder in the help: `<arn>`. */

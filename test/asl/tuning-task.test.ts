@@ -12,30 +12,19 @@ import { buildIamDocuments, requiredCalls, type ApiCall } from '../../src/iam/in
 import { buildExecutionInput } from '../../src/input/index.js';
 import { LIFECYCLE_STAGES, resolvePipeline, validatePipeline, type PipelineOptions, type StageOptions } from '../../src/model/index.js';
 import { pipelineRoleDecides } from '../support/iam-simulation.js';
+import { TUNING_STAGE, tunedLifecycle } from '../support/tuning-fixtures.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
 type Json = Record<string, any>;
 
-const TUNING: StageOptions = {
-  name: 'train',
-  kind: 'tuning',
-  hyperparameters: { max_iter: '1000' },
-  tuning: {
-    objective: { metric: 'train_accuracy', type: 'Maximize' },
-    strategy: 'Random',
-    maxJobs: 3,
-    maxParallelJobs: 2,
-    ranges: { C: { type: 'continuous', min: 0.01, max: 10, scaling: 'Logarithmic' }, solver: { type: 'categorical', values: ['lbfgs', 'liblinear'] } },
-  },
-};
 const withTuning = (change: Partial<StageOptions> = {}): PipelineOptions => ({
   name: 'demo',
   region: REGION,
   account: ACCOUNT,
-  stages: LIFECYCLE_STAGES.map((s) => (s.name === 'train' ? { ...TUNING, ...change } : s)),
+  stages: tunedLifecycle({ ...TUNING_STAGE, ...change }),
 });
-const tuningWith = (tuning: Json) => withTuning({ tuning: { ...TUNING.tuning!, ...tuning } as never });
+const tuningWith = (tuning: Json) => withTuning({ tuning: { ...TUNING_STAGE.tuning!, ...tuning } as never });
 
 const pipeline = resolvePipeline(withTuning());
 const definition = buildStateMachine(pipeline);
@@ -133,7 +122,7 @@ describe('validation: one line naming what to fix', () => {
 
   test('a tuning stage without tuning, tuning on a training stage, and unknown keys are errors', () => {
     expect(problems(withTuning({ tuning: undefined })).join('\n')).toMatch(/needs 'tuning'/);
-    const training = { ...LIFECYCLE_STAGES.find((s) => s.name === 'train')!, tuning: TUNING.tuning };
+    const training = { ...LIFECYCLE_STAGES.find((s) => s.name === 'train')!, tuning: TUNING_STAGE.tuning };
     expect(problems({ name: 'demo', region: REGION, account: ACCOUNT, stages: LIFECYCLE_STAGES.map((s) => (s.name === 'train' ? training : s)) }).join('\n')).toMatch(/only tuning stages take 'tuning'/);
     expect(problems(tuningWith({ seed: 1 })).join('\n')).toMatch(/seed/);
   });

@@ -22,6 +22,8 @@ interface Measured {
   readonly ms: number;
   /** Peak resident set of the measured process tree's largest process, in MiB (GNU time %M). */
   readonly peakMiB?: number;
+  /** User + system CPU time of the measured process tree, in ms (GNU time %U + %S): steadier than wall time on a loaded machine. */
+  readonly cpuMs?: number;
 }
 
 /** Runs a command, timing it; with GNU time present also its peak memory. Fails loudly: a figure of a failed run is no figure. */
@@ -29,12 +31,13 @@ async function measure(file: string, args: readonly string[], options: { cwd: st
   const memFile = join(tmpdir(), `lmo-bench-mem-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const withTime = fs.existsSync(TIME);
   const start = performance.now();
-  const result = await execa(withTime ? TIME : file, withTime ? ['-f', '%M', '-o', memFile, file, ...args] : [...args], { cwd: options.cwd, env: options.env, stdin: 'ignore', reject: false, all: true });
+  const result = await execa(withTime ? TIME : file, withTime ? ['-f', '%M %U %S', '-o', memFile, file, ...args] : [...args], { cwd: options.cwd, env: options.env, stdin: 'ignore', reject: false, all: true });
   const ms = performance.now() - start;
   if (result.exitCode !== 0) throw new Error(`${file} ${args.join(' ')} failed (${result.exitCode}):\n${result.all}`);
-  const kib = withTime ? Number.parseInt(fs.readFileSync(memFile, 'utf8').trim().split('\n').pop() ?? '', 10) : NaN;
+  const [kib, user, system] = withTime ? (fs.readFileSync(memFile, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number) : [NaN, NaN, NaN];
   fs.rmSync(memFile, { force: true });
-  return { ms, ...(Number.isFinite(kib) ? { peakMiB: kib / 1024 } : {}) };
+  const cpuMs = (user + system) * 1000;
+  return { ms, ...(Number.isFinite(kib) ? { peakMiB: kib / 1024 } : {}), ...(Number.isFinite(cpuMs) ? { cpuMs } : {}) };
 }
 
 function pairRow(label: string, a: Measured[], b: Measured[], aim: string): string {
@@ -42,7 +45,9 @@ function pairRow(label: string, a: Measured[], b: Measured[], aim: string): stri
   const mb = median(b.map((m) => m.ms));
   const ratios = a.map((m, i) => m.ms / b[i].ms);
   const mem = (xs: Measured[]) => (xs[0]?.peakMiB === undefined ? '' : `, peak ${median(xs.map((m) => m.peakMiB ?? 0)).toFixed(0)} MiB`);
-  return `${label}\n  A median ${ma.toFixed(0)} ms${mem(a)} | B median ${mb.toFixed(0)} ms${mem(b)} | A/B ${(ma / mb).toFixed(2)}× (paired median ${median(ratios).toFixed(2)}×, n=${a.length}; aim ${aim})`;
+  const cpuRatios = a.map((m, i) => (m.cpuMs ?? NaN) / (b[i].cpuMs ?? NaN));
+  const cpu = cpuRatios.every(Number.isFinite) ? `\n  CPU (user+sys) A median ${median(a.map((m) => m.cpuMs!)).toFixed(0)} ms | B median ${median(b.map((m) => m.cpuMs!)).toFixed(0)} ms | paired median A/B ${median(cpuRatios).toFixed(2)}× (steadier under load)` : '';
+  return `${label}\n  A median ${ma.toFixed(0)} ms${mem(a)} | B median ${mb.toFixed(0)} ms${mem(b)} | A/B ${(ma / mb).toFixed(2)}× (paired median ${median(ratios).toFixed(2)}×, n=${a.length}; aim ${aim})${cpu}`;
 }
 
 async function paired(runs: number, a: () => Promise<Measured>, b: () => Promise<Measured>): Promise<[Measured[], Measured[]]> {

@@ -5,10 +5,10 @@
  */
 import { buildExecutionInputSchema } from '../../src/input/index.js';
 import { LIFECYCLE_STAGES, resolvePipeline, type StageOptions } from '../../src/model/index.js';
+import { tunedLifecycle } from '../support/tuning-fixtures.js';
 
 type Json = Record<string, any>;
 
-const TUNING: StageOptions = { name: 'train', kind: 'tuning', tuning: { objective: { metric: 'train_accuracy', type: 'Maximize' }, maxJobs: 4, ranges: { C: { type: 'continuous', min: 0.01, max: 10 } } } };
 
 function definitionOf(stages: readonly StageOptions[], name: string): Json {
   const schema = buildExecutionInputSchema(resolvePipeline({ name: 'demo', region: 'eu-west-1', account: '111122223333', stages: [...stages] })) as Json;
@@ -19,7 +19,7 @@ function definitionOf(stages: readonly StageOptions[], name: string): Json {
 const descriptions = (definition: Json) => Object.fromEntries(Object.entries(definition.properties as Json).map(([key, value]) => [key, (value as Json).description]));
 
 test("a tuning stage's settings are those of each of its training jobs, on training instances", () => {
-  const stages = LIFECYCLE_STAGES.map((s) => (s.name === 'train' ? TUNING : s));
+  const stages = tunedLifecycle();
   const tuning = definitionOf(stages, 'train');
   expect(descriptions(tuning)).toEqual({
     imageUri: "Amazon ECR image each of the tuning job's training jobs runs.",

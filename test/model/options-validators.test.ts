@@ -6,32 +6,21 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { defaultStages } from '../../src/create/stage-catalog.js';
-import { LIFECYCLE_STAGES, type PipelineOptions, type StageOptions } from '../../src/model/index.js';
+import { LIFECYCLE_STAGES, type PipelineOptions } from '../../src/model/index.js';
 import { runtimeSchema } from '../../src/model/options-schema.js';
 import * as standalone from '../../src/model/options-validators.js';
 import { VALIDATED_SCHEMAS, VALIDATORS_FILE, VALIDATOR_OPTIONS, renderValidators, schemaHash } from '../tools/generate-validators.js';
 import { DEMO } from '../support/stage-generator-fixtures.js';
+import { TUNING_STAGE, tunedLifecycle } from '../support/tuning-fixtures.js';
 
 const base: PipelineOptions = { name: 'demo', region: 'eu-west-1', account: '111122223333' };
-const TUNING: StageOptions = {
-  name: 'train',
-  kind: 'tuning',
-  hyperparameters: { max_iter: '1000' },
-  tuning: {
-    objective: { metric: 'train_accuracy', type: 'Maximize' },
-    strategy: 'Random',
-    maxJobs: 3,
-    maxParallelJobs: 2,
-    ranges: { C: { type: 'continuous', min: 0.01, max: 10, scaling: 'Logarithmic' }, solver: { type: 'categorical', values: ['lbfgs', 'liblinear'] } },
-  },
-};
 
 const VALID_PIPELINES: ReadonlyArray<[string, unknown]> = [
   ['the smallest pipeline', base],
   ['the demo fixture (3 stages)', DEMO.pipeline],
   ['the default stages', { ...base, stages: defaultStages() }],
   ['the lifecycle', { ...base, stages: [...LIFECYCLE_STAGES] }],
-  ['the lifecycle with tuning', { ...base, stages: LIFECYCLE_STAGES.map((s) => (s.name === 'train' ? TUNING : s)) }],
+  ['the lifecycle with tuning', { ...base, stages: tunedLifecycle() }],
   [
     'every top-level option',
     {
@@ -63,13 +52,13 @@ const INVALID_PIPELINES: ReadonlyArray<[string, unknown]> = [
   ['a non-string environment value', { ...base, stages: [{ name: 'a', environment: { A: 1 } }] }],
   ['a misspelt key in an input', { ...base, stages: [{ name: 'a', inputs: [{ name: 'data', form: 'b' }] }] }],
   ['a gate without a threshold', { ...base, stages: [{ name: 'e', kind: 'evaluation', gate: { metric: 'acc' } }] }],
-  ['a tuning range of an unknown type', { ...base, stages: [{ ...TUNING, tuning: { ...TUNING.tuning, ranges: { C: { type: 'linear', min: 0, max: 1 } } } }] }],
+  ['a tuning range of an unknown type', { ...base, stages: [{ ...TUNING_STAGE, tuning: { ...TUNING_STAGE.tuning, ranges: { C: { type: 'linear', min: 0, max: 1 } } } }] }],
   ['several mistakes at once', { name: 1, region: 'eu-west-1', stages: [{ name: 'a', mode: 'scrip', skippable: 'yes', outputs: [{}] }], environments: [{ name: 'x' }] }],
 ];
 
 const STAGES: ReadonlyArray<[string, unknown]> = [
   ['a valid stage', defaultStages()[0]],
-  ['the tuning stage', TUNING],
+  ['the tuning stage', TUNING_STAGE],
   ['a stage without a name', { mode: 'script' }],
   ['a stage with a misspelt key', { name: 'a', entryScipt: 'a.py' }],
   ['a stage with a wrong type', { name: 'a', instanceCount: '2' }],

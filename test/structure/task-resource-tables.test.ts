@@ -3,6 +3,9 @@
  * and emulator tables are typed by the TaskResource union (a missing row does not compile); the
  * request-shape table is parsed from ARNs, so it is checked here.
  */
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TASK_INTEGRATION_FACTS, TASK_RESOURCES, integrationArn } from '../../src/asl/index.js';
 import { SAGEMAKER_INTEGRATIONS, knownResourceExamples, parseSageMakerResource } from '../../src/checks/sagemaker-integrations.js';
 import { HAND_GRANTED, TASK_INTEGRATIONS, integrationFor } from '../../src/iam/integrations.js';
@@ -39,5 +42,15 @@ describe('tables keyed by Task resource', () => {
   it('an unknown resource has no row', () => {
     expect(integrationFor('arn:aws:states:::sagemaker:createLabelingJob.sync')).toBeUndefined();
     expect(emulatorFor('arn:aws:states:::sagemaker:createLabelingJob.sync')).toBeUndefined();
+  });
+
+  it('Task resource ARNs are written in the facts table only (besides the approval contract it imports and the Map reader/writer resources)', () => {
+    const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+    const allowed = ['src/asl/task-resources.ts', 'src/approval/approval-contract.ts', 'src/asl/fan-out.ts', 'src/local/distributed-map.ts'];
+    const writers = ['src', 'generators']
+      .flatMap((dir) => readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).map((file) => join(dir, file)))
+      .filter((file) => file.endsWith('.ts') && /['"]arn:aws:states:::[a-z]/.test(readFileSync(join(root, file), 'utf8')));
+    expect(writers.filter((file) => !allowed.includes(file))).toEqual([]);
+    expect(writers).toContain('src/asl/task-resources.ts');
   });
 });

@@ -2,28 +2,13 @@
  * Task resource ARN → emulator. Every Task state must resolve to one before the run starts:
  * aws-local-stepfunctions would otherwise invoke a real AWS Lambda for it.
  */
-import {
-  CREATE_ENDPOINT_CONFIG_RESOURCE,
-  CREATE_ENDPOINT_RESOURCE,
-  DESCRIBE_ENDPOINT_RESOURCE,
-  LIST_ENDPOINTS_RESOURCE,
-  UPDATE_ENDPOINT_RESOURCE,
-} from '../../asl/endpoint-states.js';
-import { SNS_PUBLISH_WAIT_RESOURCE, UPDATE_MODEL_PACKAGE_RESOURCE } from '../../asl/approval-states.js';
-import { S3_GET_OBJECT_RESOURCE } from '../../asl/metric-gate.js';
-import { PUT_METRIC_DATA_RESOURCE } from '../../asl/gate-metric.js';
-import { CREATE_MODEL_PACKAGE_RESOURCE } from '../../asl/register-task.js';
-import { CREATE_MODEL_RESOURCE } from '../../asl/model-task.js';
+import { CREATE_ENDPOINT_CONFIG_RESOURCE, CREATE_ENDPOINT_RESOURCE, CREATE_MODEL_PACKAGE_RESOURCE, CREATE_MODEL_RESOURCE, DESCRIBE_ENDPOINT_RESOURCE, DESCRIBE_TRAINING_JOB_RESOURCE, LIST_ENDPOINTS_RESOURCE, LIST_MODEL_PACKAGES_RESOURCE, PROCESSING_JOB_RESOURCE, PUT_METRIC_DATA_RESOURCE, S3_GET_OBJECT_RESOURCE, TRAINING_JOB_RESOURCE, TRANSFORM_JOB_RESOURCE, TUNING_JOB_RESOURCE, UPDATE_ENDPOINT_RESOURCE, UPDATE_MODEL_PACKAGE_RESOURCE } from '../../asl/task-resources.js';
+import { SNS_PUBLISH_WAIT_RESOURCE } from '../../asl/approval-states.js';
 import { canonicalTaskResource } from '../../asl/task-arns.js';
-import { PROCESSING_JOB_RESOURCE } from '../../asl/processing-task.js';
-import { TRAINING_JOB_RESOURCE } from '../../asl/training-task.js';
-import { TRANSFORM_JOB_RESOURCE } from '../../asl/transform-task.js';
-import { DESCRIBE_TRAINING_JOB_RESOURCE, TUNING_JOB_RESOURCE } from '../../asl/tuning-task.js';
 import { LocalRunRefused } from '../errors.js';
 import { approvalRequestEmulator, createModelPackageEmulator, updateModelPackageEmulator } from './governance-calls.js';
 import { putMetricDataEmulator } from './metric-calls.js';
 import { listModelPackagesEmulator } from './promotion-calls.js';
-import { LIST_MODEL_PACKAGES_RESOURCE } from '../../asl/promotion-states.js';
 import { ENDPOINT_EMULATORS, createModelEmulator, s3GetObjectEmulator } from './model-calls.js';
 import { processingJobEmulator } from './processing-job.js';
 import { trainingJobEmulator } from './training-job.js';
