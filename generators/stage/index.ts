@@ -5,6 +5,8 @@
  * machine, policies, input, schema, README and the stage's starter code follow. Every refusal comes
  * before the first write, so a refused run leaves the repo as it was.
  */
+// First: the compile cache must be on before the CommonJS dependencies below are compiled.
+import './compile-cache.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Generator, { type BaseFeatures, type BaseOptions } from 'yeoman-generator';

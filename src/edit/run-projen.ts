@@ -8,7 +8,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { execa } from 'execa';
 import { PACKAGE_NAME } from '../package-info.js';
 import { synthesizeInProcess } from './synth-in-process.js';
 
@@ -53,6 +52,8 @@ export async function runProjen(root: string): Promise<ProjenRun> {
   const start = Date.now();
   const here = await synthesizeInProcess(root);
   if (here) return { ok: here.ok, ms: Date.now() - start, tail: tailOf(here.output), how: 'in-process' };
+  // Loaded for the bin only (111 modules the in-process synthesis does without).
+  const { execa } = await import('execa');
   const script = projenScript(root);
   const env = { PATH: [path.join(root, 'node_modules', '.bin'), process.env.PATH].filter(Boolean).join(path.delimiter) };
   const result = script
