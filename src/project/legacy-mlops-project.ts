@@ -57,6 +57,9 @@ function resolveOrReport(options: LegacyMlopsProjectOptions): ResolvedPipeline {
   }
 }
 
+/** The one package in this package's runtime dependencies with an install script (checked against package-lock.json by a test). */
+export const ESBUILD = 'esbuild';
+
 export class LegacyMlopsProject extends AwsCdkTypeScriptApp {
   /** The validated pipeline model every file derives from. */
   public readonly pipeline: ResolvedPipeline;
@@ -94,6 +97,9 @@ export class LegacyMlopsProject extends AwsCdkTypeScriptApp {
       gitignore: [`${LOCAL_DIR}/`, '__pycache__/', '*.pyc', ...(projenOptions.gitignore ?? [])],
     });
     this.pipeline = pipeline;
+    // npm 11 warns about, and npm 12 blocks, dependency install scripts the root package does not list. Of this
+    // package's runtime tree only esbuild (tsx's and the CDK bundler's compiler) has one: it places the native binary.
+    this.package.addField('allowScripts', { [ESBUILD]: true });
     for (const warning of pipelineWarnings(pipeline)) this.logger.warn(warning);
 
     // Resolved once: every component derives from this model, this state machine and these environments.

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { validateProject } from '../../src/checks/index.js';
 import { PipelineValidationError, type PipelineOptions } from '../../src/model/index.js';
@@ -42,6 +43,19 @@ describe('LegacyMlopsProject synthesis', () => {
     const pkg = json(dir, 'package.json');
     expect(pkg.dependencies['generator-legacy-mlops']).toBe('^0.1.0');
     expect(pkg.engines.node).toBe('>= 22.18.0');
+  });
+
+  test("package.json allows the install script of every package in this package's runtime tree that has one, and no other", () => {
+    const dir = fresh();
+    synthesizeProject(base, dir);
+    // The lockfile says which installed packages have install scripts and which are ours for development only.
+    const lock = JSON.parse(readFileSync(fileURLToPath(new URL('../../package-lock.json', import.meta.url)), 'utf8')) as { packages: Record<string, { hasInstallScript?: boolean; dev?: boolean }> };
+    const withScripts = Object.entries(lock.packages)
+      .filter(([path, entry]) => path !== '' && entry.hasInstallScript && !entry.dev)
+      .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    expect(withScripts.length).toBeGreaterThan(0);
+    expect(Object.keys(json(dir, 'package.json').allowScripts).sort()).toEqual([...new Set(withScripts)].sort());
+    expect(Object.values(json(dir, 'package.json').allowScripts).every((allowed) => allowed === true)).toBe(true);
   });
 
   test('the synthesized repo passes every independent check of `validate`', async () => {
