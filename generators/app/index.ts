@@ -7,20 +7,9 @@ import type { Conversation } from './conversation.js';
 import { CreateSession, type AppOptions } from './create-session.js';
 import { yeomanOption } from '../../src/create/command-line.js';
 import { optionsOf } from '../../src/create/option-table.js';
+import { withoutTaskFailureLine } from './task-failure-line.js';
 
 export { NEXT_COMMANDS, type AppOptions } from './create-session.js';
-
-/**
- * yeoman logs "An error occured while running <task>" before every failure; our
- * errors already say what to fix, in one line, so that line is dropped.
- */
-function withoutTaskFailureLine<L extends ((...args: never[]) => unknown) & { error: (...args: never[]) => unknown }>(log: L): L {
-  const quiet = ((...args: never[]) => log(...args)) as unknown as L;
-  Object.assign(quiet, log, {
-    error: (...args: never[]) => (/^An error occured while running /.test(String(args[0])) ? quiet : log.error(...args)),
-  });
-  return quiet;
-}
 
 export default class LegacyMlopsGenerator extends Generator<Record<string, unknown>, BaseOptions & AppOptions> {
   private session!: CreateSession;

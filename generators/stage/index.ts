@@ -27,6 +27,7 @@ import { declaredStages, insertionIndex, planAddition, withStageAt, type Additio
 import { conflictingCopies, copyImport, migrationReportProblem, planStageImport, recordMigration, type StageImportPlan } from '../../src/edit/stage-import.js';
 import { MIGRATION_FILE, reportLines } from '../../src/create/migration-report.js';
 import { Conversation } from '../app/conversation.js';
+import { withoutTaskFailureLine } from '../app/task-failure-line.js';
 import { CONFIRM_PATHS_QUESTION, applyImageAnswers } from '../app/prompts.js';
 import { yeomanOption } from '../../src/create/command-line.js';
 import { optionsOf } from '../../src/create/option-table.js';
@@ -58,18 +59,6 @@ function ancestorsIn(top: string, file: string): string[] {
 }
 
 export type StageGeneratorOptions = BaseOptions & Record<string, unknown>;
-
-/**
- * yeoman logs "An error occured while running <task>" before every failure; our refusals already say
- * what to fix in one line, so that line is dropped (as the app generator does).
- */
-function withoutTaskFailureLine<L extends ((...args: never[]) => unknown) & { error: (...args: never[]) => unknown }>(log: L): L {
-  const quiet = ((...args: never[]) => log(...args)) as unknown as L;
-  Object.assign(quiet, log, {
-    error: (...args: never[]) => (/^An error occured while running /.test(String(args[0])) ? quiet : log.error(...args)),
-  });
-  return quiet;
-}
 
 export default class StageGenerator extends Generator<Record<string, unknown>, StageGeneratorOptions> {
   switches!: StageSwitches;
