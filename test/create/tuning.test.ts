@@ -10,9 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { collectGiven } from '../../src/create/answers.js';
 import { readFlags } from '../../src/create/flags.js';
-import { captureTaskRequests, checkRequestShape, loadSageMakerModel } from '../../src/checks/index.js';
 import { isolateFromAws } from '../support/aws-isolation.js';
 import { declaredOptions, runAppGenerator } from '../support/declared-options.js';
+import { shapeCheckedRequest } from '../support/request-shapes.js';
 
 const PROJECT = { region: 'eu-west-1', account: '111122223333', skipInstall: true, git: false };
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -40,11 +40,8 @@ test('--preset lifecycle --tuning --range …: train becomes a tuning job; the s
   expect(fs.readFileSync(path.join(dir, 'stages/train/train.py'), 'utf8')).toContain('print(f"train_accuracy=');
   const definition = readJson(path.join(dir, 'pipeline/state-machine.asl.json'));
   expect(definition.States.train.Resource).toBe('arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync');
-  const lookup = await loadSageMakerModel();
-  if (!lookup.found) throw new Error(`botocore's SageMaker model is needed: ${lookup.hint}`);
-  const requests = await captureTaskRequests(definition, readJson(path.join(dir, 'pipeline/execution-input.json')), '00000000-0000-4000-8000-000000000000');
-  const tune = requests.find((r) => r.stateName === 'train')!;
-  expect(checkRequestShape('CreateHyperParameterTuningJob', tune.request, lookup.model, 'train')).toEqual([]);
+  const { findings } = await shapeCheckedRequest(dir, 'train', 'CreateHyperParameterTuningJob');
+  expect(findings).toEqual([]);
 }, 120_000);
 
 test('off by default; a tuning flag alone turns it on (with the defaults: C=0.01:10:log, Random, 6 jobs, 2 at a time)', async () => {

@@ -8,11 +8,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import helpers from 'yeoman-test';
 import StageGenerator from '../../../generators/stage/index.js';
-import { captureTaskRequests, checkRequestShape, loadSageMakerModel, parseSageMakerResource } from '../../../src/checks/index.js';
+import { parseSageMakerResource } from '../../../src/checks/index.js';
 import { renderProjenrc, type ProjectDefinition } from '../../../src/create/projenrc.js';
 import { LIFECYCLE_STAGES, resolvePipeline } from '../../../src/model/index.js';
 import { STAGE_GENERATOR, makeRepo, readJson, snapshot } from '../../support/stage-generator-fixtures.js';
 import { declaredOptions } from '../../support/declared-options.js';
+import { shapeCheckedRequest } from '../../support/request-shapes.js';
 
 const LIFECYCLE: ProjectDefinition = { pipeline: { name: 'churn', region: 'eu-west-1', account: '111122223333', stages: [...LIFECYCLE_STAGES] } };
 const repo = () => makeRepo(LIFECYCLE, renderProjenrc(LIFECYCLE));
@@ -44,12 +45,9 @@ test('train --kind tuning with ranges, objective, strategy and job counts: a tun
   // The synthesized repo: its state machine and sample input give a tuning request botocore accepts.
   const definition = readJson(path.join(dir, 'pipeline/state-machine.asl.json'));
   expect(definition.States.train.Resource).toBe('arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync');
-  const lookup = await loadSageMakerModel();
-  if (!lookup.found) throw new Error(`botocore's SageMaker model is needed: ${lookup.hint}`);
-  const requests = await captureTaskRequests(definition, readJson(path.join(dir, 'pipeline/execution-input.json')), '00000000-0000-4000-8000-000000000000');
-  const tune = requests.find((r) => r.stateName === 'train')!;
+  const { captured: tune, findings } = await shapeCheckedRequest(dir, 'train', 'CreateHyperParameterTuningJob');
   expect(parseSageMakerResource(tune.resource)?.integration.operation).toBe('CreateHyperParameterTuningJob');
-  expect(checkRequestShape('CreateHyperParameterTuningJob', tune.request, lookup.model, 'train')).toEqual([]);
+  expect(findings).toEqual([]);
   expect((tune.request as any).HyperParameterTuningJobConfig.ResourceLimits).toEqual({ MaxNumberOfTrainingJobs: 4, MaxParallelTrainingJobs: 2 });
   expect(resolvePipeline(declaredOptions(dir)).stages.find((s) => s.name === 'train')!.tuning!.ranges.map((r) => r.name)).toEqual(['C', 'solver', 'max_iter']);
 
