@@ -22,22 +22,26 @@ function captured(): { lines: string[]; restore: () => void } {
   return { lines, restore: () => [log, error, stderr].forEach((spy) => spy.mockRestore()) };
 }
 
+/** Runs the demo command in `cwd`, keeping what it prints. */
+async function demo(args: string[], cwd: string): Promise<{ code: number; lines: string[] }> {
+  const out = captured();
+  try {
+    return { code: await runDemo(args, cwd), lines: out.lines };
+  } finally {
+    out.restore();
+  }
+}
+
 describe('legacy-mlops demo', () => {
   test('ends with the output file and report page named from the folder it was run in, and no next steps that would fail', async () => {
     const cwd = trackedMkdtemp(join(tmpdir(), 'legacy-mlops-demo-cli-'));
-    const out = captured();
-    let code: number;
-    try {
-      code = await runDemo(['.local/demo', '--backend', 'direct', '--no-envs', '--python', PYTHON], cwd);
-    } finally {
-      out.restore();
-    }
-    const text = out.lines.join('\n');
+    const { code, lines } = await demo(['.local/demo', '--backend', 'direct', '--no-envs', '--python', PYTHON], cwd);
+    const text = lines.join('\n');
     expect(code).toBe(0);
     expect(text).toMatch(/Created demo in \.local\/demo \(files in [\d.]+ s\)\./);
     expect(text).not.toMatch(/npm install|Next:|dependencies not installed/);
 
-    const named = (label: string) => out.lines.find((line) => line.startsWith(`  ${label}:`))?.replace(/^\s+[a-z ]+:\s+/, '').replace(/ \(.*$/, '');
+    const named = (label: string) => lines.find((line) => line.startsWith(`  ${label}:`))?.replace(/^\s+[a-z ]+:\s+/, '').replace(/ \(.*$/, '');
     const output = named('final output');
     expect(output).toMatch(/^\.local\/demo\/\.local\/s3\/demo-111122223333-[a-z0-9-]+\/runs\/local-[^/]+\/postprocess\/data\/final_output\.csv$/);
     expect(readFileSync(resolve(cwd, output!), 'utf8').split('\n')[0]).toMatch(/,/);
@@ -52,13 +56,7 @@ describe('legacy-mlops demo', () => {
     const built = join(cwd, 'again/.local/envs/2880e6f4239fb28c');
     mkdirSync(built, { recursive: true });
     writeFileSync(join(built, 'legacy-mlops-env.json'), '{"installed":{}}\n');
-    const out = captured();
-    let code: number;
-    try {
-      code = await runDemo(['again', '--backend', 'direct', '--no-envs', '--python', PYTHON], cwd);
-    } finally {
-      out.restore();
-    }
+    const { code } = await demo(['again', '--backend', 'direct', '--no-envs', '--python', PYTHON], cwd);
     expect(code).toBe(0);
     expect(readFileSync(join(built, 'legacy-mlops-env.json'), 'utf8')).toBe('{"installed":{}}\n');
     expect(existsSync(join(cwd, 'again/.projenrc.ts'))).toBe(true);
@@ -91,15 +89,9 @@ describe('legacy-mlops demo', () => {
     const cwd = trackedMkdtemp(join(tmpdir(), 'legacy-mlops-demo-cli-'));
     mkdirSync(join(cwd, 'taken'));
     writeFileSync(join(cwd, 'taken', 'mine.py'), 'print(1)\n');
-    const out = captured();
-    let code: number;
-    try {
-      code = await runDemo(['taken'], cwd);
-    } finally {
-      out.restore();
-    }
+    const { code, lines } = await demo(['taken'], cwd);
     expect(code).toBe(1);
-    expect(out.lines.filter(Boolean)).toEqual(['legacy-mlops demo: taken already exists and is not empty; choose another directory or remove it']);
+    expect(lines.filter(Boolean)).toEqual(['legacy-mlops demo: taken already exists and is not empty; choose another directory or remove it']);
     expect(readdirSync(join(cwd, 'taken'))).toEqual(['mine.py']);
   });
 });
