@@ -6,7 +6,7 @@
  */
 import { stageShapeProblems } from '../model/options-schema.js';
 import { validatePipeline } from '../model/resolve.js';
-import type { TuningOptions, TuningRangeOptions, TuningScaling, TuningStrategy } from '../model/tuning.js';
+import { OBJECTIVE_TYPES, TUNING_STRATEGIES, type TuningOptions, type TuningRangeOptions, type TuningScaling, type TuningStrategy } from '../model/tuning.js';
 import type { StageOptions } from '../model/types.js';
 import { stageFieldOf } from './field-checks.js';
 import { CreateError, describeOrigin, type AnswerOrigin, type Given } from './errors.js';
@@ -68,10 +68,10 @@ export function tuningOption(answers: TuningAnswers): TuningOptions | { problem:
     if (parsed.name in ranges) return { problem: `'${parsed.name}' is given twice`, flag: '--range' };
     ranges[parsed.name] = parsed.range;
   }
-  const strategy = (answers.strategy === undefined ? DEFAULT_STRATEGY : spelled(answers.strategy, ['Bayesian', 'Random', 'Grid'])) as TuningStrategy;
+  const strategy = (answers.strategy === undefined ? DEFAULT_STRATEGY : spelled(answers.strategy, TUNING_STRATEGIES)) as TuningStrategy;
   const maxJobs = strategy === 'Grid' ? answers.maxJobs : (answers.maxJobs ?? DEFAULT_MAX_JOBS);
   return {
-    objective: { metric: answers.objectiveMetric ?? DEFAULT_OBJECTIVE_METRIC, type: (answers.objective === undefined ? 'Maximize' : spelled(answers.objective, ['Maximize', 'Minimize'])) as 'Maximize' },
+    objective: { metric: answers.objectiveMetric ?? DEFAULT_OBJECTIVE_METRIC, type: (answers.objective === undefined ? 'Maximize' : spelled(answers.objective, OBJECTIVE_TYPES)) as 'Maximize' },
     strategy,
     ...(maxJobs !== undefined ? { maxJobs } : {}),
     maxParallelJobs: answers.maxParallelJobs ?? Math.min(DEFAULT_MAX_PARALLEL_JOBS, maxJobs ?? DEFAULT_MAX_PARALLEL_JOBS),
@@ -166,12 +166,13 @@ export function tuningFromFile(value: unknown, file: string): TuningGiven {
   // Either spelling of the choices the flags take in any case: `maximize`, `Grid`.
   const { objective, ranges, strategy, ...counts } = value;
   const spelledIn = (v: unknown, known: readonly string[]) => (typeof v === 'string' ? spelled(v, known) : v);
-  const typedObjective = isObject(objective) ? { ...objective, ...(objective.type !== undefined ? { type: spelledIn(objective.type, ['Maximize', 'Minimize']) } : {}) } : objective;
-  const typedStrategy = spelledIn(strategy, ['Bayesian', 'Random', 'Grid']);
+  const typedObjective = isObject(objective) ? { ...objective, ...(objective.type !== undefined ? { type: spelledIn(objective.type, OBJECTIVE_TYPES) } : {}) } : objective;
+  const typedStrategy = spelledIn(strategy, TUNING_STRATEGIES);
   if (Array.isArray(ranges)) {
     ranges.forEach((text, i) => {
-      const problem = typeof text !== 'string' ? `item ${i + 1} must be a 'name=min:max[:log]' or 'name=a,b,c' text` : typeof parseRange(text) === 'string' ? (parseRange(text) as string) : undefined;
-      if (problem) throw invalid('tuning.ranges', problem);
+      if (typeof text !== 'string') throw invalid('tuning.ranges', `item ${i + 1} must be a 'name=min:max[:log]' or 'name=a,b,c' text`);
+      const parsed = parseRange(text);
+      if (typeof parsed === 'string') throw invalid('tuning.ranges', parsed);
     });
   }
   // The schema of .projenrc.ts, with the defaults standing in for what the file leaves out.

@@ -69,7 +69,8 @@ export const TUNING_MAX_JOBS = 500;
 export const TUNING_MAX_PARALLEL_JOBS = 100;
 const MAX_CATEGORICAL_VALUES = 30;
 const MAX_RANGES = 30;
-const STRATEGIES: readonly TuningStrategy[] = ['Bayesian', 'Random', 'Grid'];
+export const TUNING_STRATEGIES: readonly TuningStrategy[] = ['Bayesian', 'Random', 'Grid'];
+export const OBJECTIVE_TYPES: readonly TuningObjectiveOptions['type'][] = ['Maximize', 'Minimize'];
 const RANGE_TYPES: readonly TuningRangeType[] = ['integer', 'continuous', 'categorical'];
 const SCALINGS: readonly TuningScaling[] = ['Auto', 'Linear', 'Logarithmic', 'ReverseLogarithmic'];
 
@@ -93,13 +94,13 @@ export const TUNING_SCHEMA: JSONSchemaType<TuningOptions> = {
       type: 'object',
       properties: {
         metric: { type: 'string' },
-        type: { type: 'string', enum: ['Maximize', 'Minimize'] },
+        type: { type: 'string', enum: [...OBJECTIVE_TYPES] },
         regex: { type: 'string', nullable: true },
       },
       required: ['metric', 'type'],
       additionalProperties: false,
     },
-    strategy: { type: 'string', enum: [...STRATEGIES], nullable: true },
+    strategy: { type: 'string', enum: [...TUNING_STRATEGIES], nullable: true },
     maxJobs: { type: 'number', nullable: true },
     maxParallelJobs: { type: 'number', nullable: true },
     ranges: { type: 'object', additionalProperties: rangeSchema, required: [] },
@@ -137,10 +138,10 @@ export function resolveTuning(tuning: TuningOptions | undefined, hyperparameters
     return undefined;
   }
   const strategy = tuning.strategy ?? 'Bayesian';
-  if (!STRATEGIES.includes(strategy)) fail('tuning.strategy', `'${strategy}' is not a tuning strategy (allowed: ${STRATEGIES.join(', ')})`);
+  if (!TUNING_STRATEGIES.includes(strategy)) fail('tuning.strategy', `'${strategy}' is not a tuning strategy (allowed: ${TUNING_STRATEGIES.join(', ')})`);
   const { metric, type } = tuning.objective ?? {};
   if (typeof metric !== 'string' || !METRIC_NAME_PATTERN.test(metric)) fail('tuning.objective.metric', `'${String(metric)}' must be letters, digits and underscores (at most 64), e.g. validation_accuracy`);
-  if (type !== 'Maximize' && type !== 'Minimize') fail('tuning.objective.type', `'${String(type)}' must be Maximize or Minimize`);
+  if (!(OBJECTIVE_TYPES as readonly unknown[]).includes(type)) fail('tuning.objective.type', `'${String(type)}' must be Maximize or Minimize`);
   const regex = tuning.objective?.regex ?? defaultObjectiveRegex(String(metric));
   if (regex.length === 0 || regex.length > 500) fail('tuning.objective.regex', 'must be 1 to 500 characters');
   else if (!/\((?!\?)/.test(regex)) fail('tuning.objective.regex', `'${regex}' needs a capturing group around the metric's value`);
